@@ -1,0 +1,36 @@
+import type { ApiErrorBody, ErrorCode } from '../domain/api.ts';
+
+/** What a failed call tells the screen: a server error code, or that the network failed. */
+export type ApiFailure =
+  | { kind: 'network' }
+  | { kind: 'server'; status: number; code: ErrorCode | 'unknown'; fields?: Record<string, string> };
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
+
+/** The one way the app talks to `/api`: JSON in, JSON out, errors as values, never thrown. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? null : JSON.stringify(init.body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    return { ok: false, failure: { kind: 'network' } };
+  }
+  if (response.status === 204) return { ok: true, data: undefined as T };
+  const json: unknown = await response.json().catch(() => null);
+  if (response.ok) return { ok: true, data: json as T };
+  const error = (json as ApiErrorBody | null)?.error;
+  return {
+    ok: false,
+    failure: {
+      kind: 'server',
+      status: response.status,
+      code: error?.code ?? 'unknown',
+      ...(error?.fields ? { fields: error.fields } : {}),
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The JSON contract between the app and the server: request schemas (validated on both sides)
+ * and response shapes. Every error response is `{ error: { code, message, fields? } }`.
+ */
+
+export const ERROR_CODES = [
+  'validation_failed',
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+  'unauthenticated',
+  'login_failed',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Per-field messages for validation failures; they describe the rule, never the value. */
+    fields?: Record<string, string>;
+  };
+}
+
+export interface HealthResponse {
+  status: 'ok';
+  schemaVersion: string;
+  database: 'sqlite' | 'postgres';
+  time: string;
+}
+
+export const loginRequestSchema = z.object({
+  loginId: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export type StaffRole = 'clerk' | 'doctor' | 'admin';
+
+export interface InstitutionDto {
+  id: string;
+  code: string;
+  name: string;
+  link: string;
+  linkIssuedAt: string;
+  settings: {
+    usesClinicalInfo: boolean;
+    usesElectronicPrescription: boolean;
+    showsPrescriptionForm: boolean;
+  };
+}
+
+export interface StaffMeResponse {
+  staff: { id: string; loginId: string; displayName: string; role: StaffRole };
+  institution: InstitutionDto;
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ServerConfig } from './config.ts';
+import type { Db, Dialect } from './db/database.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import type { AppEnv } from './http/app-env.ts';
+import { AppError, errorBody, handleError, NotFoundError } from './http/errors.ts';
+import { requestLog } from './http/logger.ts';
+import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
+import { serveApp } from './http/static.ts';
+import { staffRoutes } from './staff/staff.routes.ts';
+
+export interface AppOptions {
+  db: Db;
+  dialect: Dialect;
+  config: ServerConfig;
+  schemaVersion: string;
+  now?: () => Date;
+  /** Serve the built app from `config.staticDir` (off for API-only tests). */
+  serveStatic?: boolean;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const now = options.now ?? (() => new Date());
+  const app = new Hono<AppEnv>();
+  app.use(requestLog());
+  app.use(securityHeaders(readScriptHashes(options.config.staticDir)));
+  app.use(async (c, next) => {
+    c.set('db', options.db);
+    c.set('dialect', options.dialect);
+    c.set('config', options.config);
+    c.set('now', now);
+    await next();
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', 'The request is too large.');
+      },
+    }),
+  );
+  api.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+  });
+  api.route('/health', healthRoutes(options.schemaVersion));
+  api.route('/staff', staffRoutes);
+  api.all('/*', () => {
+    throw new NotFoundError('There is no such API endpoint.');
+  });
+  app.route('/api', api);
+
+  if (options.serveStatic !== false) serveApp(app, options.config.staticDir);
+  app.notFound((c) => c.json(errorBody('not_found', 'The requested resource does not exist.'), 404));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+export interface ServerConfig {
+  port: number;
+  /** Where the embedded database and generated keys live. */
+  dataDir: string;
+  /** PostgreSQL connection string; when set it replaces the embedded SQLite database. */
+  databaseUrl: string | undefined;
+  /** The built app (Vite output) served at `/`. */
+  staticDir: string;
+  /** The address patients and staff reach, used in printed links. */
+  publicUrl: string;
+  /** Fixes the demo staff password (tests); otherwise one is generated at first start. */
+  demoPassword: string | undefined;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error('PORT must be a whole number between 0 and 65535');
+  }
+  return {
+    port,
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    staticDir: path.resolve(env.STATIC_DIR || 'dist'),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    demoPassword: env.DEMO_PASSWORD || undefined,
+  };
+}

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { InstitutionTable } from '../institution/institution.table.ts';
+import type { StaffAccountTable, StaffSessionTable } from '../staff/staff.table.ts';
+import { kyselySqliteDatabase } from './node-sqlite.ts';
+
+/** Every table, as Kysely sees it. Each feature folder owns its table types. */
+export interface Tables {
+  institution: InstitutionTable;
+  staff_account: StaffAccountTable;
+  staff_session: StaffSessionTable;
+}
+
+export type Db = Kysely<Tables>;
+/** A repository takes either the database or an open transaction. */
+export type DbOrTx = Kysely<Tables> | Transaction<Tables>;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface OpenedDatabase {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, for the start-up message (never includes credentials). */
+  location: string;
+}
+
+export const SQLITE_FILE_NAME = 'zaitaku.sqlite';
+
+/**
+ * PostgreSQL when a connection string is given, otherwise the embedded SQLite file under the
+ * data directory. Both run the same migrations and the same queries.
+ */
+export function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined }): OpenedDatabase {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const url = new URL(options.databaseUrl);
+    return {
+      db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      location: `postgres://${url.host}${url.pathname}`,
+    };
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, SQLITE_FILE_NAME);
+  const sqlite = new DatabaseSync(file);
+  // WAL lets readers proceed during a write; synchronous=FULL makes every acknowledged commit
+  // survive a power cut, which a consent registry must guarantee.
+  sqlite.exec('PRAGMA journal_mode = WAL');
+  sqlite.exec('PRAGMA synchronous = FULL');
+  sqlite.exec('PRAGMA foreign_keys = ON');
+  sqlite.exec('PRAGMA busy_timeout = 5000');
+  return {
+    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) }),
+    dialect: 'sqlite',
+    location: file,
+  };
+}

@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { institutionCheckDigit } from '../../domain/institution-code.ts';
+import type { Db } from '../db/database.ts';
+import { findFirstInstitution, insertInstitution } from '../institution/institution.repository.ts';
+import { newLinkToken } from '../institution/institution.service.ts';
+import { hashPassword } from '../staff/password.ts';
+import { findStaffByLoginId, insertStaff, updateStaffPassword } from '../staff/staff.repository.ts';
+import type { InstitutionRow } from '../institution/institution.table.ts';
+
+export const DEMO_LOGIN_ID = 'demo-admin';
+const DEMO_LOGIN_FILE = 'demo-login.txt';
+
+/** 東京都 (13), 医科 (1), number 234567, and its check digit. */
+export const DEMO_INSTITUTION_CODE = `131234567${institutionCheckDigit('131234567')}`;
+
+export interface DemoSeedResult {
+  institution: InstitutionRow;
+  loginId: string;
+  /** The demo password when it is known (first start, a fixed one, or the saved file). */
+  password: string | undefined;
+  created: boolean;
+}
+
+/**
+ * On an empty database, creates the demo institution and an administrator for it. The generated
+ * password is written once to `<dataDir>/demo-login.txt` (readable by the owner only) so the demo
+ * can be reopened later; only its hash is in the database.
+ */
+export async function ensureDemoInstitution(
+  db: Db,
+  options: { dataDir: string; fixedPassword?: string | undefined; now?: Date },
+): Promise<DemoSeedResult> {
+  const now = (options.now ?? new Date()).toISOString();
+  const loginFile = path.join(options.dataDir, DEMO_LOGIN_FILE);
+  const existing = await findFirstInstitution(db);
+  if (existing) {
+    if (options.fixedPassword) {
+      const staff = await findStaffByLoginId(db, DEMO_LOGIN_ID);
+      if (staff) await updateStaffPassword(db, staff.id, await hashPassword(options.fixedPassword));
+    }
+    return { institution: existing, loginId: DEMO_LOGIN_ID, password: options.fixedPassword ?? readSaved(loginFile), created: false };
+  }
+
+  const password = options.fixedPassword ?? randomBytes(9).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  const institution: InstitutionRow = {
+    id: randomUUID(),
+    code: DEMO_INSTITUTION_CODE,
+    name: '在宅受付デモクリニック',
+    link_token: newLinkToken(),
+    link_issued_at: now,
+    uses_clinical_info: 1,
+    uses_electronic_prescription: 1,
+    shows_prescription_form: 1,
+    created_at: now,
+  };
+  await db.transaction().execute(async (trx) => {
+    await insertInstitution(trx, institution);
+    await insertStaff(trx, {
+      id: randomUUID(),
+      institution_id: institution.id,
+      login_id: DEMO_LOGIN_ID,
+      display_name: 'デモ管理者',
+      role: 'admin',
+      password_hash: passwordHash,
+      created_at: now,
+    });
+  });
+  if (!options.fixedPassword) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    fs.writeFileSync(loginFile, `${DEMO_LOGIN_ID}\n${password}\n`, { mode: 0o600 });
+  }
+  return { institution, loginId: DEMO_LOGIN_ID, password, created: true };
+}
+
+function readSaved(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n')[1]?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+import { Hono } from 'hono';
+import type { HealthResponse } from '../../domain/api.ts';
+import type { AppEnv } from '../http/app-env.ts';
+
+export function healthRoutes(schemaVersion: string) {
+  return new Hono<AppEnv>().get('/', (c) => {
+    const body: HealthResponse = {
+      status: 'ok',
+      schemaVersion,
+      database: c.var.dialect,
+      time: c.var.now().toISOString(),
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.json(body);
+  });
+}

@@ -1,0 +1,17 @@
+import type { Db, Dialect } from '../db/database.ts';
+import type { ServerConfig } from '../config.ts';
+import type { SignedInStaff } from '../staff/session.ts';
+
+/** What every request handler can reach through `c.var`. */
+export interface AppVariables {
+  db: Db;
+  dialect: Dialect;
+  config: ServerConfig;
+  /** The clock; tests replace it to cross day boundaries and session limits. */
+  now: () => Date;
+  staff: SignedInStaff;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}

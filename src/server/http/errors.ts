@@ -1,0 +1,98 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HTTPException } from 'hono/http-exception';
+import type { z } from 'zod';
+import type { ApiErrorBody, ErrorCode } from '../../domain/api.ts';
+import { log } from './logger.ts';
+
+/**
+ * Domain code throws these small errors; `handleError` maps them to the one JSON error shape.
+ * Messages are fixed sentences: they never include what the user submitted.
+ */
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: ErrorCode;
+  readonly fields: Record<string, string> | undefined;
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, fields?: Record<string, string>) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'The requested resource does not exist.') {
+    super(404, 'not_found', message);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor() {
+    super(401, 'unauthenticated', 'Please log in.');
+  }
+}
+
+export class LoginFailedError extends AppError {
+  constructor() {
+    super(401, 'login_failed', 'The login ID or password is not correct.');
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(fields: Record<string, string>) {
+    super(422, 'validation_failed', 'Some fields are not valid.', fields);
+  }
+}
+
+/** Turns zod issues into per-field messages that name the rule, not the rejected value. */
+export function validationErrorFrom(error: z.ZodError): ValidationError {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(body)';
+    if (fields[field]) continue;
+    fields[field] = describeIssue(issue);
+  }
+  return new ValidationError(fields);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'This field is required.' : `Expected ${issue.expected}.`;
+    case 'too_small':
+      return issue.origin === 'string' && issue.minimum === 1
+        ? 'This field is required.'
+        : `Must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}.`;
+    case 'too_big':
+      return `Must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}.`;
+    case 'invalid_format':
+      return 'The format is not valid.';
+    case 'invalid_value':
+      return 'This value is not one of the allowed choices.';
+    case 'unrecognized_keys':
+      return 'Unexpected fields were sent.';
+    default:
+      return 'This value is not valid.';
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, fields?: Record<string, string>): ApiErrorBody {
+  return { error: fields ? { code, message, fields } : { code, message } };
+}
+
+/** The single place errors become responses. Anything unexpected is a 500 with no details. */
+export function handleError(err: Error, c: Context): Response {
+  if (err instanceof AppError) {
+    return c.json(errorBody(err.code, err.message, err.fields), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : 'validation_failed';
+    const message = status === 413 ? 'The request is too large.' : 'The request could not be processed.';
+    return c.json(errorBody(code, message), status);
+  }
+  // Log the error class and route only: a message or stack may carry request data.
+  log('error', 'unhandled_error', { route: c.req.routePath, errorName: err.name });
+  return c.json(errorBody('internal', 'Something went wrong on the server. Please try again.'), 500);
+}

@@ -1,0 +1,18 @@
+import type { DbOrTx } from '../db/database.ts';
+import type { InstitutionRow, NewInstitutionRow } from './institution.table.ts';
+
+export async function findInstitutionById(db: DbOrTx, id: string): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institution').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findInstitutionByLinkToken(db: DbOrTx, token: string): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institution').selectAll().where('link_token', '=', token).executeTakeFirst();
+}
+
+export async function findFirstInstitution(db: DbOrTx): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institution').selectAll().orderBy('created_at').limit(1).executeTakeFirst();
+}
+
+export async function insertInstitution(db: DbOrTx, row: NewInstitutionRow): Promise<void> {
+  await db.insertInto('institution').values(row).execute();
+}

@@ -1,0 +1,42 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { ensureDemoInstitution } from './demo/demo-seed.ts';
+import { institutionLink } from './institution/institution.service.ts';
+import { log } from './http/logger.ts';
+
+const config = readConfig();
+const { db, dialect, location } = openDatabase(config);
+const schemaVersion = await migrateToLatest(db);
+const demo = await ensureDemoInstitution(db, { dataDir: config.dataDir, fixedPassword: config.demoPassword });
+const app = createApp({ db, dialect, config, schemaVersion });
+
+const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  log('info', 'server_started', { port: info.port, database: dialect, schemaVersion });
+  const lines = [
+    '',
+    `  在宅受付 Zaitaku Uketsuke is running at ${config.publicUrl}  (port ${info.port})`,
+    `  Database (${dialect}): ${location}`,
+    `  Demo institution: ${demo.institution.name} (${demo.institution.code})`,
+    `  Institution link for patients and nurses: ${institutionLink(config.publicUrl, demo.institution.link_token)}`,
+    `  Staff page: ${config.publicUrl}/staff`,
+    `  Demo staff login: ${demo.loginId} / ${demo.password ?? '(see demo-login.txt in the data directory)'}`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+});
+
+let closing = false;
+function shutdown(): void {
+  if (closing) return;
+  closing = true;
+  server.close(() => {
+    void db.destroy().then(() => process.exit(0));
+  });
+  // Open keep-alive connections must not hold the process forever.
+  setTimeout(() => process.exit(0), 3000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

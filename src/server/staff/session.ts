@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { StaffRole } from '../../domain/api.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { UnauthenticatedError } from '../http/errors.ts';
+import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
+
+export const SESSION_COOKIE = 'zaitaku_session';
+/** Sessions end after 30 minutes without a request, and 12 hours after login whatever happens. */
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+
+export interface SignedInStaff {
+  id: string;
+  institutionId: string;
+  loginId: string;
+  displayName: string;
+  role: StaffRole;
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** Starts a fresh session (a new id at every login) and sets its cookie. */
+export async function startSession(c: Context<AppEnv>, staffId: string): Promise<void> {
+  const token = randomBytes(32).toString('base64url');
+  await insertSession(c.var.db, hashToken(token), staffId, c.var.now().toISOString());
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+  });
+}
+
+export async function endSession(c: Context<AppEnv>): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await deleteSession(c.var.db, hashToken(token));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+}
+
+/** Guards staff routes: no valid session, no access. Sets `c.var.staff`. */
+export function requireStaff(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (!token) throw new UnauthenticatedError();
+    const tokenHash = hashToken(token);
+    const row = await findSessionWithStaff(c.var.db, tokenHash);
+    const now = c.var.now();
+    if (
+      !row ||
+      now.getTime() - Date.parse(row.last_seen_at) > SESSION_IDLE_MS ||
+      now.getTime() - Date.parse(row.session_created_at) > SESSION_ABSOLUTE_MS
+    ) {
+      if (row) await deleteSession(c.var.db, tokenHash);
+      throw new UnauthenticatedError();
+    }
+    await touchSession(c.var.db, tokenHash, now.toISOString());
+    c.set('staff', {
+      id: row.id,
+      institutionId: row.institution_id,
+      loginId: row.login_id,
+      displayName: row.display_name,
+      role: row.role,
+    });
+    await next();
+  };
+}

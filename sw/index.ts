@@ -1,0 +1,22 @@
+/// <reference lib="webworker" />
+import { clientsClaim } from 'workbox-core';
+import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { registerRoute } from 'workbox-routing';
+import { PRECACHE_ENTRIES } from './precache.ts';
+import { hashedAssetStrategy, isHashedAsset, shellNavigationRoute } from './strategies.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+// Event wiring only: what to cache lives in precache.ts, how to answer in strategies.ts.
+precacheAndRoute(PRECACHE_ENTRIES);
+cleanupOutdatedCaches();
+registerRoute(shellNavigationRoute());
+registerRoute(({ url }) => isHashedAsset(url, self.location.origin), hashedAssetStrategy());
+
+// A new version waits until the page says the user agreed (sw-bridge → 「更新する」).
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// The first version takes over open pages at once, so the shell is cached from the first visit.
+clientsClaim();

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../../src/server/app.ts';
+import { readConfig } from '../../../src/server/config.ts';
+import { openDatabase } from '../../../src/server/db/database.ts';
+import { migrateToLatest } from '../../../src/server/db/migrate.ts';
+import { ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
+
+export const TEST_PASSWORD = 'test-password-1';
+
+/** A settable clock, so tests can cross session limits and day boundaries. */
+export class TestClock {
+  private current: number;
+  constructor(start = '2026-11-22T01:00:00.000Z') {
+    this.current = Date.parse(start);
+  }
+  now = (): Date => new Date(this.current);
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** A fresh database in its own data directory, migrated and seeded, and the app over it. */
+export async function createTestApp(options: { clock?: TestClock; dataDir?: string } = {}) {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-'));
+  const opened = openDatabase({ dataDir, databaseUrl: undefined });
+  const schemaVersion = await migrateToLatest(opened.db);
+  const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD });
+  const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PUBLIC_URL: 'https://zaitaku.example' });
+  const clock = options.clock ?? new TestClock();
+  const app = createApp({ ...opened, config, schemaVersion, now: clock.now, serveStatic: false });
+  return {
+    app,
+    db: opened.db,
+    demo,
+    clock,
+    dataDir,
+    schemaVersion,
+    async close(removeData = true) {
+      await opened.db.destroy();
+      if (removeData) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** Logs the demo administrator in and returns the Cookie header value for later requests. */
+export async function loginAsDemo(t: TestApp): Promise<string> {
+  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: t.demo.loginId, password: TEST_PASSWORD }));
+  if (res.status !== 204) throw new Error(`login failed with ${res.status}`);
+  const cookie = res.headers.get('set-cookie');
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0]!;
+}

@@ -1,0 +1,36 @@
+import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+
+test('a staff member logs in, sees the institution link and logs out', async ({ page }, info) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: '職員用ページを開く' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('職員用ページ');
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await snapshot(page, 'staff-login', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // Empty fields are explained beside each field.
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expect(page.getByText('入力してください。')).toHaveCount(2);
+
+  // A wrong password is refused; the login ID typed stays.
+  await page.getByLabel('ログインID').fill('demo-admin');
+  await page.getByLabel('パスワード').fill('not-the-password');
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expect(page.getByRole('alert')).toHaveText('ログインIDまたはパスワードが正しくありません。');
+  await expect(page.getByLabel('ログインID')).toHaveValue('demo-admin');
+
+  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
+  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
+  const link = page.locator('a.link-text');
+  await expect(link).toHaveText(/^http:\/\/localhost:\d+\/i\/[A-Za-z0-9_-]{22}$/);
+  await snapshot(page, 'staff-dashboard', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+});

@@ -1,0 +1,56 @@
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+
+test('the start page is in Japanese by default and switches to English and back', async ({ page }, info) => {
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('在宅受付へようこそ');
+  await expect(page.getByRole('link', { name: '職員用ページを開く' })).toBeVisible();
+  await snapshot(page, 'start-ja', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Zaitaku Uketsuke');
+  await snapshot(page, 'start-en', info.project.name);
+
+  // The choice is remembered on the device.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Zaitaku Uketsuke');
+  await page.getByRole('button', { name: '日本語に切り替える' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('在宅受付へようこそ');
+});
+
+test('touch targets are at least 44 px and nothing overflows the viewport', async ({ page }) => {
+  await page.goto('/');
+  const sizes = await page.locator('a.button, button').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { text: el.textContent, height: r.height, width: r.width };
+    }),
+  );
+  expect(sizes.length).toBeGreaterThan(1);
+  for (const size of sizes) {
+    expect(size.height, String(size.text)).toBeGreaterThanOrEqual(44);
+    expect(size.width, String(size.text)).toBeGreaterThanOrEqual(44);
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('keyboard focus is visible', async ({ page, isMobile }) => {
+  test.skip(isMobile, 'keyboard focus is checked on the desktop');
+  await page.goto('/');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    return getComputedStyle(el).outlineStyle;
+  });
+  expect(outline).toBe('solid');
+});
+
+test('an unknown page says so and offers the way back', async ({ page }) => {
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ページが見つかりません');
+  await page.getByRole('link', { name: 'はじめのページへ' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('在宅受付へようこそ');
+});

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import preact from '@preact/preset-vite';
+import legacy from '@vitejs/plugin-legacy';
+import { build, defineConfig, type Plugin } from 'vite';
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const OUT_DIR = path.join(ROOT, 'dist');
+const MANIFEST_FILE = path.join(ROOT, 'manifest.webmanifest');
+
+/** Serves and emits the top-level manifest.webmanifest, refusing a build that lacks a PWA field. */
+function webManifest(): Plugin {
+  const read = () => {
+    const text = fs.readFileSync(MANIFEST_FILE, 'utf8');
+    const manifest = JSON.parse(text) as Record<string, unknown>;
+    for (const key of ['name', 'short_name', 'lang', 'start_url', 'scope', 'display', 'icons']) {
+      if (!(key in manifest)) throw new Error(`manifest.webmanifest: "${key}" is missing`);
+    }
+    return text;
+  };
+  return {
+    name: 'web-manifest',
+    configureServer(server) {
+      server.middlewares.use('/manifest.webmanifest', (_req, res) => {
+        res.setHeader('Content-Type', 'application/manifest+json');
+        res.end(read());
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'manifest.webmanifest', source: read() });
+    },
+  };
+}
+
+/**
+ * Keeps the Content-Security-Policy strict: no 'unsafe-inline' and no data: scripts.
+ *
+ * plugin-legacy tells modern from legacy browsers by importing a `data:` module that throws when
+ * `import.meta.resolve` is missing. A CSP without data: blocks that import, and every browser
+ * then falls back to the large legacy bundles. The same check is served as a same-origin file
+ * instead, which the CSP allows. The hashes of the few inline scripts left in index.html (the
+ * legacy loader) are written to csp-hashes.json for the server's header.
+ */
+function strictCsp(): Plugin {
+  const CHECK_FILE = 'assets/modern-check.js';
+  const dataImport = /import\s*(['"])data:text\/javascript,(?:"[^"]*";)?if\(!import\.meta\.resolve\)throw Error\("import\.meta\.resolve not supported"\)\1/g;
+  const inlineScript = /<script\b[^>]*>([\s\S]*?)<\/script>/g;
+  return {
+    name: 'strict-csp',
+    apply: 'build',
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        let replaced = 0;
+        for (const file of Object.values(bundle)) {
+          if (file.type === 'chunk') {
+            file.code = file.code.replace(dataImport, () => (replaced++, `import'/${CHECK_FILE}'`));
+          } else if (file.fileName.endsWith('.html') && typeof file.source === 'string') {
+            file.source = file.source.replace(dataImport, () => (replaced++, `import'/${CHECK_FILE}'`));
+            const hashes = [...file.source.matchAll(inlineScript)]
+              .map((m) => m[1] ?? '')
+              .filter((body) => body.trim() !== '')
+              .map((body) => createHash('sha256').update(body).digest('base64'));
+            this.emitFile({ type: 'asset', fileName: 'csp-hashes.json', source: JSON.stringify(hashes) });
+          }
+        }
+        if (replaced > 0) {
+          this.emitFile({
+            type: 'asset',
+            fileName: CHECK_FILE,
+            source: 'if(!import.meta.resolve)throw Error("import.meta.resolve not supported");\n',
+          });
+        }
+      },
+    },
+  };
+}
+
+/** Which built files the service worker precaches: the modern shell, not the legacy bundles. */
+function precacheEntries(outDir: string): { url: string; revision: string | null }[] {
+  const files = fs.readdirSync(outDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  const entries: { url: string; revision: string | null }[] = [];
+  for (const entry of files) {
+    const full = path.join(entry.parentPath, entry.name);
+    const rel = path.relative(outDir, full).split(path.sep).join('/');
+    if (rel === 'sw.js' || rel === 'csp-hashes.json' || rel === 'robots.txt' || /-legacy[-.]/.test(rel)) continue;
+    if (!/\.(html|js|css|webmanifest|png|svg|woff2)$/.test(rel)) continue;
+    // Files under assets/ carry a content hash in their names; the rest get one as a revision.
+    const revision = rel.startsWith('assets/') ? null : createHash('sha256').update(fs.readFileSync(full)).digest('hex').slice(0, 16);
+    entries.push({ url: `/${rel}`, revision });
+  }
+  return entries.sort((a, b) => a.url.localeCompare(b.url));
+}
+
+/** After the app is written, builds sw/ into dist/sw.js with the precache list filled in. */
+function serviceWorker(): Plugin {
+  return {
+    name: 'service-worker',
+    apply: 'build',
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      async handler(error?: Error) {
+        // closeBundle also runs when the app build failed; there is then nothing to precache.
+        if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
+        const entries = precacheEntries(OUT_DIR);
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          publicDir: false,
+          define: {
+            __PRECACHE_MANIFEST__: JSON.stringify(entries),
+            'process.env.NODE_ENV': JSON.stringify('production'),
+          },
+          build: {
+            outDir: OUT_DIR,
+            emptyOutDir: false,
+            copyPublicDir: false,
+            target: 'es2017',
+            minify: true,
+            lib: {
+              entry: path.join(ROOT, 'sw/index.ts'),
+              formats: ['iife'],
+              name: 'zaitakuServiceWorker',
+              fileName: () => 'sw.js',
+            },
+          },
+        });
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  root: path.join(ROOT, 'src/app'),
+  publicDir: path.join(ROOT, 'public'),
+  plugins: [
+    preact(),
+    legacy({ targets: ['defaults', 'chrome >= 64', 'safari >= 12', 'ios >= 12', 'not dead'] }),
+    webManifest(),
+    strictCsp(),
+    serviceWorker(),
+  ],
+  build: {
+    outDir: OUT_DIR,
+    emptyOutDir: true,
+    sourcemap: false,
+  },
+  server: {
+    proxy: { '/api': 'http://localhost:8080' },
+  },
+});
