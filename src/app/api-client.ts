@@ -3,17 +3,27 @@ import type { ApiErrorBody, ErrorCode } from '../domain/api.ts';
 /** What a failed call tells the screen: a server error code, or that the network failed. */
 export type ApiFailure =
   | { kind: 'network' }
-  | { kind: 'server'; status: number; code: ErrorCode | 'unknown'; fields?: Record<string, string> };
+  | {
+      kind: 'server';
+      status: number;
+      code: ErrorCode | 'unknown';
+      fields?: Record<string, string>;
+      /** Extra facts some errors carry, such as the PIN attempts left on a simulated card. */
+      attemptsRemaining?: number;
+    };
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
 
-/** The one way the app talks to `/api`: JSON in, JSON out, errors as values, never thrown. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+/** The one way the app talks to the server (`/api`, and the simulator's `/sim/api`): JSON in, JSON out, errors as values, never thrown. */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; base?: '/api' | '/sim/api' } = {},
+): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, {
+    response = await fetch(`${init.base ?? '/api'}${path}`, {
       method: init.method ?? 'GET',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? null : JSON.stringify(init.body),
       credentials: 'same-origin',
     });
@@ -23,7 +33,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (response.status === 204) return { ok: true, data: undefined as T };
   const json: unknown = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: json as T };
-  const error = (json as ApiErrorBody | null)?.error;
+  const error = (json as (ApiErrorBody & { error: { attemptsRemaining?: unknown } }) | null)?.error;
   return {
     ok: false,
     failure: {
@@ -31,6 +41,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       status: response.status,
       code: error?.code ?? 'unknown',
       ...(error?.fields ? { fields: error.fields } : {}),
+      ...(typeof error?.attemptsRemaining === 'number' ? { attemptsRemaining: error.attemptsRemaining } : {}),
     },
   };
 }

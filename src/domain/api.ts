@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HANDOFF_REJECTIONS } from './handoff.ts';
 
 /**
  * The JSON contract between the app and the server: request schemas (validated on both sides)
@@ -15,6 +16,17 @@ export const ERROR_CODES = [
   'unauthenticated',
   'login_failed',
   'internal',
+  // The embedded card-app simulator (R2, F7).
+  'card_unknown',
+  'face_auth_only',
+  'card_locked',
+  'pin_incorrect',
+  // The patient reception (R1, R6).
+  'link_invalid',
+  'return_url_not_allowed',
+  'registration_not_found',
+  'registration_closed',
+  ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -24,6 +36,8 @@ export interface ApiErrorBody {
     message: string;
     /** Per-field messages for validation failures; they describe the rule, never the value. */
     fields?: Record<string, string>;
+    /** pin_incorrect: wrong PINs left before the card locks. */
+    attemptsRemaining?: number;
   };
 }
 

@@ -8,6 +8,9 @@ import { AppError, errorBody, handleError, NotFoundError } from './http/errors.t
 import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { serveApp } from './http/static.ts';
+import { createCardSimulatorRoutes } from './national/embedded/card-simulator/card-sim.routes.ts';
+import type { NationalServices } from './national/national-services.ts';
+import { receptionRoutes } from './registration/registration.routes.ts';
 import { staffRoutes } from './staff/staff.routes.ts';
 
 export interface AppOptions {
@@ -15,6 +18,7 @@ export interface AppOptions {
   dialect: Dialect;
   config: ServerConfig;
   schemaVersion: string;
+  national: NationalServices;
   now?: () => Date;
   /** Serve the built app from `config.staticDir` (off for API-only tests). */
   serveStatic?: boolean;
@@ -31,6 +35,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set('db', options.db);
     c.set('dialect', options.dialect);
     c.set('config', options.config);
+    c.set('national', options.national);
     c.set('now', now);
     await next();
   });
@@ -50,10 +55,23 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   api.route('/health', healthRoutes(options.schemaVersion));
   api.route('/staff', staffRoutes);
+  api.route('/', receptionRoutes);
   api.all('/*', () => {
     throw new NotFoundError('There is no such API endpoint.');
   });
   app.route('/api', api);
+
+  // The card-app simulator stands in for the national card app (and the card's chip) in the
+  // embedded default. It is a separate service: the reception routes never see a PIN (P2).
+  if (options.national.cardSimulator) {
+    const sim = new Hono<AppEnv>();
+    sim.use(async (c, next) => {
+      await next();
+      c.res.headers.set('Cache-Control', 'no-store');
+    });
+    sim.route('/', createCardSimulatorRoutes(options.national.cardSimulator));
+    app.route('/sim/api', sim);
+  }
 
   if (options.serveStatic !== false) serveApp(app, options.config.staticDir);
   app.notFound((c) => c.json(errorBody('not_found', 'The requested resource does not exist.'), 404));

@@ -6,12 +6,19 @@ import { migrateToLatest } from './db/migrate.ts';
 import { ensureDemoInstitution } from './demo/demo-seed.ts';
 import { institutionLink } from './institution/institution.service.ts';
 import { log } from './http/logger.ts';
+import { embeddedNationalServices } from './national/national-services.ts';
 
 const config = readConfig();
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
 const demo = await ensureDemoInstitution(db, { dataDir: config.dataDir, fixedPassword: config.demoPassword });
-const app = createApp({ db, dialect, config, schemaVersion });
+const national = await embeddedNationalServices({
+  dataDir: config.dataDir,
+  publicUrl: config.publicUrl,
+  cardAppUrl: config.cardAppUrl,
+  simulatorEnabled: config.cardSimulator,
+});
+const app = createApp({ db, dialect, config, schemaVersion, national });
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   log('info', 'server_started', { port: info.port, database: dialect, schemaVersion });
@@ -23,6 +30,9 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     `  Institution link for patients and nurses: ${institutionLink(config.publicUrl, demo.institution.link_token)}`,
     `  Staff page: ${config.publicUrl}/staff`,
     `  Demo staff login: ${demo.loginId} / ${demo.password ?? '(see demo-login.txt in the data directory)'}`,
+    national.cardSimulator
+      ? `  Card-app simulator: ${config.publicUrl}/card-app (demo cards, PIN 1234; reset a locked card: npm run card-sim -- reset <card>)`
+      : `  Card app: ${national.cardAppUrl}`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

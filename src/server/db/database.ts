@@ -5,6 +5,10 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import pg from 'pg';
 import type { InstitutionTable } from '../institution/institution.table.ts';
 import type { StaffAccountTable, StaffSessionTable } from '../staff/staff.table.ts';
+import type { AuditEventTable, AuditHeadTable } from '../audit/audit.table.ts';
+import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.table.ts';
+import type { SimCardStateTable } from '../national/embedded/card-simulator/card-sim.table.ts';
+import type { HandoffChallengeTable, RegistrationTable } from '../registration/registration.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -12,6 +16,13 @@ export interface Tables {
   institution: InstitutionTable;
   staff_account: StaffAccountTable;
   staff_session: StaffSessionTable;
+  registration: RegistrationTable;
+  handoff_challenge: HandoffChallengeTable;
+  consent: ConsentTable;
+  eligibility_check: EligibilityCheckTable;
+  audit_event: AuditEventTable;
+  audit_head: AuditHeadTable;
+  sim_card_state: SimCardStateTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -10,6 +10,7 @@ import { findStaffByLoginId, insertStaff, updateStaffPassword } from '../staff/s
 import type { InstitutionRow } from '../institution/institution.table.ts';
 
 export const DEMO_LOGIN_ID = 'demo-admin';
+export const DEMO_TELEMEDICINE_RETURN_URL = 'https://telemed.example/return';
 const DEMO_LOGIN_FILE = 'demo-login.txt';
 
 /** 東京都 (13), 医科 (1), number 234567, and its check digit. */
@@ -54,6 +55,8 @@ export async function ensureDemoInstitution(
     uses_clinical_info: 1,
     uses_electronic_prescription: 1,
     shows_prescription_form: 1,
+    // A fictional telemedicine app, so the app-arrival path (R1, R7) can be tried.
+    allowed_return_urls: DEMO_TELEMEDICINE_RETURN_URL,
     created_at: now,
   };
   await db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 import type { Db, Dialect } from '../db/database.ts';
 import type { ServerConfig } from '../config.ts';
+import type { NationalServices } from '../national/national-services.ts';
 import type { SignedInStaff } from '../staff/session.ts';
 
 /** What every request handler can reach through `c.var`. */
@@ -7,6 +8,8 @@ export interface AppVariables {
   db: Db;
   dialect: Dialect;
   config: ServerConfig;
+  /** Adapters to the national systems (eligibility, card PKI, card app). */
+  national: NationalServices;
   /** The clock; tests replace it to cross day boundaries and session limits. */
   now: () => Date;
   staff: SignedInStaff;

@@ -21,6 +21,17 @@ export class AppError extends Error {
   }
 }
 
+/** Non-personal numbers a client needs to react, added to the error body (e.g. PIN attempts left). */
+export type AppErrorExtra = Pick<ApiErrorBody['error'], 'attemptsRemaining'>;
+
+export class AppErrorWithExtra extends AppError {
+  readonly extra: AppErrorExtra;
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, extra: AppErrorExtra) {
+    super(status, code, message);
+    this.extra = extra;
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message = 'The requested resource does not exist.') {
     super(404, 'not_found', message);
@@ -84,7 +95,9 @@ export function errorBody(code: ErrorCode, message: string, fields?: Record<stri
 /** The single place errors become responses. Anything unexpected is a 500 with no details. */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof AppError) {
-    return c.json(errorBody(err.code, err.message, err.fields), err.status);
+    const body = errorBody(err.code, err.message, err.fields);
+    if (err instanceof AppErrorWithExtra) Object.assign(body.error, err.extra);
+    return c.json(body, err.status);
   }
   if (err instanceof HTTPException) {
     const status = err.status;

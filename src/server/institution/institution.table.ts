@@ -14,6 +14,8 @@ export interface InstitutionTable {
   uses_electronic_prescription: number;
   /** S5: the prescription-form screen is shown during registration. */
   shows_prescription_form: number;
+  /** Return-URL prefixes of telemedicine apps this institution honours, one per line. */
+  allowed_return_urls: string;
   created_at: string;
 }
 

@@ -42,30 +42,40 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
 }
 
+/**
+ * The staff member signed in on this browser, or null. Touches the session (idle timer) when
+ * valid and deletes it when past either limit.
+ */
+export async function currentStaff(c: Context<AppEnv>): Promise<SignedInStaff | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return null;
+  const tokenHash = hashToken(token);
+  const row = await findSessionWithStaff(c.var.db, tokenHash);
+  if (!row) return null;
+  const now = c.var.now();
+  if (
+    now.getTime() - Date.parse(row.last_seen_at) > SESSION_IDLE_MS ||
+    now.getTime() - Date.parse(row.session_created_at) > SESSION_ABSOLUTE_MS
+  ) {
+    await deleteSession(c.var.db, tokenHash);
+    return null;
+  }
+  await touchSession(c.var.db, tokenHash, now.toISOString());
+  return {
+    id: row.id,
+    institutionId: row.institution_id,
+    loginId: row.login_id,
+    displayName: row.display_name,
+    role: row.role,
+  };
+}
+
 /** Guards staff routes: no valid session, no access. Sets `c.var.staff`. */
 export function requireStaff(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = getCookie(c, SESSION_COOKIE);
-    if (!token) throw new UnauthenticatedError();
-    const tokenHash = hashToken(token);
-    const row = await findSessionWithStaff(c.var.db, tokenHash);
-    const now = c.var.now();
-    if (
-      !row ||
-      now.getTime() - Date.parse(row.last_seen_at) > SESSION_IDLE_MS ||
-      now.getTime() - Date.parse(row.session_created_at) > SESSION_ABSOLUTE_MS
-    ) {
-      if (row) await deleteSession(c.var.db, tokenHash);
-      throw new UnauthenticatedError();
-    }
-    await touchSession(c.var.db, tokenHash, now.toISOString());
-    c.set('staff', {
-      id: row.id,
-      institutionId: row.institution_id,
-      loginId: row.login_id,
-      displayName: row.display_name,
-      role: row.role,
-    });
+    const staff = await currentStaff(c);
+    if (!staff) throw new UnauthenticatedError();
+    c.set('staff', staff);
     await next();
   };
 }

@@ -6,6 +6,7 @@ import { readConfig } from '../../../src/server/config.ts';
 import { openDatabase } from '../../../src/server/db/database.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
+import { embeddedNationalServices } from '../../../src/server/national/national-services.ts';
 
 export const TEST_PASSWORD = 'test-password-1';
 
@@ -29,7 +30,13 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
   const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD });
   const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PUBLIC_URL: 'https://zaitaku.example' });
   const clock = options.clock ?? new TestClock();
-  const app = createApp({ ...opened, config, schemaVersion, now: clock.now, serveStatic: false });
+  const national = await embeddedNationalServices({
+    dataDir,
+    publicUrl: config.publicUrl,
+    simulatorEnabled: true,
+    now: clock.now(),
+  });
+  const app = createApp({ ...opened, config, schemaVersion, national, now: clock.now, serveStatic: false });
   return {
     app,
     db: opened.db,
@@ -37,6 +44,7 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
     clock,
     dataDir,
     schemaVersion,
+    national,
     async close(removeData = true) {
       await opened.db.destroy();
       if (removeData) fs.rmSync(dataDir, { recursive: true, force: true });

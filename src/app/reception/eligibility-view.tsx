@@ -1,0 +1,57 @@
+import type { EligibilityRecord, NextStep } from '../../domain/eligibility.ts';
+import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/ja.ts';
+import { formatDate } from './format.ts';
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+function orBlank(t: Translate, value: string | null | undefined): string {
+  return value === null || value === undefined || value.trim() === '' ? t('field.blank') : value;
+}
+
+/** R7 / DOMAIN §6: the eligibility record as the national service returns it, with E2 guidance. */
+export function EligibilityView({ record, nextSteps }: { record: EligibilityRecord; nextSteps: NextStep[] }) {
+  const { t, lang } = useI18n();
+  const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
+  const copay = (ratio: number) => t('format.copay', { tenths: String(ratio / 10), percent: String(ratio) });
+  const sex = record.sex1 ?? record.sex2;
+  return (
+    <section class="card eligibility" aria-labelledby="eligibility-title">
+      <h2 id="eligibility-title">{t('done.eligibility')}</h2>
+      <p class={`status-badge status-${record.status}`}>{t(`status.${record.status}` as MessageKey)}</p>
+      <ul class="next-steps">
+        {nextSteps.map((step) => (
+          <li key={step}>{t(`step.${step}` as MessageKey)}</li>
+        ))}
+      </ul>
+      <dl class="facts record">
+        <Row label={t('field.name')} value={orBlank(t, record.name)} />
+        <Row label={t('field.nameKana')} value={orBlank(t, record.nameKana)} />
+        <Row label={t('field.sex')} value={sex ? t(`sex.${sex}`) : t('field.blank')} />
+        <Row
+          label={t('field.dateOfBirth')}
+          value={record.dateOfBirth === '1900-01-01' ? t('field.unknownDob') : date(record.dateOfBirth)}
+        />
+        <Row label={t('field.address')} value={orBlank(t, [record.postalCode && `〒${record.postalCode}`, record.address].filter(Boolean).join(' '))} />
+        <Row label={t('field.insurer')} value={orBlank(t, record.insurerName)} />
+        <Row label={t('field.insurerNumber')} value={orBlank(t, record.insurerNumber)} />
+        <Row label={t('field.symbolNumber')} value={[record.symbol, record.number, record.branch].map((v) => orBlank(t, v)).join(' · ')} />
+        {record.relationship && <Row label={t('field.relationship')} value={t(`relationship.${record.relationship}`)} />}
+        <Row label={t('field.cardValid')} value={`${date(record.cardValidFrom)} – ${record.cardValidTo ? date(record.cardValidTo) : ''}`} />
+        {record.copayRatio !== null && <Row label={t('field.copayRatio')} value={copay(record.copayRatio)} />}
+        {record.preSchool && <Row label={t('field.preSchool')} value={t('yesNo.yes')} />}
+        {record.qualificationLostOn && <Row label={t('field.qualificationLostOn')} value={date(record.qualificationLostOn)} />}
+        {record.elderlyRecipient && <Row label={t('field.elderly')} value={copay(record.elderlyRecipient.copayRatio)} />}
+        {record.costLimit && <Row label={t('field.costLimit')} value={record.costLimit.applicationCategory} />}
+        {record.specificDisease && <Row label={t('field.specificDisease')} value={record.specificDisease.diseaseCategory} />}
+      </dl>
+    </section>
+  );
+}

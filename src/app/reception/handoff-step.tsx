@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { HandoffRejection } from '../../domain/handoff.ts';
+import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/reception-api.ts';
+import { api } from '../api-client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/ja.ts';
+import type { FlowState, PendingRegistration } from './flow-state.ts';
+import { QrCode } from './qr-code.tsx';
+
+/** The tablet learns of the card app's answer by asking every second (well within R6's 2 s). */
+const POLL_MS = 1000;
+
+function authHeader(registration: PendingRegistration) {
+  return { authorization: `Bearer ${registration.accessToken}` };
+}
+
+/**
+ * R6: hands the patient to the card app — same device (a phone opens the app and comes back)
+ * or across devices (the tablet shows a QR code for the patient's own phone) — and moves on by
+ * itself once the server has verified the card's answer.
+ */
+export function HandoffStep({ flow, update, onCompleted }: { flow: FlowState; update: (patch: Partial<FlowState>) => void; onCompleted: () => void }) {
+  const { t } = useI18n();
+  const registration = flow.registration!;
+  const [outcome, setOutcome] = useState<RegistrationOutcomeDto | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [offline, setOffline] = useState(false);
+  const [renewing, setRenewing] = useState(false);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      const result = await api<RegistrationOutcomeDto>(`/public/registrations/${registration.id}`, { headers: authHeader(registration) });
+      if (stopped) return;
+      if (result.ok) {
+        setOffline(false);
+        setOutcome(result.data);
+        if (result.data.status === 'completed') {
+          onCompleted();
+          return;
+        }
+      } else {
+        // Keep trying through a lost connection; the choices are safe on the device.
+        setOffline(result.failure.kind === 'network');
+      }
+      setNow(Date.now());
+      timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [registration.id, registration.cardAppUrl]);
+
+  async function renew(sameDevice: boolean) {
+    setRenewing(true);
+    const result = await api<NewChallengeResponse>(`/public/registrations/${registration.id}/challenge`, {
+      method: 'POST',
+      body: { sameDevice },
+      headers: authHeader(registration),
+    });
+    setRenewing(false);
+    if (result.ok) {
+      setOutcome(null);
+      update({ registration: { ...registration, cardAppUrl: result.data.cardAppUrl, sameDevice } });
+    } else {
+      setOffline(result.failure.kind === 'network');
+    }
+  }
+
+  const expiresAt = outcome?.challengeExpiresAt ? Date.parse(outcome.challengeExpiresAt) : null;
+  const remainingMs = expiresAt === null ? null : Math.max(0, expiresAt - now);
+  const expired = remainingMs === 0;
+  const failure: HandoffRejection | null = outcome?.status === 'failed' ? outcome.failure : null;
+
+  return (
+    <>
+      <h2>{t('handoff.title')}</h2>
+      <p class="message notice">{t('handoff.pinPrivacy')}</p>
+      {offline && (
+        <p class="message warning" role="status">
+          {t('error.network')}
+        </p>
+      )}
+      {failure || expired ? (
+        <div class="message error" role="alert">
+          <p>{failure ? t(`rejection.${failure}` as MessageKey) : t('handoff.expired')}</p>
+          <button type="button" class="button primary" disabled={renewing} onClick={() => void renew(registration.sameDevice)}>
+            {t('handoff.renew')}
+          </button>
+        </div>
+      ) : registration.sameDevice ? (
+        <>
+          <p>{t('handoff.sameDevice.lead')}</p>
+          <a class="button primary wide" href={registration.cardAppUrl}>
+            {t('handoff.sameDevice.button')}
+          </a>
+        </>
+      ) : (
+        <>
+          <p>{t('handoff.crossDevice.lead')}</p>
+          <div class="qr-frame">
+            <QrCode value={registration.cardAppUrl} label={t('handoff.qrAlt')} />
+          </div>
+          <p class="waiting" role="status">
+            <span class="spinner" aria-hidden="true" /> {t('handoff.waiting')}
+          </p>
+          {remainingMs !== null && (
+            <p class="hint">
+              {t('handoff.expiresIn', { minutes: String(Math.floor(remainingMs / 60000)), seconds: String(Math.floor(remainingMs / 1000) % 60) })}
+            </p>
+          )}
+          {/* The same link as the QR code, for a phone that cannot scan or for assistive tech. */}
+          <p class="hint">
+            <a href={registration.cardAppUrl} target="_blank" rel="noopener" data-testid="card-app-link">
+              {registration.cardAppUrl}
+            </a>
+          </p>
+        </>
+      )}
+      <button type="button" class="link-button" disabled={renewing} onClick={() => void renew(!registration.sameDevice)}>
+        {registration.sameDevice ? t('handoff.useQr') : t('handoff.useSameDevice')}
+      </button>
+    </>
+  );
+}

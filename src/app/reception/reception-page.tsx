@@ -1,0 +1,227 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso/router';
+import type { InstitutionPublicDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
+import { asksPrescriptionForm } from '../../domain/registration.ts';
+import { isVisitType } from '../../domain/visit-type.ts';
+import { api } from '../api-client.ts';
+import { deviceId } from '../device-id.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { clearFlow, loadFlow, newFlow, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
+import { DoneStep } from './done-step.tsx';
+import { HandoffStep } from './handoff-step.tsx';
+import { LinkInvalidPage } from './link-invalid-page.tsx';
+import { ConfirmStep, ConsentStep, DateStep, PreparationStep, PrescriptionStep, VisitTypeStep, type StepProps } from './steps.tsx';
+
+type Load =
+  | { kind: 'loading' }
+  | { kind: 'invalid' }
+  | { kind: 'returnRefused' }
+  | { kind: 'networkError' }
+  | { kind: 'ready'; institution: InstitutionPublicDto };
+
+/** The steps this patient walks, given the visit type and the institution's settings. */
+function stepsFor(flow: FlowState, institution: InstitutionPublicDto): FlowStep[] {
+  const steps: FlowStep[] = flow.visitTypePreset ? [] : ['visitType'];
+  steps.push('preparation', 'consent');
+  // 002 ※3: the date is asked when the patient came by URL/QR; an app normally passes it.
+  if (flow.visitType === 'online' && !(flow.arrival === 'app' && flow.dateFromApp)) steps.push('date');
+  if (flow.visitType && asksPrescriptionForm(flow.visitType, flow.arrival, institution.settings, flow.appSupportsElectronicPrescription)) {
+    steps.push('prescription');
+  }
+  steps.push('confirm', 'handoff', 'done');
+  return steps;
+}
+
+/** A phone hands off on the same device; a tablet or PC shows a QR code for the patient's phone. */
+function prefersSameDevice(): boolean {
+  return window.matchMedia('(max-width: 47.99rem) and (pointer: coarse)').matches;
+}
+
+function flowFromLink(query: Record<string, string>): FlowState {
+  const returnUrl = query.return ?? null;
+  return newFlow({
+    visitType: isVisitType(query.visit) ? query.visit : returnUrl ? 'online' : null,
+    arrival: returnUrl ? 'app' : 'link',
+    returnUrl,
+    appSupportsElectronicPrescription: query.erx === '1',
+    dateFromApp: query.date && /^\d{4}-\d{2}-\d{2}$/.test(query.date) ? query.date : null,
+  });
+}
+
+/** The institution link `/i/<token>`: the whole patient reception, R1–R7. */
+export default function ReceptionPage({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { query } = useLocation();
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [flow, setFlow] = useState<FlowState>(() => {
+    const saved = loadFlow(token);
+    const fresh = flowFromLink(query);
+    const resumable =
+      saved && (saved.step === 'handoff' || saved.step === 'done' || !query.visit || saved.visitType === fresh.visitType) && saved.returnUrl === (query.return ?? saved.returnUrl);
+    return resumable ? saved : fresh;
+  });
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [finished, setFinished] = useState(false);
+
+  useEffect(() => {
+    const returnUrl = flow.returnUrl ? `?returnUrl=${encodeURIComponent(flow.returnUrl)}` : '';
+    void api<InstitutionPublicDto>(`/public/institutions/${encodeURIComponent(token)}${returnUrl}`).then((result) => {
+      if (result.ok) setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
+      else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
+      else setLoad({ kind: 'networkError' });
+    });
+  }, [token]);
+
+  useEffect(() => saveFlow(token, flow), [token, flow]);
+
+  const institution = load.kind === 'ready' ? load.institution : null;
+  const steps = useMemo(() => (institution ? stepsFor(flow, institution) : []), [flow, institution]);
+
+  if (load.kind === 'loading') return <p role="status">{t('link.loading')}</p>;
+  if (load.kind === 'invalid') return <LinkInvalidPage />;
+  if (load.kind === 'networkError') return <p class="message error" role="alert">{t('error.network')}</p>;
+  if (load.kind === 'returnRefused') {
+    return (
+      <section aria-labelledby="refused-title">
+        <h1 id="refused-title">{t('returnUrl.refused.title')}</h1>
+        <p class="message error">{t('returnUrl.refused.body')}</p>
+      </section>
+    );
+  }
+  const ready = load.institution;
+  if (finished) {
+    return (
+      <>
+        <h1>{ready.name}</h1>
+        <p class="message success" role="status">{t('done.closePage')}</p>
+      </>
+    );
+  }
+
+  const update = (patch: Partial<FlowState>) => setFlow((current) => ({ ...current, ...patch }));
+  const index = steps.indexOf(flow.step);
+  const goTo = (step: FlowStep) => {
+    setSubmitError(null);
+    update({ step });
+    window.scrollTo(0, 0);
+  };
+  const next = () => {
+    // The step list may change with the answer just given (the visit type), so recompute it.
+    setFlow((current) => {
+      const list = stepsFor(current, ready);
+      const following = list[list.indexOf(current.step) + 1] ?? current.step;
+      return { ...current, step: following };
+    });
+    setSubmitError(null);
+    window.scrollTo(0, 0);
+  };
+  const restart = () => {
+    if (!window.confirm(t('flow.restartConfirm'))) return;
+    clearFlow(token);
+    setFlow(flowFromLink(query));
+  };
+
+  async function submit() {
+    const visitType = flow.visitType;
+    if (!visitType) return;
+    setSubmitting(true);
+    setSubmitError(null);
+    const sameDevice = prefersSameDevice();
+    const result = await api<StartRegistrationResponse>('/public/registrations', {
+      method: 'POST',
+      headers: { 'x-device-id': deviceId() },
+      body: {
+        linkToken: token,
+        visitType,
+        arrival: flow.arrival,
+        ...(flow.returnUrl ? { returnUrl: flow.returnUrl } : {}),
+        appSupportsElectronicPrescription: flow.appSupportsElectronicPrescription,
+        choices: {
+          surgery: flow.answers.surgery === true,
+          medication: flow.answers.medication === true,
+          checkup: flow.answers.checkup === true,
+          costLimit: flow.answers.costLimit === true,
+          specificDisease: flow.answers.specificDisease === true,
+        },
+        ...(visitType === 'online' ? { consultationDate: flow.consultationDate } : {}),
+        ...(flow.prescriptionForm && steps.includes('prescription') ? { prescriptionForm: flow.prescriptionForm } : {}),
+        handoffPath: sameDevice ? 'sameDevice' : 'crossDevice',
+      },
+    });
+    setSubmitting(false);
+    if (result.ok) {
+      update({
+        step: 'handoff',
+        registration: { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice },
+      });
+      return;
+    }
+    const failure = result.failure;
+    if (failure.kind === 'network') setSubmitError(t('error.network'));
+    else if (failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
+    else if (failure.code === 'return_url_not_allowed') setLoad({ kind: 'returnRefused' });
+    else if (failure.fields?.consultationDate) {
+      goTo('date');
+    } else setSubmitError(t('error.server'));
+  }
+
+  function finish(returnUrl: string | null) {
+    clearFlow(token);
+    if (returnUrl) {
+      window.location.assign(returnUrl);
+      return;
+    }
+    if (flow.visitType === 'online') setFinished(true);
+    else setFlow(flowFromLink(query));
+  }
+
+  const props: StepProps = { flow, institution: ready, update, next };
+  const counted: FlowStep[] = steps.filter((s) => s !== 'handoff' && s !== 'done');
+  const position = counted.indexOf(flow.step);
+
+  return (
+    <>
+      <p class="institution-banner">{ready.name}</p>
+      <h1 class="visually-hidden">{t('app.name')}</h1>
+      {position >= 0 && (
+        <p class="step-counter" aria-live="polite">
+          {t('flow.step', { current: String(position + 1), total: String(counted.length) })}
+        </p>
+      )}
+      <div class="card flow-card">
+        {flow.step === 'visitType' && <VisitTypeStep {...props} />}
+        {flow.step === 'preparation' && <PreparationStep {...props} />}
+        {flow.step === 'consent' && <ConsentStep {...props} />}
+        {flow.step === 'date' && <DateStep {...props} />}
+        {flow.step === 'prescription' && <PrescriptionStep {...props} />}
+        {flow.step === 'confirm' && (
+          <ConfirmStep
+            {...props}
+            asksDate={steps.includes('date')}
+            asksPrescription={steps.includes('prescription')}
+            onEdit={goTo}
+            onSubmit={() => void submit()}
+            submitting={submitting}
+            error={submitError}
+          />
+        )}
+        {flow.step === 'handoff' && flow.registration && <HandoffStep flow={flow} update={update} onCompleted={() => goTo('done')} />}
+        {flow.step === 'done' && flow.registration && <DoneStep flow={flow} onFinish={finish} />}
+      </div>
+      <div class="flow-nav">
+        {index > 0 && position > 0 && (
+          <button type="button" class="button" onClick={() => goTo(steps[index - 1]!)}>
+            {t('flow.back')}
+          </button>
+        )}
+        {flow.step !== 'done' && (
+          <button type="button" class="link-button" onClick={restart}>
+            {t('flow.restart')}
+          </button>
+        )}
+      </div>
+      {position >= 0 && <p class="hint">{t('flow.saved')}</p>}
+    </>
+  );
+}

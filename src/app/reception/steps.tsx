@@ -1,0 +1,301 @@
+import { useState } from 'preact/hooks';
+import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent.ts';
+import { isCardRegistrationMaintenance, jstDate } from '../../domain/jst.ts';
+import type { InstitutionPublicDto } from '../../domain/reception-api.ts';
+import { checkConsultationDate, PRESCRIPTION_FORMS } from '../../domain/registration.ts';
+import { VISIT_TYPES } from '../../domain/visit-type.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/ja.ts';
+import type { FlowState } from './flow-state.ts';
+import { formatDate } from './format.ts';
+
+export interface StepProps {
+  flow: FlowState;
+  institution: InstitutionPublicDto;
+  update: (patch: Partial<FlowState>) => void;
+  next: () => void;
+}
+
+/** Mynaportal, where a card is registered for health-insurance use (R2). */
+const MYNAPORTAL_URL = 'https://myna.go.jp/';
+
+export function VisitTypeStep({ update, next }: StepProps) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h2>{t('visit.choose.title')}</h2>
+      <div class="choice-list">
+        {VISIT_TYPES.map((type) => (
+          <button
+            key={type}
+            type="button"
+            class="choice-button"
+            onClick={() => {
+              update({ visitType: type });
+              next();
+            }}
+          >
+            <span class="choice-title">{t(`visit.${type}`)}</span>
+            <span class="choice-hint">{t(`visit.${type}.hint` as MessageKey)}</span>
+          </button>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** R2 and P6: what the patient needs before starting. */
+export function PreparationStep({ next }: StepProps) {
+  const { t } = useI18n();
+  const maintenance = isCardRegistrationMaintenance(new Date());
+  return (
+    <>
+      <h2>{t('prep.title')}</h2>
+      <ul class="checklist">
+        <li>{t('prep.card')}</li>
+        <li>{t('prep.pin')}</li>
+        <li>
+          {t('prep.registered')}{' '}
+          <a href={MYNAPORTAL_URL} target="_blank" rel="noopener noreferrer">
+            {t('prep.registerLink')}
+          </a>
+        </li>
+      </ul>
+      {maintenance && (
+        <p class="message notice" role="note">
+          {t('prep.maintenance')}
+        </p>
+      )}
+      <p class="message warning">{t('prep.faceOnly')}</p>
+      <button type="button" class="button primary wide" onClick={next}>
+        {t('prep.ready')}
+      </button>
+    </>
+  );
+}
+
+function choiceLabel(choice: ConsentChoice, institution: InstitutionPublicDto): MessageKey {
+  if (choice === 'medication' && !institution.settings.usesClinicalInfo) return 'consent.medicationOnly';
+  return `consent.${choice}`;
+}
+
+/** S1–S4: 「すべて同意する」 plus an explicit yes or no for each item. */
+export function ConsentStep({ flow, institution, update, next }: StepProps) {
+  const { t } = useI18n();
+  const [showMissing, setShowMissing] = useState(false);
+  const answers = flow.answers;
+  const allYes = CONSENT_CHOICES.every((c) => answers[c] === true);
+  const unanswered = CONSENT_CHOICES.filter((c) => answers[c] === undefined);
+  const set = (choice: ConsentChoice, value: boolean) => update({ answers: { ...answers, [choice]: value } });
+
+  return (
+    <>
+      <h2>{t('consent.title')}</h2>
+      <p>{t('consent.lead')}</p>
+      <button
+        type="button"
+        class={`button wide ${allYes ? 'selected' : 'primary'}`}
+        aria-pressed={allYes}
+        onClick={() => update({ answers: Object.fromEntries(CONSENT_CHOICES.map((c) => [c, true])) })}
+      >
+        {allYes ? `✓ ${t('consent.allOn')}` : t('consent.all')}
+      </button>
+      <div class="consent-items">
+        {CONSENT_CHOICES.map((choice) => {
+          const hintKey: MessageKey =
+            choice === 'medication' && !institution.settings.usesClinicalInfo ? 'consent.medicationOnly.hint' : (`consent.${choice}.hint` as MessageKey);
+          const missing = showMissing && answers[choice] === undefined;
+          return (
+            <fieldset key={choice} class={`consent-item${missing ? ' missing' : ''}`}>
+              <legend>{t(choiceLabel(choice, institution))}</legend>
+              <p class="hint">
+                {t(hintKey)}
+                {choice === 'medication' && institution.settings.usesElectronicPrescription && ` ${t('consent.medication.dispensing')}`}
+              </p>
+              <div class="yes-no">
+                <label class={answers[choice] === true ? 'checked' : ''}>
+                  <input type="radio" name={`consent-${choice}`} checked={answers[choice] === true} onChange={() => set(choice, true)} />
+                  {t('consent.yes')}
+                </label>
+                <label class={answers[choice] === false ? 'checked' : ''}>
+                  <input type="radio" name={`consent-${choice}`} checked={answers[choice] === false} onChange={() => set(choice, false)} />
+                  {t('consent.no')}
+                </label>
+              </div>
+              {missing && <p class="field-error">{t('consent.answerThis')}</p>}
+            </fieldset>
+          );
+        })}
+      </div>
+      {unanswered.length === 0 && CONSENT_CHOICES.every((c) => answers[c] === false) && <p class="message">{t('consent.none')}</p>}
+      {showMissing && unanswered.length > 0 && (
+        <p class="message error" role="alert">
+          {t('consent.unanswered', { count: String(unanswered.length) })}
+        </p>
+      )}
+      <button
+        type="button"
+        class="button primary wide"
+        onClick={() => {
+          if (unanswered.length > 0) setShowMissing(true);
+          else next();
+        }}
+      >
+        {t('flow.next')}
+      </button>
+    </>
+  );
+}
+
+/** R3: the consultation date, today or later in Japan. */
+export function DateStep({ flow, update, next }: StepProps) {
+  const { t } = useI18n();
+  const [touched, setTouched] = useState(false);
+  const problem = checkConsultationDate(flow.consultationDate, new Date());
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!problem) next();
+      }}
+    >
+      <h2>{t('date.title')}</h2>
+      <p>{t('date.lead')}</p>
+      <div class="field">
+        <label for="consultation-date">{t('date.label')}</label>
+        <input
+          id="consultation-date"
+          type="date"
+          min={jstDate(new Date())}
+          value={flow.consultationDate}
+          onInput={(e) => update({ consultationDate: e.currentTarget.value })}
+          aria-invalid={touched && problem ? 'true' : undefined}
+          aria-describedby={touched && problem ? 'consultation-date-error' : undefined}
+        />
+        {touched && problem && (
+          <p class="field-error" id="consultation-date-error">
+            {t(`date.error.${problem}`)}
+          </p>
+        )}
+      </div>
+      <button type="submit" class="button primary wide">
+        {t('flow.next')}
+      </button>
+    </form>
+  );
+}
+
+/** S5 / R4: electronic or paper prescription. */
+export function PrescriptionStep({ flow, update, next }: StepProps) {
+  const { t } = useI18n();
+  const [touched, setTouched] = useState(false);
+  return (
+    <>
+      <h2>{t('rx.title')}</h2>
+      <p>{t('rx.lead')}</p>
+      <fieldset class="choice-list">
+        <legend class="visually-hidden">{t('rx.title')}</legend>
+        {PRESCRIPTION_FORMS.map((form) => (
+          <label key={form} class={`choice-button${flow.prescriptionForm === form ? ' checked' : ''}`}>
+            <input type="radio" name="prescription-form" checked={flow.prescriptionForm === form} onChange={() => update({ prescriptionForm: form })} />
+            <span class="choice-title">{t(`rx.${form}`)}</span>
+            <span class="choice-hint">{t(`rx.${form}.hint` as MessageKey)}</span>
+          </label>
+        ))}
+      </fieldset>
+      {touched && !flow.prescriptionForm && (
+        <p class="field-error" role="alert">
+          {t('rx.error')}
+        </p>
+      )}
+      <button
+        type="button"
+        class="button primary wide"
+        onClick={() => {
+          setTouched(true);
+          if (flow.prescriptionForm) next();
+        }}
+      >
+        {t('flow.next')}
+      </button>
+    </>
+  );
+}
+
+/** R5: everything at a glance, with what the consent means for this visit type. */
+export function ConfirmStep({
+  flow,
+  institution,
+  asksDate,
+  asksPrescription,
+  onEdit,
+  onSubmit,
+  submitting,
+  error,
+}: StepProps & {
+  asksDate: boolean;
+  asksPrescription: boolean;
+  onEdit: (step: FlowState['step']) => void;
+  onSubmit: () => void;
+  submitting: boolean;
+  error: string | null;
+}) {
+  const { t, lang } = useI18n();
+  const consented = CONSENT_CHOICES.filter((c) => flow.answers[c] === true);
+  const visitType = flow.visitType!;
+  return (
+    <>
+      <h2>{t('confirm.title')}</h2>
+      <dl class="summary">
+        <div>
+          <dt>{t('confirm.visitType')}</dt>
+          <dd>{t(`visit.${visitType}`)}</dd>
+        </div>
+        {visitType === 'online' && (
+          <div>
+            <dt>{t('confirm.date')}</dt>
+            <dd>
+              {flow.consultationDate ? formatDate(flow.consultationDate, lang) : ''}
+              {asksDate && (
+                <button type="button" class="link-button" onClick={() => onEdit('date')}>
+                  {t('confirm.edit')}
+                </button>
+              )}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('confirm.consents')}</dt>
+          <dd>
+            {consented.length === 0 ? t('confirm.noConsents') : consented.map((c) => t(choiceLabel(c, institution))).join('、')}
+            <button type="button" class="link-button" onClick={() => onEdit('consent')}>
+              {t('confirm.edit')}
+            </button>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('confirm.rx')}</dt>
+          <dd>
+            {asksPrescription && flow.prescriptionForm ? t(`rx.${flow.prescriptionForm}`) : t('confirm.notAsked')}
+            {asksPrescription && (
+              <button type="button" class="link-button" onClick={() => onEdit('prescription')}>
+                {t('confirm.edit')}
+              </button>
+            )}
+          </dd>
+        </div>
+      </dl>
+      <p class="message notice">{t(`confirm.${visitType}Note` as MessageKey)}</p>
+      {error && (
+        <p class="message error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" class="button primary wide" disabled={submitting} onClick={onSubmit}>
+        {submitting ? t('confirm.submitting') : t('confirm.submit')}
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import type { ConsentScope } from './consent.ts';
+import type { EligibilityRecord, NextStep } from './eligibility.ts';
+import type { HandoffChallenge, HandoffRejection } from './handoff.ts';
+import type { ArrivalRoute, PrescriptionForm, RegistrationOutcomeStatus } from './registration.ts';
+import type { VisitType } from './visit-type.ts';
+
+/** JSON shapes of the patient-facing reception API (`/api/public`, `/api/handoff`). */
+
+/** What the institution link page may know about its institution. */
+export interface InstitutionPublicDto {
+  name: string;
+  settings: {
+    usesClinicalInfo: boolean;
+    usesElectronicPrescription: boolean;
+    showsPrescriptionForm: boolean;
+  };
+  /** Whether a return address passed by a telemedicine app is on the allow-list. */
+  returnUrl: 'none' | 'allowed' | 'refused';
+}
+
+export interface StartRegistrationResponse {
+  registrationId: string;
+  /** Held by the starting device only: reads the outcome (the eligibility record). */
+  accessToken: string;
+  challenge: HandoffChallenge;
+  /** Where the card app is opened: same-device link, or the QR code's content. */
+  cardAppUrl: string;
+}
+
+export interface NewChallengeResponse {
+  challenge: HandoffChallenge;
+  cardAppUrl: string;
+}
+
+export interface RegistrationOutcomeDto {
+  registrationId: string;
+  status: RegistrationOutcomeStatus;
+  failure: HandoffRejection | null;
+  visitType: VisitType;
+  arrival: ArrivalRoute;
+  scopes: ConsentScope[];
+  prescriptionForm: PrescriptionForm | null;
+  consultationDate: string | null;
+  challengeExpiresAt: string | null;
+  /** Only once completed, and only when the patient came from a telemedicine app (R7). */
+  returnUrl: string | null;
+  /** R7: shown for home visits and house calls only; never for online consultations. */
+  eligibility: { record: EligibilityRecord; nextSteps: NextStep[] } | null;
+  validUntil: string | null;
+}
+
+export interface HandoffAcceptedResponse {
+  status: 'completed';
+}

@@ -1,0 +1,47 @@
+import { endOfJstDate, type JstDate } from './jst.ts';
+import type { ConsentScope } from './consent.ts';
+import type { VisitType } from './visit-type.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When a consent stops allowing viewing (002 照会可能期間):
+ * V1 homeVisit — no end while the continuing relationship lasts (until revoked): null;
+ * V2 houseCall — 24 hours after registration;
+ * V3 online — through the end of the consultation date, Japan time.
+ */
+export function consentValidUntil(visitType: VisitType, registeredAt: Date, consultationDate: JstDate | null): Date | null {
+  switch (visitType) {
+    case 'homeVisit':
+      return null;
+    case 'houseCall':
+      return new Date(registeredAt.getTime() + DAY_MS);
+    case 'online':
+      if (!consultationDate) throw new RangeError('an online consent needs its consultation date');
+      return endOfJstDate(consultationDate);
+  }
+}
+
+/** V4: an outpatient (外来) consent lasts 24 hours; kept for reference, not registered here. */
+export function outpatientValidUntil(registeredAt: Date): Date {
+  return new Date(registeredAt.getTime() + DAY_MS);
+}
+
+export interface ConsentForViewing {
+  status: 'active' | 'revoked';
+  scopes: readonly ConsentScope[];
+  /** ISO instant, or null for no end (home visits). */
+  validUntil: string | null;
+}
+
+export type ViewDecision = { allowed: true } | { allowed: false; reason: 'revoked' | 'expired' | 'notConsented' };
+
+/** May scope X of this consent be viewed at `now`? The end instant itself is already outside. */
+export function mayViewScope(consent: ConsentForViewing, scope: ConsentScope, now: Date): ViewDecision {
+  if (consent.status === 'revoked') return { allowed: false, reason: 'revoked' };
+  if (consent.validUntil !== null && now.getTime() >= Date.parse(consent.validUntil)) {
+    return { allowed: false, reason: 'expired' };
+  }
+  if (!consent.scopes.includes(scope)) return { allowed: false, reason: 'notConsented' };
+  return { allowed: true };
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type { Db, DbOrTx } from '../db/database.ts';
+import { auditEventsAfter, claimNextSeq, insertAuditEvent, readAuditHead } from './audit.repository.ts';
+import type { AuditActorType, AuditEventTable } from './audit.table.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What callers say about an event; sequence, time and hashes are added here. */
+export interface AuditEntry {
+  institutionId: string | null;
+  actorType: AuditActorType;
+  actorId?: string | null;
+  action: string;
+  personRef?: string | null;
+  deviceId?: string | null;
+  subjectId?: string | null;
+  outcome: string;
+  /** A short code (e.g. a rejection reason), never free text about the person. */
+  detail?: string | null;
+}
+
+function eventHash(row: Omit<AuditEventTable, 'hash'>): string {
+  const fields = [
+    row.seq,
+    row.at,
+    row.institution_id,
+    row.actor_type,
+    row.actor_id,
+    row.action,
+    row.person_ref,
+    row.device_id,
+    row.subject_id,
+    row.outcome,
+    row.detail,
+    row.prev_hash,
+  ];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/**
+ * X5: appends one event to the trail, inside the caller's transaction so the event commits or
+ * rolls back with the change it records. Each event carries the hash of its predecessor.
+ */
+export async function appendAudit(trx: DbOrTx, entry: AuditEntry, at: Date): Promise<void> {
+  const { seq, prevHash } = await claimNextSeq(trx);
+  const row: Omit<AuditEventTable, 'hash'> = {
+    seq,
+    at: at.toISOString(),
+    institution_id: entry.institutionId,
+    actor_type: entry.actorType,
+    actor_id: entry.actorId ?? null,
+    action: entry.action,
+    person_ref: entry.personRef ?? null,
+    device_id: entry.deviceId ?? null,
+    subject_id: entry.subjectId ?? null,
+    outcome: entry.outcome,
+    detail: entry.detail ?? null,
+    prev_hash: prevHash,
+  };
+  await insertAuditEvent(trx, { ...row, hash: eventHash(row) });
+}
+
+export type ChainVerification = { ok: true; events: number } | { ok: false; events: number; brokenAtSeq: number };
+
+/** Recomputes every hash in order; any changed, removed or inserted event breaks the chain. */
+export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
+  let expectedPrev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  for (;;) {
+    const page = await auditEventsAfter(db, expectedSeq - 1, 1000);
+    for (const row of page) {
+      const seq = Number(row.seq);
+      const { hash, ...rest } = row;
+      if (seq !== expectedSeq || row.prev_hash !== expectedPrev || eventHash({ ...rest, seq }) !== hash) {
+        return { ok: false, events: count, brokenAtSeq: expectedSeq };
+      }
+      expectedPrev = hash;
+      expectedSeq += 1;
+      count += 1;
+    }
+    if (page.length < 1000) break;
+  }
+  const head = await readAuditHead(db);
+  if (head.seq !== count || head.hash !== expectedPrev) return { ok: false, events: count, brokenAtSeq: count + 1 };
+  return { ok: true, events: count };
+}

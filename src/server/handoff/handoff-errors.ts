@@ -1,0 +1,33 @@
+import type { HandoffRejection } from '../../domain/handoff.ts';
+import { AppError } from '../http/errors.ts';
+
+/** Fixed, patient-readable English sentences; the app shows its own translation per code. */
+const MESSAGES: Record<HandoffRejection, string> = {
+  challenge_unknown: 'This card request is not known. Please start again from the clinic link.',
+  challenge_replayed: 'This card confirmation was already used. Please start again.',
+  challenge_expired: 'The card request expired (5 minutes). Please try the card step again.',
+  signature_invalid: 'The card answer could not be verified. Please try the card step again.',
+  certificate_malformed: 'The card certificate could not be read. Please try again.',
+  certificate_untrusted: 'The card certificate was not issued by a trusted authority.',
+  certificate_expired: "The card's electronic certificate has expired. It can be renewed at the municipal office.",
+  certificate_revoked: "The card's electronic certificate has been revoked. Please ask the municipal office.",
+  card_not_registered: 'This card is not registered for use as a health-insurance card. Register it on Mynaportal first.',
+};
+
+const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
+  challenge_unknown: 404,
+  challenge_replayed: 409,
+  challenge_expired: 410,
+  signature_invalid: 422,
+  certificate_malformed: 422,
+  certificate_untrusted: 422,
+  certificate_expired: 422,
+  certificate_revoked: 422,
+  card_not_registered: 422,
+};
+
+export class HandoffRejectedError extends AppError {
+  constructor(rejection: HandoffRejection) {
+    super(STATUS[rejection], rejection, MESSAGES[rejection]);
+  }
+}

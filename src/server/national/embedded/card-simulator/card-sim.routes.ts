@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import { simCardSignRequestSchema, type SimCardListResponse } from '../../../../domain/card-simulator.ts';
+import type { HandoffResponse } from '../../../../domain/handoff.ts';
+import type { AppEnv } from '../../../http/app-env.ts';
+import { readJson } from '../../../http/validate.ts';
+import type { TestCaMaterial } from '../test-ca.ts';
+import { listSimCards, signChallenge } from './card-sim.service.ts';
+
+/** The card-app simulator's API (mounted at /sim/api): the demo cards and "hold the card, type the PIN". */
+export function createCardSimulatorRoutes(material: Pick<TestCaMaterial, 'cards'>): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .get('/cards', async (c) => {
+      const body: SimCardListResponse = { cards: await listSimCards(c.var.db) };
+      return c.json(body);
+    })
+    .post('/cards/:id/sign', async (c) => {
+      const { pin, challengeId, nonce } = await readJson(c, simCardSignRequestSchema);
+      const body: HandoffResponse = await signChallenge(c.var.db, material, {
+        cardId: c.req.param('id'),
+        pin,
+        challengeId,
+        nonce,
+        now: c.var.now(),
+      });
+      return c.json(body);
+    });
+}

@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import { PIN_ATTEMPTS_BEFORE_LOCK, type SimCardDto } from '../../../../domain/card-simulator.ts';
+import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../../../../domain/handoff.ts';
+import type { DbOrTx } from '../../../db/database.ts';
+import { AppError, AppErrorWithExtra } from '../../../http/errors.ts';
+import type { TestCaMaterial } from '../test-ca.ts';
+import { clearWrongPins, deleteCardStates, getCardState, listCardStates, recordWrongPin, type SimCardState } from './card-sim.repository.ts';
+import { DEMO_CARDS, DEMO_PIN, findDemoCard } from './demo-cards.ts';
+
+/**
+ * The simulated card: the IC chip and the card app's backend in one (DOMAIN §10). It checks the
+ * PIN like the chip does (3 consecutive wrong PINs lock it), then signs the challenge with the
+ * private key of the card's user certificate. The PIN stays here (P2): it is never stored,
+ * logged or echoed.
+ */
+
+export class CardUnknownError extends AppError {
+  constructor() {
+    super(404, 'card_unknown', 'There is no such card.');
+  }
+}
+
+export class FaceAuthOnlyError extends AppError {
+  constructor() {
+    super(
+      409,
+      'face_auth_only',
+      'This is a face-authentication-only My Number card. It has no PIN, so it cannot be used for this reception.',
+    );
+  }
+}
+
+export class CardLockedError extends AppError {
+  constructor() {
+    super(423, 'card_locked', 'The PIN of this card is locked. It can only be unlocked at the municipal office.');
+  }
+}
+
+export class PinIncorrectError extends AppErrorWithExtra {
+  constructor(attemptsRemaining: number) {
+    super(
+      401,
+      'pin_incorrect',
+      attemptsRemaining > 0
+        ? 'The PIN is not correct.'
+        : 'The PIN is not correct. The PIN is now locked; it can only be unlocked at the municipal office.',
+      { attemptsRemaining },
+    );
+  }
+}
+
+function attemptsRemaining(state: SimCardState): number {
+  return state.locked ? 0 : Math.max(0, PIN_ATTEMPTS_BEFORE_LOCK - state.failedPinAttempts);
+}
+
+/** Hashing first gives equal lengths, so the comparison time says nothing about the PIN. */
+function pinMatches(pin: string): boolean {
+  const digest = (value: string) => crypto.createHash('sha256').update(value, 'utf8').digest();
+  return crypto.timingSafeEqual(digest(pin), digest(DEMO_PIN));
+}
+
+export async function listSimCards(db: DbOrTx): Promise<SimCardDto[]> {
+  const states = await listCardStates(db);
+  return DEMO_CARDS.map((card) => {
+    const state = states.get(card.id) ?? { failedPinAttempts: 0, locked: false };
+    const hasPin = card.kind !== 'faceAuthOnly';
+    return {
+      id: card.id,
+      label: card.label,
+      kind: card.kind,
+      locked: hasPin && state.locked,
+      attemptsRemaining: hasPin ? attemptsRemaining(state) : null,
+    };
+  });
+}
+
+export async function signChallenge(
+  db: DbOrTx,
+  material: Pick<TestCaMaterial, 'cards'>,
+  input: { cardId: string; pin: string; challengeId: string; nonce: string; now: Date },
+): Promise<HandoffResponse> {
+  const card = findDemoCard(input.cardId);
+  const keys = card ? material.cards.get(card.id) : undefined;
+  if (!card || !keys) throw new CardUnknownError();
+  // R2: no PIN on the card, so nothing to count.
+  if (card.kind === 'faceAuthOnly') throw new FaceAuthOnlyError();
+  // F7: a locked card refuses even the right PIN.
+  if ((await getCardState(db, card.id)).locked) throw new CardLockedError();
+
+  const now = input.now.toISOString();
+  if (!pinMatches(input.pin)) {
+    const state = await recordWrongPin(db, card.id, PIN_ATTEMPTS_BEFORE_LOCK, now);
+    throw new PinIncorrectError(attemptsRemaining(state));
+  }
+  if (!(await clearWrongPins(db, card.id, now))) throw new CardLockedError();
+
+  const challenge = { challengeId: input.challengeId, nonce: input.nonce };
+  const signature = crypto.sign('sha256', Buffer.from(handoffSigningInput(challenge), 'utf8'), keys.privateKey);
+  return {
+    protocol: HANDOFF_PROTOCOL,
+    challengeId: input.challengeId,
+    nonce: input.nonce,
+    signature: signature.toString('base64url'),
+    certificate: keys.certDer.toString('base64'),
+  };
+}
+
+/** The municipal office unlocks a card (F7), or every card. Returns how many cards had a count or a lock. */
+export async function resetCard(db: DbOrTx, cardId: string | 'all'): Promise<number> {
+  if (cardId !== 'all' && !findDemoCard(cardId)) throw new CardUnknownError();
+  return deleteCardStates(db, cardId);
+}

@@ -1,0 +1,111 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { handoffResponseSchema } from '../../domain/handoff.ts';
+import type { HandoffAcceptedResponse, InstitutionPublicDto, NewChallengeResponse } from '../../domain/reception-api.ts';
+import { registrationRequestSchema } from '../../domain/registration-schema.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { AppError } from '../http/errors.ts';
+import { readJson } from '../http/validate.ts';
+import { findInstitutionById, findInstitutionByLinkToken } from '../institution/institution.repository.ts';
+import type { InstitutionRow } from '../institution/institution.table.ts';
+import { currentStaff } from '../staff/session.ts';
+import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
+import {
+  acceptHandoff,
+  allowedReturnUrls,
+  authorizedRegistration,
+  registrationOutcome,
+  renewChallenge,
+  startRegistration,
+} from './registration.service.ts';
+import { isReturnUrlAllowed } from './return-url.ts';
+
+const sameDeviceSchema = z.object({ sameDevice: z.boolean() }).strict();
+
+class LinkInvalidError extends AppError {
+  constructor() {
+    super(404, 'link_invalid', 'This institution link is not valid. It may have been reissued.');
+  }
+}
+
+async function institutionByToken(c: Context<AppEnv>, token: string): Promise<InstitutionRow> {
+  const institution = /^[A-Za-z0-9_-]{10,64}$/.test(token) ? await findInstitutionByLinkToken(c.var.db, token) : undefined;
+  if (!institution) throw new LinkInvalidError();
+  return institution;
+}
+
+/** Each browser keeps a random device id; it identifies the device in the audit trail (X5). */
+function deviceId(c: Context<AppEnv>): string {
+  const id = c.req.header('x-device-id') ?? '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw new AppError(400, 'validation_failed', 'The device id header is missing or malformed.', { 'x-device-id': 'Send a UUID.' });
+  }
+  return id.toLowerCase();
+}
+
+function bearer(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header('authorization') ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/** The patient-facing reception: institution link, registration, and the card app's callback. */
+export const receptionRoutes = new Hono<AppEnv>()
+  .get('/public/institutions/:token', async (c) => {
+    const institution = await institutionByToken(c, c.req.param('token'));
+    const returnUrl = c.req.query('returnUrl');
+    const body: InstitutionPublicDto = {
+      name: institution.name,
+      settings: {
+        usesClinicalInfo: institution.uses_clinical_info === 1,
+        usesElectronicPrescription: institution.uses_electronic_prescription === 1,
+        showsPrescriptionForm: institution.shows_prescription_form === 1,
+      },
+      returnUrl: returnUrl === undefined ? 'none' : isReturnUrlAllowed(returnUrl, allowedReturnUrls(institution)) ? 'allowed' : 'refused',
+    };
+    return c.json(body);
+  })
+  .post('/public/registrations', async (c) => {
+    const request = await readJson(c, registrationRequestSchema);
+    const device = deviceId(c);
+    const institution = await institutionByToken(c, request.linkToken);
+    const staff = await currentStaff(c);
+    const now = c.var.now();
+    const body = await c.var.db.transaction().execute((trx) =>
+      startRegistration(trx, request, {
+        institution,
+        deviceId: device,
+        staffId: staff && staff.institutionId === institution.id ? staff.id : null,
+        now,
+        cardAppUrl: c.var.national.cardAppUrl,
+        publicUrl: c.var.config.publicUrl,
+      }),
+    );
+    return c.json(body, 201);
+  })
+  .get('/public/registrations/:id', async (c) => {
+    const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c));
+    return c.json(await registrationOutcome(c.var.db, registration));
+  })
+  .post('/public/registrations/:id/challenge', async (c) => {
+    const { sameDevice } = await readJson(c, sameDeviceSchema);
+    const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c));
+    const institution = await findInstitutionById(c.var.db, registration.institution_id);
+    if (!institution) throw new LinkInvalidError();
+    const body: NewChallengeResponse = await c.var.db.transaction().execute((trx) =>
+      renewChallenge(trx, registration, {
+        now: c.var.now(),
+        cardAppUrl: c.var.national.cardAppUrl,
+        publicUrl: c.var.config.publicUrl,
+        linkToken: institution.link_token,
+        sameDevice,
+      }),
+    );
+    return c.json(body, 201);
+  })
+  .post('/handoff', async (c) => {
+    const response = await readJson(c, handoffResponseSchema);
+    const result = await acceptHandoff(c.var.db, c.var.national, response, c.var.now());
+    if (!result.ok) throw new HandoffRejectedError(result.rejection);
+    const body: HandoffAcceptedResponse = { status: 'completed' };
+    return c.json(body);
+  });

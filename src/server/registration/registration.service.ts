@@ -1,0 +1,352 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { consentedScopes, disclosedRecord, formatScopes, parseScopes } from '../../domain/consent.ts';
+import { nextSteps, type EligibilityRecord } from '../../domain/eligibility.ts';
+import { CHALLENGE_TTL_MS, type HandoffChallenge, type HandoffRejection, type HandoffResponse } from '../../domain/handoff.ts';
+import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
+import type { RegistrationRequest } from '../../domain/registration-schema.ts';
+import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration.ts';
+import { consentValidUntil } from '../../domain/validity.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { eligibilityForConsent, activeConsentsOfType, findConsent, insertConsent, insertEligibilityCheck, markConsentRevoked } from '../consent/consent.repository.ts';
+import type { Db, DbOrTx } from '../db/database.ts';
+import { AppError, ValidationError } from '../http/errors.ts';
+import type { InstitutionRow } from '../institution/institution.table.ts';
+import { verifyHandoffResponse } from '../handoff/verify-response.ts';
+import type { NationalServices } from '../national/national-services.ts';
+import { consumeChallenge, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
+import type { RegistrationRow } from './registration.table.ts';
+import { isReturnUrlAllowed } from './return-url.ts';
+
+export function allowedReturnUrls(institution: InstitutionRow): string[] {
+  return institution.allowed_return_urls.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/** Builds the link that opens the card app for a challenge (same-device) or goes into the QR code. */
+export function cardAppLink(options: {
+  cardAppUrl: string;
+  publicUrl: string;
+  challenge: HandoffChallenge;
+  /** Same-device only: where the card app sends the patient back afterwards. */
+  returnTo: string | null;
+}): string {
+  const url = new URL(options.cardAppUrl);
+  url.searchParams.set('challenge', options.challenge.challengeId);
+  url.searchParams.set('nonce', options.challenge.nonce);
+  url.searchParams.set('callback', `${options.publicUrl}/api/handoff`);
+  if (options.returnTo) url.searchParams.set('return', options.returnTo);
+  return url.toString();
+}
+
+/** Checks a registration request against the institution's settings (R1, R3, R4/S5). */
+export function validateRequest(request: RegistrationRequest, institution: InstitutionRow, now: Date): void {
+  const fields: Record<string, string> = {};
+  if (request.visitType === 'online') {
+    const problem = checkConsultationDate(request.consultationDate, now);
+    if (problem === 'missing') fields.consultationDate = 'Enter the consultation date.';
+    if (problem === 'invalid') fields.consultationDate = 'The consultation date is not a real date (YYYY-MM-DD).';
+    if (problem === 'past') fields.consultationDate = 'The consultation date must be today or later (Japan time).';
+  }
+  const asked = asksPrescriptionForm(
+    request.visitType,
+    request.arrival,
+    { showsPrescriptionForm: institution.shows_prescription_form === 1, usesElectronicPrescription: institution.uses_electronic_prescription === 1 },
+    request.appSupportsElectronicPrescription === true,
+  );
+  if (asked && !request.prescriptionForm) fields.prescriptionForm = 'Choose electronic or paper prescription.';
+  if (request.arrival === 'app' && !request.returnUrl) fields.returnUrl = 'An app must pass its return address.';
+  if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+  if (request.arrival === 'app' && !isReturnUrlAllowed(request.returnUrl!, allowedReturnUrls(institution))) {
+    throw new AppError(422, 'return_url_not_allowed', 'This return address is not registered for this institution.');
+  }
+}
+
+async function newChallenge(trx: DbOrTx, registrationId: string, now: Date): Promise<HandoffChallenge> {
+  const challenge: HandoffChallenge = {
+    challengeId: randomUUID(),
+    nonce: randomBytes(32).toString('base64url'),
+    expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
+  };
+  await insertChallenge(trx, {
+    id: challenge.challengeId,
+    registration_id: registrationId,
+    nonce: challenge.nonce,
+    created_at: now.toISOString(),
+    expires_at: challenge.expiresAt,
+    used_at: null,
+  });
+  return challenge;
+}
+
+export interface StartContext {
+  institution: InstitutionRow;
+  deviceId: string;
+  staffId: string | null;
+  now: Date;
+  cardAppUrl: string;
+  publicUrl: string;
+}
+
+/** Records the patient's choices as a pending registration and issues its first challenge. */
+export async function startRegistration(trx: DbOrTx, request: RegistrationRequest, ctx: StartContext): Promise<StartRegistrationResponse> {
+  const { institution, now } = ctx;
+  validateRequest(request, institution, now);
+  const scopes = consentedScopes(request.choices, {
+    usesClinicalInfo: institution.uses_clinical_info === 1,
+    usesElectronicPrescription: institution.uses_electronic_prescription === 1,
+  });
+  const prescriptionAsked = asksPrescriptionForm(
+    request.visitType,
+    request.arrival,
+    { showsPrescriptionForm: institution.shows_prescription_form === 1, usesElectronicPrescription: institution.uses_electronic_prescription === 1 },
+    request.appSupportsElectronicPrescription === true,
+  );
+  const registrationId = randomUUID();
+  const accessToken = randomBytes(32).toString('base64url');
+  await insertRegistration(trx, {
+    id: registrationId,
+    institution_id: institution.id,
+    visit_type: request.visitType,
+    arrival: request.arrival,
+    scopes: formatScopes(scopes),
+    prescription_form: prescriptionAsked ? (request.prescriptionForm ?? null) : null,
+    consultation_date: consultationDateOrNull(request.visitType, request.consultationDate),
+    return_url: request.arrival === 'app' ? (request.returnUrl ?? null) : null,
+    device_id: ctx.deviceId,
+    staff_id: ctx.staffId,
+    access_token_hash: sha256(accessToken),
+    status: 'awaitingCard',
+    failure_code: null,
+    person_ref: null,
+    consent_id: null,
+    created_at: now.toISOString(),
+    completed_at: null,
+  });
+  const challenge = await newChallenge(trx, registrationId, now);
+  await appendAudit(
+    trx,
+    {
+      institutionId: institution.id,
+      actorType: ctx.staffId ? 'staff' : 'patient',
+      actorId: ctx.staffId,
+      action: 'registration.started',
+      deviceId: ctx.deviceId,
+      subjectId: registrationId,
+      outcome: 'ok',
+      detail: request.visitType,
+    },
+    now,
+  );
+  return {
+    registrationId,
+    accessToken,
+    challenge,
+    cardAppUrl: cardAppLink({
+      cardAppUrl: ctx.cardAppUrl,
+      publicUrl: ctx.publicUrl,
+      challenge,
+      returnTo: request.handoffPath === 'sameDevice' ? `${ctx.publicUrl}/i/${institution.link_token}` : null,
+    }),
+  };
+}
+
+/** The registration, if the caller holds its access token; otherwise "not found" (no oracle). */
+export async function authorizedRegistration(db: DbOrTx, id: string, accessToken: string | undefined): Promise<RegistrationRow> {
+  const row = await findRegistration(db, id);
+  const presented = Buffer.from(sha256(accessToken ?? ''));
+  const expected = Buffer.from(row?.access_token_hash ?? sha256(randomUUID()));
+  if (!row || !accessToken || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    throw new AppError(404, 'registration_not_found', 'This registration does not exist or has ended. Please start again.');
+  }
+  return row;
+}
+
+/** A fresh challenge after the last one expired or the card step failed. */
+export async function renewChallenge(
+  trx: DbOrTx,
+  registration: RegistrationRow,
+  ctx: { now: Date; cardAppUrl: string; publicUrl: string; linkToken: string; sameDevice: boolean },
+) {
+  if (registration.status === 'completed') {
+    throw new AppError(409, 'registration_closed', 'This registration is already complete.');
+  }
+  await updateRegistration(trx, registration.id, { status: 'awaitingCard', failure_code: null });
+  const challenge = await newChallenge(trx, registration.id, ctx.now);
+  return {
+    challenge,
+    cardAppUrl: cardAppLink({
+      cardAppUrl: ctx.cardAppUrl,
+      publicUrl: ctx.publicUrl,
+      challenge,
+      returnTo: ctx.sameDevice ? `${ctx.publicUrl}/i/${ctx.linkToken}` : null,
+    }),
+  };
+}
+
+/** What the starting device may see of its registration (R7). */
+export async function registrationOutcome(db: DbOrTx, registration: RegistrationRow): Promise<RegistrationOutcomeDto> {
+  const challenge = await latestChallenge(db, registration.id);
+  let eligibility: RegistrationOutcomeDto['eligibility'] = null;
+  let validUntil: string | null = null;
+  if (registration.status === 'completed' && registration.consent_id) {
+    const consent = await findConsent(db, registration.consent_id);
+    validUntil = consent?.valid_until ?? null;
+    // R7: online consultations never show the eligibility record to the patient.
+    if (registration.visit_type !== 'online') {
+      const check = await eligibilityForConsent(db, registration.consent_id);
+      if (check) {
+        const record = JSON.parse(check.record_json) as EligibilityRecord;
+        eligibility = { record, nextSteps: nextSteps(record.status) };
+      }
+    }
+  }
+  return {
+    registrationId: registration.id,
+    status: registration.status,
+    failure: (registration.failure_code as HandoffRejection | null) ?? null,
+    visitType: registration.visit_type,
+    arrival: registration.arrival,
+    scopes: parseScopes(registration.scopes),
+    prescriptionForm: registration.prescription_form,
+    consultationDate: registration.consultation_date,
+    challengeExpiresAt: registration.status === 'awaitingCard' ? (challenge?.expires_at ?? null) : null,
+    returnUrl: registration.status === 'completed' && registration.arrival === 'app' ? registration.return_url : null,
+    eligibility,
+    validUntil,
+  };
+}
+
+export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffRejection };
+
+/**
+ * R6: the card app's answer. Verifies it (signature, chain, validity, revocation), resolves the
+ * card holder, then registers the consent — all writes in one transaction, which also uses up
+ * the challenge so that a replay finds it spent. A refusal is recorded before it is returned.
+ */
+export async function acceptHandoff(db: Db, national: NationalServices, response: HandoffResponse, now: Date): Promise<HandoffResult> {
+  const challenge = await findChallenge(db, response.challengeId);
+  const registration = challenge ? await findRegistration(db, challenge.registration_id) : undefined;
+  const verdict = verifyHandoffResponse({
+    response,
+    challenge: challenge && { challengeId: challenge.id, nonce: challenge.nonce, expiresAt: challenge.expires_at, usedAt: challenge.used_at },
+    trust: national.cardTrust,
+    now,
+  });
+
+  let personId: string | null = null;
+  let record: EligibilityRecord | null = null;
+  let rejection: HandoffRejection | null = verdict.ok ? null : verdict.rejection;
+  if (verdict.ok) {
+    const holder = await national.eligibility.resolveCardHolder(verdict.certificateSerial);
+    if (!holder) rejection = 'card_not_registered';
+    else {
+      personId = holder.personId;
+      record = registration
+        ? disclosedRecord(await national.eligibility.currentEligibility(holder.personId, now), parseScopes(registration.scopes))
+        : null;
+    }
+  }
+
+  return db.transaction().execute(async (trx): Promise<HandoffResult> => {
+    if (!challenge || !registration) return { ok: false, rejection: 'challenge_unknown' };
+    const at = now.toISOString();
+    if (rejection === null && !(await consumeChallenge(trx, challenge.id, at))) rejection = 'challenge_replayed';
+    if (rejection !== null || personId === null || record === null) {
+      const reason = rejection ?? 'challenge_unknown';
+      // A replayed or late answer must not spoil a registration that has already completed.
+      if (registration.status === 'awaitingCard') {
+        await updateRegistration(trx, registration.id, { status: 'failed', failure_code: reason });
+      }
+      await appendAudit(
+        trx,
+        {
+          institutionId: registration.institution_id,
+          actorType: 'patient',
+          action: 'handoff.refused',
+          deviceId: registration.device_id,
+          subjectId: registration.id,
+          outcome: 'refused',
+          detail: reason,
+        },
+        now,
+      );
+      return { ok: false, rejection: reason };
+    }
+
+    // One active consent per person, institution and visit type: a new card authentication
+    // replaces the earlier consent of that type.
+    for (const earlier of await activeConsentsOfType(trx, registration.institution_id, personId, registration.visit_type)) {
+      await markConsentRevoked(trx, earlier.id, { at, by: 'system', reason: 'superseded' });
+      await appendAudit(
+        trx,
+        {
+          institutionId: registration.institution_id,
+          actorType: 'system',
+          action: 'consent.superseded',
+          personRef: personId,
+          subjectId: earlier.id,
+          outcome: 'ok',
+        },
+        now,
+      );
+    }
+    const consentId = randomUUID();
+    const validUntil = consentValidUntil(registration.visit_type, now, registration.consultation_date);
+    await insertConsent(trx, {
+      id: consentId,
+      institution_id: registration.institution_id,
+      person_ref: personId,
+      visit_type: registration.visit_type,
+      scopes: registration.scopes,
+      prescription_form: registration.prescription_form,
+      consultation_date: registration.consultation_date,
+      registered_at: at,
+      valid_until: validUntil?.toISOString() ?? null,
+      status: 'active',
+      revoked_at: null,
+      revoked_by: null,
+      revoke_reason: null,
+      device_id: registration.device_id,
+      staff_id: registration.staff_id,
+      registration_id: registration.id,
+      updated_at: at,
+    });
+    await insertEligibilityCheck(trx, {
+      id: randomUUID(),
+      institution_id: registration.institution_id,
+      person_ref: personId,
+      consent_id: consentId,
+      kind: 'registration',
+      status: record.status,
+      record_json: JSON.stringify(record),
+      checked_at: at,
+    });
+    await updateRegistration(trx, registration.id, {
+      status: 'completed',
+      failure_code: null,
+      person_ref: personId,
+      consent_id: consentId,
+      completed_at: at,
+    });
+    await appendAudit(
+      trx,
+      {
+        institutionId: registration.institution_id,
+        actorType: 'patient',
+        actorId: null,
+        action: 'consent.registered',
+        personRef: personId,
+        deviceId: registration.device_id,
+        subjectId: consentId,
+        outcome: 'ok',
+        detail: `${registration.visit_type}:${registration.scopes || '-'}`,
+      },
+      now,
+    );
+    return { ok: true };
+  });
+}
+

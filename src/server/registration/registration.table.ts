@@ -1,0 +1,39 @@
+import type { Selectable } from 'kysely';
+import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
+import type { VisitType } from '../../domain/visit-type.ts';
+
+export type RegistrationStatus = 'awaitingCard' | 'completed' | 'failed';
+
+export interface RegistrationTable {
+  id: string;
+  institution_id: string;
+  visit_type: VisitType;
+  arrival: ArrivalRoute;
+  /** Scopes after the bundling rules S1–S3, comma-separated. */
+  scopes: string;
+  prescription_form: PrescriptionForm | null;
+  consultation_date: string | null;
+  return_url: string | null;
+  device_id: string;
+  staff_id: string | null;
+  /** SHA-256 of the token the starting device holds to read the outcome. */
+  access_token_hash: string;
+  status: RegistrationStatus;
+  failure_code: string | null;
+  person_ref: string | null;
+  consent_id: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface HandoffChallengeTable {
+  id: string;
+  registration_id: string;
+  nonce: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export type RegistrationRow = Selectable<RegistrationTable>;
+export type HandoffChallengeRow = Selectable<HandoffChallengeTable>;
