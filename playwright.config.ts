@@ -5,7 +5,11 @@ import { defineConfig, devices } from '@playwright/test';
 
 export const E2E_PORT = 4310;
 export const E2E_DEMO_PASSWORD = 'e2e-demo-password';
-const dataDir = path.join(os.tmpdir(), `zaitaku-e2e-${process.pid}`);
+export const E2E_LINK_TOKEN = 'e2e-demo-link-token-0001';
+// Set once in the main process; the workers inherit it, so tests can reach the same data
+// (for example to reset a simulated card the way the municipal office would).
+process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `zaitaku-e2e-${Date.now()}`);
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR;
 
 // Debian's Chromium: browsers cannot be downloaded on these machines.
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -44,6 +48,12 @@ export default defineConfig({
     url: `http://localhost:${E2E_PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(E2E_PORT), DATA_DIR: dataDir, DEMO_PASSWORD: E2E_DEMO_PASSWORD, LOG_LEVEL: 'silent' },
+    env: {
+      PORT: String(E2E_PORT),
+      DATA_DIR: E2E_DATA_DIR,
+      DEMO_PASSWORD: E2E_DEMO_PASSWORD,
+      DEMO_LINK_TOKEN: E2E_LINK_TOKEN,
+      LOG_LEVEL: 'silent',
+    },
   },
 });

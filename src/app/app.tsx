@@ -10,6 +10,9 @@ import { registerServiceWorker } from './sw-bridge.ts';
 
 // Staff screens are a separate chunk: a patient's phone never downloads them.
 const StaffPage = lazy(() => import('./pages/staff-page.tsx'));
+// The patient reception is its own chunk too, and so is the card-app simulator.
+const ReceptionPage = lazy(() => import('./reception/reception-page.tsx'));
+const CardAppPage = lazy(() => import('./card-app/card-app-page.tsx'));
 
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);
@@ -22,6 +25,8 @@ export function App() {
           <Router>
             <Route path="/" component={StartPage} />
             <Route path="/staff" component={StaffPage} />
+            <Route path="/i/:token" component={ReceptionPage} />
+            <Route path="/card-app" component={CardAppPage} />
             <Route default component={NotFoundPage} />
           </Router>
         </main>

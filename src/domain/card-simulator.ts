@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The contract of the embedded card-app simulator (the stand-in for the IC chip and the JPKI card
  * app, DOMAIN §10). Shared by the simulator page and the server that simulates the card.
@@ -13,16 +11,6 @@ export const PIN_ATTEMPTS_BEFORE_LOCK = 3;
 
 export const DEMO_CARD_KINDS = ['normal', 'expiredCertificate', 'faceAuthOnly', 'notRegistered', 'revoked'] as const;
 export type DemoCardKind = (typeof DEMO_CARD_KINDS)[number];
-
-/** What the card app sends to the simulated card: the PIN (4 digits, P2) and the challenge to sign. */
-export const simCardSignRequestSchema = z
-  .object({
-    pin: z.string().regex(/^\d{4}$/),
-    challengeId: z.string().min(1).max(100),
-    nonce: z.string().min(1).max(100),
-  })
-  .strict();
-export type SimCardSignRequest = z.infer<typeof simCardSignRequestSchema>;
 
 /** One card as the simulator page lists it: never the PIN, never the card holder. */
 export interface SimCardDto {

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The card-authentication handoff (R6) as a protocol a real card-app adapter can implement.
  *
@@ -28,18 +26,17 @@ export function handoffSigningInput(challenge: Pick<HandoffChallenge, 'challenge
   return `${HANDOFF_PROTOCOL}\n${challenge.challengeId}\n${challenge.nonce}`;
 }
 
-/** What the card app sends back. */
-export const handoffResponseSchema = z.object({
-  protocol: z.literal(HANDOFF_PROTOCOL),
-  challengeId: z.string().min(1).max(100),
+/** What the card app sends back (validated by `handoffResponseSchema` in handoff-schema.ts). */
+export interface HandoffResponse {
+  protocol: typeof HANDOFF_PROTOCOL;
+  challengeId: string;
   /** The nonce as received, so a response cannot be moved to another challenge. */
-  nonce: z.string().min(1).max(100),
+  nonce: string;
   /** Signature over handoffSigningInput, base64url (RSASSA-PKCS1-v1_5 with SHA-256, or ECDSA P-256 with SHA-256). */
-  signature: z.string().min(1).max(2048),
+  signature: string;
   /** The card's user certificate, DER, base64. */
-  certificate: z.string().min(1).max(16384),
-});
-export type HandoffResponse = z.infer<typeof handoffResponseSchema>;
+  certificate: string;
+}
 
 /** Why the server refused a handoff response; each has its own patient-facing message. */
 export const HANDOFF_REJECTIONS = [
@@ -52,5 +49,7 @@ export const HANDOFF_REJECTIONS = [
   'certificate_expired',
   'certificate_revoked',
   'card_not_registered',
+  // An online consultation whose date passed before the card step finished (R3, V3).
+  'consultation_date_passed',
 ] as const;
 export type HandoffRejection = (typeof HANDOFF_REJECTIONS)[number];

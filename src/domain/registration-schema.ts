@@ -7,7 +7,7 @@ import { VISIT_TYPES } from './visit-type.ts';
 // rules, do not load zod.
 const choicesSchema = z.object(
   Object.fromEntries(CONSENT_CHOICES.map((c) => [c, z.boolean()])) as Record<keyof ConsentChoices, z.ZodBoolean>,
-);
+).strict();
 
 /** What the patient's device sends to start a registration (before the card handoff). */
 export const registrationRequestSchema = z

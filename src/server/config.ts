@@ -12,6 +12,8 @@ export interface ServerConfig {
   publicUrl: string;
   /** Fixes the demo staff password (tests); otherwise one is generated at first start. */
   demoPassword: string | undefined;
+  /** Fixes the demo institution's link token at its creation (tests). */
+  demoLinkToken: string | undefined;
   /** The card app patients are handed to; the embedded simulator's page by default. */
   cardAppUrl: string | undefined;
   /** Serve the card-app simulator (the embedded default); `CARD_SIMULATOR=off` turns it off. */
@@ -30,6 +32,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     staticDir: path.resolve(env.STATIC_DIR || 'dist'),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     demoPassword: env.DEMO_PASSWORD || undefined,
+    demoLinkToken: env.DEMO_LINK_TOKEN || undefined,
     cardAppUrl: env.CARD_APP_URL || undefined,
     cardSimulator: env.CARD_SIMULATOR !== 'off',
   };

@@ -11,7 +11,11 @@ import { embeddedNationalServices } from './national/national-services.ts';
 const config = readConfig();
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
-const demo = await ensureDemoInstitution(db, { dataDir: config.dataDir, fixedPassword: config.demoPassword });
+const demo = await ensureDemoInstitution(db, {
+  dataDir: config.dataDir,
+  fixedPassword: config.demoPassword,
+  fixedLinkToken: config.demoLinkToken,
+});
 const national = await embeddedNationalServices({
   dataDir: config.dataDir,
   publicUrl: config.publicUrl,

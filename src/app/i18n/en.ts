@@ -169,6 +169,8 @@ export const en: Messages = {
   'rejection.card_not_registered':
     'This My Number card is not registered for use as a health-insurance card. Register it on Mynaportal, then try again.',
 
+  'rejection.consultation_date_passed': 'The consultation date has passed. Please start again and enter the new date.',
+
   'done.title': 'Reception complete',
   'done.registered': 'Your consent is registered.',
   'done.validUntil': 'Information may be viewed until {until}.',

@@ -171,6 +171,8 @@ export const ja = {
   'rejection.card_not_registered':
     'このマイナンバーカードは健康保険証としての利用登録がされていません。マイナポータルで利用登録をしてから、もう一度お試しください。',
 
+  'rejection.consultation_date_passed': '診療日が過ぎています。最初からやり直して、新しい診療日を入力してください。',
+
   'done.title': '受付が完了しました',
   'done.registered': '同意を登録しました。',
   'done.validUntil': '情報を確認できる期限：{until}',

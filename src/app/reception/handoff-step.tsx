@@ -3,9 +3,9 @@ import type { HandoffRejection } from '../../domain/handoff.ts';
 import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/reception-api.ts';
 import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState, PendingRegistration } from './flow-state.ts';
 import { QrCode } from './qr-code.tsx';
+import { rejectionMessage } from './rejection-message.ts';
 
 /** The tablet learns of the card app's answer by asking every second (well within R6's 2 s). */
 const POLL_MS = 1000;
@@ -86,7 +86,7 @@ export function HandoffStep({ flow, update, onCompleted }: { flow: FlowState; up
       )}
       {failure || expired ? (
         <div class="message error" role="alert">
-          <p>{failure ? t(`rejection.${failure}` as MessageKey) : t('handoff.expired')}</p>
+          <p>{failure ? rejectionMessage(t, failure) : t('handoff.expired')}</p>
           <button type="button" class="button primary" disabled={renewing} onClick={() => void renew(registration.sameDevice)}>
             {t('handoff.renew')}
           </button>

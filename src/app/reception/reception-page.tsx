@@ -40,7 +40,8 @@ function prefersSameDevice(): boolean {
 function flowFromLink(query: Record<string, string>): FlowState {
   const returnUrl = query.return ?? null;
   return newFlow({
-    visitType: isVisitType(query.visit) ? query.visit : returnUrl ? 'online' : null,
+    // R1: an app with a return address starts an online consultation, whatever else it says.
+    visitType: returnUrl ? 'online' : isVisitType(query.visit) ? query.visit : null,
     arrival: returnUrl ? 'app' : 'link',
     returnUrl,
     appSupportsElectronicPrescription: query.erx === '1',

@@ -82,6 +82,11 @@ export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
     if (page.length < 1000) break;
   }
   const head = await readAuditHead(db);
-  if (head.seq !== count || head.hash !== expectedPrev) return { ok: false, events: count, brokenAtSeq: count + 1 };
+  if (head.seq !== count || head.hash !== expectedPrev) {
+    // The first event the head does not vouch for: one appended beyond it, one missing at the
+    // end, or (same count, other hash) the last one, replaced.
+    const brokenAtSeq = head.seq < count ? head.seq + 1 : head.seq > count ? count + 1 : Math.max(count, 1);
+    return { ok: false, events: brokenAtSeq - 1, brokenAtSeq };
+  }
   return { ok: true, events: count };
 }

@@ -31,7 +31,7 @@ export interface DemoSeedResult {
  */
 export async function ensureDemoInstitution(
   db: Db,
-  options: { dataDir: string; fixedPassword?: string | undefined; now?: Date },
+  options: { dataDir: string; fixedPassword?: string | undefined; fixedLinkToken?: string | undefined; now?: Date },
 ): Promise<DemoSeedResult> {
   const now = (options.now ?? new Date()).toISOString();
   const loginFile = path.join(options.dataDir, DEMO_LOGIN_FILE);
@@ -50,7 +50,7 @@ export async function ensureDemoInstitution(
     id: randomUUID(),
     code: DEMO_INSTITUTION_CODE,
     name: '在宅受付デモクリニック',
-    link_token: newLinkToken(),
+    link_token: options.fixedLinkToken ?? newLinkToken(),
     link_issued_at: now,
     uses_clinical_info: 1,
     uses_electronic_prescription: 1,

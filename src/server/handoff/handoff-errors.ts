@@ -12,6 +12,7 @@ const MESSAGES: Record<HandoffRejection, string> = {
   certificate_expired: "The card's electronic certificate has expired. It can be renewed at the municipal office.",
   certificate_revoked: "The card's electronic certificate has been revoked. Please ask the municipal office.",
   card_not_registered: 'This card is not registered for use as a health-insurance card. Register it on Mynaportal first.',
+  consultation_date_passed: 'The consultation date has passed. Please start again with the new date.',
 };
 
 const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
@@ -24,6 +25,7 @@ const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
   certificate_expired: 422,
   certificate_revoked: 422,
   card_not_registered: 422,
+  consultation_date_passed: 422,
 };
 
 export class HandoffRejectedError extends AppError {

@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { handoffResponseSchema } from '../../domain/handoff.ts';
+import { handoffResponseSchema } from '../../domain/handoff-schema.ts';
 import type { HandoffAcceptedResponse, InstitutionPublicDto, NewChallengeResponse } from '../../domain/reception-api.ts';
 import { registrationRequestSchema } from '../../domain/registration-schema.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
@@ -83,12 +84,33 @@ export const receptionRoutes = new Hono<AppEnv>()
     return c.json(body, 201);
   })
   .get('/public/registrations/:id', async (c) => {
-    const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c));
-    return c.json(await registrationOutcome(c.var.db, registration));
+    const now = c.var.now();
+    const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c), now);
+    const outcome = await registrationOutcome(c.var.db, registration);
+    if (outcome.eligibility) {
+      // X5: showing a person's eligibility record is a view, and views are audited.
+      await c.var.db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          {
+            institutionId: registration.institution_id,
+            actorType: registration.staff_id ? 'staff' : 'patient',
+            actorId: registration.staff_id,
+            action: 'eligibility.viewed',
+            personRef: registration.person_ref,
+            deviceId: registration.device_id,
+            subjectId: registration.consent_id,
+            outcome: 'ok',
+          },
+          now,
+        ),
+      );
+    }
+    return c.json(outcome);
   })
   .post('/public/registrations/:id/challenge', async (c) => {
     const { sameDevice } = await readJson(c, sameDeviceSchema);
-    const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c));
+    const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c), c.var.now());
     const institution = await findInstitutionById(c.var.db, registration.institution_id);
     if (!institution) throw new LinkInvalidError();
     const body: NewChallengeResponse = await c.var.db.transaction().execute((trx) =>

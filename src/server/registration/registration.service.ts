@@ -11,6 +11,7 @@ import { eligibilityForConsent, activeConsentsOfType, findConsent, insertConsent
 import type { Db, DbOrTx } from '../db/database.ts';
 import { AppError, ValidationError } from '../http/errors.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
+import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import { verifyHandoffResponse } from '../handoff/verify-response.ts';
 import type { NationalServices } from '../national/national-services.ts';
 import { consumeChallenge, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
@@ -58,6 +59,8 @@ export function validateRequest(request: RegistrationRequest, institution: Insti
   );
   if (asked && !request.prescriptionForm) fields.prescriptionForm = 'Choose electronic or paper prescription.';
   if (request.arrival === 'app' && !request.returnUrl) fields.returnUrl = 'An app must pass its return address.';
+  // R1: telemedicine apps start online consultations only.
+  if (request.arrival === 'app' && request.visitType !== 'online') fields.visitType = 'An app can start online consultations only.';
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
   if (request.arrival === 'app' && !isReturnUrlAllowed(request.returnUrl!, allowedReturnUrls(institution))) {
     throw new AppError(422, 'return_url_not_allowed', 'This return address is not registered for this institution.');
@@ -153,12 +156,24 @@ export async function startRegistration(trx: DbOrTx, request: RegistrationReques
   };
 }
 
+/**
+ * How long the starting device may read its registration: long enough for a visit, short enough
+ * that a tablet left behind does not keep showing a patient's record (P4).
+ */
+export const REGISTRATION_ACCESS_MS = 3 * 60 * 60 * 1000;
+
 /** The registration, if the caller holds its access token; otherwise "not found" (no oracle). */
-export async function authorizedRegistration(db: DbOrTx, id: string, accessToken: string | undefined): Promise<RegistrationRow> {
+export async function authorizedRegistration(db: DbOrTx, id: string, accessToken: string | undefined, now: Date): Promise<RegistrationRow> {
   const row = await findRegistration(db, id);
   const presented = Buffer.from(sha256(accessToken ?? ''));
   const expected = Buffer.from(row?.access_token_hash ?? sha256(randomUUID()));
-  if (!row || !accessToken || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+  if (
+    !row ||
+    !accessToken ||
+    presented.length !== expected.length ||
+    !timingSafeEqual(presented, expected) ||
+    now.getTime() - Date.parse(row.created_at) > REGISTRATION_ACCESS_MS
+  ) {
     throw new AppError(404, 'registration_not_found', 'This registration does not exist or has ended. Please start again.');
   }
   return row;
@@ -172,6 +187,9 @@ export async function renewChallenge(
 ) {
   if (registration.status === 'completed') {
     throw new AppError(409, 'registration_closed', 'This registration is already complete.');
+  }
+  if (registration.visit_type === 'online' && checkConsultationDate(registration.consultation_date, ctx.now) === 'past') {
+    throw new HandoffRejectedError('consultation_date_passed');
   }
   await updateRegistration(trx, registration.id, { status: 'awaitingCard', failure_code: null });
   const challenge = await newChallenge(trx, registration.id, ctx.now);
@@ -194,8 +212,9 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
   if (registration.status === 'completed' && registration.consent_id) {
     const consent = await findConsent(db, registration.consent_id);
     validUntil = consent?.valid_until ?? null;
-    // R7: online consultations never show the eligibility record to the patient.
-    if (registration.visit_type !== 'online') {
+    // R7: online consultations never show the eligibility record to the patient; and once the
+    // consent is revoked or replaced, the record is no longer shown on the device either.
+    if (registration.visit_type !== 'online' && consent?.status === 'active') {
       const check = await eligibilityForConsent(db, registration.consent_id);
       if (check) {
         const record = JSON.parse(check.record_json) as EligibilityRecord;
@@ -239,7 +258,9 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
   let personId: string | null = null;
   let record: EligibilityRecord | null = null;
   let rejection: HandoffRejection | null = verdict.ok ? null : verdict.rejection;
-  if (verdict.ok) {
+  if (verdict.ok && registration?.visit_type === 'online' && checkConsultationDate(registration.consultation_date, now) === 'past') {
+    rejection = 'consultation_date_passed';
+  } else if (verdict.ok) {
     const holder = await national.eligibility.resolveCardHolder(verdict.certificateSerial);
     if (!holder) rejection = 'card_not_registered';
     else {
@@ -251,13 +272,19 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
   }
 
   return db.transaction().execute(async (trx): Promise<HandoffResult> => {
-    if (!challenge || !registration) return { ok: false, rejection: 'challenge_unknown' };
+    // Read again inside the transaction: another answer may have completed it meanwhile.
+    const current = challenge ? await findRegistration(trx, challenge.registration_id) : undefined;
+    if (!challenge || !registration || !current) return { ok: false, rejection: 'challenge_unknown' };
     const at = now.toISOString();
+    // A registration completes once: an answer to another of its challenges (the patient switched
+    // between QR code and same device) must not register a second consent over the first.
+    if (rejection === null && current.status === 'completed') rejection = 'challenge_replayed';
     if (rejection === null && !(await consumeChallenge(trx, challenge.id, at))) rejection = 'challenge_replayed';
     if (rejection !== null || personId === null || record === null) {
       const reason = rejection ?? 'challenge_unknown';
-      // A replayed or late answer must not spoil a registration that has already completed.
-      if (registration.status === 'awaitingCard') {
+      // A replayed or late answer must not spoil a registration that has already completed; a
+      // failed one shows the latest reason.
+      if (current.status !== 'completed') {
         await updateRegistration(trx, registration.id, { status: 'failed', failure_code: reason });
       }
       await appendAudit(
@@ -287,6 +314,7 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
           actorType: 'system',
           action: 'consent.superseded',
           personRef: personId,
+          deviceId: registration.device_id,
           subjectId: earlier.id,
           outcome: 'ok',
         },

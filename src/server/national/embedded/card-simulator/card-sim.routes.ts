@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { simCardSignRequestSchema, type SimCardListResponse } from '../../../../domain/card-simulator.ts';
+import type { SimCardListResponse } from '../../../../domain/card-simulator.ts';
+import { simCardSignRequestSchema } from '../../../../domain/card-simulator-schema.ts';
 import type { HandoffResponse } from '../../../../domain/handoff.ts';
 import type { AppEnv } from '../../../http/app-env.ts';
 import { readJson } from '../../../http/validate.ts';

@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import type { Page } from '@playwright/test';
+import { encode } from 'uqr';
+import { E2E_DATA_DIR, E2E_LINK_TOKEN } from '../../../playwright.config.ts';
+import { expect } from './fixtures.ts';
+
+export const LINK = `/i/${E2E_LINK_TOKEN}`;
+
+/** Walks from the preparation screen to the confirmation screen, consenting to everything. */
+export async function consentToEverything(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '準備ができました' }).click();
+  await page.getByRole('button', { name: 'すべて同意する' }).click();
+  await expect(page.getByRole('button', { name: '✓ すべて同意しています' })).toBeVisible();
+  await page.getByRole('button', { name: '次へ' }).click();
+}
+
+/** The simulated card app: choose a demo card, type the PIN, read the card. */
+export async function useCard(page: Page, cardLabel: RegExp, pin = '1234'): Promise<void> {
+  await page.getByRole('button', { name: cardLabel }).click();
+  await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill(pin);
+  await page.getByRole('button', { name: 'カードを読み取る' }).click();
+}
+
+/** The SVG path our QR component draws for a value, to prove what a QR code on screen holds. */
+export function qrPathFor(value: string): string {
+  const { data } = encode(value, { ecc: 'M', border: 4 });
+  let d = '';
+  data.forEach((row, y) =>
+    row.forEach((dark, x) => {
+      if (dark) d += `M${x} ${y}h1v1h-1z`;
+    }),
+  );
+  return d;
+}
+
+/** Unlocks a simulated card with the project's reset command, as the municipal office would. */
+export function resetCard(cardId: string): void {
+  execFileSync(process.execPath, ['src/server/national/embedded/card-simulator/cli.ts', 'reset', cardId], {
+    env: { ...process.env, DATA_DIR: E2E_DATA_DIR, LOG_LEVEL: 'silent' },
+    stdio: 'pipe',
+  });
+}
+
+/** Tomorrow in Japan, YYYY-MM-DD. */
+export function tomorrowInJapan(): string {
+  return new Date(Date.now() + 9 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10);
+}
