@@ -1090,3 +1090,13 @@ describe('guards added after review', () => {
     expect((await auditRows()).slice(beforeOnline).map((r) => r.action)).toEqual([]);
   });
 });
+
+it('X5: a renewed challenge is an audited step of the registration', async () => {
+  const reg = await start();
+  const before = (await auditRows()).length;
+  expect((await renew(reg, true)).status).toBe(201);
+  const added = (await auditRows()).slice(before);
+  expect(added.map((r) => [r.action, r.subject_id, r.device_id, r.detail])).toEqual([
+    ['handoff.challenge_renewed', reg.registrationId, DEVICE, 'sameDevice'],
+  ]);
+});

@@ -59,8 +59,10 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
   await phonePage.goto(cardAppUrl);
   await expect(phonePage.getByText('これは試験用のカードアプリのシミュレーターです。')).toBeVisible();
   await snapshot(phonePage, 'card-app-1-cards', info.project.name);
+  await expectNoSeriousA11yViolations(phonePage);
   await phonePage.getByRole('button', { name: /カード01/ }).click();
   await snapshot(phonePage, 'card-app-2-pin', info.project.name);
+  await expectNoSeriousA11yViolations(phonePage);
   await phonePage.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
   await phonePage.getByRole('button', { name: 'カードを読み取る' }).click();
   await expect(phonePage.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。')).toBeVisible();
@@ -106,6 +108,12 @@ test('(b) R3, R7: an online consultation on a phone from a telemedicine app, sam
   await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
   await expect(page.getByText('診察時に確認します')).toBeVisible();
   await snapshot(page, 'online-2-confirm', info.project.name);
+  // A lost connection at the last step loses nothing: the answers stay and a retry works.
+  await page.context().setOffline(true);
+  await page.getByRole('button', { name: '同意内容を登録する' }).click();
+  await expect(page.getByRole('alert')).toHaveText('通信できませんでした。電波の状態を確認して、もう一度お試しください。');
+  await page.context().setOffline(false);
+  await expect(page.getByText('診察時に確認します')).toBeVisible();
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
 
   await expect(page.getByRole('link', { name: 'カードのアプリを開く' })).toBeVisible();

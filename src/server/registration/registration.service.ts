@@ -193,6 +193,20 @@ export async function renewChallenge(
   }
   await updateRegistration(trx, registration.id, { status: 'awaitingCard', failure_code: null });
   const challenge = await newChallenge(trx, registration.id, ctx.now);
+  await appendAudit(
+    trx,
+    {
+      institutionId: registration.institution_id,
+      actorType: registration.staff_id ? 'staff' : 'patient',
+      actorId: registration.staff_id,
+      action: 'handoff.challenge_renewed',
+      deviceId: registration.device_id,
+      subjectId: registration.id,
+      outcome: 'ok',
+      detail: ctx.sameDevice ? 'sameDevice' : 'crossDevice',
+    },
+    ctx.now,
+  );
   return {
     challenge,
     cardAppUrl: cardAppLink({
