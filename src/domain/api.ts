@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'return_url_not_allowed',
   'registration_not_found',
   'registration_closed',
+  'consultation_date_locked',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -51,5 +51,8 @@ export const HANDOFF_REJECTIONS = [
   'card_not_registered',
   // An online consultation whose date passed before the card step finished (R3, V3).
   'consultation_date_passed',
+  // U1: the card that confirms a change must be the consent holder's, and the consent still in force.
+  'card_holder_mismatch',
+  'consent_not_active',
 ] as const;
 export type HandoffRejection = (typeof HANDOFF_REJECTIONS)[number];

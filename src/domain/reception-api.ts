@@ -36,7 +36,9 @@ export interface RegistrationOutcomeDto {
   registrationId: string;
   status: RegistrationOutcomeStatus;
   failure: HandoffRejection | null;
-  visitType: VisitType;
+  purpose: 'register' | 'query' | 'update' | 'revokeAll';
+  /** Null for query and revokeAll requests. */
+  visitType: VisitType | null;
   arrival: ArrivalRoute;
   scopes: ConsentScope[];
   prescriptionForm: PrescriptionForm | null;
@@ -46,6 +48,21 @@ export interface RegistrationOutcomeDto {
   returnUrl: string | null;
   /** R7: shown for home visits and house calls only; never for online consultations. */
   eligibility: { record: EligibilityRecord; nextSteps: NextStep[] } | null;
+  validUntil: string | null;
+  /** U1: once a query is confirmed by card, the person's consents in force at this institution. */
+  consents: PatientConsentDto[] | null;
+  /** X3: how many consents the card confirmation revoked. */
+  revokedCount: number | null;
+}
+
+/** A consent as its holder sees it when querying (U1). */
+export interface PatientConsentDto {
+  id: string;
+  visitType: VisitType;
+  scopes: ConsentScope[];
+  prescriptionForm: PrescriptionForm | null;
+  consultationDate: string | null;
+  registeredAt: string;
   validUntil: string | null;
 }
 

@@ -26,3 +26,30 @@ export const registrationRequestSchema = z
   .strict();
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
 
+
+const cardRequestBase = {
+  linkToken: z.string().min(10).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  arrival: z.enum(ARRIVAL_ROUTES),
+  returnUrl: z.string().max(2000).optional(),
+  handoffPath: z.enum(['sameDevice', 'crossDevice']),
+};
+
+/**
+ * A card request other than registering: see one's consents (U1), change one (U1, confirmed with
+ * the card again), or revoke every consent at this institution (X3).
+ */
+export const cardRequestSchema = z.discriminatedUnion('purpose', [
+  z.object({ purpose: z.literal('query'), ...cardRequestBase }).strict(),
+  z.object({ purpose: z.literal('revokeAll'), ...cardRequestBase }).strict(),
+  z
+    .object({
+      purpose: z.literal('update'),
+      ...cardRequestBase,
+      consentId: z.string().uuid(),
+      choices: choicesSchema,
+      prescriptionForm: z.enum(PRESCRIPTION_FORMS).optional(),
+      consultationDate: z.string().max(10).optional(),
+    })
+    .strict(),
+]);
+export type CardRequest = z.infer<typeof cardRequestSchema>;

@@ -45,3 +45,20 @@ export function mayViewScope(consent: ConsentForViewing, scope: ConsentScope, no
   if (!consent.scopes.includes(scope)) return { allowed: false, reason: 'notConsented' };
   return { allowed: true };
 }
+
+export type ConsentState = 'active' | 'expired' | 'revoked';
+
+/** The state a consent is in at `now`: revoked, past its window (V2–V4), or active. */
+export function consentState(consent: Pick<ConsentForViewing, 'status' | 'validUntil'>, now: Date): ConsentState {
+  if (consent.status === 'revoked') return 'revoked';
+  if (consent.validUntil !== null && now.getTime() >= Date.parse(consent.validUntil)) return 'expired';
+  return 'active';
+}
+
+/**
+ * Why consents end (X2, X3, V5), recorded with the revocation: staff at the clinic (care ended,
+ * the patient asked, a house call's data was retrieved), the patient by card, a verbal answer at
+ * a reconfirmation, or a new card authentication replacing an older consent.
+ */
+export const REVOKE_REASONS = ['careEnded', 'patientAsked', 'houseCallCompleted', 'patientByCard', 'reconfirmation', 'superseded'] as const;
+export type RevokeReason = (typeof REVOKE_REASONS)[number];

@@ -92,6 +92,9 @@ test('(b) R3, R7: an online consultation on a phone from a telemedicine app, sam
   test.skip(info.project.name !== 'phone', 'the phone path');
   await page.route('https://telemed.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>telemed</title><h1>Telemed app</h1>' }));
   await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  await snapshot(page, 'online-0-menu', info.project.name);
+  await page.getByRole('button', { name: /同意を登録する/ }).click();
   await consentToEverything(page);
 
   await expect(page.getByRole('heading', { name: '診療日を入力してください' })).toBeVisible();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consentValidUntil, mayViewScope, outpatientValidUntil, type ConsentForViewing } from '../../src/domain/validity.ts';
+import { consentState, consentValidUntil, mayViewScope, outpatientValidUntil, type ConsentForViewing } from '../../src/domain/validity.ts';
 
 const jst = (wall: string) => new Date(`${wall}+09:00`);
 
@@ -47,5 +47,16 @@ describe('validity per visit type', () => {
   it('a scope that was not consented is never viewable', () => {
     const consent: ConsentForViewing = { status: 'active', scopes: ['checkup'], validUntil: null };
     expect(mayViewScope(consent, 'medication', jst('2026-11-22T10:00:00'))).toEqual({ allowed: false, reason: 'notConsented' });
+  });
+});
+
+describe('consent state', () => {
+  it('V2: a house call is active for its 24 hours, then expired; revoked wins over both', () => {
+    const registered = jst('2026-11-22T10:00:00');
+    const validUntil = consentValidUntil('houseCall', registered, null)!.toISOString();
+    expect(consentState({ status: 'active', validUntil }, jst('2026-11-23T09:59:59'))).toBe('active');
+    expect(consentState({ status: 'active', validUntil }, jst('2026-11-23T10:00:00'))).toBe('expired');
+    expect(consentState({ status: 'revoked', validUntil }, jst('2026-11-22T11:00:00'))).toBe('revoked');
+    expect(consentState({ status: 'active', validUntil: null }, jst('2036-01-01T00:00:00'))).toBe('active');
   });
 });

@@ -2,7 +2,7 @@ import type { ConsentChoice } from '../../domain/consent.ts';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
 import type { VisitType } from '../../domain/visit-type.ts';
 
-export type FlowStep = 'visitType' | 'preparation' | 'consent' | 'date' | 'prescription' | 'confirm' | 'handoff' | 'done';
+export type FlowStep = 'menu' | 'visitType' | 'preparation' | 'consent' | 'date' | 'prescription' | 'confirm' | 'handoff' | 'done';
 
 export interface PendingRegistration {
   id: string;
@@ -17,8 +17,12 @@ export interface PendingRegistration {
  * eligibility record is fetched from the server each time and never stored here.
  */
 export interface FlowState {
-  version: 1;
+  version: 2;
   step: FlowStep;
+  /** The menu (register / query-update / revoke all) comes first unless the link preset a visit type. */
+  showMenu: boolean;
+  /** What the patient chose on the menu. */
+  mode: 'register' | 'query' | 'revokeAll';
   visitType: VisitType | null;
   /** The visit type came with the link (a nurse's bookmark, an app); the choice screen is skipped. */
   visitTypePreset: boolean;
@@ -40,6 +44,7 @@ const PREFIX = 'zaitaku.flow.';
 const MAX_AGE_MS = 3 * 60 * 60 * 1000;
 
 export function newFlow(options: {
+  showMenu: boolean;
   visitType: VisitType | null;
   arrival: ArrivalRoute;
   returnUrl: string | null;
@@ -47,8 +52,10 @@ export function newFlow(options: {
   dateFromApp: string | null;
 }): FlowState {
   return {
-    version: 1,
-    step: options.visitType ? 'preparation' : 'visitType',
+    version: 2,
+    step: options.showMenu ? 'menu' : options.visitType ? 'preparation' : 'visitType',
+    showMenu: options.showMenu,
+    mode: 'register',
     visitType: options.visitType,
     visitTypePreset: options.visitType !== null,
     arrival: options.arrival,
@@ -68,7 +75,7 @@ export function loadFlow(linkToken: string): FlowState | null {
     const raw = localStorage.getItem(PREFIX + linkToken);
     if (!raw) return null;
     const state = JSON.parse(raw) as FlowState;
-    if (state.version !== 1 || Date.now() - state.savedAt > MAX_AGE_MS) {
+    if (state.version !== 2 || Date.now() - state.savedAt > MAX_AGE_MS) {
       localStorage.removeItem(PREFIX + linkToken);
       return null;
     }

@@ -3,7 +3,7 @@ import type { HandoffRejection } from '../../domain/handoff.ts';
 import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/reception-api.ts';
 import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { FlowState, PendingRegistration } from './flow-state.ts';
+import type { PendingRegistration } from './flow-state.ts';
 import { QrCode } from './qr-code.tsx';
 import { rejectionMessage } from './rejection-message.ts';
 
@@ -19,9 +19,18 @@ function authHeader(registration: PendingRegistration) {
  * or across devices (the tablet shows a QR code for the patient's own phone) — and moves on by
  * itself once the server has verified the card's answer.
  */
-export function HandoffStep({ flow, update, onCompleted }: { flow: FlowState; update: (patch: Partial<FlowState>) => void; onCompleted: () => void }) {
+export function HandoffStep({
+  registration,
+  onRenewed,
+  onCompleted,
+  title,
+}: {
+  registration: PendingRegistration;
+  onRenewed: (next: PendingRegistration) => void;
+  onCompleted: () => void;
+  title?: string;
+}) {
   const { t } = useI18n();
-  const registration = flow.registration!;
   const [outcome, setOutcome] = useState<RegistrationOutcomeDto | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [offline, setOffline] = useState(false);
@@ -64,7 +73,7 @@ export function HandoffStep({ flow, update, onCompleted }: { flow: FlowState; up
     setRenewing(false);
     if (result.ok) {
       setOutcome(null);
-      update({ registration: { ...registration, cardAppUrl: result.data.cardAppUrl, sameDevice } });
+      onRenewed({ ...registration, cardAppUrl: result.data.cardAppUrl, sameDevice });
     } else {
       setOffline(result.failure.kind === 'network');
     }
@@ -77,7 +86,7 @@ export function HandoffStep({ flow, update, onCompleted }: { flow: FlowState; up
 
   return (
     <>
-      <h2>{t('handoff.title')}</h2>
+      <h2>{title ?? t('handoff.title')}</h2>
       <p class="message notice">{t('handoff.pinPrivacy')}</p>
       {offline && (
         <p class="message warning" role="status">

@@ -10,7 +10,8 @@ import { clearFlow, loadFlow, newFlow, saveFlow, type FlowState, type FlowStep }
 import { DoneStep } from './done-step.tsx';
 import { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
-import { ConfirmStep, ConsentStep, DateStep, PreparationStep, PrescriptionStep, VisitTypeStep, type StepProps } from './steps.tsx';
+import { ManageFlow } from './manage-flow.tsx';
+import { ConfirmStep, ConsentStep, DateStep, MenuStep, PreparationStep, PrescriptionStep, VisitTypeStep, type StepProps } from './steps.tsx';
 
 type Load =
   | { kind: 'loading' }
@@ -21,7 +22,8 @@ type Load =
 
 /** The steps this patient walks, given the visit type and the institution's settings. */
 function stepsFor(flow: FlowState, institution: InstitutionPublicDto): FlowStep[] {
-  const steps: FlowStep[] = flow.visitTypePreset ? [] : ['visitType'];
+  const steps: FlowStep[] = flow.showMenu ? ['menu'] : [];
+  if (!flow.visitTypePreset) steps.push('visitType');
   steps.push('preparation', 'consent');
   // 002 ※3: the date is asked when the patient came by URL/QR; an app normally passes it.
   if (flow.visitType === 'online' && !(flow.arrival === 'app' && flow.dateFromApp)) steps.push('date');
@@ -40,6 +42,7 @@ function prefersSameDevice(): boolean {
 function flowFromLink(query: Record<string, string>): FlowState {
   const returnUrl = query.return ?? null;
   return newFlow({
+    showMenu: !isVisitType(query.visit),
     // R1: an app with a return address starts an online consultation, whatever else it says.
     visitType: returnUrl ? 'online' : isVisitType(query.visit) ? query.visit : null,
     arrival: returnUrl ? 'app' : 'link',
@@ -178,7 +181,7 @@ export default function ReceptionPage({ token }: { token: string }) {
   }
 
   const props: StepProps = { flow, institution: ready, update, next };
-  const counted: FlowStep[] = steps.filter((s) => s !== 'handoff' && s !== 'done');
+  const counted: FlowStep[] = steps.filter((s) => s !== 'menu' && s !== 'handoff' && s !== 'done');
   const position = counted.indexOf(flow.step);
 
   return (
@@ -190,7 +193,18 @@ export default function ReceptionPage({ token }: { token: string }) {
           {t('flow.step', { current: String(position + 1), total: String(counted.length) })}
         </p>
       )}
+      {flow.mode !== 'register' ? (
+        <ManageFlow
+          token={token}
+          mode={flow.mode}
+          institution={ready}
+          arrival={flow.arrival}
+          returnUrl={flow.returnUrl}
+          onExit={() => update({ mode: 'register', step: 'menu' })}
+        />
+      ) : (
       <div class="card flow-card">
+        {flow.step === 'menu' && <MenuStep onChoose={(mode) => (mode === 'register' ? next() : update({ mode }))} />}
         {flow.step === 'visitType' && <VisitTypeStep {...props} />}
         {flow.step === 'preparation' && <PreparationStep {...props} />}
         {flow.step === 'consent' && <ConsentStep {...props} />}
@@ -207,11 +221,15 @@ export default function ReceptionPage({ token }: { token: string }) {
             error={submitError}
           />
         )}
-        {flow.step === 'handoff' && flow.registration && <HandoffStep flow={flow} update={update} onCompleted={() => goTo('done')} />}
+        {flow.step === 'handoff' && flow.registration && (
+          <HandoffStep registration={flow.registration} onRenewed={(registration) => update({ registration })} onCompleted={() => goTo('done')} />
+        )}
         {flow.step === 'done' && flow.registration && <DoneStep flow={flow} onFinish={finish} />}
       </div>
+      )}
+      {flow.mode === 'register' && flow.step !== 'menu' && (
       <div class="flow-nav">
-        {index > 0 && position > 0 && (
+        {index > 0 && (position > 0 || (position === 0 && flow.showMenu)) && (
           <button type="button" class="button" onClick={() => goTo(steps[index - 1]!)}>
             {t('flow.back')}
           </button>
@@ -222,6 +240,7 @@ export default function ReceptionPage({ token }: { token: string }) {
           </button>
         )}
       </div>
+      )}
       {position >= 0 && <p class="hint">{t('flow.saved')}</p>}
     </>
   );

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent.ts';
 import { isCardRegistrationMaintenance, jstDate } from '../../domain/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/reception-api.ts';
-import { checkConsultationDate, PRESCRIPTION_FORMS } from '../../domain/registration.ts';
+import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration.ts';
 import { VISIT_TYPES } from '../../domain/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
@@ -18,6 +18,24 @@ export interface StepProps {
 
 /** Mynaportal, where a card is registered for health-insurance use (R2). */
 const MYNAPORTAL_URL = 'https://myna.go.jp/';
+
+/** The institution link's menu: register, query or update (U1), revoke everything (X3). */
+export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' | 'revokeAll') => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h2>{t('menu.title')}</h2>
+      <div class="choice-list">
+        {(['register', 'query', 'revokeAll'] as const).map((mode) => (
+          <button key={mode} type="button" class="choice-button" onClick={() => onChoose(mode)}>
+            <span class="choice-title">{t(`menu.${mode}`)}</span>
+            <span class="choice-hint">{t(`menu.${mode}.hint` as MessageKey)}</span>
+          </button>
+        ))}
+      </div>
+    </>
+  );
+}
 
 export function VisitTypeStep({ update, next }: StepProps) {
   const { t } = useI18n();
@@ -74,29 +92,46 @@ export function PreparationStep({ next }: StepProps) {
   );
 }
 
-function choiceLabel(choice: ConsentChoice, institution: InstitutionPublicDto): MessageKey {
+export function choiceLabel(choice: ConsentChoice, institution: InstitutionPublicDto): MessageKey {
   if (choice === 'medication' && !institution.settings.usesClinicalInfo) return 'consent.medicationOnly';
   return `consent.${choice}`;
 }
 
+export type ConsentAnswers = FlowState['answers'];
+
 /** S1–S4: 「すべて同意する」 plus an explicit yes or no for each item. */
 export function ConsentStep({ flow, institution, update, next }: StepProps) {
+  return <ConsentChoices answers={flow.answers} onAnswers={(answers) => update({ answers })} institution={institution} next={next} />;
+}
+
+export function ConsentChoices({
+  answers,
+  onAnswers,
+  institution,
+  next,
+  title,
+}: {
+  answers: ConsentAnswers;
+  onAnswers: (answers: ConsentAnswers) => void;
+  institution: InstitutionPublicDto;
+  next: () => void;
+  title?: string;
+}) {
   const { t } = useI18n();
   const [showMissing, setShowMissing] = useState(false);
-  const answers = flow.answers;
   const allYes = CONSENT_CHOICES.every((c) => answers[c] === true);
   const unanswered = CONSENT_CHOICES.filter((c) => answers[c] === undefined);
-  const set = (choice: ConsentChoice, value: boolean) => update({ answers: { ...answers, [choice]: value } });
+  const set = (choice: ConsentChoice, value: boolean) => onAnswers({ ...answers, [choice]: value });
 
   return (
     <>
-      <h2>{t('consent.title')}</h2>
+      <h2>{title ?? t('consent.title')}</h2>
       <p>{t('consent.lead')}</p>
       <button
         type="button"
         class={`button wide ${allYes ? 'selected' : 'primary'}`}
         aria-pressed={allYes}
-        onClick={() => update({ answers: Object.fromEntries(CONSENT_CHOICES.map((c) => [c, true])) })}
+        onClick={() => onAnswers(Object.fromEntries(CONSENT_CHOICES.map((c) => [c, true])))}
       >
         {allYes ? `✓ ${t('consent.allOn')}` : t('consent.all')}
       </button>
@@ -149,9 +184,13 @@ export function ConsentStep({ flow, institution, update, next }: StepProps) {
 
 /** R3: the consultation date, today or later in Japan. */
 export function DateStep({ flow, update, next }: StepProps) {
+  return <DateField value={flow.consultationDate} onValue={(consultationDate) => update({ consultationDate })} next={next} />;
+}
+
+export function DateField({ value, onValue, next }: { value: string; onValue: (value: string) => void; next: () => void }) {
   const { t } = useI18n();
   const [touched, setTouched] = useState(false);
-  const problem = checkConsultationDate(flow.consultationDate, new Date());
+  const problem = checkConsultationDate(value, new Date());
   return (
     <form
       noValidate
@@ -169,8 +208,8 @@ export function DateStep({ flow, update, next }: StepProps) {
           id="consultation-date"
           type="date"
           min={jstDate(new Date())}
-          value={flow.consultationDate}
-          onInput={(e) => update({ consultationDate: e.currentTarget.value })}
+          value={value}
+          onInput={(e) => onValue(e.currentTarget.value)}
           aria-invalid={touched && problem ? 'true' : undefined}
           aria-describedby={touched && problem ? 'consultation-date-error' : undefined}
         />
@@ -189,6 +228,18 @@ export function DateStep({ flow, update, next }: StepProps) {
 
 /** S5 / R4: electronic or paper prescription. */
 export function PrescriptionStep({ flow, update, next }: StepProps) {
+  return <PrescriptionChoice value={flow.prescriptionForm} onValue={(prescriptionForm) => update({ prescriptionForm })} next={next} />;
+}
+
+export function PrescriptionChoice({
+  value,
+  onValue,
+  next,
+}: {
+  value: PrescriptionForm | null;
+  onValue: (value: PrescriptionForm) => void;
+  next: () => void;
+}) {
   const { t } = useI18n();
   const [touched, setTouched] = useState(false);
   return (
@@ -198,14 +249,14 @@ export function PrescriptionStep({ flow, update, next }: StepProps) {
       <fieldset class="choice-list">
         <legend class="visually-hidden">{t('rx.title')}</legend>
         {PRESCRIPTION_FORMS.map((form) => (
-          <label key={form} class={`choice-button${flow.prescriptionForm === form ? ' checked' : ''}`}>
-            <input type="radio" name="prescription-form" checked={flow.prescriptionForm === form} onChange={() => update({ prescriptionForm: form })} />
+          <label key={form} class={`choice-button${value === form ? ' checked' : ''}`}>
+            <input type="radio" name="prescription-form" checked={value === form} onChange={() => onValue(form)} />
             <span class="choice-title">{t(`rx.${form}`)}</span>
             <span class="choice-hint">{t(`rx.${form}.hint` as MessageKey)}</span>
           </label>
         ))}
       </fieldset>
-      {touched && !flow.prescriptionForm && (
+      {touched && !value && (
         <p class="field-error" role="alert">
           {t('rx.error')}
         </p>
@@ -215,7 +266,7 @@ export function PrescriptionStep({ flow, update, next }: StepProps) {
         class="button primary wide"
         onClick={() => {
           setTouched(true);
-          if (flow.prescriptionForm) next();
+          if (value) next();
         }}
       >
         {t('flow.next')}

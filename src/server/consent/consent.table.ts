@@ -23,6 +23,8 @@ export interface ConsentTable {
   staff_id: string | null;
   registration_id: string;
   updated_at: string;
+  /** V5: the last verbal reconfirmation; null means none since registration. */
+  last_confirmed_at: string | null;
 }
 
 export interface EligibilityCheckTable {

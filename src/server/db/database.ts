@@ -9,6 +9,8 @@ import type { AuditEventTable, AuditHeadTable } from '../audit/audit.table.ts';
 import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.table.ts';
 import type { SimCardStateTable } from '../national/embedded/card-simulator/card-sim.table.ts';
 import type { HandoffChallengeTable, RegistrationTable } from '../registration/registration.table.ts';
+import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table.ts';
+import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -23,6 +25,9 @@ export interface Tables {
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sim_card_state: SimCardStateTable;
+  requery_result: RequeryResultTable;
+  batch_query_run: BatchQueryRunTable;
+  reconfirmation: ReconfirmationTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -13,6 +13,8 @@ const MESSAGES: Record<HandoffRejection, string> = {
   certificate_revoked: "The card's electronic certificate has been revoked. Please ask the municipal office.",
   card_not_registered: 'This card is not registered for use as a health-insurance card. Register it on Mynaportal first.',
   consultation_date_passed: 'The consultation date has passed. Please start again with the new date.',
+  card_holder_mismatch: 'This card does not belong to the person whose consent is being changed.',
+  consent_not_active: 'This consent has ended or was revoked, so it can no longer be changed.',
 };
 
 const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
@@ -26,6 +28,8 @@ const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
   certificate_revoked: 422,
   card_not_registered: 422,
   consultation_date_passed: 422,
+  card_holder_mismatch: 422,
+  consent_not_active: 409,
 };
 
 export class HandoffRejectedError extends AppError {

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { handoffResponseSchema } from '../../domain/handoff-schema.ts';
 import type { HandoffAcceptedResponse, InstitutionPublicDto, NewChallengeResponse } from '../../domain/reception-api.ts';
-import { registrationRequestSchema } from '../../domain/registration-schema.ts';
+import { cardRequestSchema, registrationRequestSchema } from '../../domain/registration-schema.ts';
+import { startCardRequest } from './card-request.service.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError } from '../http/errors.ts';
@@ -83,10 +84,28 @@ export const receptionRoutes = new Hono<AppEnv>()
     );
     return c.json(body, 201);
   })
+  .post('/public/card-requests', async (c) => {
+    const request = await readJson(c, cardRequestSchema);
+    const device = deviceId(c);
+    const institution = await institutionByToken(c, request.linkToken);
+    const staff = await currentStaff(c);
+    const now = c.var.now();
+    const body = await c.var.db.transaction().execute((trx) =>
+      startCardRequest(trx, request, {
+        institution,
+        deviceId: device,
+        staffId: staff && staff.institutionId === institution.id ? staff.id : null,
+        now,
+        cardAppUrl: c.var.national.cardAppUrl,
+        publicUrl: c.var.config.publicUrl,
+      }),
+    );
+    return c.json(body, 201);
+  })
   .get('/public/registrations/:id', async (c) => {
     const now = c.var.now();
     const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c), now);
-    const outcome = await registrationOutcome(c.var.db, registration);
+    const outcome = await registrationOutcome(c.var.db, registration, now);
     if (outcome.eligibility) {
       // X5: showing a person's eligibility record is a view, and views are audited.
       await c.var.db.transaction().execute((trx) =>

@@ -5,7 +5,7 @@ import { CHALLENGE_TTL_MS, type HandoffChallenge, type HandoffRejection, type Ha
 import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
 import type { RegistrationRequest } from '../../domain/registration-schema.ts';
 import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration.ts';
-import { consentValidUntil } from '../../domain/validity.ts';
+import { consentValidUntil, type RevokeReason } from '../../domain/validity.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { eligibilityForConsent, activeConsentsOfType, findConsent, insertConsent, insertEligibilityCheck, markConsentRevoked } from '../consent/consent.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
@@ -15,7 +15,8 @@ import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import { verifyHandoffResponse } from '../handoff/verify-response.ts';
 import type { NationalServices } from '../national/national-services.ts';
 import { consumeChallenge, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
-import type { RegistrationRow } from './registration.table.ts';
+import type { CardRequestPurpose, RegistrationRow } from './registration.table.ts';
+import { applyConsentUpdate, consentsInForce, revokeAllConsents, revokedByRequest } from './card-request.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
 
 export function allowedReturnUrls(institution: InstitutionRow): string[] {
@@ -112,6 +113,7 @@ export async function startRegistration(trx: DbOrTx, request: RegistrationReques
   await insertRegistration(trx, {
     id: registrationId,
     institution_id: institution.id,
+    purpose: 'register',
     visit_type: request.visitType,
     arrival: request.arrival,
     scopes: formatScopes(scopes),
@@ -128,30 +130,43 @@ export async function startRegistration(trx: DbOrTx, request: RegistrationReques
     created_at: now.toISOString(),
     completed_at: null,
   });
-  const challenge = await newChallenge(trx, registrationId, now);
+  return issueFirstChallenge(
+    trx,
+    { id: registrationId, accessToken, institution, sameDevice: request.handoffPath === 'sameDevice', purpose: 'register', detail: request.visitType },
+    ctx,
+  );
+}
+
+/** The first challenge of a card request, its audit event and the link to the card app. */
+export async function issueFirstChallenge(
+  trx: DbOrTx,
+  request: { id: string; accessToken: string; institution: InstitutionRow; sameDevice: boolean; purpose: CardRequestPurpose; detail?: string },
+  ctx: StartContext,
+): Promise<StartRegistrationResponse> {
+  const challenge = await newChallenge(trx, request.id, ctx.now);
   await appendAudit(
     trx,
     {
-      institutionId: institution.id,
+      institutionId: request.institution.id,
       actorType: ctx.staffId ? 'staff' : 'patient',
       actorId: ctx.staffId,
-      action: 'registration.started',
+      action: request.purpose === 'register' ? 'registration.started' : `cardRequest.${request.purpose}.started`,
       deviceId: ctx.deviceId,
-      subjectId: registrationId,
+      subjectId: request.id,
       outcome: 'ok',
-      detail: request.visitType,
+      detail: request.detail ?? request.purpose,
     },
-    now,
+    ctx.now,
   );
   return {
-    registrationId,
-    accessToken,
+    registrationId: request.id,
+    accessToken: request.accessToken,
     challenge,
     cardAppUrl: cardAppLink({
       cardAppUrl: ctx.cardAppUrl,
       publicUrl: ctx.publicUrl,
       challenge,
-      returnTo: request.handoffPath === 'sameDevice' ? `${ctx.publicUrl}/i/${institution.link_token}` : null,
+      returnTo: request.sameDevice ? `${ctx.publicUrl}/i/${request.institution.link_token}` : null,
     }),
   };
 }
@@ -219,7 +234,7 @@ export async function renewChallenge(
 }
 
 /** What the starting device may see of its registration (R7). */
-export async function registrationOutcome(db: DbOrTx, registration: RegistrationRow): Promise<RegistrationOutcomeDto> {
+export async function registrationOutcome(db: DbOrTx, registration: RegistrationRow, now: Date): Promise<RegistrationOutcomeDto> {
   const challenge = await latestChallenge(db, registration.id);
   let eligibility: RegistrationOutcomeDto['eligibility'] = null;
   let validUntil: string | null = null;
@@ -228,7 +243,7 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
     validUntil = consent?.valid_until ?? null;
     // R7: online consultations never show the eligibility record to the patient; and once the
     // consent is revoked or replaced, the record is no longer shown on the device either.
-    if (registration.visit_type !== 'online' && consent?.status === 'active') {
+    if (registration.purpose === 'register' && registration.visit_type !== 'online' && consent?.status === 'active') {
       const check = await eligibilityForConsent(db, registration.consent_id);
       if (check) {
         const record = JSON.parse(check.record_json) as EligibilityRecord;
@@ -240,6 +255,7 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
     registrationId: registration.id,
     status: registration.status,
     failure: (registration.failure_code as HandoffRejection | null) ?? null,
+    purpose: registration.purpose,
     visitType: registration.visit_type,
     arrival: registration.arrival,
     scopes: parseScopes(registration.scopes),
@@ -249,6 +265,11 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
     returnUrl: registration.status === 'completed' && registration.arrival === 'app' ? registration.return_url : null,
     eligibility,
     validUntil,
+    consents:
+      registration.purpose === 'query' && registration.status === 'completed' && registration.person_ref
+        ? await consentsInForce(db, registration.institution_id, registration.person_ref, now)
+        : null,
+    revokedCount: registration.purpose === 'revokeAll' && registration.status === 'completed' ? await revokedByRequest(db, registration.id) : null,
   };
 }
 
@@ -271,6 +292,8 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
 
   let personId: string | null = null;
   let record: EligibilityRecord | null = null;
+  // Eligibility is only looked up when a consent is registered; query, update and revocation
+  // only need to know whose card it is.
   let rejection: HandoffRejection | null = verdict.ok ? null : verdict.rejection;
   if (verdict.ok && registration?.visit_type === 'online' && checkConsultationDate(registration.consultation_date, now) === 'past') {
     rejection = 'consultation_date_passed';
@@ -279,9 +302,10 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     if (!holder) rejection = 'card_not_registered';
     else {
       personId = holder.personId;
-      record = registration
-        ? disclosedRecord(await national.eligibility.currentEligibility(holder.personId, now), parseScopes(registration.scopes))
-        : null;
+      record =
+        registration?.purpose === 'register'
+          ? disclosedRecord(await national.eligibility.currentEligibility(holder.personId, now), parseScopes(registration.scopes))
+          : null;
     }
   }
 
@@ -294,101 +318,139 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     // between QR code and same device) must not register a second consent over the first.
     if (rejection === null && current.status === 'completed') rejection = 'challenge_replayed';
     if (rejection === null && !(await consumeChallenge(trx, challenge.id, at))) rejection = 'challenge_replayed';
-    if (rejection !== null || personId === null || record === null) {
-      const reason = rejection ?? 'challenge_unknown';
-      // A replayed or late answer must not spoil a registration that has already completed; a
-      // failed one shows the latest reason.
-      if (current.status !== 'completed') {
-        await updateRegistration(trx, registration.id, { status: 'failed', failure_code: reason });
-      }
-      await appendAudit(
-        trx,
-        {
-          institutionId: registration.institution_id,
-          actorType: 'patient',
-          action: 'handoff.refused',
-          deviceId: registration.device_id,
-          subjectId: registration.id,
-          outcome: 'refused',
-          detail: reason,
-        },
-        now,
-      );
-      return { ok: false, rejection: reason };
-    }
+    if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'challenge_unknown', now);
 
-    // One active consent per person, institution and visit type: a new card authentication
-    // replaces the earlier consent of that type.
-    for (const earlier of await activeConsentsOfType(trx, registration.institution_id, personId, registration.visit_type)) {
-      await markConsentRevoked(trx, earlier.id, { at, by: 'system', reason: 'superseded' });
-      await appendAudit(
-        trx,
-        {
-          institutionId: registration.institution_id,
-          actorType: 'system',
-          action: 'consent.superseded',
-          personRef: personId,
-          deviceId: registration.device_id,
-          subjectId: earlier.id,
-          outcome: 'ok',
-        },
-        now,
-      );
+    switch (current.purpose) {
+      case 'register':
+        await registerConsent(trx, current, personId, record, now);
+        break;
+      case 'query':
+        await completeCardRequest(trx, current, personId, null, now, 'consent.queried');
+        break;
+      case 'update': {
+        const refusal = await applyConsentUpdate(trx, current, personId, now);
+        if (refusal) return refuse(trx, current, refusal, now);
+        break;
+      }
+      case 'revokeAll':
+        await revokeAllConsents(trx, current, personId, now);
+        break;
+      default: {
+        const unexpected: never = current.purpose;
+        throw new Error(`unknown card request purpose ${String(unexpected)}`);
+      }
     }
-    const consentId = randomUUID();
-    const validUntil = consentValidUntil(registration.visit_type, now, registration.consultation_date);
-    await insertConsent(trx, {
-      id: consentId,
-      institution_id: registration.institution_id,
-      person_ref: personId,
-      visit_type: registration.visit_type,
-      scopes: registration.scopes,
-      prescription_form: registration.prescription_form,
-      consultation_date: registration.consultation_date,
-      registered_at: at,
-      valid_until: validUntil?.toISOString() ?? null,
-      status: 'active',
-      revoked_at: null,
-      revoked_by: null,
-      revoke_reason: null,
-      device_id: registration.device_id,
-      staff_id: registration.staff_id,
-      registration_id: registration.id,
-      updated_at: at,
-    });
-    await insertEligibilityCheck(trx, {
-      id: randomUUID(),
-      institution_id: registration.institution_id,
-      person_ref: personId,
-      consent_id: consentId,
-      kind: 'registration',
-      status: record.status,
-      record_json: JSON.stringify(record),
-      checked_at: at,
-    });
-    await updateRegistration(trx, registration.id, {
-      status: 'completed',
-      failure_code: null,
-      person_ref: personId,
-      consent_id: consentId,
-      completed_at: at,
-    });
-    await appendAudit(
-      trx,
-      {
-        institutionId: registration.institution_id,
-        actorType: 'patient',
-        actorId: null,
-        action: 'consent.registered',
-        personRef: personId,
-        deviceId: registration.device_id,
-        subjectId: consentId,
-        outcome: 'ok',
-        detail: `${registration.visit_type}:${registration.scopes || '-'}`,
-      },
-      now,
-    );
     return { ok: true };
   });
 }
 
+/** Records a refused card answer; a completed request keeps its outcome, a pending one fails. */
+async function refuse(trx: DbOrTx, request: RegistrationRow, reason: HandoffRejection, now: Date): Promise<HandoffResult> {
+  if (request.status !== 'completed') {
+    await updateRegistration(trx, request.id, { status: 'failed', failure_code: reason });
+  }
+  await appendAudit(
+    trx,
+    {
+      institutionId: request.institution_id,
+      actorType: 'patient',
+      action: 'handoff.refused',
+      deviceId: request.device_id,
+      subjectId: request.id,
+      outcome: 'refused',
+      detail: reason,
+    },
+    now,
+  );
+  return { ok: false, rejection: reason };
+}
+
+async function completeCardRequest(
+  trx: DbOrTx,
+  request: RegistrationRow,
+  personId: string,
+  consentId: string | null,
+  now: Date,
+  action: string,
+  detail: string | null = null,
+): Promise<void> {
+  await updateRegistration(trx, request.id, {
+    status: 'completed',
+    failure_code: null,
+    person_ref: personId,
+    consent_id: consentId,
+    completed_at: now.toISOString(),
+  });
+  await appendAudit(
+    trx,
+    {
+      institutionId: request.institution_id,
+      actorType: 'patient',
+      action,
+      personRef: personId,
+      deviceId: request.device_id,
+      subjectId: consentId ?? request.id,
+      outcome: 'ok',
+      detail,
+    },
+    now,
+  );
+}
+
+/** R6 → consent: the new consent, its eligibility record, and the replaced one revoked. */
+async function registerConsent(trx: DbOrTx, registration: RegistrationRow, personId: string, record: EligibilityRecord | null, now: Date): Promise<void> {
+  const visitType = registration.visit_type;
+  if (!visitType || !record) throw new Error('a registration needs its visit type and eligibility record');
+  const at = now.toISOString();
+  // One active consent per person, institution and visit type: a new card authentication
+  // replaces the earlier consent of that type.
+  for (const earlier of await activeConsentsOfType(trx, registration.institution_id, personId, visitType)) {
+    await markConsentRevoked(trx, earlier.id, { at, by: 'system', reason: 'superseded' satisfies RevokeReason });
+    await appendAudit(
+      trx,
+      {
+        institutionId: registration.institution_id,
+        actorType: 'system',
+        action: 'consent.superseded',
+        personRef: personId,
+        deviceId: registration.device_id,
+        subjectId: earlier.id,
+        outcome: 'ok',
+      },
+      now,
+    );
+  }
+  const consentId = randomUUID();
+  const validUntil = consentValidUntil(visitType, now, registration.consultation_date);
+  await insertConsent(trx, {
+    id: consentId,
+    institution_id: registration.institution_id,
+    person_ref: personId,
+    visit_type: visitType,
+    scopes: registration.scopes,
+    prescription_form: registration.prescription_form,
+    consultation_date: registration.consultation_date,
+    registered_at: at,
+    valid_until: validUntil?.toISOString() ?? null,
+    status: 'active',
+    revoked_at: null,
+    revoked_by: null,
+    revoke_reason: null,
+    device_id: registration.device_id,
+    staff_id: registration.staff_id,
+    registration_id: registration.id,
+    updated_at: at,
+    last_confirmed_at: null,
+  });
+  await insertEligibilityCheck(trx, {
+    id: randomUUID(),
+    institution_id: registration.institution_id,
+    person_ref: personId,
+    consent_id: consentId,
+    kind: 'registration',
+    status: record.status,
+    record_json: JSON.stringify(record),
+    checked_at: at,
+  });
+  await completeCardRequest(trx, registration, personId, consentId, now, 'consent.registered', `${visitType}:${registration.scopes || '-'}`);
+}

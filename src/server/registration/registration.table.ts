@@ -4,10 +4,18 @@ import type { VisitType } from '../../domain/visit-type.ts';
 
 export type RegistrationStatus = 'awaitingCard' | 'completed' | 'failed';
 
+/**
+ * What a card request is for: registering a consent (R6), seeing one's consents (U1, first card
+ * step), applying a change (U1, second card step) or revoking everything (X3).
+ */
+export type CardRequestPurpose = 'register' | 'query' | 'update' | 'revokeAll';
+
 export interface RegistrationTable {
   id: string;
   institution_id: string;
-  visit_type: VisitType;
+  purpose: CardRequestPurpose;
+  /** The visit type registered or updated; null for query and revokeAll. */
+  visit_type: VisitType | null;
   arrival: ArrivalRoute;
   /** Scopes after the bundling rules S1–S3, comma-separated. */
   scopes: string;

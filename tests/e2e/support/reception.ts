@@ -45,3 +45,42 @@ export function resetCard(cardId: string): void {
 export function tomorrowInJapan(): string {
   return new Date(Date.now() + 9 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** Registers a consent through the real API and simulated card, as set-up for a test. */
+export async function registerViaApi(
+  request: import('@playwright/test').APIRequestContext,
+  cardId: string,
+  body: Record<string, unknown> = {},
+): Promise<void> {
+  const started = await request.post('/api/public/registrations', {
+    headers: { 'x-device-id': '0b7e2f4c-1a3d-4c5e-8f9a-2b4c6d8e0f12' },
+    data: {
+      linkToken: E2E_LINK_TOKEN,
+      visitType: 'homeVisit',
+      arrival: 'link',
+      handoffPath: 'crossDevice',
+      choices: { surgery: true, medication: true, checkup: true, costLimit: true, specificDisease: true },
+      prescriptionForm: 'paper',
+      ...body,
+    },
+  });
+  expect(started.status()).toBe(201);
+  const { challenge } = (await started.json()) as { challenge: { challengeId: string; nonce: string } };
+  const signed = await request.post(`/sim/api/cards/${cardId}/sign`, { data: { pin: '1234', challengeId: challenge.challengeId, nonce: challenge.nonce } });
+  expect(signed.status()).toBe(200);
+  const handed = await request.post('/api/handoff', { data: await signed.json() });
+  expect(handed.status()).toBe(200);
+}
+
+/** Reads the e2e server's database directly (read-only), to check what a screen claims. */
+export async function consentsOf(personRef: string): Promise<{ scopes: string; status: string; visit_type: string }[]> {
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(`${E2E_DATA_DIR}/zaitaku.sqlite`, { readOnly: true });
+  try {
+    return db
+      .prepare('SELECT scopes, status, visit_type FROM consent WHERE person_ref = ? ORDER BY registered_at')
+      .all(personRef) as { scopes: string; status: string; visit_type: string }[];
+  } finally {
+    db.close();
+  }
+}

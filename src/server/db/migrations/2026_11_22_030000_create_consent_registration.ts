@@ -4,12 +4,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Telemedicine apps whose return addresses this institution honours, one URL prefix per line.
   await db.schema.alterTable('institution').addColumn('allowed_return_urls', 'text', (c) => c.notNull().defaultTo('')).execute();
 
-  // A registration in progress: the patient's choices, waiting for the card handoff.
+  // A card request in progress: the patient's choices, waiting for the card handoff.
   await db.schema
     .createTable('registration')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('institution_id', 'text', (c) => c.notNull().references('institution.id'))
-    .addColumn('visit_type', 'text', (c) => c.notNull())
+    // What the card step is for: register (R6), query (U1), update (U1), revokeAll (X3).
+    .addColumn('purpose', 'text', (c) => c.notNull())
+    // The visit type being registered or updated; null when querying or revoking everything.
+    .addColumn('visit_type', 'text')
     .addColumn('arrival', 'text', (c) => c.notNull())
     .addColumn('scopes', 'text', (c) => c.notNull())
     .addColumn('prescription_form', 'text')

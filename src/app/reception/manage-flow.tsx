@@ -1,0 +1,331 @@
+import { useEffect, useState } from 'preact/hooks';
+import { CONSENT_CHOICES } from '../../domain/consent.ts';
+import type { InstitutionPublicDto, PatientConsentDto, RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
+import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
+import { api } from '../api-client.ts';
+import { deviceId } from '../device-id.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/ja.ts';
+import type { PendingRegistration } from './flow-state.ts';
+import { formatDate, formatInstant } from './format.ts';
+import { HandoffStep } from './handoff-step.tsx';
+import { choiceLabel, ConsentChoices, DateField, PrescriptionChoice, type ConsentAnswers } from './steps.tsx';
+
+export type ManageMode = 'query' | 'revokeAll';
+
+type Phase = 'intro' | 'queryCard' | 'list' | 'editConsent' | 'editDate' | 'editRx' | 'confirm' | 'updateCard' | 'updated' | 'revokeCard' | 'revoked';
+
+/** Kept on the device like the registration flow: answers and where the patient is, never records. */
+interface ManageState {
+  mode: ManageMode;
+  phase: Phase;
+  query: PendingRegistration | null;
+  target: PatientConsentDto | null;
+  answers: ConsentAnswers;
+  consultationDate: string;
+  prescriptionForm: PrescriptionForm | null;
+  update: PendingRegistration | null;
+  savedAt: number;
+}
+
+const KEY = (token: string) => `zaitaku.manage.${token}`;
+const MAX_AGE_MS = 3 * 60 * 60 * 1000;
+
+function load(token: string, mode: ManageMode): ManageState {
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEY(token)) ?? 'null') as ManageState | null;
+    if (saved && saved.mode === mode && Date.now() - saved.savedAt < MAX_AGE_MS) return saved;
+  } catch {
+    // a damaged entry starts afresh
+  }
+  return { mode, phase: 'intro', query: null, target: null, answers: {}, consultationDate: '', prescriptionForm: null, update: null, savedAt: Date.now() };
+}
+
+export function clearManageState(token: string): void {
+  try {
+    localStorage.removeItem(KEY(token));
+  } catch {
+    // nothing stored
+  }
+}
+
+function prefersSameDevice(): boolean {
+  return window.matchMedia('(max-width: 47.99rem) and (pointer: coarse)').matches;
+}
+
+function answersFrom(consent: PatientConsentDto): ConsentAnswers {
+  return {
+    surgery: consent.scopes.includes('surgery'),
+    medication: consent.scopes.includes('medication'),
+    checkup: consent.scopes.includes('checkup'),
+    costLimit: consent.scopes.includes('costLimit'),
+    specificDisease: consent.scopes.includes('specificDisease'),
+  };
+}
+
+/**
+ * U1 「同意照会・更新」 and X3 「すべての同意を取消す」: each confirmed with the card. A change is
+ * confirmed with the card a second time before it applies (U1).
+ */
+export function ManageFlow({
+  token,
+  mode,
+  institution,
+  arrival,
+  returnUrl,
+  onExit,
+}: {
+  token: string;
+  mode: ManageMode;
+  institution: InstitutionPublicDto;
+  arrival: ArrivalRoute;
+  returnUrl: string | null;
+  onExit: () => void;
+}) {
+  const { t, lang } = useI18n();
+  const [state, setState] = useState<ManageState>(() => load(token, mode));
+  const [consents, setConsents] = useState<PatientConsentDto[] | null>(null);
+  const [revokedCount, setRevokedCount] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    try {
+      localStorage.setItem(KEY(token), JSON.stringify({ ...state, savedAt: Date.now() }));
+    } catch {
+      // storage refused: the flow still works on this page
+    }
+  }, [state]);
+  const set = (patch: Partial<ManageState>) => setState((s) => ({ ...s, ...patch }));
+
+  async function outcomeOf(request: PendingRegistration) {
+    return api<RegistrationOutcomeDto>(`/public/registrations/${request.id}`, { headers: { authorization: `Bearer ${request.accessToken}` } });
+  }
+
+  // The consent list and the revocation count are read from the server, not kept on the device.
+  useEffect(() => {
+    if (state.phase === 'list' && state.query) {
+      void outcomeOf(state.query).then((r) => (r.ok ? setConsents(r.data.consents ?? []) : setError(t('error.network'))));
+    }
+    if (state.phase === 'revoked' && state.query) {
+      void outcomeOf(state.query).then((r) => (r.ok ? setRevokedCount(r.data.revokedCount ?? 0) : setError(t('error.network'))));
+    }
+  }, [state.phase]);
+
+  async function startCard(body: Record<string, unknown>): Promise<PendingRegistration | null> {
+    setBusy(true);
+    setError(null);
+    const sameDevice = prefersSameDevice();
+    const result = await api<StartRegistrationResponse>('/public/card-requests', {
+      method: 'POST',
+      headers: { 'x-device-id': deviceId() },
+      body: { linkToken: token, arrival, ...(returnUrl ? { returnUrl } : {}), handoffPath: sameDevice ? 'sameDevice' : 'crossDevice', ...body },
+    });
+    setBusy(false);
+    if (result.ok) return { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice };
+    const failure = result.failure;
+    setError(
+      failure.kind === 'network'
+        ? t('error.network')
+        : failure.code === 'consent_not_active'
+          ? t('rejection.consent_not_active')
+          : failure.code === 'consultation_date_locked'
+            ? t('manage.dateLocked')
+            : t('error.server'),
+    );
+    return null;
+  }
+
+  const target = state.target;
+  const asksDate = target?.visitType === 'online' && arrival === 'link';
+  const asksRx = target?.prescriptionForm !== null && target?.prescriptionForm !== undefined;
+  const unanswered = CONSENT_CHOICES.some((c) => state.answers[c] === undefined);
+
+  return (
+    <div class="card flow-card">
+      {error && (
+        <p class="message error" role="alert">
+          {error}
+        </p>
+      )}
+      {state.phase === 'intro' && (
+        <>
+          <h2>{t(mode === 'query' ? 'menu.query' : 'menu.revokeAll')}</h2>
+          <p>{t(mode === 'query' ? 'manage.query.lead' : 'manage.revokeAll.lead')}</p>
+          {mode === 'revokeAll' && <p class="message warning">{t('manage.revokeAll.online')}</p>}
+          <button
+            type="button"
+            class="button primary wide"
+            disabled={busy}
+            onClick={async () => {
+              const request = await startCard({ purpose: mode });
+              if (request) set({ query: request, phase: mode === 'query' ? 'queryCard' : 'revokeCard' });
+            }}
+          >
+            {t(mode === 'query' ? 'manage.query.start' : 'manage.revokeAll.start')}
+          </button>
+        </>
+      )}
+      {(state.phase === 'queryCard' || state.phase === 'revokeCard') && state.query && (
+        <HandoffStep
+          registration={state.query}
+          onRenewed={(query) => set({ query })}
+          onCompleted={() => set({ phase: state.phase === 'queryCard' ? 'list' : 'revoked' })}
+        />
+      )}
+      {state.phase === 'list' && (
+        <>
+          <h2>{t('manage.list.title')}</h2>
+          {consents === null && <p role="status">{t('staff.loading')}</p>}
+          {consents?.length === 0 && <p class="message">{t('manage.list.none')}</p>}
+          {consents?.map((consent) => (
+            <section key={consent.id} class="consent-summary" aria-label={t(`visit.${consent.visitType}`)}>
+              <h3>{t(`visit.${consent.visitType}`)}</h3>
+              <dl class="summary">
+                {consent.consultationDate && (
+                  <div>
+                    <dt>{t('confirm.date')}</dt>
+                    <dd>{formatDate(consent.consultationDate, lang)}</dd>
+                  </div>
+                )}
+                <div>
+                  <dt>{t('confirm.consents')}</dt>
+                  <dd>
+                    {consent.scopes.length === 0
+                      ? t('confirm.noConsents')
+                      : CONSENT_CHOICES.filter((c) => consent.scopes.includes(c)).map((c) => t(choiceLabel(c, institution))).join('、')}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('confirm.rx')}</dt>
+                  <dd>{consent.prescriptionForm ? t(`rx.${consent.prescriptionForm}`) : t('confirm.notAsked')}</dd>
+                </div>
+                <div>
+                  <dt>{t('manage.validUntil')}</dt>
+                  <dd>{consent.validUntil ? formatInstant(consent.validUntil, lang) : t('done.validUntilRevoked')}</dd>
+                </div>
+              </dl>
+              <button
+                type="button"
+                class="button primary"
+                onClick={() =>
+                  set({
+                    target: consent,
+                    answers: answersFrom(consent),
+                    consultationDate: consent.consultationDate ?? '',
+                    prescriptionForm: consent.prescriptionForm,
+                    phase: 'editConsent',
+                  })
+                }
+              >
+                {t('manage.change')}
+              </button>
+            </section>
+          ))}
+        </>
+      )}
+      {state.phase === 'editConsent' && target && (
+        <ConsentChoices
+          answers={state.answers}
+          onAnswers={(answers) => set({ answers })}
+          institution={institution}
+          title={t('manage.edit.title')}
+          next={() => set({ phase: asksDate ? 'editDate' : asksRx ? 'editRx' : 'confirm' })}
+        />
+      )}
+      {state.phase === 'editDate' && (
+        <>
+          <h2>{t('date.title')}</h2>
+          <DateField value={state.consultationDate} onValue={(consultationDate) => set({ consultationDate })} next={() => set({ phase: asksRx ? 'editRx' : 'confirm' })} />
+        </>
+      )}
+      {state.phase === 'editRx' && (
+        <>
+          <h2>{t('rx.title')}</h2>
+          <PrescriptionChoice value={state.prescriptionForm} onValue={(prescriptionForm) => set({ prescriptionForm })} next={() => set({ phase: 'confirm' })} />
+        </>
+      )}
+      {state.phase === 'confirm' && target && !unanswered && (
+        <>
+          <h2>{t('confirm.title')}</h2>
+          <dl class="summary">
+            <div>
+              <dt>{t('confirm.visitType')}</dt>
+              <dd>{t(`visit.${target.visitType}`)}</dd>
+            </div>
+            {target.visitType === 'online' && (
+              <div>
+                <dt>{t('confirm.date')}</dt>
+                <dd>{state.consultationDate ? formatDate(state.consultationDate, lang) : ''}</dd>
+              </div>
+            )}
+            <div>
+              <dt>{t('confirm.consents')}</dt>
+              <dd>
+                {CONSENT_CHOICES.filter((c) => state.answers[c]).map((c) => t(choiceLabel(c, institution))).join('、') || t('confirm.noConsents')}
+              </dd>
+            </div>
+            {asksRx && (
+              <div>
+                <dt>{t('confirm.rx')}</dt>
+                <dd>{state.prescriptionForm ? t(`rx.${state.prescriptionForm}`) : ''}</dd>
+              </div>
+            )}
+          </dl>
+          <p class="message notice">{t('manage.confirmByCard')}</p>
+          <button
+            type="button"
+            class="button primary wide"
+            disabled={busy}
+            onClick={async () => {
+              const request = await startCard({
+                purpose: 'update',
+                consentId: target.id,
+                choices: Object.fromEntries(CONSENT_CHOICES.map((c) => [c, state.answers[c] === true])),
+                ...(asksRx && state.prescriptionForm ? { prescriptionForm: state.prescriptionForm } : {}),
+                ...(asksDate ? { consultationDate: state.consultationDate } : {}),
+              });
+              if (request) set({ update: request, phase: 'updateCard' });
+            }}
+          >
+            {t('manage.submit')}
+          </button>
+        </>
+      )}
+      {state.phase === 'updateCard' && state.update && (
+        <HandoffStep
+          registration={state.update}
+          title={t('manage.confirmTitle')}
+          onRenewed={(update) => set({ update })}
+          onCompleted={() => set({ phase: 'updated' })}
+        />
+      )}
+      {state.phase === 'updated' && (
+        <>
+          <h2>{t('manage.updated.title')}</h2>
+          <p class="message success" role="status">
+            {t('manage.updated.body')}
+          </p>
+        </>
+      )}
+      {state.phase === 'revoked' && (
+        <>
+          <h2>{t('manage.revoked.title')}</h2>
+          <p class="message success" role="status">
+            {revokedCount === null ? t('staff.loading') : t('manage.revoked.body', { count: String(revokedCount) })}
+          </p>
+        </>
+      )}
+      <button
+        type="button"
+        class="button wide"
+        onClick={() => {
+          clearManageState(token);
+          onExit();
+        }}
+      >
+        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish' as MessageKey) : 'manage.backToMenu')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { consentsOf, LINK, registerViaApi, useCard } from './support/reception.ts';
+
+// Server-side consents are shared by all projects: the patient's own phone drives these.
+test.beforeEach(({}, info) => {
+  test.skip(info.project.name !== 'phone', 'the patient’s own phone');
+});
+
+test('U1: a patient views their consent and narrows it on a phone, confirming with the card twice', async ({ page, request }, info) => {
+  await registerViaApi(request, 'card-13');
+  await page.goto(LINK);
+  await page.getByRole('button', { name: /同意照会・更新/ }).click();
+  await snapshot(page, 'manage-1-intro', info.project.name);
+  await page.getByRole('button', { name: 'カードで本人確認して内容を見る' }).click();
+  await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+  await useCard(page, /カード13/);
+
+  await expect(page.getByRole('heading', { name: '登録している同意' })).toBeVisible({ timeout: 10_000 });
+  const consent = page.getByRole('region', { name: '訪問診療等' });
+  await expect(consent).toContainText('特定健診情報');
+  await snapshot(page, 'manage-2-list', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+  await consent.getByRole('button', { name: '内容を変更する' }).click();
+
+  await expect(page.getByRole('heading', { name: '同意の内容を変更してください' })).toBeVisible();
+  await page.getByRole('group', { name: '特定健診情報' }).getByLabel('同意しない').check();
+  await page.getByRole('group', { name: '手術情報' }).getByLabel('同意しない').check();
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.getByText('電子処方箋', { exact: true }).click();
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByText('変更は、もう一度マイナンバーカードで本人確認をしてから登録されます。')).toBeVisible();
+  await snapshot(page, 'manage-3-confirm', info.project.name);
+  await page.getByRole('button', { name: 'カードで確認して変更を登録する' }).click();
+  await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+  await useCard(page, /カード13/);
+
+  await expect(page.getByRole('heading', { name: '同意の内容を変更しました' })).toBeVisible({ timeout: 10_000 });
+  await snapshot(page, 'manage-4-updated', info.project.name);
+  const active = (await consentsOf('p13')).filter((c) => c.status === 'active');
+  expect(active).toEqual([{ scopes: 'clinical,medication,dispensing,costLimit,specificDisease', status: 'active', visit_type: 'homeVisit' }]);
+});
+
+test('X3: a patient revokes every consent at the clinic with one card confirmation', async ({ page, request }, info) => {
+  await registerViaApi(request, 'card-14');
+  await registerViaApi(request, 'card-14', { visitType: 'houseCall' });
+  expect((await consentsOf('p14')).filter((c) => c.status === 'active')).toHaveLength(2);
+
+  await page.goto(LINK);
+  await page.getByRole('button', { name: /すべての同意を取消す/ }).click();
+  await expect(page.getByText('オンライン診療の予約を取り消す場合も、この手続きで同意を取り消してください。')).toBeVisible();
+  await snapshot(page, 'revoke-1-intro', info.project.name);
+  await page.getByRole('button', { name: 'カードで本人確認して取り消す' }).click();
+  await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+  await useCard(page, /カード14/);
+
+  await expect(page.getByRole('heading', { name: '同意を取り消しました' })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByText('2件の同意を取り消しました。')).toBeVisible();
+  await snapshot(page, 'revoke-2-done', info.project.name);
+  expect((await consentsOf('p14')).filter((c) => c.status === 'active')).toEqual([]);
+  await page.getByRole('button', { name: '終わる' }).click();
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+});
