@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/server/audit/audit.service.ts';
+import { appendAudit, eventHash, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/server/audit/audit.service.ts';
 import type { AuditEventRow, AuditEventTable } from '../../src/server/audit/audit.table.ts';
 import { openDatabase, type Db } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
@@ -62,23 +62,7 @@ async function head(db: Db) {
 }
 
 /** What someone with write access and this source could compute: the hash of a forged event. */
-function forgedHash(row: Omit<AuditEventTable, 'hash'>): string {
-  const fields = [
-    row.seq,
-    row.at,
-    row.institution_id,
-    row.actor_type,
-    row.actor_id,
-    row.action,
-    row.person_ref,
-    row.device_id,
-    row.subject_id,
-    row.outcome,
-    row.detail,
-    row.prev_hash,
-  ];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
-}
+const forgedHash = eventHash;
 
 describe('X5: building the chain', () => {
   let a: Awaited<ReturnType<typeof openAuditDb>>;

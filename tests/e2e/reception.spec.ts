@@ -189,3 +189,13 @@ test('(e) an unknown institution link gets a clear page in Japanese and English'
   await snapshot(page, 'link-invalid', info.project.name);
   await expectNoSeriousA11yViolations(page);
 });
+
+test('(f) P6: between 03:00 and 06:00 JST the preparation screen says card registration is unavailable', async ({ page }) => {
+  await page.clock.setFixedTime(new Date('2026-11-22T04:10:00+09:00'));
+  await page.goto(`${LINK}?visit=homeVisit`);
+  await expect(page.getByRole('note')).toContainText('午前3時〜午前6時');
+  await page.clock.setFixedTime(new Date('2026-11-22T06:00:00+09:00'));
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
+  await expect(page.getByText('午前3時〜午前6時')).toHaveCount(0);
+});

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
+import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { choiceLabel, ConsentChoices, DateField, PrescriptionChoice, type ConsentAnswers } from './steps.tsx';
 
@@ -47,10 +48,6 @@ export function clearManageState(token: string): void {
   } catch {
     // nothing stored
   }
-}
-
-function prefersSameDevice(): boolean {
-  return window.matchMedia('(max-width: 47.99rem) and (pointer: coarse)').matches;
 }
 
 function answersFrom(consent: PatientConsentDto): ConsentAnswers {

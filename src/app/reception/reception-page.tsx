@@ -8,6 +8,7 @@ import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { clearFlow, loadFlow, newFlow, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { DoneStep } from './done-step.tsx';
+import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
 import { ManageFlow } from './manage-flow.tsx';
@@ -32,11 +33,6 @@ function stepsFor(flow: FlowState, institution: InstitutionPublicDto): FlowStep[
   }
   steps.push('confirm', 'handoff', 'done');
   return steps;
-}
-
-/** A phone hands off on the same device; a tablet or PC shows a QR code for the patient's phone. */
-function prefersSameDevice(): boolean {
-  return window.matchMedia('(max-width: 47.99rem) and (pointer: coarse)').matches;
 }
 
 function flowFromLink(query: Record<string, string>): FlowState {

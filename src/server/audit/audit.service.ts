@@ -19,7 +19,8 @@ export interface AuditEntry {
   detail?: string | null;
 }
 
-function eventHash(row: Omit<AuditEventTable, 'hash'>): string {
+/** The SHA-256 of an event's fields and its predecessor's hash. */
+export function eventHash(row: Omit<AuditEventTable, 'hash'>): string {
   const fields = [
     row.seq,
     row.at,

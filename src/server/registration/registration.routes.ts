@@ -19,6 +19,7 @@ import {
   registrationOutcome,
   renewChallenge,
   startRegistration,
+  type StartContext,
 } from './registration.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
 
@@ -45,6 +46,21 @@ function deviceId(c: Context<AppEnv>): string {
   return id.toLowerCase();
 }
 
+/** Who starts a card request, from where, and when; a staff member only counts at their own institution. */
+async function startContext(c: Context<AppEnv>, linkToken: string): Promise<StartContext> {
+  const device = deviceId(c);
+  const institution = await institutionByToken(c, linkToken);
+  const staff = await currentStaff(c);
+  return {
+    institution,
+    deviceId: device,
+    staffId: staff && staff.institutionId === institution.id ? staff.id : null,
+    now: c.var.now(),
+    cardAppUrl: c.var.national.cardAppUrl,
+    publicUrl: c.var.config.publicUrl,
+  };
+}
+
 function bearer(c: Context<AppEnv>): string | undefined {
   const header = c.req.header('authorization') ?? '';
   return header.startsWith('Bearer ') ? header.slice(7) : undefined;
@@ -68,38 +84,14 @@ export const receptionRoutes = new Hono<AppEnv>()
   })
   .post('/public/registrations', async (c) => {
     const request = await readJson(c, registrationRequestSchema);
-    const device = deviceId(c);
-    const institution = await institutionByToken(c, request.linkToken);
-    const staff = await currentStaff(c);
-    const now = c.var.now();
-    const body = await c.var.db.transaction().execute((trx) =>
-      startRegistration(trx, request, {
-        institution,
-        deviceId: device,
-        staffId: staff && staff.institutionId === institution.id ? staff.id : null,
-        now,
-        cardAppUrl: c.var.national.cardAppUrl,
-        publicUrl: c.var.config.publicUrl,
-      }),
-    );
+    const ctx = await startContext(c, request.linkToken);
+    const body = await c.var.db.transaction().execute((trx) => startRegistration(trx, request, ctx));
     return c.json(body, 201);
   })
   .post('/public/card-requests', async (c) => {
     const request = await readJson(c, cardRequestSchema);
-    const device = deviceId(c);
-    const institution = await institutionByToken(c, request.linkToken);
-    const staff = await currentStaff(c);
-    const now = c.var.now();
-    const body = await c.var.db.transaction().execute((trx) =>
-      startCardRequest(trx, request, {
-        institution,
-        deviceId: device,
-        staffId: staff && staff.institutionId === institution.id ? staff.id : null,
-        now,
-        cardAppUrl: c.var.national.cardAppUrl,
-        publicUrl: c.var.config.publicUrl,
-      }),
-    );
+    const ctx = await startContext(c, request.linkToken);
+    const body = await c.var.db.transaction().execute((trx) => startCardRequest(trx, request, ctx));
     return c.json(body, 201);
   })
   .get('/public/registrations/:id', async (c) => {
