@@ -222,7 +222,9 @@ export type NextStep =
   | 'askMedicalTicket'
   | 'contactWelfareOffice';
 
-const ALTERNATIVE_PROOFS: readonly NextStep[] = ['askCertificate', 'askCardWithNotice', 'askMynaportalScreen', 'declarationForm'];
+// 003 (※ under 本文 1): after 資格（無効）or 資格情報なし the Mynaportal cannot show a valid
+// qualification either, so unlike DOMAIN E2 its screen is not offered for those statuses.
+const ALTERNATIVE_PROOFS: readonly NextStep[] = ['askCertificate', 'askCardWithNotice', 'declarationForm'];
 
 /** E2 (001 ②; 002 有効（未登録） notes): the steps for a status, in the order staff try them. */
 export function nextSteps(status: EligibilityStatus): NextStep[] {
@@ -233,7 +235,7 @@ export function nextSteps(status: EligibilityStatus): NextStep[] {
       return [...ALTERNATIVE_PROOFS];
     case 'lostWithNew':
       // The newer qualification is the one to claim on; the alternatives remain if it is not at hand.
-      return ['askNewerQualification', ...ALTERNATIVE_PROOFS];
+      return ['askNewerQualification', 'askMynaportalScreen', ...ALTERNATIVE_PROOFS];
     case 'notFound':
       // A typing error is the cheapest cause to rule out (001 ②: 照会情報の入力誤り).
       return ['checkInputErrors', ...ALTERNATIVE_PROOFS];

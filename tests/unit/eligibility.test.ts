@@ -7,7 +7,8 @@ import {
 } from '../../src/domain/eligibility.ts';
 
 describe('E2 next steps per eligibility status', () => {
-  const proofs = ['askCertificate', 'askCardWithNotice', 'askMynaportalScreen', 'declarationForm'];
+  // 003: after 資格（無効）/資格情報なし the Mynaportal shows no valid qualification either.
+  const proofs = ['askCertificate', 'askCardWithNotice', 'declarationForm'];
 
   it('E2: every status has at least one step', () => {
     for (const status of ELIGIBILITY_STATUSES) expect(nextSteps(status).length).toBeGreaterThan(0);
@@ -17,14 +18,16 @@ describe('E2 next steps per eligibility status', () => {
     expect(nextSteps('valid')).toEqual(['proceed']);
   });
 
-  it('E2: lost asks for 資格確認書, card + お知らせ, Mynaportal, else the declaration form, and no input check', () => {
+  it('E2: lost asks for 資格確認書, card + お知らせ, else the declaration form — not the Mynaportal screen (003) — and no input check', () => {
     expect(nextSteps('lost')).toEqual(proofs);
+    expect(nextSteps('lost')).not.toContain('askMynaportalScreen');
     expect(nextSteps('lost')).not.toContain('checkInputErrors');
   });
 
   it('E2: lostWithNew asks for the newer qualification first', () => {
     const steps = nextSteps('lostWithNew');
     expect(steps[0]).toBe('askNewerQualification');
+    expect(steps).toContain('askMynaportalScreen');
     expect(steps).toEqual(expect.arrayContaining(proofs));
   });
 
