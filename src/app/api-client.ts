@@ -30,6 +30,24 @@ export async function api<T>(
   } catch {
     return { ok: false, failure: { kind: 'network' } };
   }
+  return toResult<T>(response);
+}
+
+/**
+ * Sends a file's bytes as they are (a CSV upload, text/csv) and reads the JSON answer the same way
+ * as `api`. The content type carries the charset the page detected.
+ */
+export async function apiUpload<T>(path: string, body: Uint8Array<ArrayBuffer>, contentType: string, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body, credentials: 'same-origin' });
+  } catch {
+    return { ok: false, failure: { kind: 'network' } };
+  }
+  return toResult<T>(response);
+}
+
+async function toResult<T>(response: Response): Promise<ApiResult<T>> {
   if (response.status === 204) return { ok: true, data: undefined as T };
   const json: unknown = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: json as T };

@@ -13,6 +13,7 @@ const StaffPage = lazy(() => import('./pages/staff-page.tsx'));
 // The patient reception is its own chunk too, and so is the card-app simulator.
 const ReceptionPage = lazy(() => import('./reception/reception-page.tsx'));
 const CardAppPage = lazy(() => import('./card-app/card-app-page.tsx'));
+const StaffLifecyclePage = lazy(() => import('./staff/staff-lifecycle-page.tsx'));
 
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);
@@ -25,6 +26,7 @@ export function App() {
           <Router>
             <Route path="/" component={StartPage} />
             <Route path="/staff" component={StaffPage} />
+            <Route path="/staff/:section" component={StaffLifecyclePage} />
             <Route path="/i/:token" component={ReceptionPage} />
             <Route path="/card-app" component={CardAppPage} />
             <Route default component={NotFoundPage} />

@@ -27,6 +27,24 @@ export const ERROR_CODES = [
   'registration_not_found',
   'registration_closed',
   'consultation_date_locked',
+  // Staff lifecycle: revocation, expiry, reconfirmation, re-query and batch query (X1–X4, V2–V5, Q1–Q6).
+  'consent_not_found',
+  'consent_already_revoked',
+  'consent_revoked',
+  'consent_expired',
+  'consent_not_home_visit',
+  'rows_out_of_range',
+  'batch_query_already_run',
+  'csv_not_utf8',
+  'csv_columns_invalid',
+  'csv_malformed',
+  // Outage declarations: the outbox's idempotent submission (P4) and the staff inbox (F6, D5).
+  'declaration_conflict',
+  'declaration_not_found',
+  'declaration_not_verifiable',
+  'declaration_not_claimable',
+  'declaration_claim_method_not_allowed',
+  'declaration_not_completable',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

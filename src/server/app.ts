@@ -12,6 +12,10 @@ import { createCardSimulatorRoutes } from './national/embedded/card-simulator/ca
 import type { NationalServices } from './national/national-services.ts';
 import { receptionRoutes } from './registration/registration.routes.ts';
 import { staffRoutes } from './staff/staff.routes.ts';
+import { consentRoutes } from './consent/consent.routes.ts';
+import { requeryRoutes } from './requery/requery.routes.ts';
+import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
+import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -55,6 +59,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   api.route('/health', healthRoutes(options.schemaVersion));
   api.route('/staff', staffRoutes);
+  api.route('/staff/consents', consentRoutes);
+  api.route('/staff/requery', requeryRoutes);
+  api.route('/staff/reconfirmations', reconfirmationRoutes);
+  api.route('/staff/declarations', declarationStaffRoutes);
+  api.route('/public/declarations', declarationPublicRoutes);
   api.route('/', receptionRoutes);
   api.all('/*', () => {
     throw new NotFoundError('There is no such API endpoint.');

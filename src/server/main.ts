@@ -7,6 +7,7 @@ import { ensureDemoInstitution } from './demo/demo-seed.ts';
 import { institutionLink } from './institution/institution.service.ts';
 import { log } from './http/logger.ts';
 import { embeddedNationalServices } from './national/national-services.ts';
+import { startDeclarationPurge } from './declaration/declaration.service.ts';
 
 const config = readConfig();
 const { db, dialect, location } = openDatabase(config);
@@ -23,6 +24,8 @@ const national = await embeddedNationalServices({
   simulatorEnabled: config.cardSimulator,
 });
 const app = createApp({ db, dialect, config, schemaVersion, national });
+// D5: completed declarations are destroyed once their retention has passed, checked hourly.
+const stopDeclarationPurge = startDeclarationPurge(db, () => new Date(), 60 * 60 * 1000);
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   log('info', 'server_started', { port: info.port, database: dialect, schemaVersion });
@@ -46,6 +49,7 @@ let closing = false;
 function shutdown(): void {
   if (closing) return;
   closing = true;
+  stopDeclarationPurge();
   server.close(() => {
     void db.destroy().then(() => process.exit(0));
   });

@@ -1,140 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
-import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
-import { api, type ApiFailure } from '../api-client.ts';
-import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { useState } from 'preact/hooks';
+import type { StaffMeResponse } from '../../domain/api.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { StaffShell } from '../staff/staff-shell.tsx';
 
-type State = { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'signedIn'; me: StaffMeResponse } | { kind: 'failed'; failure: ApiFailure };
-
+/** The staff home: the institution and its link. The other sections live in `../staff/`. */
 export default function StaffPage() {
-  const { t } = useI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-
-  async function loadMe() {
-    const result = await api<StaffMeResponse>('/staff/me');
-    if (result.ok) setState({ kind: 'signedIn', me: result.data });
-    else if (result.failure.kind === 'server' && result.failure.status === 401) setState({ kind: 'signedOut' });
-    else setState({ kind: 'failed', failure: result.failure });
-  }
-  useEffect(() => {
-    void loadMe();
-  }, []);
-
-  return (
-    <>
-      <h1>{t('staff.title')}</h1>
-      {state.kind === 'loading' && <p role="status">{t('staff.loading')}</p>}
-      {state.kind === 'failed' && <p class="message error" role="alert">{failureMessage(t, state.failure)}</p>}
-      {state.kind === 'signedOut' && <LoginForm onSignedIn={() => void loadMe()} />}
-      {state.kind === 'signedIn' && (
-        <Dashboard
-          me={state.me}
-          onLogout={async () => {
-            await api('/staff/logout', { method: 'POST' });
-            setState({ kind: 'signedOut' });
-          }}
-        />
-      )}
-    </>
-  );
+  return <StaffShell section="home">{(me) => <InstitutionCard me={me} />}</StaffShell>;
 }
 
-function failureMessage(t: Translate, failure: ApiFailure): string {
-  return failure.kind === 'network' ? t('error.network') : t('error.server');
-}
-
-function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
-  const { t } = useI18n();
-  const [loginId, setLoginId] = useState('');
-  const [password, setPassword] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<'loginId' | 'password', string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = loginRequestSchema.safeParse({ loginId, password });
-    if (!parsed.success) {
-      const errors: Partial<Record<'loginId' | 'password', string>> = {};
-      for (const issue of parsed.error.issues) {
-        const field = issue.path[0];
-        if (field === 'loginId' || field === 'password') errors[field] = t('staff.login.required');
-      }
-      setFieldErrors(errors);
-      return;
-    }
-    setFieldErrors({});
-    setSubmitting(true);
-    const result = await api('/staff/login', { method: 'POST', body: parsed.data });
-    setSubmitting(false);
-    if (result.ok) {
-      onSignedIn();
-      return;
-    }
-    // What was typed stays in the form; only the password is cleared after a refused login.
-    if (result.failure.kind === 'server' && result.failure.code === 'login_failed') {
-      setPassword('');
-      setFormError(t('staff.login.failed'));
-    } else {
-      setFormError(failureMessage(t, result.failure));
-    }
-  }
-
-  return (
-    <form class="card form" onSubmit={submit} noValidate aria-labelledby="login-title">
-      <h2 id="login-title">{t('staff.login.title')}</h2>
-      {formError && (
-        <p class="message error" role="alert">
-          {formError}
-        </p>
-      )}
-      <Field id="loginId" label={t('staff.login.loginId')} error={fieldErrors.loginId}>
-        <input
-          id="loginId"
-          name="loginId"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck={false}
-          value={loginId}
-          onInput={(e) => setLoginId(e.currentTarget.value)}
-          aria-invalid={fieldErrors.loginId ? 'true' : undefined}
-          aria-describedby={fieldErrors.loginId ? 'loginId-error' : undefined}
-        />
-      </Field>
-      <Field id="password" label={t('staff.login.password')} error={fieldErrors.password}>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          aria-invalid={fieldErrors.password ? 'true' : undefined}
-          aria-describedby={fieldErrors.password ? 'password-error' : undefined}
-        />
-      </Field>
-      <button type="submit" class="button primary" disabled={submitting}>
-        {submitting ? t('staff.login.submitting') : t('staff.login.submit')}
-      </button>
-    </form>
-  );
-}
-
-function Field({ id, label, error, children }: { id: string; label: string; error: string | undefined; children: preact.ComponentChildren }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {children}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function Dashboard({ me, onLogout }: { me: StaffMeResponse; onLogout: () => Promise<void> }) {
+function InstitutionCard({ me }: { me: StaffMeResponse }) {
   const { t } = useI18n();
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
   async function copy() {
@@ -146,35 +20,27 @@ function Dashboard({ me, onLogout }: { me: StaffMeResponse; onLogout: () => Prom
     }
   }
   return (
-    <>
-      <div class="toolbar">
-        <p>{t('staff.signedInAs', { name: me.staff.displayName, role: t(`staff.role.${me.staff.role}`) })}</p>
-        <button type="button" class="button" onClick={() => void onLogout()}>
-          {t('staff.logout')}
-        </button>
-      </div>
-      <section class="card" aria-labelledby="institution-title">
-        <h2 id="institution-title">{t('staff.institution.title')}</h2>
-        <p class="institution-name">{me.institution.name}</p>
-        <dl class="facts">
-          <dt>{t('staff.institution.code')}</dt>
-          <dd>{me.institution.code}</dd>
-          <dt>{t('staff.institution.link')}</dt>
-          <dd>
-            <a class="link-text" href={me.institution.link}>
-              {me.institution.link}
-            </a>
-          </dd>
-        </dl>
-        <button type="button" class="button" onClick={() => void copy()}>
-          {t('staff.institution.copy')}
-        </button>
-        {copyState !== 'idle' && (
-          <p role="status" class={copyState === 'failed' ? 'message error' : 'message'}>
-            {copyState === 'copied' ? t('staff.institution.copied') : t('staff.institution.copyFailed')}
-          </p>
-        )}
-      </section>
-    </>
+    <section class="card" aria-labelledby="institution-title">
+      <h2 id="institution-title">{t('staff.institution.title')}</h2>
+      <p class="institution-name">{me.institution.name}</p>
+      <dl class="facts">
+        <dt>{t('staff.institution.code')}</dt>
+        <dd>{me.institution.code}</dd>
+        <dt>{t('staff.institution.link')}</dt>
+        <dd>
+          <a class="link-text" href={me.institution.link}>
+            {me.institution.link}
+          </a>
+        </dd>
+      </dl>
+      <button type="button" class="button" onClick={() => void copy()}>
+        {t('staff.institution.copy')}
+      </button>
+      {copyState !== 'idle' && (
+        <p role="status" class={copyState === 'failed' ? 'message error' : 'message'}>
+          {copyState === 'copied' ? t('staff.institution.copied') : t('staff.institution.copyFailed')}
+        </p>
+      )}
+    </section>
   );
 }

@@ -50,3 +50,57 @@ export async function eligibilityForConsent(db: DbOrTx, consentId: string) {
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Every consent (any state) of these persons at one institution: the staff side never looks further. */
+export async function consentsOfPersonsAt(db: DbOrTx, institutionId: string, personRefs: readonly string[]): Promise<ConsentRow[]> {
+  if (personRefs.length === 0) return [];
+  return db
+    .selectFrom('consent')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('person_ref', 'in', [...new Set(personRefs)])
+    .orderBy('registered_at', 'desc')
+    .execute();
+}
+
+/** A consent by id, only if it belongs to this institution (another institution's id is "not found"). */
+export async function findConsentAt(db: DbOrTx, institutionId: string, id: string): Promise<ConsentRow | undefined> {
+  return db.selectFrom('consent').selectAll().where('id', '=', id).where('institution_id', '=', institutionId).executeTakeFirst();
+}
+
+/** Active consents at an institution (their window may have passed: callers check the state). */
+export async function activeConsentsAt(db: DbOrTx, institutionId: string): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consent')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('status', '=', 'active')
+    .orderBy('registered_at')
+    .execute();
+}
+
+/** V5: records a verbal confirmation, and narrows the scopes when the patient asked to. */
+export async function markConsentConfirmed(db: DbOrTx, id: string, change: { at: string; scopes: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('consent')
+    .set({ last_confirmed_at: change.at, scopes: change.scopes, updated_at: change.at })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The eligibility records taken at registration, newest per consent, for labelling lists. */
+export async function registrationRecordsOf(db: DbOrTx, consentIds: readonly string[]) {
+  if (consentIds.length === 0) return [];
+  return db
+    .selectFrom('eligibility_check')
+    .select(['consent_id', 'record_json', 'checked_at'])
+    .where('consent_id', 'in', [...new Set(consentIds)])
+    .orderBy('checked_at', 'desc')
+    .execute();
+}
+
+export async function setLastConfirmed(db: DbOrTx, id: string, at: string): Promise<void> {
+  await db.updateTable('consent').set({ last_confirmed_at: at }).where('id', '=', id).execute();
+}

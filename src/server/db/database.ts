@@ -10,6 +10,7 @@ import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.tab
 import type { SimCardStateTable } from '../national/embedded/card-simulator/card-sim.table.ts';
 import type { HandoffChallengeTable, RegistrationTable } from '../registration/registration.table.ts';
 import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table.ts';
+import type { DeclarationTable } from '../declaration/declaration.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
@@ -28,6 +29,7 @@ export interface Tables {
   requery_result: RequeryResultTable;
   batch_query_run: BatchQueryRunTable;
   reconfirmation: ReconfirmationTable;
+  declaration: DeclarationTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -57,6 +57,7 @@ export async function ensureDemoInstitution(
     shows_prescription_form: 1,
     // A fictional telemedicine app, so the app-arrival path (R1, R7) can be tried.
     allowed_return_urls: DEMO_TELEMEDICINE_RETURN_URL,
+    declaration_retention_days: 30,
     created_at: now,
   };
   await db.transaction().execute(async (trx) => {

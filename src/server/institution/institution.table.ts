@@ -16,6 +16,8 @@ export interface InstitutionTable {
   shows_prescription_form: number;
   /** Return-URL prefixes of telemedicine apps this institution honours, one per line. */
   allowed_return_urls: string;
+  /** D5: days a completed outage declaration is kept before it is destroyed. */
+  declaration_retention_days: number;
   created_at: string;
 }
 

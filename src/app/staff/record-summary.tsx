@@ -1,0 +1,91 @@
+import type { EligibilityRecord, NextStep } from '../../domain/eligibility.ts';
+import type { ConsentSummaryDto } from '../../domain/staff-lifecycle-api.ts';
+import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import type { Lang } from '../i18n/i18n.tsx';
+import { formatDate, formatInstant } from '../reception/format.ts';
+
+function orBlank(t: Translate, value: string | null | undefined): string {
+  return value === null || value === undefined || value.trim() === '' ? t('field.blank') : value;
+}
+
+export function dobText(t: Translate, lang: Lang, dateOfBirth: string | null): string {
+  if (dateOfBirth === '1900-01-01') return t('field.unknownDob');
+  return dateOfBirth ? formatDate(dateOfBirth, lang) : t('field.blank');
+}
+
+/** The eligibility record as staff check it (DOMAIN §6), with what to do next (E2). */
+export function RecordSummary({ record, nextSteps }: { record: EligibilityRecord; nextSteps?: NextStep[] | undefined }) {
+  const { t, lang } = useI18n();
+  const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
+  const sex = record.sex1 ?? record.sex2;
+  return (
+    <div class="record-summary">
+      <p class={`status-badge status-${record.status}`}>{t(`status.${record.status}`)}</p>
+      {nextSteps && nextSteps.length > 0 && (
+        <ul class="next-steps">
+          {nextSteps.map((step) => (
+            <li key={step}>{t(`step.${step}`)}</li>
+          ))}
+        </ul>
+      )}
+      <dl class="facts record">
+        <dt>{t('field.name')}</dt>
+        <dd>{orBlank(t, record.name)}</dd>
+        <dt>{t('field.nameKana')}</dt>
+        <dd>{orBlank(t, record.nameKana)}</dd>
+        <dt>{t('field.sex')}</dt>
+        <dd>{sex ? t(`sex.${sex}`) : t('field.blank')}</dd>
+        <dt>{t('field.dateOfBirth')}</dt>
+        <dd>{dobText(t, lang, record.dateOfBirth)}</dd>
+        <dt>{t('field.insurer')}</dt>
+        <dd>
+          {orBlank(t, record.insurerName)} {record.insurerNumber && `（${record.insurerNumber}）`}
+        </dd>
+        <dt>{t('field.symbolNumber')}</dt>
+        <dd>{[record.symbol, record.number, record.branch].map((v) => orBlank(t, v)).join(' · ')}</dd>
+        <dt>{t('field.cardValid')}</dt>
+        <dd>{`${date(record.cardValidFrom)} – ${record.cardValidTo ? date(record.cardValidTo) : ''}`}</dd>
+        {record.qualificationLostOn && (
+          <>
+            <dt>{t('field.qualificationLostOn')}</dt>
+            <dd>{date(record.qualificationLostOn)}</dd>
+          </>
+        )}
+        {record.costLimit && (
+          <>
+            <dt>{t('field.costLimit')}</dt>
+            <dd>
+              {record.costLimit.applicationCategory}（{record.costLimit.category}）
+            </dd>
+          </>
+        )}
+        {record.specificDisease && (
+          <>
+            <dt>{t('field.specificDisease')}</dt>
+            <dd>
+              {record.specificDisease.diseaseCategory}
+              {record.specificDisease.selfPayLimit !== null && ` / ${t('staffLc.yen', { amount: record.specificDisease.selfPayLimit.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB') })}`}
+            </dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+/** A consent's type, state and window in one line, for lists and search results. */
+export function ConsentLine({ consent }: { consent: ConsentSummaryDto }) {
+  const { t, lang } = useI18n();
+  const parts: string[] = [t(`visit.${consent.visitType}`), t('staffLc.registeredAt', { at: formatInstant(consent.registeredAt, lang) })];
+  if (consent.state === 'active' && consent.validUntil) parts.push(t('staffLc.validUntil', { at: formatInstant(consent.validUntil, lang) }));
+  if (consent.state === 'active' && consent.reconfirmationDueOn) parts.push(t('staffLc.dueOn', { date: formatDate(consent.reconfirmationDueOn, lang) }));
+  if (consent.state === 'revoked' && consent.revokedAt) {
+    parts.push(t('staffLc.revokedAt', { at: formatInstant(consent.revokedAt, lang) }));
+    if (consent.revokeReason) parts.push(t(`staffLc.reason.${consent.revokeReason}`));
+  }
+  return (
+    <span class="consent-line">
+      <span class={`state-badge state-${consent.state}`}>{t(`staffLc.state.${consent.state}`)}</span> {parts.join(' ・ ')}
+    </span>
+  );
+}

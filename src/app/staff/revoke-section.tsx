@@ -1,0 +1,197 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { InsuranceQuery } from '../../domain/csv.ts';
+import { STAFF_REVOKE_REASONS, type ConsentSummaryDto, type PersonMatchDto, type StaffRevokeReason } from '../../domain/staff-lifecycle-api.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { InsuranceForm } from './insurance-form.tsx';
+import { lifecycleFailure } from './lifecycle-errors.ts';
+import { ConsentLine, RecordSummary } from './record-summary.tsx';
+import { revokeConsent, searchPersons } from './staff-api.ts';
+
+type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; matches: PersonMatchDto[] } | { kind: 'failed'; message: string };
+
+/**
+ * X1/X2: revocation at the clinic. Search by insurance numbers → the matching persons known here
+ * (twins are listed to choose from, Q5) with the latest eligibility and consent status → 「同意取消」
+ * → confirm with a reason → tell the patient.
+ */
+export function RevokeSection() {
+  const { t } = useI18n();
+  const [query, setQuery] = useState<InsuranceQuery | null>(null);
+  const [search, setSearch] = useState<Search>({ kind: 'idle' });
+  const [notice, setNotice] = useState<string | null>(null);
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+
+  async function run(q: InsuranceQuery, keepNotice = false) {
+    setQuery(q);
+    if (!keepNotice) setNotice(null);
+    setSearch({ kind: 'loading' });
+    const result = await searchPersons(q);
+    setSearch(result.ok ? { kind: 'done', matches: result.data.matches } : { kind: 'failed', message: lifecycleFailure(t, result.failure) });
+  }
+  useEffect(() => {
+    if (search.kind === 'done' && !notice) resultsHeading.current?.focus();
+  }, [search]);
+
+  return (
+    <>
+      <section class="card" aria-labelledby="revoke-search-title">
+        <h2 id="revoke-search-title">{t('staffLc.revoke.searchTitle')}</h2>
+        <p class="hint">{t('staffLc.revoke.searchLead')}</p>
+        <InsuranceForm idPrefix="revoke" submitLabel={t('staffLc.revoke.search')} busy={search.kind === 'loading'} onSubmit={(q) => void run(q)} />
+      </section>
+      {notice && (
+        <p class="message success" role="status">
+          {notice}
+        </p>
+      )}
+      {search.kind === 'failed' && (
+        <p class="message error" role="alert">
+          {search.message}
+        </p>
+      )}
+      {search.kind === 'done' && (
+        <section class="results" aria-labelledby="revoke-results-title">
+          <h2 id="revoke-results-title" tabIndex={-1} ref={resultsHeading}>
+            {t('staffLc.revoke.resultsTitle', { count: String(search.matches.length) })}
+          </h2>
+          {search.matches.length === 0 && <p class="message notice">{t('staffLc.revoke.none')}</p>}
+          {search.matches.length > 1 && <p class="message warning">{t('staffLc.revoke.several')}</p>}
+          {search.matches.map((match) => (
+            <MatchCard
+              key={match.personRef}
+              match={match}
+              onRevoked={(message) => {
+                setNotice(message);
+                if (query) void run(query, true);
+              }}
+            />
+          ))}
+        </section>
+      )}
+    </>
+  );
+}
+
+function MatchCard({ match, onRevoked }: { match: PersonMatchDto; onRevoked: (message: string) => void }) {
+  const { t } = useI18n();
+  const [confirming, setConfirming] = useState<ConsentSummaryDto | null>(null);
+  const name = match.eligibility.record.name;
+  const titleId = `match-${match.personRef}`;
+  return (
+    <article class="card match-card" aria-labelledby={titleId}>
+      <h3 id={titleId}>{name}</h3>
+      <RecordSummary record={match.eligibility.record} nextSteps={match.eligibility.nextSteps} />
+      <h4>{t('staffLc.revoke.consents')}</h4>
+      <ul class="consent-list">
+        {match.consents.map((consent) => (
+          <li key={consent.id}>
+            <ConsentLine consent={consent} />
+            {consent.state === 'active' && confirming?.id !== consent.id && (
+              <button
+                type="button"
+                class="button danger"
+                aria-label={t('staffLc.revoke.buttonFor', { name, visit: t(`visit.${consent.visitType}`) })}
+                onClick={() => setConfirming(consent)}
+              >
+                {t('staffLc.revoke.button')}
+              </button>
+            )}
+            {confirming?.id === consent.id && (
+              <RevokeConfirm
+                name={name}
+                consent={consent}
+                onCancel={() => setConfirming(null)}
+                onDone={() => {
+                  setConfirming(null);
+                  onRevoked(t('staffLc.revoke.done', { name }));
+                }}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+/** The confirmation step: who, which consent, and why (X2); nothing is revoked before 「取り消す」. */
+export function RevokeConfirm({
+  name,
+  consent,
+  defaultReason,
+  onCancel,
+  onDone,
+}: {
+  name: string;
+  consent: ConsentSummaryDto;
+  defaultReason?: StaffRevokeReason;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState<StaffRevokeReason | null>(defaultReason ?? null);
+  const [reasonMissing, setReasonMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const titleId = `confirm-${consent.id}`;
+
+  async function confirm() {
+    if (!reason) {
+      setReasonMissing(true);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await revokeConsent(consent.id, reason);
+    setBusy(false);
+    if (result.ok) onDone();
+    else setError(lifecycleFailure(t, result.failure));
+  }
+
+  return (
+    <div class="confirm-panel" role="group" aria-labelledby={titleId}>
+      <h4 id={titleId} tabIndex={-1} ref={heading}>
+        {t('staffLc.revoke.confirmTitle')}
+      </h4>
+      <p>{t('staffLc.revoke.confirmBody', { name, visit: t(`visit.${consent.visitType}`) })}</p>
+      <fieldset class={`reason-list${reasonMissing ? ' missing' : ''}`} aria-describedby={reasonMissing ? `${titleId}-reason-error` : undefined}>
+        <legend>{t('staffLc.revoke.reason')}</legend>
+        {STAFF_REVOKE_REASONS.map((r) => (
+          <label key={r} class={reason === r ? 'checked' : ''}>
+            <input
+              type="radio"
+              name={`reason-${consent.id}`}
+              value={r}
+              checked={reason === r}
+              onChange={() => {
+                setReason(r);
+                setReasonMissing(false);
+              }}
+            />
+            {t(`staffLc.reason.${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      {reasonMissing && (
+        <p class="field-error" id={`${titleId}-reason-error`}>
+          {t('staffLc.revoke.reasonMissing')}
+        </p>
+      )}
+      {error && (
+        <p class="message error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="button-row">
+        <button type="button" class="button danger-solid" disabled={busy} onClick={() => void confirm()}>
+          {busy ? t('staffLc.working') : t('staffLc.revoke.confirm')}
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={onCancel}>
+          {t('staffLc.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { AppError } from '../http/errors.ts';
+
+// Refusals of the declaration API, each with its own code. Fixed sentences: no ids, no names.
+
+/** P4: the id is already taken by another form, or by this form at another institution. */
+export class DeclarationConflictError extends AppError {
+  constructor() {
+    super(409, 'declaration_conflict', 'A different form was already received with this identifier. Start a new form.');
+  }
+}
+
+/** Unknown, purged, or another institution's: indistinguishable on purpose. */
+export class DeclarationNotFoundError extends AppError {
+  constructor() {
+    super(404, 'declaration_not_found', 'There is no such declaration at this institution.');
+  }
+}
+
+export class DeclarationNotVerifiableError extends AppError {
+  constructor() {
+    super(409, 'declaration_not_verifiable', 'Only a declaration that has just been received can be marked as verified.');
+  }
+}
+
+export class DeclarationNotClaimableError extends AppError {
+  constructor() {
+    super(409, 'declaration_not_claimable', 'This declaration has already been claimed.');
+  }
+}
+
+/** F6: claim with a current qualification if learned, else a past one, else 「不詳」. */
+export class ClaimMethodNotAllowedError extends AppError {
+  constructor() {
+    super(409, 'declaration_claim_method_not_allowed', 'This way of claiming does not fit the qualification recorded for this declaration.');
+  }
+}
+
+export class DeclarationNotCompletableError extends AppError {
+  constructor() {
+    super(409, 'declaration_not_completable', 'Only a claimed declaration can be marked as completed.');
+  }
+}

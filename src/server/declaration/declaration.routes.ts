@@ -1,0 +1,202 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { DeclarationInboxResponse, DeclarationResponse, DeclarationStateResponse, DeclarationStatus } from '../../domain/declaration-api.ts';
+import {
+  claimDeclarationSchema,
+  declarationStatusSchema,
+  GUIDE_OUTCOME_MESSAGE,
+  guideOutcomeSchema,
+  verifyDeclarationSchema,
+} from '../../domain/declaration-api-schema.ts';
+import { DECLARATION_MESSAGES, declarationSchema } from '../../domain/declaration-schema.ts';
+import type { Declaration } from '../../domain/declaration.ts';
+import { checkGuideOutcome, type GuideOutcome } from '../../domain/fallback-guide.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import type { DbOrTx } from '../db/database.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { AppError, ValidationError, validationErrorFrom } from '../http/errors.ts';
+import { readJson } from '../http/validate.ts';
+import { findInstitutionByLinkToken } from '../institution/institution.repository.ts';
+import type { InstitutionRow } from '../institution/institution.table.ts';
+import { currentStaff, requireStaff } from '../staff/session.ts';
+import { DeclarationConflictError, DeclarationNotFoundError } from './declaration-errors.ts';
+import {
+  claimDeclaration,
+  completeDeclaration,
+  declarationInbox,
+  purgeExpiredDeclarations,
+  receiveDeclaration,
+  verifyDeclaration,
+  viewDeclaration,
+  type DeclarationAuditor,
+  type StaffContext,
+} from './declaration.service.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The device's random id (X5), as for registrations: the outbox always sends it. */
+function deviceId(c: Context<AppEnv>): string {
+  const id = c.req.header('x-device-id') ?? '';
+  if (!UUID.test(id)) {
+    throw new AppError(400, 'validation_failed', 'The device id header is missing or malformed.', { 'x-device-id': 'Send a UUID.' });
+  }
+  return id.toLowerCase();
+}
+
+async function institutionByToken(c: Context<AppEnv>, token: string): Promise<InstitutionRow> {
+  const institution = await findInstitutionByLinkToken(c.var.db, token);
+  if (!institution) throw new AppError(404, 'link_invalid', 'This institution link is not valid. It may have been reissued.');
+  return institution;
+}
+
+const KNOWN_MESSAGES = new Set<string>(Object.values(DECLARATION_MESSAGES));
+
+/**
+ * The submission: the form (declarationSchema) with the guide's outcome optionally alongside.
+ * Field messages are the form's own fixed sentences (the app maps them to its catalogue); any
+ * other issue gets the generic rule text. Neither repeats what was sent.
+ */
+async function readSubmission(c: Context<AppEnv>): Promise<{ form: Declaration; guideOutcome: GuideOutcome | null }> {
+  const body = await readJson(c, z.unknown());
+  let formInput: unknown = body;
+  let guideInput: unknown = null;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'guideOutcome' in body) {
+    const { guideOutcome, ...rest } = body as Record<string, unknown>;
+    formInput = rest;
+    guideInput = guideOutcome ?? null;
+  }
+  const fields: Record<string, string> = {};
+  const form = declarationSchema.safeParse(formInput);
+  if (!form.success) {
+    const generic = validationErrorFrom(form.error).fields ?? {};
+    for (const issue of form.error.issues) {
+      const field = issue.path.length > 0 ? issue.path.join('.') : '(body)';
+      if (fields[field]) continue;
+      fields[field] = KNOWN_MESSAGES.has(issue.message) ? issue.message : (generic[field] ?? 'This value is not valid.');
+    }
+  }
+  const guide = guideInput === null ? null : guideOutcomeSchema.safeParse(guideInput);
+  if (guide && !guide.success) fields.guideOutcome = GUIDE_OUTCOME_MESSAGE;
+  if (!form.success || (guide && !guide.success)) throw new ValidationError(fields);
+
+  // Ids compare case-insensitively elsewhere (path params), so store them in one case.
+  const declaration: Declaration = { ...form.data, id: form.data.id.toLowerCase() };
+  const guideOutcome = guide?.success ? guide.data : null;
+  // The outcome must be this form's (F3) and coherent with its guide.
+  if (guideOutcome && (guideOutcome.declarationId?.toLowerCase() !== declaration.id || checkGuideOutcome(guideOutcome).length > 0)) {
+    throw new ValidationError({ guideOutcome: GUIDE_OUTCOME_MESSAGE });
+  }
+  return { form: declaration, guideOutcome: guideOutcome && { ...guideOutcome, declarationId: declaration.id } };
+}
+
+/**
+ * `POST /api/public/declarations` (mounted at /api/public/declarations): the outbox's send (P4).
+ * 201 with the receipt the first time, 200 with the same receipt for a resend, 409 for a clash.
+ */
+export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) => {
+  const submission = await readSubmission(c);
+  const device = deviceId(c);
+  const institution = await institutionByToken(c, submission.form.linkToken);
+  const staff = await currentStaff(c);
+  const result = await c.var.db.transaction().execute((trx) =>
+    receiveDeclaration(trx, submission, {
+      institution,
+      deviceId: device,
+      staffId: staff && staff.institutionId === institution.id ? staff.id : null,
+      now: c.var.now(),
+    }),
+  );
+  // The refusal is already in the audit trail, committed with nothing else.
+  if (result.kind === 'conflict') throw new DeclarationConflictError();
+  return c.json(result.receipt, result.kind === 'created' ? 201 : 200);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The staff inbox.
+
+/** A declaration id from the path; anything else is simply not found (and not audited). */
+function declarationIdParam(c: Context<AppEnv>): string {
+  const id = c.req.param('id') ?? '';
+  if (!UUID.test(id)) throw new DeclarationNotFoundError();
+  return id.toLowerCase();
+}
+
+/** Who acts (the staff member), from which browser (X5), for which institution. */
+function staffContext(c: Context<AppEnv>): StaffContext {
+  const staff = c.var.staff;
+  const header = c.req.header('x-device-id') ?? '';
+  const deviceId = UUID.test(header) ? header.toLowerCase() : null;
+  const audit: DeclarationAuditor = (trx, entry, at) =>
+    appendAudit(trx, { ...entry, institutionId: staff.institutionId, actorType: 'staff', actorId: staff.id, deviceId }, at);
+  return { institutionId: staff.institutionId, staffId: staff.id, now: c.var.now(), audit };
+}
+
+/**
+ * Runs a transition in one transaction opened here. A refusal rolls it back and is then recorded
+ * on its own (X5): who tried what on which declaration, and the refusal code.
+ */
+async function staffTransition<T>(
+  c: Context<AppEnv>,
+  action: string,
+  id: string,
+  work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>,
+): Promise<T> {
+  const ctx = staffContext(c);
+  try {
+    return await c.var.db.transaction().execute((trx) => work(trx, ctx));
+  } catch (err) {
+    if (err instanceof AppError && err.status >= 400 && err.status < 500 && err.code !== 'validation_failed') {
+      await c.var.db.transaction().execute((trx) => ctx.audit(trx, { action, subjectId: id, outcome: 'refused', detail: err.code }, ctx.now));
+    }
+    throw err;
+  }
+}
+
+function statusFilter(c: Context<AppEnv>): DeclarationStatus | null {
+  const raw = c.req.query('status');
+  if (raw === undefined || raw === '') return null;
+  const parsed = declarationStatusSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError({ status: 'Choose one of the statuses.' });
+  return parsed.data;
+}
+
+/**
+ * The staff inbox (mounted at /api/staff/declarations): list, open, and the clinic's work —
+ * verified, claimed (F6), completed — until the purge (D5). Only the staff member's institution.
+ */
+export const declarationStaffRoutes = new Hono<AppEnv>()
+  .use('*', requireStaff())
+  .get('/', async (c) => {
+    const status = statusFilter(c);
+    // D5: a cheap indexed delete, so nothing past its retention is ever listed, timer or not.
+    await purgeExpiredDeclarations(c.var.db, c.var.now());
+    const ctx = staffContext(c);
+    const body: DeclarationInboxResponse = await c.var.db.transaction().execute((trx) => declarationInbox(trx, ctx, status));
+    return c.json(body);
+  })
+  .get('/:id', async (c) => {
+    const id = declarationIdParam(c);
+    const declaration = await staffTransition(c, 'declaration.viewed', id, (trx, ctx) => viewDeclaration(trx, ctx, id));
+    const body: DeclarationResponse = { declaration };
+    return c.json(body);
+  })
+  .post('/:id/verify', async (c) => {
+    const id = declarationIdParam(c);
+    const request = await readJson(c, verifyDeclarationSchema);
+    const declaration = await staffTransition(c, 'declaration.verified', id, (trx, ctx) => verifyDeclaration(trx, ctx, id, request));
+    const body: DeclarationStateResponse = { declaration };
+    return c.json(body);
+  })
+  .post('/:id/claim', async (c) => {
+    const id = declarationIdParam(c);
+    const request = await readJson(c, claimDeclarationSchema);
+    const declaration = await staffTransition(c, 'declaration.claimed', id, (trx, ctx) => claimDeclaration(trx, ctx, id, request));
+    const body: DeclarationStateResponse = { declaration };
+    return c.json(body);
+  })
+  .post('/:id/complete', async (c) => {
+    const id = declarationIdParam(c);
+    const declaration = await staffTransition(c, 'declaration.completed', id, (trx, ctx) => completeDeclaration(trx, ctx, id));
+    const body: DeclarationStateResponse = { declaration };
+    return c.json(body);
+  });

@@ -1,0 +1,311 @@
+import type { Declaration } from '../../domain/declaration.ts';
+import {
+  allowedClaimMethods,
+  type ClaimDeclarationRequest,
+  type DeclarationDetailDto,
+  type DeclarationInboxResponse,
+  type DeclarationReceipt,
+  type DeclarationStateDto,
+  type DeclarationStatus,
+  type VerifyDeclarationRequest,
+} from '../../domain/declaration-api.ts';
+import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+import { appendAudit, type AuditEntry } from '../audit/audit.service.ts';
+import type { Db, DbOrTx } from '../db/database.ts';
+import { log } from '../http/logger.ts';
+import type { InstitutionRow } from '../institution/institution.table.ts';
+import {
+  ClaimMethodNotAllowedError,
+  DeclarationNotClaimableError,
+  DeclarationNotCompletableError,
+  DeclarationNotFoundError,
+  DeclarationNotVerifiableError,
+} from './declaration-errors.ts';
+import {
+  deleteExpiredDeclaration,
+  expiredDeclarations,
+  findDeclaration,
+  findDeclarationAt,
+  insertDeclarationOnce,
+  institutionRetentionDays,
+  listDeclarations,
+  updateDeclarationFrom,
+  type DeclarationWithStaffRow,
+} from './declaration.repository.ts';
+import type { DeclarationUpdate } from './declaration.table.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** D5 when the institution row has no usable value (the column defaults to 30). */
+export const DEFAULT_RETENTION_DAYS = 30;
+/** The inbox is short-lived work (D5), so one page is enough; older items stay reachable by filter. */
+export const INBOX_LIMIT = 500;
+
+/** JSON with object keys sorted, so the same form always gives the same text (the resend check). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipt from the outbox (P4).
+
+export interface ReceiveContext {
+  institution: InstitutionRow;
+  deviceId: string;
+  /** The staff member signed in on the device, when at this institution (X5: who sent it). */
+  staffId: string | null;
+  now: Date;
+}
+
+export type ReceiveResult = { kind: 'created' | 'duplicate'; receipt: DeclarationReceipt } | { kind: 'conflict' };
+
+/**
+ * Stores a declaration exactly once. The outbox resends after a lost response, so the same id
+ * with the same content at the same institution answers with the first receipt; the same id with
+ * anything else is a conflict (never an overwrite). Every outcome is audited, without the form.
+ */
+export async function receiveDeclaration(
+  trx: DbOrTx,
+  submission: { form: Declaration; guideOutcome: GuideOutcome | null },
+  ctx: ReceiveContext,
+): Promise<ReceiveResult> {
+  const receivedAt = ctx.now.toISOString();
+  const formJson = canonicalJson(submission.form);
+  const guideJson = submission.guideOutcome === null ? null : canonicalJson(submission.guideOutcome);
+  const inserted = await insertDeclarationOnce(trx, {
+    id: submission.form.id,
+    institution_id: ctx.institution.id,
+    received_at: receivedAt,
+    device_id: ctx.deviceId,
+    form_json: formJson,
+    guide_outcome_json: guideJson,
+    status: 'received',
+    verified_at: null,
+    verified_by: null,
+    verified_qualification: null,
+    verified_note: null,
+    claimed_at: null,
+    claimed_by: null,
+    claim_method: null,
+    completed_at: null,
+    completed_by: null,
+    purge_after: null,
+  });
+  let result: ReceiveResult;
+  if (inserted) {
+    result = { kind: 'created', receipt: { id: submission.form.id, receivedAt } };
+  } else {
+    const existing = await findDeclaration(trx, submission.form.id);
+    result =
+      existing && existing.institution_id === ctx.institution.id && existing.form_json === formJson && existing.guide_outcome_json === guideJson
+        ? { kind: 'duplicate', receipt: { id: existing.id, receivedAt: existing.received_at } }
+        : { kind: 'conflict' };
+  }
+  await appendAudit(
+    trx,
+    {
+      institutionId: ctx.institution.id,
+      actorType: ctx.staffId ? 'staff' : 'patient',
+      actorId: ctx.staffId,
+      action: 'declaration.received',
+      deviceId: ctx.deviceId,
+      subjectId: submission.form.id,
+      outcome: result.kind === 'created' ? 'ok' : result.kind === 'duplicate' ? 'duplicate' : 'refused',
+      detail: result.kind === 'conflict' ? 'declaration_conflict' : null,
+    },
+    ctx.now,
+  );
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The staff inbox (F6, D5).
+
+export type DeclarationAuditor = (trx: DbOrTx, entry: Omit<AuditEntry, 'institutionId' | 'actorType' | 'actorId' | 'deviceId'>, at: Date) => Promise<void>;
+
+export interface StaffContext {
+  institutionId: string;
+  staffId: string;
+  now: Date;
+  audit: DeclarationAuditor;
+}
+
+function stateOf(row: DeclarationWithStaffRow): DeclarationStateDto {
+  return {
+    id: row.id,
+    receivedAt: row.received_at,
+    status: row.status,
+    verified:
+      row.verified_at && row.verified_by && row.verified_qualification
+        ? {
+            at: row.verified_at,
+            staffId: row.verified_by,
+            staffName: row.verified_by_name,
+            qualification: row.verified_qualification,
+            note: row.verified_note ?? '',
+          }
+        : null,
+    claimed:
+      row.claimed_at && row.claimed_by && row.claim_method
+        ? { at: row.claimed_at, staffId: row.claimed_by, staffName: row.claimed_by_name, method: row.claim_method }
+        : null,
+    completed: row.completed_at && row.completed_by ? { at: row.completed_at, staffId: row.completed_by, staffName: row.completed_by_name } : null,
+    purgeAfter: row.purge_after,
+  };
+}
+
+async function declarationOrFail(trx: DbOrTx, ctx: StaffContext, id: string): Promise<DeclarationWithStaffRow> {
+  const row = await findDeclarationAt(trx, ctx.institutionId, id);
+  if (!row) throw new DeclarationNotFoundError();
+  return row;
+}
+
+/** The inbox of the staff member's institution, newest first; showing it is audited (X5). */
+export async function declarationInbox(trx: DbOrTx, ctx: StaffContext, status: DeclarationStatus | null): Promise<DeclarationInboxResponse> {
+  const rows = await listDeclarations(trx, ctx.institutionId, status, INBOX_LIMIT);
+  const declarations = rows.map((row) => {
+    const form = JSON.parse(row.form_json) as Declaration;
+    return { id: row.id, receivedAt: row.received_at, status: row.status, name: form.name, nameKana: form.nameKana, referenceNumber: form.referenceNumber };
+  });
+  await ctx.audit(trx, { action: 'declaration.inbox_viewed', outcome: 'ok', detail: status }, ctx.now);
+  return { declarations };
+}
+
+/** One declaration in full: the form and the guide's outcome. A view, audited (X5). */
+export async function viewDeclaration(trx: DbOrTx, ctx: StaffContext, id: string): Promise<DeclarationDetailDto> {
+  const row = await declarationOrFail(trx, ctx, id);
+  await ctx.audit(trx, { action: 'declaration.viewed', subjectId: id, outcome: 'ok' }, ctx.now);
+  return {
+    ...stateOf(row),
+    form: JSON.parse(row.form_json) as Declaration,
+    guideOutcome: row.guide_outcome_json === null ? null : (JSON.parse(row.guide_outcome_json) as GuideOutcome),
+  };
+}
+
+/** Applies a guarded change and reads the result back; a lost race counts as the guard's refusal. */
+async function transition(
+  trx: DbOrTx,
+  ctx: StaffContext,
+  id: string,
+  from: readonly DeclarationStatus[],
+  changes: DeclarationUpdate,
+  refusal: () => Error,
+): Promise<DeclarationStateDto> {
+  if (!(await updateDeclarationFrom(trx, id, from, changes))) throw refusal();
+  return stateOf(await declarationOrFail(trx, ctx, id));
+}
+
+/** received → verified, with the qualification the clinic confirmed later. */
+export async function verifyDeclaration(trx: DbOrTx, ctx: StaffContext, id: string, request: VerifyDeclarationRequest): Promise<DeclarationStateDto> {
+  const row = await declarationOrFail(trx, ctx, id);
+  if (row.status !== 'received') throw new DeclarationNotVerifiableError();
+  const state = await transition(
+    trx,
+    ctx,
+    id,
+    ['received'],
+    {
+      status: 'verified',
+      verified_at: ctx.now.toISOString(),
+      verified_by: ctx.staffId,
+      verified_qualification: request.qualification,
+      verified_note: request.note,
+    },
+    () => new DeclarationNotVerifiableError(),
+  );
+  await ctx.audit(trx, { action: 'declaration.verified', subjectId: id, outcome: 'ok', detail: request.qualification }, ctx.now);
+  return state;
+}
+
+/** received | verified → claimed, in F6's order (allowedClaimMethods). */
+export async function claimDeclaration(trx: DbOrTx, ctx: StaffContext, id: string, request: ClaimDeclarationRequest): Promise<DeclarationStateDto> {
+  const row = await declarationOrFail(trx, ctx, id);
+  if (row.status !== 'received' && row.status !== 'verified') throw new DeclarationNotClaimableError();
+  if (!allowedClaimMethods(row.status, row.verified_qualification).includes(request.method)) throw new ClaimMethodNotAllowedError();
+  const state = await transition(
+    trx,
+    ctx,
+    id,
+    [row.status],
+    { status: 'claimed', claimed_at: ctx.now.toISOString(), claimed_by: ctx.staffId, claim_method: request.method },
+    () => new DeclarationNotClaimableError(),
+  );
+  await ctx.audit(trx, { action: 'declaration.claimed', subjectId: id, outcome: 'ok', detail: request.method }, ctx.now);
+  return state;
+}
+
+/** D5: the completion instant plus the institution's retention days. */
+export function purgeAfter(completedAt: Date, retentionDays: number | undefined): string {
+  const days = retentionDays !== undefined && Number.isInteger(retentionDays) && retentionDays >= 0 ? retentionDays : DEFAULT_RETENTION_DAYS;
+  return new Date(completedAt.getTime() + days * DAY_MS).toISOString();
+}
+
+/** claimed → completed: claim work is done, so the purge date is set (D5). */
+export async function completeDeclaration(trx: DbOrTx, ctx: StaffContext, id: string): Promise<DeclarationStateDto> {
+  const row = await declarationOrFail(trx, ctx, id);
+  if (row.status !== 'claimed') throw new DeclarationNotCompletableError();
+  const retentionDays = await institutionRetentionDays(trx, ctx.institutionId);
+  const state = await transition(
+    trx,
+    ctx,
+    id,
+    ['claimed'],
+    { status: 'completed', completed_at: ctx.now.toISOString(), completed_by: ctx.staffId, purge_after: purgeAfter(ctx.now, retentionDays) },
+    () => new DeclarationNotCompletableError(),
+  );
+  await ctx.audit(trx, { action: 'declaration.completed', subjectId: id, outcome: 'ok' }, ctx.now);
+  return state;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention (D5).
+
+/**
+ * D5: deletes every completed declaration whose retention has passed, in one transaction, and
+ * audits each purge by id only (nothing of the form survives). Returns how many were purged.
+ */
+export async function purgeExpiredDeclarations(db: Db, now: Date): Promise<number> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    let purged = 0;
+    for (const row of await expiredDeclarations(trx, at)) {
+      // Another purge (timer and inbox at once) may have taken it: audit only what this one deleted.
+      if (!(await deleteExpiredDeclaration(trx, row.id, at))) continue;
+      await appendAudit(
+        trx,
+        { institutionId: row.institution_id, actorType: 'system', action: 'declaration.purged', subjectId: row.id, outcome: 'ok' },
+        now,
+      );
+      purged += 1;
+    }
+    return purged;
+  });
+}
+
+/**
+ * Runs the purge now and then every `intervalMs` until the returned function is called. A failed
+ * run is logged (error class only) and retried at the next tick; runs never overlap.
+ */
+export function startDeclarationPurge(db: Db, clock: () => Date, intervalMs: number): () => void {
+  let running = false;
+  const run = async (): Promise<void> => {
+    if (running) return;
+    running = true;
+    try {
+      const purged = await purgeExpiredDeclarations(db, clock());
+      if (purged > 0) log('info', 'declarations_purged', { count: purged });
+    } catch (err) {
+      log('error', 'declaration_purge_failed', { errorName: err instanceof Error ? err.name : 'unknown' });
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), intervalMs);
+  // The timer alone must not keep the process alive at shutdown.
+  timer.unref();
+  return () => clearInterval(timer);
+}
