@@ -13,7 +13,7 @@ it('creates the schema and the demo institution in an empty data directory, and 
   const first = await createTestApp({ dataDir });
   expect(first.demo.created).toBe(true);
   expect(first.demo.institution.code).toBe(DEMO_INSTITUTION_CODE);
-  expect(fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))).toBe(true);
+  if (first.dialect === 'sqlite') expect(fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))).toBe(true);
   await first.close(false);
 
   const second = await createTestApp({ dataDir });
@@ -22,5 +22,5 @@ it('creates the schema and the demo institution in an empty data directory, and 
   expect(second.demo.institution.link_token).toBe(first.demo.institution.link_token);
   const count = await second.db.selectFrom('institution').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   expect(Number(count.n)).toBe(1);
-  await second.close(false);
+  await second.close(true);
 });

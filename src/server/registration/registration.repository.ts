@@ -42,3 +42,19 @@ export async function consumeChallenge(db: DbOrTx, id: string, at: string): Prom
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Marks a request completed unless it already is; false means another answer completed it first. */
+export async function claimCompletion(db: DbOrTx, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('registration')
+    .set({ status: 'completed', completed_at: at })
+    .where('id', '=', id)
+    .where('status', '<>', 'completed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records a refusal, unless another answer has completed the request meanwhile. */
+export async function markFailed(db: DbOrTx, id: string, code: string): Promise<void> {
+  await db.updateTable('registration').set({ status: 'failed', failure_code: code }).where('id', '=', id).where('status', '<>', 'completed').execute();
+}

@@ -14,7 +14,7 @@ import type { InstitutionRow } from '../institution/institution.table.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import { verifyHandoffResponse } from '../handoff/verify-response.ts';
 import type { NationalServices } from '../national/national-services.ts';
-import { consumeChallenge, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
+import { claimCompletion, consumeChallenge, markFailed, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
 import type { CardRequestPurpose, RegistrationRow } from './registration.table.ts';
 import { applyConsentUpdate, consentsInForce, revokeAllConsents, revokedByRequest } from './card-request.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
@@ -318,6 +318,9 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     // between QR code and same device) must not register a second consent over the first.
     if (rejection === null && current.status === 'completed') rejection = 'challenge_replayed';
     if (rejection === null && !(await consumeChallenge(trx, challenge.id, at))) rejection = 'challenge_replayed';
+    // Claim the request with a guarded write: on PostgreSQL a concurrent answer to another of its
+    // challenges waits on this row and then finds it completed (SQLite serialises writers anyway).
+    if (rejection === null && !(await claimCompletion(trx, registration.id, at))) rejection = 'challenge_replayed';
     if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'challenge_unknown', now);
 
     switch (current.purpose) {
@@ -329,7 +332,7 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
         break;
       case 'update': {
         const refusal = await applyConsentUpdate(trx, current, personId, now);
-        if (refusal) return refuse(trx, current, refusal, now);
+        if (refusal) return refuse(trx, current, refusal, now, true);
         break;
       }
       case 'revokeAll':
@@ -345,10 +348,17 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
 }
 
 /** Records a refused card answer; a completed request keeps its outcome, a pending one fails. */
-async function refuse(trx: DbOrTx, request: RegistrationRow, reason: HandoffRejection, now: Date): Promise<HandoffResult> {
-  if (request.status !== 'completed') {
-    await updateRegistration(trx, request.id, { status: 'failed', failure_code: reason });
-  }
+async function refuse(
+  trx: DbOrTx,
+  request: RegistrationRow,
+  reason: HandoffRejection,
+  now: Date,
+  claimedByThisAnswer = false,
+): Promise<HandoffResult> {
+  // Guarded in SQL, not on the row read earlier: a concurrent answer may have completed it —
+  // unless this very answer claimed the request and is now turning it down.
+  if (claimedByThisAnswer) await updateRegistration(trx, request.id, { status: 'failed', failure_code: reason, completed_at: null });
+  else await markFailed(trx, request.id, reason);
   await appendAudit(
     trx,
     {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,33 @@ import { openDatabase } from '../../../src/server/db/database.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
 import { embeddedNationalServices } from '../../../src/server/national/national-services.ts';
+import pg from 'pg';
+
+/**
+ * With DATABASE_URL set, every test data directory gets its own PostgreSQL database (named after
+ * the directory, so reopening the same directory reopens the same database); otherwise SQLite.
+ */
+async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return undefined;
+  const name = `zaitaku_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
 
 export const TEST_PASSWORD = 'test-password-1';
 
@@ -25,7 +53,8 @@ export class TestClock {
 /** A fresh database in its own data directory, migrated and seeded, and the app over it. */
 export async function createTestApp(options: { clock?: TestClock; dataDir?: string } = {}) {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-'));
-  const opened = openDatabase({ dataDir, databaseUrl: undefined });
+  const postgres = await testDatabaseUrl(dataDir);
+  const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
   const schemaVersion = await migrateToLatest(opened.db);
   const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD });
   const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PUBLIC_URL: 'https://zaitaku.example' });
@@ -40,6 +69,7 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
   return {
     app,
     db: opened.db,
+    dialect: opened.dialect,
     demo,
     clock,
     dataDir,
@@ -47,7 +77,10 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
     national,
     async close(removeData = true) {
       await opened.db.destroy();
-      if (removeData) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (removeData) {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        await postgres?.drop();
+      }
     },
   };
 }
