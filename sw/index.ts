@@ -2,6 +2,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
+import { handleOutboxSync } from './outbox-sync.ts';
 import { PRECACHE_ENTRIES } from './precache.ts';
 import { hashedAssetStrategy, isHashedAsset, shellNavigationRoute } from './strategies.ts';
 
@@ -17,6 +18,9 @@ registerRoute(({ url }) => isHashedAsset(url, self.location.origin), hashedAsset
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// A Background Sync asks open pages to send their outbox (the page owns IndexedDB).
+handleOutboxSync(self);
 
 // The first version takes over open pages at once, so the shell is cached from the first visit.
 clientsClaim();

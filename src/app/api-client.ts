@@ -7,6 +7,8 @@ export type ApiFailure =
       kind: 'server';
       status: number;
       code: ErrorCode | 'unknown';
+      /** The server's fixed sentence (English, never echoing input), for a reason kept on the device. */
+      message?: string;
       fields?: Record<string, string>;
       /** Extra facts some errors carry, such as the PIN attempts left on a simulated card. */
       attemptsRemaining?: number;
@@ -17,7 +19,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; failure: ApiFail
 /** The one way the app talks to the server (`/api`, and the simulator's `/sim/api`): JSON in, JSON out, errors as values, never thrown. */
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; base?: '/api' | '/sim/api' } = {},
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; base?: '/api' | '/sim/api'; signal?: AbortSignal } = {},
 ): Promise<ApiResult<T>> {
   let response: Response;
   try {
@@ -26,6 +28,7 @@ export async function api<T>(
       headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? null : JSON.stringify(init.body),
       credentials: 'same-origin',
+      signal: init.signal ?? null,
     });
   } catch {
     return { ok: false, failure: { kind: 'network' } };
@@ -58,6 +61,7 @@ async function toResult<T>(response: Response): Promise<ApiResult<T>> {
       kind: 'server',
       status: response.status,
       code: error?.code ?? 'unknown',
+      ...(typeof error?.message === 'string' ? { message: error.message } : {}),
       ...(error?.fields ? { fields: error.fields } : {}),
       ...(typeof error?.attemptsRemaining === 'number' ? { attemptsRemaining: error.attemptsRemaining } : {}),
     },

@@ -6,6 +6,7 @@ import { UpdatePrompt } from './components/update-prompt.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { StartPage } from './pages/start-page.tsx';
+import { requestPersistentStorage, startOutboxSync } from './storage/index.ts';
 import { registerServiceWorker } from './sw-bridge.ts';
 
 // Staff screens are a separate chunk: a patient's phone never downloads them.
@@ -14,10 +15,17 @@ const StaffPage = lazy(() => import('./pages/staff-page.tsx'));
 const ReceptionPage = lazy(() => import('./reception/reception-page.tsx'));
 const CardAppPage = lazy(() => import('./card-app/card-app-page.tsx'));
 const StaffLifecyclePage = lazy(() => import('./staff/staff-lifecycle-page.tsx'));
+// The outage fallback (guide, declaration form, print view) works offline from its precached chunk.
+const FallbackPage = lazy(() => import('./fallback/fallback-page.tsx'));
 
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);
   useEffect(() => registerServiceWorker((apply) => setApplyUpdate(() => apply)), []);
+  // Unsent declarations go out whenever they can (P4), from any page.
+  useEffect(() => {
+    startOutboxSync();
+    void requestPersistentStorage();
+  }, []);
   return (
     <I18nProvider>
       <LocationProvider>
@@ -27,7 +35,9 @@ export function App() {
             <Route path="/" component={StartPage} />
             <Route path="/staff" component={StaffPage} />
             <Route path="/staff/:section" component={StaffLifecyclePage} />
+            <Route path="/staff/:section/:id" component={StaffLifecyclePage} />
             <Route path="/i/:token" component={ReceptionPage} />
+            <Route path="/i/:token/fallback/:view?" component={FallbackPage} />
             <Route path="/card-app" component={CardAppPage} />
             <Route default component={NotFoundPage} />
           </Router>

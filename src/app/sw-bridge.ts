@@ -20,3 +20,29 @@ export function registerServiceWorker(onUpdateWaiting: (apply: () => void) => vo
     if (document.visibilityState === 'visible') void wb.update();
   });
 }
+
+/** Calls `handler` when the service worker posts a message of this type (a Background Sync asking to flush). */
+export function onServiceWorkerMessage(type: string, handler: () => void): void {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if ((event.data as { type?: unknown } | null)?.type === type) handler();
+  });
+}
+
+/**
+ * Asks for a Background Sync under `tag` where the browser has it (Chromium); elsewhere, or when
+ * refused, nothing happens: callers must never depend on it.
+ */
+export async function requestBackgroundSync(tag: string): Promise<boolean> {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return false;
+  try {
+    const registration = (await navigator.serviceWorker.getRegistration()) as
+      | (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } })
+      | undefined;
+    if (!registration?.active || !registration.sync) return false;
+    await registration.sync.register(tag);
+    return true;
+  } catch {
+    return false;
+  }
+}

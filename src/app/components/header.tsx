@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.tsx';
+import { OutboxBadge } from '../storage/outbox-badge.tsx';
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);
@@ -46,6 +47,7 @@ export function Header() {
           {t('net.offline')}
         </p>
       )}
+      <OutboxBadge />
     </>
   );
 }

@@ -80,7 +80,7 @@ export default function ReceptionPage({ token }: { token: string }) {
 
   if (load.kind === 'loading') return <p role="status">{t('link.loading')}</p>;
   if (load.kind === 'invalid') return <LinkInvalidPage />;
-  if (load.kind === 'networkError') return <p class="message error" role="alert">{t('error.network')}</p>;
+  if (load.kind === 'networkError') return <><p class="message error" role="alert">{t('error.network')}</p><a class="button" href={`/i/${encodeURIComponent(token)}/fallback`}>{t('fb.link')}</a></>;
   if (load.kind === 'returnRefused') {
     return (
       <section aria-labelledby="refused-title">

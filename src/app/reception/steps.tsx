@@ -33,6 +33,7 @@ export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' |
           </button>
         ))}
       </div>
+      <p><a class="link-button" href={`${location.pathname.replace(/\/+$/, '')}/fallback`}>{t('fb.menuLink')}</a></p>
     </>
   );
 }

@@ -127,7 +127,7 @@ type Upload =
   | { kind: 'failed'; message: string };
 
 /** Decodes an uploaded file as the server will: UTF-8, else Shift_JIS (Excel's plain "CSV"). */
-function detectCharset(bytes: Uint8Array<ArrayBuffer>): { charset: 'utf-8' | 'shift_jis'; text: string } | null {
+export function detectCharset(bytes: Uint8Array<ArrayBuffer>): { charset: 'utf-8' | 'shift_jis'; text: string } | null {
   try {
     return { charset: 'utf-8', text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {

@@ -2,6 +2,7 @@ import type { InsuranceQuery } from '../../domain/csv.ts';
 import type { ConsentScope } from '../../domain/consent.ts';
 import type { ReconfirmationAnswer } from '../../domain/reconfirmation.ts';
 import type {
+  BatchQueryResponse,
   ConsentListsResponse,
   ConsentResponse,
   PersonSearchResponse,
@@ -41,3 +42,7 @@ export const requeryCsv = (bytes: Uint8Array<ArrayBuffer>, charset: 'utf-8' | 's
 
 export const requeryHistory = (personRef: string) =>
   api<RequeryHistoryResponse>(`/staff/requery/persons/${encodeURIComponent(personRef)}`, { headers: device() });
+
+/** Q6: the batch query before visits, once a day per institution. */
+export const batchQueryCsv = (bytes: Uint8Array<ArrayBuffer>, charset: 'utf-8' | 'shift_jis') =>
+  apiUpload<BatchQueryResponse>('/staff/requery/batch/csv', bytes, `text/csv; charset=${charset}`, device());

@@ -1,24 +1,33 @@
 import { useRoute } from 'preact-iso/router';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { BatchSection } from './batch-section.tsx';
+import { InboxSection } from './inbox-section.tsx';
 import { ListsSection } from './lists-section.tsx';
 import { RequerySection } from './requery-section.tsx';
 import { RevokeSection } from './revoke-section.tsx';
 import { StaffShell } from './staff-shell.tsx';
 
 /**
- * The staff lifecycle screens (/staff/revoke, /staff/requery, /staff/lists): revocation at the
- * clinic (X1, X2), re-query (Q1–Q5) and the lists (V2–V5). A separate chunk: it may use zod, and
- * a patient's phone never downloads it.
+ * The staff lifecycle screens (/staff/revoke, /staff/requery, /staff/batch, /staff/lists,
+ * /staff/inbox): revocation at the clinic (X1, X2), re-query (Q1–Q5), the batch query before
+ * visits (Q6), the lists (V2–V5) and the inbox of outage declarations (F6, D5). A separate
+ * chunk: it may use zod, and a patient's phone never downloads it.
  */
 export default function StaffLifecyclePage() {
   const { params } = useRoute();
+  // Only the inbox has pages below it (/staff/inbox/<id>).
+  if (params.id !== undefined && params.section !== 'inbox') return <NotFoundPage />;
   switch (params.section) {
     case 'revoke':
       return <StaffShell section="revoke">{() => <RevokeSection />}</StaffShell>;
     case 'requery':
       return <StaffShell section="requery">{() => <RequerySection />}</StaffShell>;
+    case 'batch':
+      return <StaffShell section="batch">{() => <BatchSection />}</StaffShell>;
     case 'lists':
       return <StaffShell section="lists">{() => <ListsSection />}</StaffShell>;
+    case 'inbox':
+      return <StaffShell section="inbox">{() => <InboxSection id={params.id} />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

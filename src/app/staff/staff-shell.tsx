@@ -4,7 +4,7 @@ import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 
-export type StaffSection = 'home' | 'revoke' | 'requery' | 'lists';
+export type StaffSection = 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox';
 
 type State = { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'signedIn'; me: StaffMeResponse } | { kind: 'failed'; failure: ApiFailure };
 
@@ -16,7 +16,9 @@ const SECTIONS: ReadonlyArray<{ section: StaffSection; href: string }> = [
   { section: 'home', href: '/staff' },
   { section: 'revoke', href: '/staff/revoke' },
   { section: 'requery', href: '/staff/requery' },
+  { section: 'batch', href: '/staff/batch' },
   { section: 'lists', href: '/staff/lists' },
+  { section: 'inbox', href: '/staff/inbox' },
 ];
 
 /**

@@ -1,0 +1,327 @@
+import type { RefObject } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso/router';
+import type { CopayPercent } from '../../domain/copay.ts';
+import { FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution, type GuideStep } from '../../domain/fallback-guide.ts';
+import {
+  guideOutcome,
+  isOnlineResolution,
+  isProofResolution,
+  paperPrescriptionApplies,
+  resolutionOfStep,
+  walkSteps,
+} from '../../domain/fallback-walk.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/ja.ts';
+import { deleteDraft, loadDraft } from '../storage/drafts.ts';
+import { FollowUp, RatioPicker } from './follow-up.tsx';
+import { formStateFrom, hasContent } from './form-state.ts';
+import { recordOutcomeInDraft } from './use-draft.ts';
+import { clearWalk, loadWalk, newWalk, saveWalk, type WalkState } from './walk-state.ts';
+
+const stepKey = (step: GuideStep, part: 'title' | 'body' | 'question' | 'yes' | 'no') => `fb.step.${step.id}.${part}` as MessageKey;
+
+/** F5: 10割 in principle, 3割等 for a known patient; the others pay the ratio on their proof or as before. */
+const UNINSURED_CHOICES: readonly CopayPercent[] = [100, 30, 20, 10];
+const RATIO_CHOICES: readonly CopayPercent[] = [30, 20, 10];
+
+/** Discards this link's draft, unless it is being filled in and the nurse keeps it. */
+async function discardDraft(linkToken: string, keepFilled: boolean): Promise<void> {
+  try {
+    const draft = await loadDraft(linkToken);
+    if (!draft) return;
+    if (keepFilled && hasContent(formStateFrom(draft.form, linkToken))) return;
+    await deleteDraft(draft.id);
+  } catch {
+    // Storage unavailable: nothing was kept either.
+  }
+}
+
+/**
+ * The decision guide (F1–F8, E2, E7, E8): the cause first, then the guide's steps one at a time
+ * with a yes/no answer where the step asks something, then what follows. Works offline: nothing
+ * here calls the server.
+ */
+export function GuideScreen({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { route } = useLocation();
+  const [walk, setWalk] = useState<WalkState>(() => loadWalk(token));
+  const [busy, setBusy] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const formUrl = `/i/${encodeURIComponent(token)}/fallback/form`;
+
+  useEffect(() => saveWalk(token, walk), [token, walk]);
+
+  const steps = walk.cause ? walkSteps(walk.cause) : [];
+  const current = walk.trail.length > 0 ? steps[walk.trail[walk.trail.length - 1]!] : undefined;
+  const screen = walk.cause === null ? 'cause' : walk.resolution ? 'result' : 'step';
+
+  // Each step is a new screen: move the focus to its heading, so a screen reader reads it.
+  const position = `${screen}:${walk.trail.length}`;
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+    window.scrollTo(0, 0);
+  }, [position]);
+
+  const chooseCause = (cause: FallbackCause) => setWalk({ ...newWalk(), cause, trail: [0] });
+
+  const back = () =>
+    setWalk((w) => {
+      if (w.resolution) return { ...w, resolution: null, outcome: null };
+      if (w.trail.length <= 1) return newWalk();
+      return { ...w, trail: w.trail.slice(0, -1) };
+    });
+
+  const restart = async () => {
+    if (!window.confirm(t('fb.restartConfirm'))) return;
+    await discardDraft(token, false);
+    clearWalk(token);
+    setWalk(newWalk());
+  };
+
+  const finish = async () => {
+    await discardDraft(token, true);
+    clearWalk(token);
+    setWalk(newWalk());
+  };
+
+  async function record(outcome: GuideOutcome | ((formId: string) => GuideOutcome)) {
+    try {
+      await recordOutcomeInDraft(token, typeof outcome === 'function' ? outcome : () => outcome);
+    } catch {
+      // Storage unavailable: the walk itself still holds the outcome for this screen.
+    }
+  }
+
+  async function settle(cause: FallbackCause, resolution: GuideResolution) {
+    const recordedAt = new Date().toISOString();
+    if (resolution === 'declarationForm') {
+      setBusy(true);
+      await record((formId) => guideOutcome({ cause, resolution, declarationId: formId, recordedAt }));
+      setBusy(false);
+      // Saved before leaving: this screen unmounts before its effect would run.
+      const next: WalkState = { ...walk, cause, resolution, outcome: null };
+      saveWalk(token, next);
+      setWalk(next);
+      route(formUrl);
+      return;
+    }
+    const outcome = guideOutcome({
+      cause,
+      resolution,
+      copayPercent: resolution === 'noInsurance' ? 100 : null,
+      copayBasis: resolution === 'noInsurance' ? 'uninsured' : null,
+      recordedAt,
+    });
+    setWalk((w) => ({ ...w, resolution, outcome }));
+    await record(outcome);
+  }
+
+  const updateOutcome = (patch: Partial<GuideOutcome>) => {
+    if (!walk.outcome) return;
+    const outcome = { ...walk.outcome, ...patch, recordedAt: new Date().toISOString() };
+    setWalk((w) => ({ ...w, outcome }));
+    void record(outcome);
+  };
+
+  const answer = (yes: boolean) => {
+    if (!walk.cause || !current) return;
+    const index = walk.trail[walk.trail.length - 1]!;
+    const resolution = resolutionOfStep(current.id);
+    if (yes && resolution) {
+      void settle(walk.cause, resolution);
+      return;
+    }
+    // F5 answered "no": the way left is the declaration form (F3), filled as far as possible.
+    const nextIndex = current.id === 'noInsurance' ? steps.findIndex((s) => s.id === 'declarationForm') : index + 1;
+    if (nextIndex < 0 || nextIndex >= steps.length) return;
+    setWalk((w) => ({ ...w, trail: [...w.trail, nextIndex] }));
+  };
+
+  return (
+    <section class="fb-guide" aria-labelledby="fb-title">
+      <h1 id="fb-title">{t('fb.title')}</h1>
+      {screen === 'cause' && (
+        <>
+          <p class="lead">{t('fb.lead')}</p>
+          <div class="card flow-card">
+            <h2 ref={headingRef} tabIndex={-1}>
+              {t('fb.cause.title')}
+            </h2>
+            <p>{t('fb.cause.lead')}</p>
+            <div class="fb-causes">
+              {FALLBACK_CAUSES.map((cause) => (
+                <button key={cause} type="button" class="choice-button" onClick={() => chooseCause(cause)}>
+                  <span class="choice-title">{t(`fb.cause.${cause}`)}</span>
+                  <span class="choice-hint">{t(`fb.cause.${cause}.hint` as MessageKey)}</span>
+                </button>
+              ))}
+            </div>
+          </div>
+          <p>
+            <a class="button" href={`/i/${encodeURIComponent(token)}`}>
+              {t('fb.toReception')}
+            </a>
+          </p>
+        </>
+      )}
+
+      {screen === 'step' && walk.cause && current && (
+        <>
+          <p class="fb-cause-line">{t(`fb.cause.${walk.cause}`)}</p>
+          <p class="step-counter" aria-live="polite">
+            {t('fb.step.counter', { current: String(walk.trail[walk.trail.length - 1]! + 1), total: String(steps.length) })}
+          </p>
+          <div class="card flow-card fb-step">
+            <h2 ref={headingRef} tabIndex={-1}>
+              {t(stepKey(current, 'title'))}
+            </h2>
+            <p>{t(stepKey(current, 'body'))}</p>
+            {current.phase === 'explain' ? (
+              <button type="button" class="button primary wide" onClick={() => answer(false)}>
+                {t('fb.step.next')}
+              </button>
+            ) : (
+              <>
+                <p class="fb-question">{t(stepKey(current, 'question'))}</p>
+                <div class="fb-answers">
+                  <button type="button" class="button primary" disabled={busy} onClick={() => answer(true)}>
+                    {t(stepKey(current, 'yes'))}
+                  </button>
+                  <button type="button" class="button" disabled={busy} onClick={() => answer(false)}>
+                    {t(stepKey(current, 'no'))}
+                  </button>
+                </div>
+              </>
+            )}
+          </div>
+          {walk.trail.length > 1 && (
+            <details class="fb-tried">
+              <summary>{t('fb.step.tried')}</summary>
+              <ul>
+                {walk.trail.slice(0, -1).map((i, n) => {
+                  const step = steps[i];
+                  return step ? <li key={`${n}-${step.id}`}>{t(stepKey(step, 'title'))}</li> : null;
+                })}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+
+      {screen === 'result' && walk.cause && walk.resolution && (
+        <ResultView
+          token={token}
+          cause={walk.cause}
+          resolution={walk.resolution}
+          outcome={walk.outcome}
+          headingRef={headingRef}
+          onOpenForm={() => route(formUrl)}
+          onOutcome={updateOutcome}
+          onFinish={() => void finish()}
+        />
+      )}
+
+      {screen !== 'cause' && (
+        <div class="flow-nav">
+          <button type="button" class="button" onClick={back}>
+            {t('fb.back')}
+          </button>
+          <button type="button" class="link-button" onClick={() => void restart()}>
+            {t('fb.restart')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ResultView({
+  token,
+  cause,
+  resolution,
+  outcome,
+  headingRef,
+  onOpenForm,
+  onOutcome,
+  onFinish,
+}: {
+  token: string;
+  cause: FallbackCause;
+  resolution: GuideResolution;
+  outcome: GuideOutcome | null;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  onOpenForm: () => void;
+  onOutcome: (patch: Partial<GuideOutcome>) => void;
+  onFinish: () => void;
+}) {
+  const { t } = useI18n();
+  const online = isOnlineResolution(resolution);
+  const pick = (choices: readonly CopayPercent[]) => (
+    <RatioPicker
+      name="fb-charged"
+      choices={choices}
+      value={outcome?.copayPercent ?? null}
+      onChange={(percent) => onOutcome({ copayPercent: percent, copayBasis: percent === 100 ? 'uninsured' : null })}
+    />
+  );
+  let charge;
+  if (online) charge = <p>{t('fb.fu.charge.online')}</p>;
+  else if (isProofResolution(resolution)) charge = <><p>{t('fb.fu.charge.proof')}</p>{pick(RATIO_CHOICES)}</>;
+  else if (resolution === 'knownRepeatPatient') charge = <><p>{t('fb.fu.charge.known')}</p>{pick(RATIO_CHOICES)}</>;
+  else if (resolution === 'noInsurance') charge = <><p>{t('fb.fu.charge.uninsured')}</p>{pick(UNINSURED_CHOICES)}</>;
+  else charge = null;
+
+  return (
+    <>
+      <p class="fb-cause-line">{t(`fb.cause.${cause}`)}</p>
+      <div class="card flow-card">
+        <h2 ref={headingRef} tabIndex={-1}>
+          {t('fb.res.title')}
+        </h2>
+        <p class="message success">{t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })}</p>
+        {online && (
+          <>
+            <p>{t('fb.res.onlineDone')}</p>
+            <a class="button primary" href={`/i/${encodeURIComponent(token)}`}>
+              {t('fb.toReception')}
+            </a>
+          </>
+        )}
+        {resolution === 'declarationForm' ? (
+          <button type="button" class="button primary wide" onClick={onOpenForm}>
+            {t('fb.res.openForm')}
+          </button>
+        ) : (
+          !online && (
+            <FollowUp
+              cause={cause}
+              resolution={resolution}
+              charge={charge}
+              paperPrescription={
+                paperPrescriptionApplies(cause, resolution)
+                  ? { value: outcome?.paperPrescription ?? false, onChange: (value) => onOutcome({ paperPrescription: value }) }
+                  : undefined
+              }
+            />
+          )
+        )}
+        {resolution !== 'declarationForm' && (
+          <>
+            <p class="hint">
+              {t('fb.res.recorded')} {t('fb.res.localOnly')}
+            </p>
+            <button type="button" class="button wide" onClick={onFinish}>
+              {t('fb.res.finish')}
+            </button>
+          </>
+        )}
+      </div>
+    </>
+  );
+}

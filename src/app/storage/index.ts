@@ -1,0 +1,46 @@
+import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
+import { clearDevice, discardRejected, enqueueDeclaration, flushOutbox, outboxSummaries, unreadableOutboxCount } from './outbox.ts';
+
+/** The device's storage: encrypted drafts and the outbox (P4). See README.md in this folder. */
+export { deleteDraft, loadDraft, saveDraft, type DeclarationDraft } from './drafts.ts';
+export {
+  clearDevice,
+  discardRejected,
+  enqueueDeclaration,
+  flushOutbox,
+  outboxSummaries,
+  returnRejectedToDraft,
+  startOutboxSync,
+  subscribeOutbox,
+  unreadableOutboxCount,
+  type FlushResult,
+  type OutboxEntrySummary,
+  type OutboxListener,
+  type OutboxState,
+} from './outbox.ts';
+export { persistentStorageResult, requestPersistentStorage, type PersistentStorageResult } from './persistence.ts';
+
+const TEST_HOOK_FLAG = 'zaitaku.testHooks';
+
+const testHook = { enqueueDeclaration, flushOutbox, outboxSummaries, unreadableOutboxCount, discardRejected, clearDevice, saveDraft, loadDraft, deleteDraft };
+
+declare global {
+  interface Window {
+    /** Browser tests only: present when localStorage 'zaitaku.testHooks' is '1' at start-up. */
+    __zaitakuOutbox?: typeof testHook;
+  }
+}
+
+/**
+ * Test hook: the browser tests drive the real modules through `window.__zaitakuOutbox`, since the
+ * bundle cannot be imported from a test. Nothing is exposed unless the flag was set on this
+ * device beforehand; it opens no access the page's own code does not already have.
+ */
+function installTestHook(): void {
+  try {
+    if (localStorage.getItem(TEST_HOOK_FLAG) === '1') window.__zaitakuOutbox = testHook;
+  } catch {
+    // No localStorage: no hook.
+  }
+}
+installTestHook();

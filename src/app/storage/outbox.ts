@@ -1,0 +1,380 @@
+import type { DeclarationReceipt } from '../../domain/declaration-api.ts';
+import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+import { api } from '../api-client.ts';
+import { deviceId } from '../device-id.ts';
+import { onServiceWorkerMessage, requestBackgroundSync } from '../sw-bridge.ts';
+import { currentDeviceKey, decryptJson, encryptJson, UnreadablePayloadError } from './crypto.ts';
+import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type DraftRecord, type OutboxError, type OutboxRecord } from './db.ts';
+import type { DeclarationDraft } from './drafts.ts';
+
+/**
+ * The outbox of submitted declarations (P4). Our own store with explicit states, never workbox
+ * background-sync (STYLE): queued → sending → acknowledged (purged) | rejected (4xx, kept with the
+ * server's reason). An entry leaves the device only once the server has returned its receipt; the
+ * form's client id makes every resend harmless (the server stores it once).
+ */
+
+export type OutboxState = 'queued' | 'sending' | 'rejected';
+
+export interface OutboxEntrySummary {
+  id: string;
+  state: OutboxState;
+  attempts: number;
+  queuedAt: number;
+  lastError: OutboxError | null;
+}
+
+export interface FlushResult {
+  sent: number;
+  rejected: number;
+  /** Readable entries still to send (queued, or left 'sending'). */
+  waiting: number;
+  /** Entries whose key is gone: never sent, never counted above. */
+  unreadable: number;
+}
+
+export type OutboxListener = (entries: OutboxEntrySummary[], unreadable: number) => void;
+
+type SubmittedForm = Record<string, unknown> & { id: string; linkToken: string };
+
+/** What is encrypted: the form and the guide's outcome, exactly as they will be sent. */
+interface OutboxContent {
+  form: SubmittedForm;
+  guide: GuideOutcome | null;
+}
+
+const SYNC_TAG = 'outbox';
+const LOCK_NAME = 'zaitaku.outbox.flush';
+const CHANNEL_NAME = 'zaitaku.outbox';
+const RETRY_INTERVAL_MS = 60_000;
+/** A hung connection must not hold the sender's lock for ever; a signature is at most ~200 kB. */
+const SEND_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Reading and changing records.
+
+function isReadable(record: OutboxRecord, key: DeviceKeyRecord | null): boolean {
+  return !record.unreadable && key !== null && record.keyId === key.keyId;
+}
+
+function summaryOf(record: OutboxRecord): OutboxEntrySummary {
+  return { id: record.id, state: record.state, attempts: record.attempts, queuedAt: record.queuedAt, lastError: record.lastError };
+}
+
+async function snapshot(): Promise<{ entries: OutboxEntrySummary[]; unreadable: number }> {
+  const db = await database();
+  const [records, key] = await Promise.all([db.getAll(OUTBOX), currentDeviceKey()]);
+  const readable = records.filter((r) => isReadable(r, key)).sort((a, b) => a.queuedAt - b.queuedAt);
+  return { entries: readable.map(summaryOf), unreadable: records.length - readable.length };
+}
+
+/**
+ * Applies `next` to the record in one transaction, only if its content is still the one we read
+ * (`rev`): a send that ends late never overwrites a newer version, nor revives a cleared one.
+ */
+async function change(id: string, rev: string, next: (record: OutboxRecord) => OutboxRecord | null): Promise<OutboxRecord | null> {
+  const db = await database();
+  const tx = db.transaction(OUTBOX, 'readwrite');
+  const current = await tx.store.get(id);
+  const updated = current && current.rev === rev ? next(current) : null;
+  if (updated) await tx.store.put(updated);
+  await tx.done;
+  return updated;
+}
+
+async function removeIfUnchanged(id: string, rev: string): Promise<void> {
+  const db = await database();
+  const tx = db.transaction(OUTBOX, 'readwrite');
+  const current = await tx.store.get(id);
+  if (current && current.rev === rev) await tx.store.delete(id);
+  await tx.done;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change notification, in this tab and across tabs.
+
+const listeners = new Set<OutboxListener>();
+let channel: BroadcastChannel | null | undefined;
+let notifying = false;
+let notifyAgain = false;
+
+function broadcastChannel(): BroadcastChannel | null {
+  if (channel === undefined) {
+    channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
+    if (channel) channel.onmessage = () => void notifyLocal();
+  }
+  return channel;
+}
+
+/** Reads the outbox once for however many changes arrive meanwhile. */
+async function notifyLocal(): Promise<void> {
+  if (listeners.size === 0) return;
+  if (notifying) {
+    notifyAgain = true;
+    return;
+  }
+  notifying = true;
+  try {
+    do {
+      notifyAgain = false;
+      const { entries, unreadable } = await snapshot();
+      for (const listener of listeners) listener(entries, unreadable);
+    } while (notifyAgain);
+  } catch {
+    // Storage unavailable: listeners keep what they last had.
+  } finally {
+    notifying = false;
+  }
+}
+
+function changed(): void {
+  void notifyLocal();
+  broadcastChannel()?.postMessage('changed');
+}
+
+/** Calls `listener` at once with the current entries, then on every change (other tabs too). */
+export function subscribeOutbox(listener: OutboxListener): () => void {
+  listeners.add(listener);
+  broadcastChannel();
+  snapshot().then(
+    ({ entries, unreadable }) => {
+      if (listeners.has(listener)) listener(entries, unreadable);
+    },
+    () => undefined,
+  );
+  return () => listeners.delete(listener);
+}
+
+export async function outboxSummaries(): Promise<OutboxEntrySummary[]> {
+  return (await snapshot()).entries;
+}
+
+/** How many entries cannot be read any more (their key was cleared); they are never sent. */
+export async function unreadableOutboxCount(): Promise<number> {
+  return (await snapshot()).unreadable;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enqueue, discard, clear.
+
+/** Encrypts and stores the form as 'queued', removes its draft in the same transaction, then tries to send. */
+export async function enqueueDeclaration(form: SubmittedForm, guide: GuideOutcome | null): Promise<void> {
+  const content: OutboxContent = { form, guide };
+  const { keyId, payload } = await encryptJson(content, OUTBOX, form.id);
+  const record: OutboxRecord = {
+    id: form.id,
+    state: 'queued',
+    rev: crypto.randomUUID(),
+    attempts: 0,
+    queuedAt: Date.now(),
+    lastAttemptAt: null,
+    lastError: null,
+    keyId,
+    payload,
+  };
+  const db = await database();
+  const tx = db.transaction([OUTBOX, DRAFTS], 'readwrite');
+  await tx.objectStore(OUTBOX).put(record);
+  await tx.objectStore(DRAFTS).delete(form.id);
+  await tx.done;
+  changed();
+  flushInBackground();
+}
+
+/** Removes a rejected entry: a staff choice after reading the reason. Other states are left alone. */
+export async function discardRejected(id: string): Promise<void> {
+  const db = await database();
+  const tx = db.transaction(OUTBOX, 'readwrite');
+  const record = await tx.store.get(id);
+  if (record?.state === 'rejected') await tx.store.delete(id);
+  await tx.done;
+  changed();
+}
+
+/**
+ * Moves a rejected entry back to the drafts, so the form can be corrected and sent again (a 422
+ * names the fields). Returns the draft, or null when the entry is not rejected or cannot be read.
+ */
+export async function returnRejectedToDraft(id: string): Promise<DeclarationDraft | null> {
+  const db = await database();
+  const record = await db.get(OUTBOX, id);
+  if (record?.state !== 'rejected') return null;
+  let content: OutboxContent;
+  try {
+    content = await decryptJson<OutboxContent>(record.payload, record.keyId, OUTBOX, id);
+  } catch (err) {
+    if (err instanceof UnreadablePayloadError) return null;
+    throw err;
+  }
+  const draft: DeclarationDraft = { id, linkToken: content.form.linkToken, form: content.form, guide: content.guide, updatedAt: Date.now() };
+  const encrypted = await encryptJson({ form: draft.form, guide: draft.guide }, DRAFTS, id);
+  const draftRecord: DraftRecord = { id, linkToken: draft.linkToken, updatedAt: draft.updatedAt, ...encrypted };
+  const tx = db.transaction([OUTBOX, DRAFTS], 'readwrite');
+  const current = await tx.objectStore(OUTBOX).get(id);
+  const unchanged = current?.rev === record.rev && current.state === 'rejected';
+  if (unchanged) {
+    await tx.objectStore(DRAFTS).put(draftRecord);
+    await tx.objectStore(OUTBOX).delete(id);
+  }
+  await tx.done;
+  changed();
+  return unchanged ? draft : null;
+}
+
+/** Staff "clear this device": every draft and outbox entry, sent or not. The caller confirms first. */
+export async function clearDevice(): Promise<void> {
+  const db = await database();
+  const tx = db.transaction([DRAFTS, OUTBOX], 'readwrite');
+  await Promise.all([tx.objectStore(DRAFTS).clear(), tx.objectStore(OUTBOX).clear(), tx.done]);
+  changed();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending.
+
+type SendOutcome = { kind: 'acknowledged' } | { kind: 'rejected'; error: OutboxError } | { kind: 'retry'; offline: boolean; error: OutboxError };
+
+function isReceiptFor(data: unknown, id: string): boolean {
+  const receipt = data as Partial<DeclarationReceipt> | null;
+  return typeof receipt?.id === 'string' && receipt.id.toLowerCase() === id.toLowerCase() && typeof receipt.receivedAt === 'string';
+}
+
+async function send(content: OutboxContent): Promise<SendOutcome> {
+  const body = content.guide ? { ...content.form, guideOutcome: content.guide } : content.form;
+  const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined;
+  const result = await api<DeclarationReceipt>('/public/declarations', { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal });
+  if (result.ok) {
+    // Only the receipt lets the device forget the form (a portal page answering 200 is not one).
+    if (isReceiptFor(result.data, content.form.id)) return { kind: 'acknowledged' };
+    return { kind: 'retry', offline: false, error: { code: 'unexpected_response', message: 'The server did not confirm receipt.' } };
+  }
+  const failure = result.failure;
+  if (failure.kind === 'network') return { kind: 'retry', offline: true, error: { code: 'network', message: 'The connection failed.' } };
+  const error: OutboxError = {
+    code: failure.code,
+    message: failure.message ?? `HTTP ${failure.status}`,
+    ...(failure.fields ? { fields: failure.fields } : {}),
+  };
+  // A refusal is final only when it is our server's (a proxy's 4xx carries no error code),
+  // and not one of the "try later" statuses.
+  const final = failure.status >= 400 && failure.status < 500 && failure.status !== 408 && failure.status !== 429 && failure.code !== 'unknown';
+  return final ? { kind: 'rejected', error } : { kind: 'retry', offline: false, error };
+}
+
+/** One pass over the outbox, oldest first. The caller holds the sender lock. */
+async function pass(): Promise<FlushResult> {
+  const db = await database();
+  const key = await currentDeviceKey();
+  // 'sending' is included: under the lock, such an entry was left by a sender that died.
+  const candidates = (await db.getAll(OUTBOX)).filter((r) => r.state !== 'rejected' && isReadable(r, key)).sort((a, b) => a.queuedAt - b.queuedAt);
+  let sent = 0;
+  let rejected = 0;
+  for (const record of candidates) {
+    let content: OutboxContent;
+    try {
+      content = await decryptJson<OutboxContent>(record.payload, record.keyId, OUTBOX, record.id);
+    } catch (err) {
+      if (!(err instanceof UnreadablePayloadError)) throw err;
+      await change(record.id, record.rev, (r) => ({ ...r, unreadable: true }));
+      changed();
+      continue;
+    }
+    const claimed = await change(record.id, record.rev, (r) =>
+      r.state === 'rejected' ? null : { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: Date.now() },
+    );
+    if (!claimed) continue;
+    changed();
+    const outcome = await send(content);
+    if (outcome.kind === 'acknowledged') {
+      await removeIfUnchanged(record.id, record.rev);
+      sent++;
+    } else if (outcome.kind === 'rejected') {
+      await change(record.id, record.rev, (r) => ({ ...r, state: 'rejected', lastError: outcome.error }));
+      rejected++;
+    } else {
+      await change(record.id, record.rev, (r) => ({ ...r, state: 'queued', lastError: outcome.error }));
+    }
+    changed();
+    // No connection: the rest would fail the same way; they wait for the next trigger.
+    if (outcome.kind === 'retry' && outcome.offline) break;
+  }
+  const after = await snapshot();
+  return { sent, rejected, waiting: after.entries.filter((e) => e.state !== 'rejected').length, unreadable: after.unreadable };
+}
+
+/** One sender across tabs where the browser has Web Locks; within the page, one pass at a time anyway. */
+function withSenderLock(work: () => Promise<FlushResult>): Promise<FlushResult> {
+  if ('locks' in navigator && typeof navigator.locks.request === 'function') return navigator.locks.request(LOCK_NAME, work);
+  return work();
+}
+
+let running: Promise<FlushResult> | null = null;
+let rerun: Promise<FlushResult> | null = null;
+
+/**
+ * Sends what waits. A call during a pass gets the pass that follows it (so an entry queued
+ * meanwhile is included), and any number of such calls share that one pass.
+ */
+export function flushOutbox(): Promise<FlushResult> {
+  if (!running) {
+    running = withSenderLock(pass)
+      .then((result) => {
+        afterFlush(result);
+        return result;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+  rerun ??= running
+    .catch(() => undefined)
+    .then(() => {
+      rerun = null;
+      return flushOutbox();
+    });
+  return rerun;
+}
+
+function flushInBackground(): void {
+  flushOutbox().catch(() => undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// When to send.
+
+let syncStarted = false;
+let retryTimer: ReturnType<typeof setInterval> | null = null;
+
+/**
+ * Keeps a 60 s retry running only while something waits. A Background Sync is asked for only
+ * while the browser knows it is offline: it then fires when the connection returns. Asked for
+ * while "online" (a server down, a portal), Chromium fires it at once and the sync, flush and
+ * re-register would spin.
+ */
+function afterFlush(result: FlushResult): void {
+  if (!syncStarted) return;
+  if (result.waiting > 0) {
+    retryTimer ??= setInterval(flushInBackground, RETRY_INTERVAL_MS);
+    if (!navigator.onLine) void requestBackgroundSync(SYNC_TAG);
+  } else if (retryTimer !== null) {
+    clearInterval(retryTimer);
+    retryTimer = null;
+  }
+}
+
+/**
+ * Flushes at start, when the network returns, when the page becomes visible, every 60 s while
+ * entries wait, and when the service worker relays a Background Sync. Background Sync only adds
+ * chances (iOS has none); nothing depends on it. Safe to call more than once.
+ */
+export function startOutboxSync(): void {
+  if (syncStarted) return;
+  syncStarted = true;
+  window.addEventListener('online', flushInBackground);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') flushInBackground();
+  });
+  onServiceWorkerMessage('FLUSH_OUTBOX', flushInBackground);
+  flushInBackground();
+}

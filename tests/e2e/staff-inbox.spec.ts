@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { E2E_DEMO_PASSWORD, E2E_LINK_TOKEN } from '../../playwright.config.ts';
+import { DECLARATION_FIELDS } from '../../src/domain/declaration.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+
+/**
+ * Issue 5 §5: the staff inbox of outage declarations. A patient's device submits a form (as the
+ * outbox does, P4); the clerk finds it in the inbox, reads every field in the document's order
+ * with the signature and the guide's outcome, prints it, and marks it verified, claimed (F6) and
+ * completed (D5). A transition refused because someone else moved the form on is shown plainly.
+ *
+ * The transitions run on the desktop only (the declarations are shared data of the one server);
+ * the tablet and the phone open a form of their own and check the screens' layout.
+ */
+const DEVICE = '6a1f0c3e-9b2d-4e7a-8c5f-3d1e0b9a7c42';
+
+/** A squiggle drawn on a canvas, as the signature pad would produce it (a PNG data URL). */
+async function drawnSignature(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 360;
+    canvas.height = 120;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.strokeStyle = '#111';
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.moveTo(20, 80);
+    for (let x = 20; x <= 340; x += 8) ctx.lineTo(x, 60 + Math.sin(x / 14) * 30 * Math.cos(x / 60));
+    ctx.stroke();
+    return canvas.toDataURL('image/png');
+  });
+}
+
+function japanToday(): string {
+  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** POST /api/public/declarations, as the outbox sends it; returns the form's id. */
+async function submitDeclaration(request: APIRequestContext, signature: string, name: string, nameKana: string): Promise<string> {
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  const response = await request.post('/api/public/declarations', {
+    headers: { 'x-device-id': DEVICE },
+    data: {
+      id,
+      createdAt: now,
+      linkToken: E2E_LINK_TOKEN,
+      referenceNumber: 'K-2041',
+      holdsValidCard: true,
+      insuranceType: 'employee',
+      insurerName: '全国健康保険協会 東京支部',
+      employerName: '株式会社申立商事',
+      cardIssuedWhen: 'withinMonth',
+      copayRatio: null,
+      name,
+      nameKana,
+      dateOfBirth: { era: 'showa', year: 55, month: 4, day: 1 },
+      sex: 'female',
+      address: '東京都千代田区霞が関１－２－２',
+      otherResidence: '',
+      declaredOn: japanToday(),
+      signature,
+      relationship: '',
+      phone: '090-3141-5926',
+      guideOutcome: {
+        cause: 'networkOrTabletFailure',
+        resolution: 'declarationForm',
+        declarationId: id,
+        copayPercent: 30,
+        copayBasis: 'general',
+        paperPrescription: true,
+        outageSearchPending: true,
+        claimMethod: null,
+        recordedAt: now,
+      },
+    },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return id;
+}
+
+async function logIn(page: Page): Promise<void> {
+  await page.goto('/staff');
+  await page.getByLabel('ログインID').fill('demo-admin');
+  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
+}
+
+test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it verified, claimed and completed', async ({ page, request }, info) => {
+  test.skip(info.project.name !== 'desktop', 'shared declarations: one project only');
+  await logIn(page);
+  const name = '受付　春子';
+  const id = await submitDeclaration(request, await drawnSignature(page), name, 'ウケツケ ハルコ');
+
+  // The inbox, filtered to what has just been received.
+  await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '申立書の受信箱' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('被保険者資格申立書の受信箱');
+  const filters = page.getByRole('navigation', { name: '状態で絞り込む' });
+  await filters.getByRole('link', { name: '受信（未確認）' }).click();
+  await expect(page).toHaveURL(/\/staff\/inbox\?status=received$/);
+  await expect(filters.getByRole('link', { name: '受信（未確認）' })).toHaveAttribute('aria-current', 'true');
+  const item = page.locator(`a[href="/staff/inbox/${id}"]`);
+  await expect(item).toContainText(name);
+  await expect(item).toContainText('受信（未確認）');
+  await expect(item).toContainText('患者番号 K-2041');
+  await snapshot(page, 'staff-inbox-1-list', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // Open it: every field of the form in the document's order, the signature, the guide's outcome.
+  await item.click();
+  await expect(page).toHaveURL(`/staff/inbox/${id}`);
+  await expect(page.getByRole('heading', { name: `${name}さんの申立書` })).toBeVisible();
+  const form = page.getByRole('region', { name: '被保険者資格申立書' });
+  await expect(form.locator('dt')).toHaveText(DECLARATION_FIELDS.map((f) => f.labelJa));
+  const value = (label: string) => form.locator('.declaration-field').filter({ has: page.locator('dt', { hasText: label }) }).locator('dd');
+  await expect(value('保険証の有無')).toHaveText('✓ 有効な保険証の交付を受けている');
+  await expect(value('保険種別')).toHaveText('社保');
+  await expect(value('事業所名')).toHaveText('株式会社申立商事');
+  await expect(value('（フリガナ）')).toHaveText('ウケツケ ハルコ');
+  await expect(value('生年月日')).toHaveText('昭和 55年 4月 1日（1980年4月1日）');
+  await expect(value('居所')).toHaveText('（空欄）');
+  await expect(value('連絡先電話番号')).toHaveText('090-3141-5926');
+  const signature = form.getByRole('img', { name: `${name}さんの申立書の署名` });
+  await expect(signature).toBeVisible();
+  expect(await signature.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(360);
+  const guide = page.getByRole('region', { name: '判断ガイドの結果（訪問時の記録）' });
+  await expect(guide).toContainText('タブレットの故障・通信の不具合');
+  await expect(guide).toContainText('被保険者資格申立書を記入');
+  await expect(guide).toContainText('30%（一般）');
+  await expect(guide).toContainText('紙の処方箋を発行した');
+  await snapshot(page, 'staff-inbox-2-detail', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // Print: the browser's dialog (stubbed here), and a printout without navigation or buttons.
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => {
+      (window as unknown as { printed: number }).printed++;
+    };
+  });
+  await page.getByRole('button', { name: '印刷する' }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: '職員用メニュー' })).toBeHidden();
+  await expect(page.locator('.app-header')).toBeHidden();
+  await expect(page.getByRole('button', { name: '印刷する' })).toBeHidden();
+  await expect(page.getByRole('button', { name: '資格確認済みにする' })).toBeHidden();
+  await expect(signature).toBeVisible();
+  await snapshot(page, 'staff-inbox-3-print', info.project.name);
+  await page.emulateMedia({ media: 'screen' });
+
+  // received → verified, with what was confirmed; nothing is recorded before the confirmation.
+  await page.getByRole('button', { name: '資格確認済みにする' }).click();
+  const verify = page.getByRole('group', { name: '資格を確認できたことを記録しますか？' });
+  await expect(verify.getByRole('heading')).toBeFocused();
+  await verify.getByRole('button', { name: '資格確認済みとして記録する' }).click();
+  await expect(verify.getByText('確認できた資格を選んでください。')).toBeVisible();
+  await expect(verify.getByText('確認した資格の内容を入力してください。')).toBeVisible();
+  await verify.getByLabel('現在の資格を確認できた').check();
+  await verify.getByLabel('確認した資格の内容').fill('協会けんぽ 東京支部 記号1234 番号56');
+  await snapshot(page, 'staff-inbox-4-verify', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+  await verify.getByRole('button', { name: '資格確認済みとして記録する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '資格確認済みにしました。' })).toBeFocused();
+  const steps = page.getByRole('region', { name: '対応の状況' });
+  await expect(steps).toContainText('資格確認：');
+  await expect(steps).toContainText('現在の資格を確認できた');
+  await expect(steps).toContainText('確認した資格：協会けんぽ 東京支部 記号1234 番号56');
+  await expect(page.locator('.declaration-head .declaration-status')).toHaveText('資格確認済み');
+
+  // verified → claimed (F6): with a current qualification verified, only that claim fits.
+  await page.getByRole('button', { name: '請求済みにする' }).click();
+  const claim = page.getByRole('group', { name: '請求したことを記録しますか？' });
+  await expect(claim.getByRole('radio')).toHaveCount(1);
+  await expect(claim.getByLabel('確認できた現在の資格で請求')).toBeChecked();
+  await claim.getByRole('button', { name: '請求済みとして記録する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '請求済みにしました。' })).toBeVisible();
+  await expect(steps).toContainText('確認できた現在の資格で請求');
+
+  // claimed → completed (D5): the purge date is shown, and there is nothing left to do.
+  await page.getByRole('button', { name: '完了にする' }).click();
+  const complete = page.getByRole('group', { name: 'この申立書を完了にしますか？' });
+  await expect(complete).toContainText('元に戻せず');
+  await snapshot(page, 'staff-inbox-5-complete-confirm', info.project.name);
+  await complete.getByRole('button', { name: '完了にする' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '完了にしました。' })).toBeVisible();
+  await expect(page.locator('.declaration-head .declaration-status')).toHaveText('完了');
+  await expect(steps).toContainText('以降に自動的に削除されます。');
+  await expect(steps.getByRole('button')).toHaveCount(0);
+  await snapshot(page, 'staff-inbox-6-completed', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // Back in the inbox it is listed under 完了, no longer under 受信（未確認）.
+  await page.getByRole('link', { name: '← 受信箱の一覧に戻る' }).click();
+  await filters.getByRole('link', { name: '完了' }).click();
+  await expect(page.locator(`a[href="/staff/inbox/${id}"]`)).toContainText('完了');
+  await filters.getByRole('link', { name: '受信（未確認）' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '受信（未確認）：' })).toBeVisible();
+  await expect(page.locator(`a[href="/staff/inbox/${id}"]`)).toHaveCount(0);
+});
+
+test('issue 5 §5: a transition someone else already made is refused with the reason, and the current state is shown', async ({ page, request }, info) => {
+  test.skip(info.project.name !== 'desktop', 'shared declarations: one project only');
+  await logIn(page);
+  const id = await submitDeclaration(request, await drawnSignature(page), '受付　次郎', 'ウケツケ ジロウ');
+  await page.goto(`/staff/inbox/${id}`);
+  await expect(page.getByRole('heading', { name: '受付　次郎さんの申立書' })).toBeVisible();
+
+  await page.getByRole('button', { name: '資格確認済みにする' }).click();
+  const verify = page.getByRole('group', { name: '資格を確認できたことを記録しますか？' });
+  await verify.getByLabel('過去の資格を確認できた（受診日に有効だった資格）').check();
+  await verify.getByLabel('確認した資格の内容').fill('前の勤務先の健保組合');
+  // Meanwhile a colleague verifies the same form from another PC.
+  const other = await page.request.post(`/api/staff/declarations/${id}/verify`, { data: { qualification: 'current', note: '別の端末で確認' } });
+  expect(other.status()).toBe(200);
+  await verify.getByRole('button', { name: '資格確認済みとして記録する' }).click();
+
+  const refusal = page.getByRole('alert');
+  await expect(refusal).toHaveText('この申立書はすでに確認済みか、請求まで進んでいるため、確認済みにできません。現在の状態を表示しています。');
+  await expect(refusal).toBeFocused();
+  // The screen now shows the colleague's verification, and offers only what fits it.
+  const steps = page.getByRole('region', { name: '対応の状況' });
+  await expect(steps).toContainText('確認した資格：別の端末で確認');
+  await expect(page.locator('.declaration-head .declaration-status')).toHaveText('資格確認済み');
+  await expect(page.getByRole('button', { name: '資格確認済みにする' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: '請求済みにする' })).toBeVisible();
+  await snapshot(page, 'staff-inbox-refused', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+});
+
+test('issue 5 §5: the inbox, a declaration and its confirmation fit the tablet and the phone', async ({ page, request }, info) => {
+  test.skip(info.project.name === 'desktop', 'the desktop runs the whole flow above');
+  await logIn(page);
+  const id = await submitDeclaration(request, await drawnSignature(page), '受付　夏美', 'ウケツケ ナツミ');
+  await page.goto('/staff/inbox?status=received');
+  const item = page.locator(`a[href="/staff/inbox/${id}"]`);
+  await expect(item).toContainText('受付　夏美');
+  await snapshot(page, 'staff-inbox-1-list', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  await item.click();
+  await expect(page.getByRole('heading', { name: '受付　夏美さんの申立書' })).toBeVisible();
+  await expect(page.getByRole('region', { name: '被保険者資格申立書' }).getByRole('img', { name: '受付　夏美さんの申立書の署名' })).toBeVisible();
+  // Nothing is wider than the screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await snapshot(page, 'staff-inbox-2-detail', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByRole('button', { name: '資格確認済みにする' }).click();
+  const verify = page.getByRole('group', { name: '資格を確認できたことを記録しますか？' });
+  await expect(verify.getByRole('heading')).toBeFocused();
+  await snapshot(page, 'staff-inbox-4-verify', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+  await verify.getByRole('button', { name: 'やめる' }).click();
+  await expect(page.locator('.declaration-head .declaration-status')).toHaveText('受信（未確認）');
+});
