@@ -325,3 +325,29 @@ test('P4: an entry left "sending" by a crash is sent again; with the key gone, e
   await expect(page.getByRole('region', { name: '未送信の申立書' })).toHaveCount(0);
   await context.setOffline(false);
 });
+
+test('P4: staff clear this device after confirming: drafts and unsent forms are gone', async ({ page }) => {
+  await openWithHook(page);
+  // The server cannot be reached for declarations: the form stays on the device.
+  await page.route('**/api/public/declarations', (route) => route.abort());
+  await enqueue(page, declaration());
+  await expect.poll(async () => (await summaries(page)).length).toBe(1);
+
+  await page.goto('/staff');
+  await page.getByLabel('ログインID').fill('demo-admin');
+  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await page.getByRole('button', { name: 'この端末のデータを消去する' }).click();
+  // Cancelling keeps everything.
+  await page.getByRole('button', { name: 'やめる' }).click();
+  expect((await rawStorage(page)).outbox).toHaveLength(1);
+
+  await page.getByRole('button', { name: 'この端末のデータを消去する' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('未送信の申立書は送信されなくなります');
+  await page.getByRole('button', { name: '消去する', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'この端末から消去しました。' })).toBeVisible();
+  const raw = await rawStorage(page);
+  expect(raw.outbox).toEqual([]);
+  expect(raw.drafts).toEqual([]);
+  await expect(page.getByText(/未送信 \d+件/)).toHaveCount(0);
+});

@@ -2,10 +2,71 @@ import { useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { StaffShell } from '../staff/staff-shell.tsx';
+import { clearDevice } from '../storage/index.ts';
 
 /** The staff home: the institution and its link. The other sections live in `../staff/`. */
 export default function StaffPage() {
-  return <StaffShell section="home">{(me) => <InstitutionCard me={me} />}</StaffShell>;
+  return (
+    <StaffShell section="home">
+      {(me) => (
+        <>
+          <InstitutionCard me={me} />
+          <ClearDeviceCard />
+        </>
+      )}
+    </StaffShell>
+  );
+}
+
+/**
+ * P4: after a visit, or before handing a shared tablet on, staff remove every draft and unsent
+ * declaration from this device. Asks first: unsent forms are lost with it.
+ */
+function ClearDeviceCard() {
+  const { t } = useI18n();
+  const [phase, setPhase] = useState<'idle' | 'confirm' | 'done' | 'failed'>('idle');
+  return (
+    <section class="card" aria-labelledby="clear-device-title">
+      <h2 id="clear-device-title">{t('device.clear.title')}</h2>
+      <p>{t('device.clear.body')}</p>
+      {phase === 'confirm' ? (
+        <div class="message warning" role="alertdialog" aria-labelledby="clear-device-confirm">
+          <p id="clear-device-confirm">{t('device.clear.confirm')}</p>
+          <div class="button-row">
+            <button
+              type="button"
+              class="button primary"
+              onClick={() => {
+                clearDevice().then(
+                  () => setPhase('done'),
+                  () => setPhase('failed'),
+                );
+              }}
+            >
+              {t('device.clear.yes')}
+            </button>
+            <button type="button" class="button" onClick={() => setPhase('idle')}>
+              {t('device.clear.no')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" class="button" onClick={() => setPhase('confirm')}>
+          {t('device.clear.button')}
+        </button>
+      )}
+      {phase === 'done' && (
+        <p class="message success" role="status">
+          {t('device.clear.done')}
+        </p>
+      )}
+      {phase === 'failed' && (
+        <p class="message error" role="alert">
+          {t('device.clear.failed')}
+        </p>
+      )}
+    </section>
+  );
 }
 
 function InstitutionCard({ me }: { me: StaffMeResponse }) {
