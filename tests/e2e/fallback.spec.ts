@@ -94,7 +94,7 @@ test('opens offline after one visit; the guide leads to the form; a reload resto
 
   // D6: the explanation sheet is one tap away.
   await page.getByText('説明書を読む（患者さんへのお願い）').click();
-  await expect(page.getByRole('heading', { name: '被保険者資格申立書に関する説明書' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '被保険者資格申立書についてのご説明' })).toBeVisible();
 
   await page.getByLabel('氏名', { exact: true }).fill(NAME);
   await page.getByLabel('（フリガナ）').fill('ざいたく hanako');

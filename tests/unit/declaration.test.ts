@@ -97,7 +97,7 @@ describe('the form as data (003 別添3)', () => {
     expect(notes).toEqual({ employerName: '※1', copayRatio: '※2', otherResidence: '※3', relationship: '※5' });
     expect(DECLARATION_SECTIONS.find((s) => s.id === 'cardFace')?.notes).toContain('※4');
     for (const text of Object.values(DECLARATION_NOTES_JA)) expect(text.length).toBeGreaterThan(10);
-    expect(DECLARATION_NOTES_JA['※1']).toContain('国民健康保険組合の場合のみ');
+    expect(DECLARATION_NOTES_JA['※1']).toContain('国民健康保険組合の場合に限る');
   });
 });
 
