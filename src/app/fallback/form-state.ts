@@ -1,14 +1,12 @@
-import type { DeclaredRatio } from '../../domain/copay.ts';
 import {
   CARD_ISSUED_WHEN,
+  DECLARATION_FIELDS,
   DECLARATION_SEXES,
   INSURANCE_TYPES,
-  type CardIssuedWhen,
+  type Declaration,
   type DeclarationFieldId,
-  type InsuranceType,
 } from '../../domain/declaration.ts';
 import { DECLARATION_MESSAGES, type DeclarationMessageKey } from '../../domain/declaration-schema.ts';
-import type { Sex } from '../../domain/eligibility.ts';
 import { ERA_IDS, type EraId } from '../../domain/era.ts';
 import { jstDate } from '../../domain/jst.ts';
 
@@ -17,28 +15,10 @@ import { jstDate } from '../../domain/jst.ts';
  * so bad input is never lost; the schema reads it on every change and on submit. This is what the
  * draft holds (storage/drafts.ts, encrypted at rest).
  */
-export interface FormState {
-  id: string;
-  createdAt: string;
-  linkToken: string;
-  referenceNumber: string;
-  holdsValidCard: boolean;
-  insuranceType: InsuranceType | null;
-  insurerName: string;
-  employerName: string;
-  cardIssuedWhen: CardIssuedWhen | null;
-  copayRatio: DeclaredRatio;
-  name: string;
-  nameKana: string;
+export type FormState = Omit<Declaration, 'dateOfBirth' | 'declaredOn'> & {
   dateOfBirth: { era: EraId | null; year: string; month: string; day: string };
-  sex: Sex | null;
-  address: string;
-  otherResidence: string;
   declaredOn: string | null;
-  signature: string | null;
-  relationship: string;
-  phone: string;
-}
+};
 
 /** A new, blank form; the declaration's date starts as today (Japan), which the patient may change. */
 export function newFormState(linkToken: string, now = new Date()): FormState {
@@ -122,25 +102,7 @@ export type ErrorTarget = DeclarationFieldId | 'referenceNumber' | 'form';
 export type FieldErrors = Partial<Record<ErrorTarget, DeclarationMessageKey>>;
 
 const MESSAGE_KEYS = Object.fromEntries(Object.entries(DECLARATION_MESSAGES).map(([key, text]) => [text, key])) as Record<string, DeclarationMessageKey>;
-const TARGETS = new Set<string>([
-  'referenceNumber',
-  'holdsValidCard',
-  'insuranceType',
-  'insurerName',
-  'employerName',
-  'cardIssuedWhen',
-  'copayRatio',
-  'name',
-  'nameKana',
-  'dateOfBirth',
-  'sex',
-  'address',
-  'otherResidence',
-  'declaredOn',
-  'signature',
-  'relationship',
-  'phone',
-]);
+const TARGETS = new Set<string>(['referenceNumber', ...DECLARATION_FIELDS.map((f) => f.id)]);
 
 /**
  * The schema's issues as one message key per field (the first wins). The messages are the
