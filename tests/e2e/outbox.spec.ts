@@ -265,7 +265,9 @@ test('P4: an entry left "sending" by a crash is sent again; with the key gone, e
   await context.setOffline(true);
   const form = declaration();
   await enqueue(page, form);
-  await expect.poll(() => summaries(page)).toEqual([expect.objectContaining({ state: 'queued' })]);
+  // Wait until the send attempted on enqueue has failed and finished, so it cannot overwrite the
+  // 'sending' state this test leaves behind below.
+  await expect.poll(() => summaries(page)).toEqual([expect.objectContaining({ state: 'queued', attempts: 1 })]);
   await page.evaluate(async (id) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open('zaitaku');
