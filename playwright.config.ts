@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
-export const E2E_PORT = 4310;
+// E2E_PORT lets two checkouts run their browser suites side by side.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 4310);
 export const E2E_DEMO_PASSWORD = 'e2e-demo-password';
 export const E2E_LINK_TOKEN = 'e2e-demo-link-token-0001';
 // Set once in the main process; the workers inherit it, so tests can reach the same data

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HANDOFF_REJECTIONS } from './handoff.ts';
+import type { Permission } from './roles.ts';
 
 /**
  * The JSON contract between the app and the server: request schemas (validated on both sides)
@@ -14,6 +15,7 @@ export const ERROR_CODES = [
   'not_found',
   'method_not_allowed',
   'unauthenticated',
+  'forbidden',
   'login_failed',
   'internal',
   // The embedded card-app simulator (R2, F7).
@@ -90,5 +92,7 @@ export interface InstitutionDto {
 
 export interface StaffMeResponse {
   staff: { id: string; loginId: string; displayName: string; role: StaffRole };
+  /** What this role may do (domain/roles.ts); the console shows only these sections. */
+  permissions: Permission[];
   institution: InstitutionDto;
 }

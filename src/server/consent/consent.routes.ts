@@ -5,7 +5,7 @@ import { insuranceQuerySchema, revokeRequestSchema } from '../../domain/staff-li
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
-import { requireStaff } from '../staff/session.ts';
+import { requirePermission } from '../staff/session.ts';
 import { ConsentNotFoundError } from './consent-errors.ts';
 import { consentEligibility, consentLists, lookUpPersons, revokeByStaff, searchPersons } from './consent.service.ts';
 import { staffAuditor, staffTransaction } from './staff-action.ts';
@@ -40,9 +40,8 @@ export function insuranceQueryOrFail(input: Record<string, string | undefined>):
  * session and sees only the staff member's institution.
  */
 export const consentRoutes = new Hono<AppEnv>()
-  .use('*', requireStaff())
-  // POST, not GET: insurance numbers and dates of birth stay out of URLs, histories and logs.
-  .post('/search', async (c) => {
+    // POST, not GET: insurance numbers and dates of birth stay out of URLs, histories and logs.
+  .post('/search', requirePermission('consent.view'), async (c) => {
     const query = insuranceQueryOrFail(await readJson(c, insuranceQuerySchema));
     const now = c.var.now();
     const found = await lookUpPersons(c.var.national.eligibility, query, now);
@@ -50,13 +49,13 @@ export const consentRoutes = new Hono<AppEnv>()
     const body = await c.var.db.transaction().execute((trx) => searchPersons(trx, { institutionId: c.var.staff.institutionId, now, audit }, found));
     return c.json(body);
   })
-  .get('/lists', async (c) => {
+  .get('/lists', requirePermission('consent.view'), async (c) => {
     const now = c.var.now();
     const audit = staffAuditor(c);
     const body = await c.var.db.transaction().execute((trx) => consentLists(trx, { institutionId: c.var.staff.institutionId, now, audit }));
     return c.json(body);
   })
-  .post('/:id/revoke', async (c) => {
+  .post('/:id/revoke', requirePermission('consent.revoke'), async (c) => {
     const id = consentIdParam(c);
     const { reason } = await readJson(c, revokeRequestSchema);
     const now = c.var.now();
@@ -67,7 +66,7 @@ export const consentRoutes = new Hono<AppEnv>()
     const body: ConsentResponse = { consent };
     return c.json(body);
   })
-  .get('/:id/eligibility', async (c) => {
+  .get('/:id/eligibility', requirePermission('consent.view'), async (c) => {
     const id = consentIdParam(c);
     const now = c.var.now();
     const body = await staffTransaction(c, { action: 'eligibility.viewed', subjectId: id }, (trx, audit) =>

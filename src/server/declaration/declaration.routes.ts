@@ -18,7 +18,7 @@ import { AppError, ValidationError, validationErrorFrom } from '../http/errors.t
 import { readJson } from '../http/validate.ts';
 import { findInstitutionByLinkToken } from '../institution/institution.repository.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
-import { currentStaff, requireStaff } from '../staff/session.ts';
+import { currentStaff, requirePermission } from '../staff/session.ts';
 import { DeclarationConflictError, DeclarationNotFoundError } from './declaration-errors.ts';
 import {
   claimDeclaration,
@@ -165,7 +165,7 @@ function statusFilter(c: Context<AppEnv>): DeclarationStatus | null {
  * verified, claimed (F6), completed — until the purge (D5). Only the staff member's institution.
  */
 export const declarationStaffRoutes = new Hono<AppEnv>()
-  .use('*', requireStaff())
+  .use('*', requirePermission('declaration.manage'))
   .get('/', async (c) => {
     const status = statusFilter(c);
     // D5: a cheap indexed delete, so nothing past its retention is ever listed, timer or not.

@@ -44,6 +44,13 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+/** Signed in, but the role does not allow this (P3 and the authorization matrix in domain/roles.ts). */
+export class ForbiddenError extends AppError {
+  constructor() {
+    super(403, 'forbidden', 'Your role does not allow this.');
+  }
+}
+
 export class LoginFailedError extends AppError {
   constructor() {
     super(401, 'login_failed', 'The login ID or password is not correct.');

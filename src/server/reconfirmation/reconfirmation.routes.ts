@@ -3,12 +3,12 @@ import { reconfirmationRequestSchema } from '../../domain/staff-lifecycle-schema
 import { staffTransaction } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { readJson } from '../http/validate.ts';
-import { requireStaff } from '../staff/session.ts';
+import { requirePermission } from '../staff/session.ts';
 import { recordReconfirmation } from './reconfirmation.service.ts';
 
 /** V5: the monthly verbal confirmation, mounted at /api/staff/reconfirmations. */
 export const reconfirmationRoutes = new Hono<AppEnv>()
-  .use('*', requireStaff())
+  .use('*', requirePermission('reconfirmation.manage'))
   .post('/', async (c) => {
     const request = await readJson(c, reconfirmationRequestSchema);
     const staff = c.var.staff;

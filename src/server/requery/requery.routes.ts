@@ -25,7 +25,7 @@ import { staffAuditor, staffTransaction } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError, NotFoundError, ValidationError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
-import { requireStaff } from '../staff/session.ts';
+import { requirePermission } from '../staff/session.ts';
 import { lookUpRows, requeryHistory, runBatch, runRequery, type SubmittedRow } from './requery.service.ts';
 
 class RowsOutOfRangeError extends AppError {
@@ -133,7 +133,7 @@ async function batch(c: Context<AppEnv>, rows: SubmittedRow<BatchQueryRow>[]) {
  * API clients and the single form, text/csv for uploads; the client flag sets the limit (Q3).
  */
 export const requeryRoutes = new Hono<AppEnv>()
-  .use('*', requireStaff())
+  .use('*', requirePermission('requery.run'))
   .post('/', async (c) => {
     const { client, rows } = await readJson(c, requeryRequestSchema);
     checkCount(rows.length, requeryLimit(client));

@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { StaffRole } from '../../domain/api.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { UnauthenticatedError } from '../http/errors.ts';
+import { type Permission, roleCan } from '../../domain/roles.ts';
+import { ForbiddenError, UnauthenticatedError } from '../http/errors.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
 
 export const SESSION_COOKIE = 'zaitaku_session';
@@ -75,6 +76,21 @@ export function requireStaff(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const staff = await currentStaff(c);
     if (!staff) throw new UnauthenticatedError();
+    c.set('staff', staff);
+    await next();
+  };
+}
+
+/**
+ * Guards a staff route by permission (domain/roles.ts): no session → 401, a role the permission
+ * does not list → 403. Sets `c.var.staff`; data access still filters by the staff member's own
+ * institution, so changing an id in the path never reaches another clinic's data.
+ */
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const staff = c.var.staff ?? (await currentStaff(c));
+    if (!staff) throw new UnauthenticatedError();
+    if (!roleCan(staff.role, permission)) throw new ForbiddenError();
     c.set('staff', staff);
     await next();
   };

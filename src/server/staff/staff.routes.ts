@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
+import { permissionsOf } from '../../domain/roles.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { LoginFailedError, NotFoundError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
@@ -29,6 +30,7 @@ export const staffRoutes = new Hono<AppEnv>()
     if (!institution) throw new NotFoundError();
     const body: StaffMeResponse = {
       staff: { id: staff.id, loginId: staff.loginId, displayName: staff.displayName, role: staff.role },
+      permissions: permissionsOf(staff.role),
       institution: toInstitutionDto(institution, c.var.config.publicUrl),
     };
     return c.json(body);
