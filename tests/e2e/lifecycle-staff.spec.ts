@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { E2E_DATA_DIR, E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
+import { E2E_DATA_DIR } from '../../playwright.config.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { consentsOf, registerViaApi } from './support/reception.ts';
+import { signInStaff } from './support/staff-login.ts';
 
 /**
  * The staff side of the lifecycle in the browser: revocation at the clinic (X1, X2, Q5), re-query
@@ -36,14 +37,6 @@ function demo(personId: string) {
   };
 }
 
-async function openAsStaff(page: Page, path: string): Promise<void> {
-  await page.goto(path);
-  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
-  await page.getByLabel('ログインID').fill('demo-admin');
-  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログインする' }).click();
-  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
-}
 
 async function fillNumbers(page: Page, prefix: string, numbers: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
@@ -56,7 +49,7 @@ test('X1/Q5: a clerk finds the twins without a branch number and revokes one of 
   await registerViaApi(request, 'card-08');
   const yota = demo('p07');
 
-  await openAsStaff(page, '/staff');
+  await signInStaff(page, '/staff');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意取消' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('同意の取消');
   // No branch number: only insurer number, symbol, number and date of birth.
@@ -95,7 +88,7 @@ test('X4: after revocation at the clinic, the re-query of that person is refused
   const person = demo(personsOf(info.project.name).revoke);
   await registerViaApi(request, person.card);
 
-  await openAsStaff(page, '/staff/revoke');
+  await signInStaff(page, '/staff/revoke');
   await fillNumbers(page, 'revoke', person.numbers);
   await page.getByRole('button', { name: '検索する' }).click();
   await expect(page.getByRole('heading', { name: '検索結果（1人）' })).toBeVisible();
@@ -131,7 +124,7 @@ test('Q3: a clerk uploads a CSV of 1,000 rows and downloads the per-row result',
   ];
   const csv = `\uFEFF保険者番号,記号,番号,枝番,生年月日\r\n${rows.join('\r\n')}\r\n`;
 
-  await openAsStaff(page, '/staff/requery');
+  await signInStaff(page, '/staff/requery');
   // The template downloads as a file with the column names.
   const templateDownload = page.waitForEvent('download');
   await page.getByRole('button', { name: 'テンプレートをダウンロード' }).click();
@@ -167,7 +160,7 @@ test('V2/X2: a house call still active after retrieval is revoked from the list'
   const person = demo(personsOf(info.project.name).csv);
   await registerViaApi(request, person.card, { visitType: 'houseCall' });
 
-  await openAsStaff(page, '/staff/lists');
+  await signInStaff(page, '/staff/lists');
   const houseCalls = page.getByRole('region', { name: /有効なままの往診の同意/ });
   const revokeNow = houseCalls.getByRole('button', { name: `${person.name}さんの往診の同意を今すぐ取り消す` });
   await expect(revokeNow).toBeVisible();
@@ -202,7 +195,7 @@ test('V5: a monthly confirmation that is due is recorded at the visit, narrowing
     db.close();
   }
 
-  await openAsStaff(page, '/staff/lists');
+  await signInStaff(page, '/staff/lists');
   const due = page.getByRole('region', { name: /月1回の確認が必要な同意/ });
   const record = due.getByRole('group', { name: `${person.name}さんの確認結果を記録` });
   await expect(record).toBeVisible();
@@ -229,7 +222,7 @@ test('V2: a house-call consent registered 25 hours ago can no longer be viewed �
     .prepare("SELECT id FROM consent WHERE person_ref = 'p04' AND visit_type = 'houseCall' AND status = 'active' ORDER BY registered_at DESC LIMIT 1")
     .get() as { id: string };
 
-  await openAsStaff(page, '/staff');
+  await signInStaff(page, '/staff');
   // Within its 24 hours the record can be retrieved (R8)…
   expect((await page.request.get(`/api/staff/consents/${consent.id}/eligibility`)).status()).toBe(200);
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { registerViaApi } from './support/reception.ts';
+import { signInStaff } from './support/staff-login.ts';
 
 /**
  * Q6: the batch query before visits in the browser. It runs once a day per institution, and the
@@ -27,14 +27,6 @@ const CSV = [
   '',
 ].join('\r\n');
 
-async function openAsStaff(page: Page, path: string): Promise<void> {
-  await page.goto(path);
-  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
-  await page.getByLabel('ログインID').fill('demo-admin');
-  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログインする' }).click();
-  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
-}
 
 async function chooseFile(page: Page): Promise<void> {
   await page.getByLabel('CSVファイル', { exact: true }).setInputFiles({ name: 'visits-tomorrow.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
@@ -42,7 +34,7 @@ async function chooseFile(page: Page): Promise<void> {
 }
 
 test('Q6: the batch screen offers the template and asks before spending the day\'s run', async ({ page }, info) => {
-  await openAsStaff(page, '/staff');
+  await signInStaff(page, '/staff');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '一括照会' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('訪問前の一括照会');
   await expect(page.getByText('特定疾病の情報は一括照会では確認できません', { exact: false })).toBeVisible();
@@ -73,7 +65,7 @@ test('Q6: a clerk runs today\'s batch query from a CSV and downloads the per-row
   test.skip(info.project.name !== 'desktop', 'once a day per institution: run by one project only');
   await registerViaApi(request, 'card-03');
 
-  await openAsStaff(page, '/staff/batch');
+  await signInStaff(page, '/staff/batch');
   await chooseFile(page);
   const confirm = page.getByRole('group', { name: '本日の一括照会を実行しますか？' });
   await expect(confirm).toContainText('「visits-tomorrow.csv」の4人分を照会します。');

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { E2E_DEMO_PASSWORD, E2E_LINK_TOKEN } from '../../playwright.config.ts';
+import { E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { DECLARATION_FIELDS } from '../../src/domain/declaration.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { signInStaff } from './support/staff-login.ts';
 
 /**
  * Issue 5 §5: the staff inbox of outage declarations. A patient's device submits a form (as the
@@ -82,17 +83,10 @@ async function submitDeclaration(request: APIRequestContext, signature: string, 
   return id;
 }
 
-async function logIn(page: Page): Promise<void> {
-  await page.goto('/staff');
-  await page.getByLabel('ログインID').fill('demo-admin');
-  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログインする' }).click();
-  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
-}
 
 test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it verified, claimed and completed', async ({ page, request }, info) => {
   test.skip(info.project.name !== 'desktop', 'shared declarations: one project only');
-  await logIn(page);
+  await signInStaff(page, '/staff');
   const name = '受付　春子';
   const id = await submitDeclaration(request, await drawnSignature(page), name, 'ウケツケ ハルコ');
 
@@ -205,7 +199,7 @@ test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it
 
 test('issue 5 §5: a transition someone else already made is refused with the reason, and the current state is shown', async ({ page, request }, info) => {
   test.skip(info.project.name !== 'desktop', 'shared declarations: one project only');
-  await logIn(page);
+  await signInStaff(page, '/staff');
   const id = await submitDeclaration(request, await drawnSignature(page), '受付　次郎', 'ウケツケ ジロウ');
   await page.goto(`/staff/inbox/${id}`);
   await expect(page.getByRole('heading', { name: '受付　次郎さんの申立書' })).toBeVisible();
@@ -234,7 +228,7 @@ test('issue 5 §5: a transition someone else already made is refused with the re
 
 test('issue 5 §5: the inbox, a declaration and its confirmation fit the tablet and the phone', async ({ page, request }, info) => {
   test.skip(info.project.name === 'desktop', 'the desktop runs the whole flow above');
-  await logIn(page);
+  await signInStaff(page, '/staff');
   const id = await submitDeclaration(request, await drawnSignature(page), '受付　夏美', 'ウケツケ ナツミ');
   await page.goto('/staff/inbox?status=received');
   const item = page.locator(`a[href="/staff/inbox/${id}"]`);

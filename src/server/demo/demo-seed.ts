@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { StaffRole } from '../../domain/api.ts';
 import { institutionCheckDigit } from '../../domain/institution-code.ts';
 import type { Db } from '../db/database.ts';
 import { findFirstInstitution, insertInstitution } from '../institution/institution.repository.ts';
@@ -10,6 +11,16 @@ import { findStaffByLoginId, insertStaff, updateStaffPassword } from '../staff/s
 import type { InstitutionRow } from '../institution/institution.table.ts';
 
 export const DEMO_LOGIN_ID = 'demo-admin';
+/**
+ * One demo account per role (P3), all with the demo password, so each role's console can be
+ * tried: the administrator sets the clinic up, the clerk works the desk, the doctor sees
+ * consented medical information.
+ */
+export const DEMO_ACCOUNTS = [
+  { loginId: DEMO_LOGIN_ID, displayName: 'デモ管理者', role: 'admin' },
+  { loginId: 'demo-clerk', displayName: 'デモ受付', role: 'clerk' },
+  { loginId: 'demo-doctor', displayName: 'デモ医師', role: 'doctor' },
+] as const satisfies ReadonlyArray<{ loginId: string; displayName: string; role: StaffRole }>;
 export const DEMO_TELEMEDICINE_RETURN_URL = 'https://telemed.example/return';
 const DEMO_LOGIN_FILE = 'demo-login.txt';
 
@@ -38,8 +49,11 @@ export async function ensureDemoInstitution(
   const existing = await findFirstInstitution(db);
   if (existing) {
     if (options.fixedPassword) {
-      const staff = await findStaffByLoginId(db, DEMO_LOGIN_ID);
-      if (staff) await updateStaffPassword(db, staff.id, await hashPassword(options.fixedPassword));
+      const passwordHash = await hashPassword(options.fixedPassword);
+      for (const account of DEMO_ACCOUNTS) {
+        const staff = await findStaffByLoginId(db, account.loginId);
+        if (staff) await updateStaffPassword(db, staff.id, passwordHash);
+      }
     }
     return { institution: existing, loginId: DEMO_LOGIN_ID, password: options.fixedPassword ?? readSaved(loginFile), created: false };
   }
@@ -62,19 +76,21 @@ export async function ensureDemoInstitution(
   };
   await db.transaction().execute(async (trx) => {
     await insertInstitution(trx, institution);
-    await insertStaff(trx, {
-      id: randomUUID(),
-      institution_id: institution.id,
-      login_id: DEMO_LOGIN_ID,
-      display_name: 'デモ管理者',
-      role: 'admin',
-      password_hash: passwordHash,
-      created_at: now,
-    });
+    for (const account of DEMO_ACCOUNTS) {
+      await insertStaff(trx, {
+        id: randomUUID(),
+        institution_id: institution.id,
+        login_id: account.loginId,
+        display_name: account.displayName,
+        role: account.role,
+        password_hash: passwordHash,
+        created_at: now,
+      });
+    }
   });
   if (!options.fixedPassword) {
     fs.mkdirSync(options.dataDir, { recursive: true });
-    fs.writeFileSync(loginFile, `${DEMO_LOGIN_ID}\n${password}\n`, { mode: 0o600 });
+    fs.writeFileSync(loginFile, `${DEMO_LOGIN_ID}\n${password}\n# demo-clerk and demo-doctor use the same password\n`, { mode: 0o600 });
   }
   return { institution, loginId: DEMO_LOGIN_ID, password, created: true };
 }

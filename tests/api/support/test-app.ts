@@ -6,7 +6,8 @@ import { createApp } from '../../../src/server/app.ts';
 import { readConfig } from '../../../src/server/config.ts';
 import { openDatabase } from '../../../src/server/db/database.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
-import { ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
+import { DEMO_ACCOUNTS, ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
+import type { StaffRole } from '../../../src/domain/api.ts';
 import { embeddedNationalServices } from '../../../src/server/national/national-services.ts';
 import pg from 'pg';
 
@@ -93,7 +94,14 @@ export function jsonRequest(method: string, body: unknown, headers: Record<strin
 
 /** Logs the demo administrator in and returns the Cookie header value for later requests. */
 export async function loginAsDemo(t: TestApp): Promise<string> {
-  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: t.demo.loginId, password: TEST_PASSWORD }));
+  return loginAs(t, 'admin');
+}
+
+/** Logs in the demo account of one role (demo-admin, demo-clerk, demo-doctor); returns the Cookie value. */
+export async function loginAs(t: TestApp, role: StaffRole): Promise<string> {
+  const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo account for ${role}`);
+  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: account.loginId, password: TEST_PASSWORD }));
   if (res.status !== 204) throw new Error(`login failed with ${res.status}`);
   const cookie = res.headers.get('set-cookie');
   if (!cookie) throw new Error('no session cookie');
