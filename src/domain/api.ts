@@ -47,6 +47,12 @@ export const ERROR_CODES = [
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
   'declaration_not_completable',
+  // Staff accounts and second factors (P3).
+  'second_factor_required',
+  'second_factor_failed',
+  'enrolment_not_allowed',
+  'last_admin',
+  'login_id_taken',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,6 +12,8 @@ export interface ServerConfig {
   publicUrl: string;
   /** Fixes the demo staff password (tests); otherwise one is generated at first start. */
   demoPassword: string | undefined;
+  /** Fixes the demo accounts' TOTP secret (base32; tests); otherwise one is generated at first start. */
+  demoTotpSecret: string | undefined;
   /** Fixes the demo institution's link token at its creation (tests). */
   demoLinkToken: string | undefined;
   /** The card app patients are handed to; the embedded simulator's page by default. */
@@ -33,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     demoPassword: env.DEMO_PASSWORD || undefined,
     demoLinkToken: env.DEMO_LINK_TOKEN || undefined,
+    demoTotpSecret: env.DEMO_TOTP_SECRET || undefined,
     cardAppUrl: env.CARD_APP_URL || undefined,
     cardSimulator: env.CARD_SIMULATOR !== 'off',
   };

@@ -16,6 +16,7 @@ const demo = await ensureDemoInstitution(db, {
   dataDir: config.dataDir,
   fixedPassword: config.demoPassword,
   fixedLinkToken: config.demoLinkToken,
+  fixedTotpSecret: config.demoTotpSecret,
 });
 const national = await embeddedNationalServices({
   dataDir: config.dataDir,
@@ -37,6 +38,7 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     `  Institution link for patients and nurses: ${institutionLink(config.publicUrl, demo.institution.link_token)}`,
     `  Staff page: ${config.publicUrl}/staff`,
     `  Demo staff login: ${demo.loginId} / ${demo.password ?? '(see demo-login.txt in the data directory)'}`,
+    `  Demo second factor (TOTP, add to an authenticator app): ${demo.totpSecret ?? '(see demo-login.txt in the data directory)'}`,
     national.cardSimulator
       ? `  Card-app simulator: ${config.publicUrl}/card-app (demo cards, PIN 1234; reset a locked card: npm run card-sim -- reset <card>)`
       : `  Card app: ${national.cardAppUrl}`,

@@ -14,7 +14,7 @@ import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { purgeExpiredDeclarations, startDeclarationPurge } from '../../src/server/declaration/declaration.service.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
-import { createTestApp, jsonRequest, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
+import { createTestApp, jsonRequest, loginWithTotp, TEST_PASSWORD, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 
 /**
  * Outage declarations through the HTTP API: the outbox's idempotent send (P4), the form's rules
@@ -58,6 +58,7 @@ beforeAll(async () => {
       role: 'clerk',
       password_hash: await hashPassword(OTHER_PASSWORD),
       created_at: BASE_TIME,
+      totp_secret: TEST_TOTP_SECRET,
     })
     .execute();
 });
@@ -91,9 +92,7 @@ function expectError(reply: Reply<unknown>, status: number, code: string): ApiEr
 }
 
 async function login(loginId: string, password: string): Promise<string> {
-  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId, password }));
-  expect(res.status).toBe(204);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
+  return loginWithTotp(t, loginId, password, TEST_TOTP_SECRET);
 }
 
 type Who = 'demo' | 'other';

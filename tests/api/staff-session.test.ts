@@ -28,7 +28,7 @@ describe('staff login', () => {
 
   it('sets an HttpOnly, Secure, SameSite=Strict session cookie, new at every login', async () => {
     const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: t.demo.loginId, password: TEST_PASSWORD }));
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);

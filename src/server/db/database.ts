@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { InstitutionTable } from '../institution/institution.table.ts';
-import type { StaffAccountTable, StaffSessionTable } from '../staff/staff.table.ts';
+import type { StaffAccountTable, StaffPasskeyTable, StaffRecoveryCodeTable, StaffSessionTable } from '../staff/staff.table.ts';
 import type { AuditEventTable, AuditHeadTable } from '../audit/audit.table.ts';
 import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.table.ts';
 import type { SimCardStateTable } from '../national/embedded/card-simulator/card-sim.table.ts';
@@ -19,6 +19,8 @@ export interface Tables {
   institution: InstitutionTable;
   staff_account: StaffAccountTable;
   staff_session: StaffSessionTable;
+  staff_passkey: StaffPasskeyTable;
+  staff_recovery_code: StaffRecoveryCodeTable;
   registration: RegistrationTable;
   handoff_challenge: HandoffChallengeTable;
   consent: ConsentTable;

@@ -7,7 +7,8 @@ import type { Db } from '../db/database.ts';
 import { findFirstInstitution, insertInstitution } from '../institution/institution.repository.ts';
 import { newLinkToken } from '../institution/institution.service.ts';
 import { hashPassword } from '../staff/password.ts';
-import { findStaffByLoginId, insertStaff, updateStaffPassword } from '../staff/staff.repository.ts';
+import { findStaffByLoginId, insertStaff, updateStaff, updateStaffPassword } from '../staff/staff.repository.ts';
+import { newTotpSecret, otpauthUri } from '../staff/totp.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 
 export const DEMO_LOGIN_ID = 'demo-admin';
@@ -32,6 +33,8 @@ export interface DemoSeedResult {
   loginId: string;
   /** The demo password when it is known (first start, a fixed one, or the saved file). */
   password: string | undefined;
+  /** The demo accounts' TOTP secret (base32) when known, for an authenticator app. */
+  totpSecret: string | undefined;
   created: boolean;
 }
 
@@ -42,7 +45,14 @@ export interface DemoSeedResult {
  */
 export async function ensureDemoInstitution(
   db: Db,
-  options: { dataDir: string; fixedPassword?: string | undefined; fixedLinkToken?: string | undefined; now?: Date },
+  options: {
+    dataDir: string;
+    fixedPassword?: string | undefined;
+    fixedLinkToken?: string | undefined;
+    /** A fixed base32 TOTP secret for every demo account (tests sign in with codes computed from it). */
+    fixedTotpSecret?: string | undefined;
+    now?: Date;
+  },
 ): Promise<DemoSeedResult> {
   const now = (options.now ?? new Date()).toISOString();
   const loginFile = path.join(options.dataDir, DEMO_LOGIN_FILE);
@@ -55,11 +65,25 @@ export async function ensureDemoInstitution(
         if (staff) await updateStaffPassword(db, staff.id, passwordHash);
       }
     }
-    return { institution: existing, loginId: DEMO_LOGIN_ID, password: options.fixedPassword ?? readSaved(loginFile), created: false };
+    if (options.fixedTotpSecret) {
+      for (const account of DEMO_ACCOUNTS) {
+        const staff = await findStaffByLoginId(db, account.loginId);
+        if (staff && staff.totp_secret !== options.fixedTotpSecret) await updateStaff(db, staff.id, { totp_secret: options.fixedTotpSecret, totp_last_step: null });
+      }
+    }
+    return {
+      institution: existing,
+      loginId: DEMO_LOGIN_ID,
+      password: options.fixedPassword ?? readSaved(loginFile, 1),
+      totpSecret: options.fixedTotpSecret ?? readSaved(loginFile, 2),
+      created: false,
+    };
   }
 
   const password = options.fixedPassword ?? randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);
+  // Every demo account starts with a TOTP second factor, so the demo works without enrolment.
+  const totpSecret = options.fixedTotpSecret ?? newTotpSecret();
   const institution: InstitutionRow = {
     id: randomUUID(),
     code: DEMO_INSTITUTION_CODE,
@@ -85,19 +109,29 @@ export async function ensureDemoInstitution(
         role: account.role,
         password_hash: passwordHash,
         created_at: now,
+        totp_secret: totpSecret,
       });
     }
   });
-  if (!options.fixedPassword) {
+  if (!options.fixedPassword || !options.fixedTotpSecret) {
     fs.mkdirSync(options.dataDir, { recursive: true });
-    fs.writeFileSync(loginFile, `${DEMO_LOGIN_ID}\n${password}\n# demo-clerk and demo-doctor use the same password\n`, { mode: 0o600 });
+    const lines = [
+      DEMO_LOGIN_ID,
+      password,
+      totpSecret,
+      '# line 2: the password, line 3: the TOTP secret (second factor) for an authenticator app;',
+      '# demo-clerk and demo-doctor use the same password and TOTP secret. To add it by URI:',
+      `# ${otpauthUri(totpSecret, 'demo', '在宅受付')}`,
+    ];
+    fs.writeFileSync(loginFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   }
-  return { institution, loginId: DEMO_LOGIN_ID, password, created: true };
+  return { institution, loginId: DEMO_LOGIN_ID, password, totpSecret, created: true };
 }
 
-function readSaved(file: string): string | undefined {
+function readSaved(file: string, line: number): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n')[1]?.trim() || undefined;
+    const value = fs.readFileSync(file, 'utf8').split('\n')[line]?.trim();
+    return value && !value.startsWith('#') ? value : undefined;
   } catch {
     return undefined;
   }

@@ -51,6 +51,33 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** Password accepted, second factor not yet given: only the /api/staff/auth routes answer. */
+export class SecondFactorRequiredError extends AppError {
+  constructor() {
+    super(401, 'second_factor_required', 'Please confirm your login with your second factor.');
+  }
+}
+
+/** A wrong, expired or already used TOTP code, recovery code or passkey answer. */
+export class SecondFactorFailedError extends AppError {
+  constructor() {
+    super(401, 'second_factor_failed', 'The second factor was not accepted.');
+  }
+}
+
+/** Accounts: the change would leave the institution without an administrator. */
+export class LastAdminError extends AppError {
+  constructor() {
+    super(409, 'last_admin', 'The institution must keep at least one active administrator.');
+  }
+}
+
+export class LoginIdTakenError extends AppError {
+  constructor() {
+    super(409, 'login_id_taken', 'This login ID is already in use.');
+  }
+}
+
 export class LoginFailedError extends AppError {
   constructor() {
     super(401, 'login_failed', 'The login ID or password is not correct.');

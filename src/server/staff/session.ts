@@ -4,13 +4,16 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { StaffRole } from '../../domain/api.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { type Permission, roleCan } from '../../domain/roles.ts';
-import { ForbiddenError, UnauthenticatedError } from '../http/errors.ts';
+import { ForbiddenError, SecondFactorRequiredError, UnauthenticatedError } from '../http/errors.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
+import type { SessionStage } from './staff.table.ts';
 
 export const SESSION_COOKIE = 'zaitaku_session';
 /** Sessions end after 30 minutes without a request, and 12 hours after login whatever happens. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+/** A password-only session has five minutes to present the second factor (or enrol one). */
+export const SECOND_FACTOR_PENDING_MS = 5 * 60 * 1000;
 
 export interface SignedInStaff {
   id: string;
@@ -20,21 +23,39 @@ export interface SignedInStaff {
   role: StaffRole;
 }
 
+/** A live session of either stage, for the second-factor and enrolment routes. */
+export interface AuthSession {
+  tokenHash: string;
+  stage: SessionStage;
+  challenge: string | null;
+  pendingTotpSecret: string | null;
+  staff: SignedInStaff;
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-/** Starts a fresh session (a new id at every login) and sets its cookie. */
-export async function startSession(c: Context<AppEnv>, staffId: string): Promise<void> {
+/**
+ * Starts a fresh session (a new id at every login and again after the second factor) and sets
+ * its cookie. The cookie's own lifetime matches the stage; the server enforces the limits.
+ */
+export async function startSession(c: Context<AppEnv>, staffId: string, stage: SessionStage = 'full'): Promise<void> {
   const token = randomBytes(32).toString('base64url');
-  await insertSession(c.var.db, hashToken(token), staffId, c.var.now().toISOString());
+  await insertSession(c.var.db, hashToken(token), staffId, c.var.now().toISOString(), stage);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     secure: true,
     sameSite: 'Strict',
     path: '/',
-    maxAge: SESSION_ABSOLUTE_MS / 1000,
+    maxAge: (stage === 'full' ? SESSION_ABSOLUTE_MS : SECOND_FACTOR_PENDING_MS) / 1000,
   });
+}
+
+/** After the second factor: the password-only session is deleted and a new full one replaces it. */
+export async function promoteSession(c: Context<AppEnv>, session: AuthSession): Promise<void> {
+  await deleteSession(c.var.db, session.tokenHash);
+  await startSession(c, session.staff.id, 'full');
 }
 
 export async function endSession(c: Context<AppEnv>): Promise<void> {
@@ -44,52 +65,73 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
- * The staff member signed in on this browser, or null. Touches the session (idle timer) when
- * valid and deletes it when past either limit.
+ * The session on this browser of either stage, or null. Deletes it when past its limits (or
+ * the account was disabled) and touches the idle timer of a full one.
  */
-export async function currentStaff(c: Context<AppEnv>): Promise<SignedInStaff | null> {
+export async function currentSession(c: Context<AppEnv>): Promise<AuthSession | null> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   const tokenHash = hashToken(token);
   const row = await findSessionWithStaff(c.var.db, tokenHash);
   if (!row) return null;
-  const now = c.var.now();
-  if (
-    now.getTime() - Date.parse(row.last_seen_at) > SESSION_IDLE_MS ||
-    now.getTime() - Date.parse(row.session_created_at) > SESSION_ABSOLUTE_MS
-  ) {
+  const now = c.var.now().getTime();
+  const age = now - Date.parse(row.session_created_at);
+  const expired =
+    row.disabled_at !== null ||
+    (row.stage === 'full'
+      ? now - Date.parse(row.last_seen_at) > SESSION_IDLE_MS || age > SESSION_ABSOLUTE_MS
+      : age > SECOND_FACTOR_PENDING_MS);
+  if (expired) {
     await deleteSession(c.var.db, tokenHash);
     return null;
   }
-  await touchSession(c.var.db, tokenHash, now.toISOString());
+  if (row.stage === 'full') await touchSession(c.var.db, tokenHash, new Date(now).toISOString());
   return {
-    id: row.id,
-    institutionId: row.institution_id,
-    loginId: row.login_id,
-    displayName: row.display_name,
-    role: row.role,
+    tokenHash,
+    stage: row.stage,
+    challenge: row.challenge,
+    pendingTotpSecret: row.pending_totp_secret,
+    staff: {
+      id: row.id,
+      institutionId: row.institution_id,
+      loginId: row.login_id,
+      displayName: row.display_name,
+      role: row.role,
+    },
   };
 }
 
-/** Guards staff routes: no valid session, no access. Sets `c.var.staff`. */
+/** The staff member fully signed in on this browser (password and second factor), or null. */
+export async function currentStaff(c: Context<AppEnv>): Promise<SignedInStaff | null> {
+  const session = await currentSession(c);
+  return session?.stage === 'full' ? session.staff : null;
+}
+
+/** A password-only session gets its own 401 code, so the console asks for the second factor. */
+async function signedInStaff(c: Context<AppEnv>): Promise<SignedInStaff> {
+  const session = await currentSession(c);
+  if (!session) throw new UnauthenticatedError();
+  if (session.stage !== 'full') throw new SecondFactorRequiredError();
+  return session.staff;
+}
+
+/** Guards staff routes: no full session (password and second factor), no access. Sets `c.var.staff`. */
 export function requireStaff(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const staff = await currentStaff(c);
-    if (!staff) throw new UnauthenticatedError();
-    c.set('staff', staff);
+    c.set('staff', await signedInStaff(c));
     await next();
   };
 }
 
 /**
- * Guards a staff route by permission (domain/roles.ts): no session → 401, a role the permission
- * does not list → 403. Sets `c.var.staff`; data access still filters by the staff member's own
- * institution, so changing an id in the path never reaches another clinic's data.
+ * Guards a staff route by permission (domain/roles.ts): no session → 401, a password-only
+ * session → 401 `second_factor_required`, a role the permission does not list → 403. Sets
+ * `c.var.staff`; data access still filters by the staff member's own institution, so changing
+ * an id in the path never reaches another clinic's data.
  */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const staff = c.var.staff ?? (await currentStaff(c));
-    if (!staff) throw new UnauthenticatedError();
+    const staff = c.var.staff ?? (await signedInStaff(c));
     if (!roleCan(staff.role, permission)) throw new ForbiddenError();
     c.set('staff', staff);
     await next();

@@ -1,24 +1,37 @@
 import { Hono } from 'hono';
 import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
 import { permissionsOf } from '../../domain/roles.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { LoginFailedError, NotFoundError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { toInstitutionDto } from '../institution/institution.service.ts';
+import { accountRoutes } from './accounts.routes.ts';
+import { authRoutes, loginStep } from './auth.routes.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
 import { findStaffByLoginId } from './staff.repository.ts';
 import { endSession, requireStaff, startSession } from './session.ts';
 
 export const staffRoutes = new Hono<AppEnv>()
+  /**
+   * The password step. A correct password opens a short second-factor session only: it reaches
+   * nothing but /api/staff/auth until a TOTP code, passkey or recovery code (or, for an account
+   * without any, the enrolment of one) completes the login with a new session id.
+   */
   .post('/login', async (c) => {
     const { loginId, password } = await readJson(c, loginRequestSchema);
     const staff = await findStaffByLoginId(c.var.db, loginId);
     // Verify even for an unknown login ID so the answer time does not reveal which IDs exist.
     const ok = await verifyPassword(password, staff?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (!staff || !ok) throw new LoginFailedError();
-    await startSession(c, staff.id);
-    return c.body(null, 204);
+    if (!staff || !ok || staff.disabled_at !== null) throw new LoginFailedError();
+    await appendAudit(
+      c.var.db,
+      { institutionId: staff.institution_id, actorType: 'staff', actorId: staff.id, action: 'staff.login.password', subjectId: staff.id, outcome: 'ok' },
+      c.var.now(),
+    );
+    await startSession(c, staff.id, 'second_factor');
+    return c.json(await loginStep(c.var.db, staff.id));
   })
   .post('/logout', async (c) => {
     await endSession(c);
@@ -34,4 +47,6 @@ export const staffRoutes = new Hono<AppEnv>()
       institution: toInstitutionDto(institution, c.var.config.publicUrl),
     };
     return c.json(body);
-  });
+  })
+  .route('/auth', authRoutes)
+  .route('/accounts', accountRoutes);

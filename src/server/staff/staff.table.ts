@@ -10,6 +10,12 @@ export interface StaffAccountTable {
   /** `scrypt$N$r$p$salt$hash`, salt and hash base64url. */
   password_hash: string;
   created_at: string;
+  /** Base32 TOTP secret once enrolled. */
+  totp_secret: string | null;
+  /** The last accepted TOTP step; that step and earlier ones are refused (replay). */
+  totp_last_step: number | null;
+  /** A disabled account cannot log in; its sessions are deleted when it is disabled. */
+  disabled_at: string | null;
 }
 
 export interface StaffSessionTable {
@@ -17,7 +23,37 @@ export interface StaffSessionTable {
   staff_id: string;
   created_at: string;
   last_seen_at: string;
+  /** 'second_factor': password checked, nothing but the second-factor routes; 'full': signed in. */
+  stage: SessionStage;
+  /** The WebAuthn challenge issued to this session, until it is used. */
+  challenge: string | null;
+  /** A TOTP secret shown for enrolment, saved to the account once a code from it is entered. */
+  pending_totp_secret: string | null;
+}
+
+export type SessionStage = 'second_factor' | 'full';
+
+export interface StaffPasskeyTable {
+  /** The credential ID, base64url. */
+  credential_id: string;
+  staff_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  counter: number;
+  /** Comma-separated authenticator transports (usb, internal, hybrid…). */
+  transports: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface StaffRecoveryCodeTable {
+  /** SHA-256 of the normalised code: the codes are random enough that a fast hash is enough. */
+  code_hash: string;
+  staff_id: string;
+  created_at: string;
+  used_at: string | null;
 }
 
 export type StaffAccountRow = Selectable<StaffAccountTable>;
 export type StaffSessionRow = Selectable<StaffSessionTable>;
+export type StaffPasskeyRow = Selectable<StaffPasskeyTable>;

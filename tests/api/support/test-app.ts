@@ -10,6 +10,7 @@ import { DEMO_ACCOUNTS, ensureDemoInstitution } from '../../../src/server/demo/d
 import type { StaffRole } from '../../../src/domain/api.ts';
 import { embeddedNationalServices } from '../../../src/server/national/national-services.ts';
 import pg from 'pg';
+import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from '../../../src/server/staff/totp.ts';
 
 /**
  * With DATABASE_URL set, every test data directory gets its own PostgreSQL database (named after
@@ -38,6 +39,8 @@ async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: ()
 }
 
 export const TEST_PASSWORD = 'test-password-1';
+/** Every demo account's TOTP secret in API tests (base32, the RFC 6238 test key "12345678901234567890"). */
+export const TEST_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 /** A settable clock, so tests can cross session limits and day boundaries. */
 export class TestClock {
@@ -57,7 +60,7 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
   const postgres = await testDatabaseUrl(dataDir);
   const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
   const schemaVersion = await migrateToLatest(opened.db);
-  const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD });
+  const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD, fixedTotpSecret: TEST_TOTP_SECRET });
   const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PUBLIC_URL: 'https://zaitaku.example' });
   const clock = options.clock ?? new TestClock();
   const national = await embeddedNationalServices({
@@ -101,9 +104,43 @@ export async function loginAsDemo(t: TestApp): Promise<string> {
 export async function loginAs(t: TestApp, role: StaffRole): Promise<string> {
   const account = DEMO_ACCOUNTS.find((a) => a.role === role);
   if (!account) throw new Error(`no demo account for ${role}`);
-  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: account.loginId, password: TEST_PASSWORD }));
-  if (res.status !== 204) throw new Error(`login failed with ${res.status}`);
+  return loginWithTotp(t, account.loginId, TEST_PASSWORD, TEST_TOTP_SECRET);
+}
+
+export function sessionCookie(res: Response): string {
   const cookie = res.headers.get('set-cookie');
   if (!cookie) throw new Error('no session cookie');
   return cookie.split(';')[0]!;
+}
+
+/**
+ * The whole login: password, then the TOTP code an authenticator app would show at the test
+ * clock's time. A code counts once per account and 30-second step (replay guard), and tests
+ * log in many times on a frozen clock. So this uses the first step the account has not used
+ * yet: the current one, else the next (apps' codes are accepted one step early), else it waits
+ * on the clock for the next step, as a person would. A test clock set back in time leaves a
+ * "last used" step in a future that did not happen; that memory is cleared.
+ */
+export async function loginWithTotp(t: TestApp, loginId: string, password: string, secret: string): Promise<string> {
+  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId, password }));
+  if (res.status !== 200) throw new Error(`login failed with ${res.status}`);
+  const pending = sessionCookie(res);
+  const row = await t.db.selectFrom('staff_account').select(['id', 'totp_last_step']).where('login_id', '=', loginId).executeTakeFirstOrThrow();
+  const now = totpStep(t.clock.now());
+  const last = row.totp_last_step;
+  let step = now;
+  if (last !== null && last >= now) {
+    if (last === now) step = now + 1;
+    else if (last === now + 1) {
+      t.clock.advance(TOTP_STEP_SECONDS * 1000);
+      step = now + 2;
+    } else await t.db.updateTable('staff_account').set({ totp_last_step: null }).where('id', '=', row.id).execute();
+  }
+  const code = hotp(base32Decode(secret), step);
+  const second = await t.app.request(
+    '/api/staff/auth/totp',
+    jsonRequest('POST', { code }, { cookie: pending }),
+  );
+  if (second.status !== 204) throw new Error(`second factor failed with ${second.status}`);
+  return sessionCookie(second);
 }
