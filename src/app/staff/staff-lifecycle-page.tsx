@@ -6,6 +6,8 @@ import { ListsSection } from './lists-section.tsx';
 import { RequerySection } from './requery-section.tsx';
 import { RevokeSection } from './revoke-section.tsx';
 import { StaffShell } from './staff-shell.tsx';
+import { AccountsSection } from './accounts-section.tsx';
+import { SecuritySection } from './security-section.tsx';
 
 /**
  * The staff lifecycle screens (/staff/revoke, /staff/requery, /staff/batch, /staff/lists,
@@ -28,6 +30,10 @@ export default function StaffLifecyclePage() {
       return <StaffShell section="lists">{() => <ListsSection />}</StaffShell>;
     case 'inbox':
       return <StaffShell section="inbox">{() => <InboxSection id={params.id} />}</StaffShell>;
+    case 'security':
+      return <StaffShell section="security">{() => <SecuritySection />}</StaffShell>;
+    case 'accounts':
+      return <StaffShell section="accounts">{(me) => <AccountsSection selfId={me.staff.id} />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

@@ -1,24 +1,34 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
+import type { StaffMeResponse } from '../../domain/api.ts';
+import type { Permission } from '../../domain/roles.ts';
+import type { LoginStepResponse } from '../../domain/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { IdleLock } from './idle-lock.tsx';
+import { LoginFlow } from './staff-login.tsx';
 
-export type StaffSection = 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox';
+export type StaffSection = 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox' | 'security' | 'accounts';
 
-type State = { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'signedIn'; me: StaffMeResponse } | { kind: 'failed'; failure: ApiFailure };
+type State =
+  | { kind: 'loading' }
+  | { kind: 'signedOut'; pending?: LoginStepResponse }
+  | { kind: 'signedIn'; me: StaffMeResponse }
+  | { kind: 'failed'; failure: ApiFailure };
 
 export function failureMessage(t: Translate, failure: ApiFailure): string {
   return failure.kind === 'network' ? t('error.network') : t('error.server');
 }
 
-const SECTIONS: ReadonlyArray<{ section: StaffSection; href: string }> = [
+const SECTIONS: ReadonlyArray<{ section: StaffSection; href: string; permission?: Permission }> = [
   { section: 'home', href: '/staff' },
   { section: 'revoke', href: '/staff/revoke' },
   { section: 'requery', href: '/staff/requery' },
   { section: 'batch', href: '/staff/batch' },
   { section: 'lists', href: '/staff/lists' },
   { section: 'inbox', href: '/staff/inbox' },
+  { section: 'security', href: '/staff/security' },
+  { section: 'accounts', href: '/staff/accounts', permission: 'staff.manage' },
 ];
 
 /**
@@ -33,7 +43,11 @@ export function StaffShell({ section, children }: { section: StaffSection; child
   async function loadMe() {
     const result = await api<StaffMeResponse>('/staff/me');
     if (result.ok) setState({ kind: 'signedIn', me: result.data });
-    else if (result.failure.kind === 'server' && result.failure.status === 401) setState({ kind: 'signedOut' });
+    else if (result.failure.kind === 'server' && result.failure.code === 'second_factor_required') {
+      // Password given, second factor not yet (a reload mid-login): continue there.
+      const pending = await api<LoginStepResponse>('/staff/auth/pending');
+      setState(pending.ok && pending.data.next !== ('done' as string) ? { kind: 'signedOut', pending: pending.data } : { kind: 'signedOut' });
+    } else if (result.failure.kind === 'server' && result.failure.status === 401) setState({ kind: 'signedOut' });
     else setState({ kind: 'failed', failure: result.failure });
   }
   useEffect(() => {
@@ -49,9 +63,9 @@ export function StaffShell({ section, children }: { section: StaffSection; child
           {failureMessage(t, state.failure)}
         </p>
       )}
-      {state.kind === 'signedOut' && <LoginForm onSignedIn={() => void loadMe()} />}
+      {state.kind === 'signedOut' && <LoginFlow initial={state.pending} onSignedIn={() => void loadMe()} />}
       {state.kind === 'signedIn' && (
-        <>
+        <IdleLock onSessionEnded={() => setState({ kind: 'signedOut' })}>
           <div class="toolbar">
             <p>{t('staff.signedInAs', { name: state.me.staff.displayName, role: t(`staff.role.${state.me.staff.role}`) })}</p>
             <button
@@ -67,7 +81,7 @@ export function StaffShell({ section, children }: { section: StaffSection; child
           </div>
           <nav class="staff-nav" aria-label={t('staffLc.nav.label')}>
             <ul>
-              {SECTIONS.map((s) => (
+              {SECTIONS.filter((s) => !s.permission || state.me.permissions.includes(s.permission)).map((s) => (
                 <li key={s.section}>
                   <a href={s.href} aria-current={s.section === section ? 'page' : undefined}>
                     {t(`staffLc.nav.${s.section}`)}
@@ -77,87 +91,9 @@ export function StaffShell({ section, children }: { section: StaffSection; child
             </ul>
           </nav>
           {children(state.me)}
-        </>
+        </IdleLock>
       )}
     </>
-  );
-}
-
-function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
-  const { t } = useI18n();
-  const [loginId, setLoginId] = useState('');
-  const [password, setPassword] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<'loginId' | 'password', string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = loginRequestSchema.safeParse({ loginId, password });
-    if (!parsed.success) {
-      const errors: Partial<Record<'loginId' | 'password', string>> = {};
-      for (const issue of parsed.error.issues) {
-        const field = issue.path[0];
-        if (field === 'loginId' || field === 'password') errors[field] = t('staff.login.required');
-      }
-      setFieldErrors(errors);
-      return;
-    }
-    setFieldErrors({});
-    setSubmitting(true);
-    const result = await api('/staff/login', { method: 'POST', body: parsed.data });
-    setSubmitting(false);
-    if (result.ok) {
-      onSignedIn();
-      return;
-    }
-    // What was typed stays in the form; only the password is cleared after a refused login.
-    if (result.failure.kind === 'server' && result.failure.code === 'login_failed') {
-      setPassword('');
-      setFormError(t('staff.login.failed'));
-    } else {
-      setFormError(failureMessage(t, result.failure));
-    }
-  }
-
-  return (
-    <form class="card form" onSubmit={submit} noValidate aria-labelledby="login-title">
-      <h2 id="login-title">{t('staff.login.title')}</h2>
-      {formError && (
-        <p class="message error" role="alert">
-          {formError}
-        </p>
-      )}
-      <Field id="loginId" label={t('staff.login.loginId')} error={fieldErrors.loginId}>
-        <input
-          id="loginId"
-          name="loginId"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck={false}
-          value={loginId}
-          onInput={(e) => setLoginId(e.currentTarget.value)}
-          aria-invalid={fieldErrors.loginId ? 'true' : undefined}
-          aria-describedby={fieldErrors.loginId ? 'loginId-error' : undefined}
-        />
-      </Field>
-      <Field id="password" label={t('staff.login.password')} error={fieldErrors.password}>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          aria-invalid={fieldErrors.password ? 'true' : undefined}
-          aria-describedby={fieldErrors.password ? 'password-error' : undefined}
-        />
-      </Field>
-      <button type="submit" class="button primary" disabled={submitting}>
-        {submitting ? t('staff.login.submitting') : t('staff.login.submit')}
-      </button>
-    </form>
   );
 }
 

@@ -1,0 +1,222 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { StaffRole } from '../../domain/api.ts';
+import { STAFF_ROLES } from '../../domain/roles.ts';
+import { createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff-auth.ts';
+import { api, type ApiFailure } from '../api-client.ts';
+import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { failureMessage, Field } from './staff-shell.tsx';
+
+type FormField = 'loginId' | 'displayName' | 'role' | 'password';
+
+function accountFailure(t: Translate, failure: ApiFailure): string {
+  if (failure.kind === 'server' && failure.code === 'last_admin') return t('staffAccounts.lastAdmin');
+  if (failure.kind === 'server' && failure.code === 'login_id_taken') return t('staffAccounts.loginIdTaken');
+  return failureMessage(t, failure);
+}
+
+/** Accounts of the own institution (administrators): create, change role, reset factors, disable. */
+export function AccountsSection({ selfId }: { selfId: string }) {
+  const { t } = useI18n();
+  const [accounts, setAccounts] = useState<StaffAccountDto[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function load() {
+    const result = await api<StaffAccountsResponse>('/staff/accounts');
+    if (result.ok) setAccounts(result.data.accounts);
+    else setError(accountFailure(t, result.failure));
+  }
+  useEffect(() => {
+    void load();
+  }, []);
+
+  async function act(account: StaffAccountDto, path: string, body: unknown, done: string, confirmText?: string) {
+    if (confirmText && !window.confirm(confirmText)) return;
+    setError(null);
+    setNotice(null);
+    const result = await api<StaffAccountDto>(`/staff/accounts/${encodeURIComponent(account.id)}/${path}`, {
+      method: path === 'role' ? 'PATCH' : 'POST',
+      body,
+    });
+    if (result.ok) {
+      setNotice(done);
+      await load();
+    } else setError(accountFailure(t, result.failure));
+  }
+
+  return (
+    <>
+      {error && (
+        <p class="message error" role="alert">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p class="message success" role="status">
+          {notice}
+        </p>
+      )}
+      <section class="card" aria-labelledby="accounts-title">
+        <h2 id="accounts-title">{t('staffAccounts.listTitle')}</h2>
+        {accounts && (
+          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="accounts-title">
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('staff.login.loginId')}</th>
+                  <th scope="col">{t('staffAccounts.displayName')}</th>
+                  <th scope="col">{t('staffAccounts.role')}</th>
+                  <th scope="col">{t('staffAccounts.factors')}</th>
+                  <th scope="col">{t('staffAccounts.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {accounts.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.loginId}</td>
+                    <td>
+                      {a.displayName}
+                      {a.disabled && <span class="badge"> {t('staffAccounts.disabled')}</span>}
+                    </td>
+                    <td>
+                      <label class="visually-hidden" for={`role-${a.id}`}>
+                        {t('staffAccounts.roleOf', { name: a.displayName })}
+                      </label>
+                      <select
+                        id={`role-${a.id}`}
+                        value={a.role}
+                        disabled={a.disabled}
+                        onChange={(e) =>
+                          void act(a, 'role', { role: e.currentTarget.value as StaffRole }, t('staffAccounts.roleChanged', { name: a.displayName }))
+                        }
+                      >
+                        {STAFF_ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {t(`staff.role.${r}`)}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      {[a.hasTotp ? t('staffAccounts.factorTotp') : null, a.passkeys > 0 ? t('staffAccounts.factorPasskeys', { count: String(a.passkeys) }) : null]
+                        .filter(Boolean)
+                        .join('・') || t('staffAccounts.factorNone')}
+                    </td>
+                    <td>
+                      {!a.disabled && (
+                        <div class="button-row">
+                          <button
+                            type="button"
+                            class="button"
+                            onClick={() =>
+                              void act(a, 'reset-factors', undefined, t('staffAccounts.resetDone', { name: a.displayName }), t('staffAccounts.resetConfirm', { name: a.displayName }))
+                            }
+                          >
+                            {t('staffAccounts.reset')}
+                          </button>
+                          {a.id !== selfId && (
+                            <button
+                              type="button"
+                              class="button danger"
+                              onClick={() =>
+                                void act(a, 'disable', undefined, t('staffAccounts.disableDone', { name: a.displayName }), t('staffAccounts.disableConfirm', { name: a.displayName }))
+                              }
+                            >
+                              {t('staffAccounts.disable')}
+                            </button>
+                          )}
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <CreateAccountForm
+        onCreated={(a) => {
+          setNotice(t('staffAccounts.created', { name: a.displayName }));
+          void load();
+        }}
+      />
+    </>
+  );
+}
+
+function CreateAccountForm({ onCreated }: { onCreated: (a: StaffAccountDto) => void }) {
+  const { t } = useI18n();
+  const [values, setValues] = useState<Record<FormField, string>>({ loginId: '', displayName: '', role: 'clerk', password: '' });
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FormField, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (field: FormField) => (e: { currentTarget: { value: string } }) => setValues({ ...values, [field]: e.currentTarget.value });
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setFormError(null);
+    const parsed = createAccountSchema.safeParse(values);
+    if (!parsed.success) {
+      const errors: Partial<Record<FormField, string>> = {};
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0] as FormField;
+        errors[field] ??= t(`staffAccounts.error.${field}`);
+      }
+      setFieldErrors(errors);
+      return;
+    }
+    setFieldErrors({});
+    setBusy(true);
+    const result = await api<StaffAccountDto>('/staff/accounts', { method: 'POST', body: parsed.data });
+    setBusy(false);
+    if (result.ok) {
+      setValues({ loginId: '', displayName: '', role: 'clerk', password: '' });
+      onCreated(result.data);
+    } else setFormError(accountFailure(t, result.failure));
+  }
+
+  const input = (field: Exclude<FormField, 'role'>, extra: Record<string, string> = {}) => (
+    <input
+      id={`new-${field}`}
+      name={field}
+      value={values[field]}
+      onInput={set(field)}
+      aria-invalid={fieldErrors[field] ? 'true' : undefined}
+      aria-describedby={`new-${field}-hint${fieldErrors[field] ? ` new-${field}-error` : ''}`}
+      {...extra}
+    />
+  );
+
+  return (
+    <form class="card form" onSubmit={submit} noValidate aria-labelledby="new-account-title">
+      <h2 id="new-account-title">{t('staffAccounts.createTitle')}</h2>
+      {formError && (
+        <p class="message error" role="alert">
+          {formError}
+        </p>
+      )}
+      <Field id="new-loginId" label={t('staff.login.loginId')} hint={t('staffAccounts.hint.loginId')} error={fieldErrors.loginId}>
+        {input('loginId', { autocapitalize: 'none', autocomplete: 'off', spellcheck: 'false' })}
+      </Field>
+      <Field id="new-displayName" label={t('staffAccounts.displayName')} hint={t('staffAccounts.hint.displayName')} error={fieldErrors.displayName}>
+        {input('displayName', { autocomplete: 'off' })}
+      </Field>
+      <Field id="new-role" label={t('staffAccounts.role')} error={fieldErrors.role}>
+        <select id="new-role" name="role" value={values.role} onChange={set('role')}>
+          {STAFF_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`staff.role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="new-password" label={t('staffAccounts.initialPassword')} hint={t('staffAccounts.hint.password')} error={fieldErrors.password}>
+        {input('password', { type: 'password', autocomplete: 'new-password' })}
+      </Field>
+      <button type="submit" class="button primary" disabled={busy}>
+        {t('staffAccounts.create')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,137 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api-client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { failureMessage, Field } from './staff-shell.tsx';
+
+/** P4: minutes without a touch, click or key before the console locks itself. */
+export const IDLE_LOCK_DEFAULT_SECONDS = 5 * 60;
+/** Overrides the idle time in seconds on this device (tests use a few seconds). */
+export const IDLE_LOCK_STORAGE_KEY = 'zaitaku.staff.idleLockSeconds';
+
+function idleLockMs(): number {
+  try {
+    const stored = Number(localStorage.getItem(IDLE_LOCK_STORAGE_KEY));
+    if (Number.isFinite(stored) && stored > 0) return stored * 1000;
+  } catch {
+    // Storage refused: the default applies.
+  }
+  return IDLE_LOCK_DEFAULT_SECONDS * 1000;
+}
+
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scroll'] as const;
+
+/**
+ * P4 idle lock for shared tablets: after a few idle minutes everything on screen is hidden
+ * (made `inert` and `hidden`, so nothing is visible, focusable or read aloud, while what was
+ * typed survives) until the signed-in person enters their password again. The server's own
+ * session limits still apply: an expired session ends at the lock screen.
+ */
+export function IdleLock({ children, onSessionEnded }: { children: ComponentChildren; onSessionEnded: () => void }) {
+  const [locked, setLocked] = useState(false);
+  const lastActivity = useRef(Date.now());
+
+  useEffect(() => {
+    if (locked) return;
+    const limit = idleLockMs();
+    lastActivity.current = Date.now();
+    const mark = () => {
+      lastActivity.current = Date.now();
+    };
+    for (const name of ACTIVITY_EVENTS) document.addEventListener(name, mark, { capture: true, passive: true });
+    // Checked every second rather than one long timer, so a sleeping tablet locks on waking.
+    const timer = setInterval(() => {
+      if (Date.now() - lastActivity.current >= limit) setLocked(true);
+    }, Math.min(1000, limit / 2));
+    return () => {
+      for (const name of ACTIVITY_EVENTS) document.removeEventListener(name, mark, { capture: true });
+      clearInterval(timer);
+    };
+  }, [locked]);
+
+  useEffect(() => {
+    if (!locked) return;
+    // Nothing of the console stays focused behind the lock.
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+  }, [locked]);
+
+  return (
+    <>
+      <div class="idle-lock-content" inert={locked} hidden={locked} aria-hidden={locked ? 'true' : undefined}>
+        {children}
+      </div>
+      {locked && <LockScreen onUnlocked={() => setLocked(false)} onSessionEnded={onSessionEnded} />}
+    </>
+  );
+}
+
+function LockScreen({ onUnlocked, onSessionEnded }: { onUnlocked: () => void; onSessionEnded: () => void }) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState('');
+  const [fieldError, setFieldError] = useState<string | undefined>(undefined);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setFormError(null);
+    if (password.length === 0) {
+      setFieldError(t('staff.login.required'));
+      return;
+    }
+    setFieldError(undefined);
+    setBusy(true);
+    const result = await api('/staff/auth/unlock', { method: 'POST', body: { password } });
+    setBusy(false);
+    setPassword('');
+    if (result.ok) {
+      onUnlocked();
+      return;
+    }
+    if (result.failure.kind === 'server' && result.failure.code === 'login_failed') setFormError(t('staffAuth.lock.failed'));
+    else if (result.failure.kind === 'server' && result.failure.status === 401) onSessionEnded();
+    else setFormError(failureMessage(t, result.failure));
+  }
+
+  return (
+    <div class="idle-lock" role="dialog" aria-modal="true" aria-labelledby="idle-lock-title">
+      <form class="card form" onSubmit={submit} noValidate>
+        <h2 id="idle-lock-title">{t('staffAuth.lock.title')}</h2>
+        <p>{t('staffAuth.lock.body')}</p>
+        {formError && (
+          <p class="message error" role="alert">
+            {formError}
+          </p>
+        )}
+        <Field id="unlockPassword" label={t('staff.login.password')} error={fieldError}>
+          <input
+            id="unlockPassword"
+            name="unlockPassword"
+            type="password"
+            autocomplete="current-password"
+            autofocus
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            aria-invalid={fieldError ? 'true' : undefined}
+            aria-describedby={fieldError ? 'unlockPassword-error' : undefined}
+          />
+        </Field>
+        <div class="button-row">
+          <button type="submit" class="button primary" disabled={busy}>
+            {t('staffAuth.lock.unlock')}
+          </button>
+          <button
+            type="button"
+            class="button"
+            onClick={async () => {
+              await api('/staff/logout', { method: 'POST' });
+              onSessionEnded();
+            }}
+          >
+            {t('staff.logout')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
