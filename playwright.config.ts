@@ -7,6 +7,8 @@ import { defineConfig, devices } from '@playwright/test';
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 4310);
 export const E2E_DEMO_PASSWORD = 'e2e-demo-password';
 export const E2E_LINK_TOKEN = 'e2e-demo-link-token-0001';
+/** Every demo account's TOTP secret (base32): browser tests compute the current code from it. */
+export const E2E_DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 // Set once in the main process; the workers inherit it, so tests can reach the same data
 // (for example to reset a simulated card the way the municipal office would).
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `zaitaku-e2e-${Date.now()}`);
@@ -54,6 +56,7 @@ export default defineConfig({
       DATA_DIR: E2E_DATA_DIR,
       DEMO_PASSWORD: E2E_DEMO_PASSWORD,
       DEMO_LINK_TOKEN: E2E_LINK_TOKEN,
+      DEMO_TOTP_SECRET: E2E_DEMO_TOTP_SECRET,
       LOG_LEVEL: 'silent',
     },
   },

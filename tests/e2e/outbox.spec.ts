@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { E2E_DEMO_PASSWORD, E2E_LINK_TOKEN } from '../../playwright.config.ts';
+import { E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { expect, snapshot, test, waitForServiceWorkerControl } from './support/fixtures.ts';
+import { signInStaff, staffApiCookie } from './support/staff-login.ts';
 
 /**
  * The device side of the outbox (P4, issue 5 §4): encrypted at rest, kept through reloads and
@@ -127,9 +128,7 @@ async function rawStorage(page: Page) {
 
 /** The staff inbox's copies of this declaration (the demo administrator). */
 async function inboxCopies(request: APIRequestContext, id: string): Promise<{ id: string; name: string }[]> {
-  const login = await request.post('/api/staff/login', { data: { loginId: 'demo-admin', password: E2E_DEMO_PASSWORD } });
-  expect(login.status()).toBe(204);
-  const cookie = (login.headers()['set-cookie'] ?? '').split(';')[0]!;
+  const cookie = await staffApiCookie(request, 'admin');
   const res = await request.get('/api/staff/declarations', { headers: { cookie } });
   expect(res.status()).toBe(200);
   const body = (await res.json()) as { declarations: { id: string; name: string }[] };
@@ -335,10 +334,8 @@ test('P4: staff clear this device after confirming: drafts and unsent forms are 
   await enqueue(page, declaration());
   await expect.poll(async () => (await summaries(page)).length).toBe(1);
 
-  await page.goto('/staff');
-  await page.getByLabel('ログインID').fill('demo-admin');
-  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログインする' }).click();
+  // Its own session: clearing the device may end it.
+  await signInStaff(page, '/staff', 'admin', { fresh: true });
   await page.getByRole('button', { name: 'この端末のデータを消去する' }).click();
   // Cancelling keeps everything.
   await page.getByRole('button', { name: 'やめる' }).click();

@@ -1,5 +1,6 @@
 import { E2E_DEMO_PASSWORD, E2E_LINK_TOKEN, E2E_PORT } from '../../playwright.config.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { enterTotp } from './support/staff-login.ts';
 
 test('a staff member logs in, sees the institution link and logs out', async ({ page }, info) => {
   await page.goto('/');
@@ -22,6 +23,11 @@ test('a staff member logs in, sees the institution link and logs out', async ({ 
 
   await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
   await page.getByRole('button', { name: 'ログインする' }).click();
+  // The password alone opens nothing: the second step asks for the authenticator app's code.
+  await expect(page.getByRole('heading', { name: '2段階認証' })).toBeVisible();
+  await snapshot(page, 'staff-login-second-factor', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+  await enterTotp(page, page.getByText('デモ管理者（管理者）でログイン中'));
   await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
   await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
   const link = page.locator('a.link-text');

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
+import { totpCode } from '../../src/server/staff/totp.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { DEMO_STAFF, signInStaff } from './support/staff-login.ts';
+
+/** IDLE_LOCK_STORAGE_KEY in src/app/staff/idle-lock.tsx: the idle time in seconds on this device. */
+const IDLE_LOCK_STORAGE_KEY = 'zaitaku.staff.idleLockSeconds';
+
+test('P3: a doctor adds a passkey, logs out, and logs in with the passkey (virtual authenticator)', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'adds a passkey to the demo doctor: one project only');
+  // Chromium's virtual authenticator stands in for the tablet's built-in one (Touch ID, Windows Hello).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+
+  await signInStaff(page, '/staff/security', 'doctor', { fresh: true });
+  await expect(page.getByRole('heading', { name: 'わたしのログイン設定', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'この端末にパスキーを登録' }).click();
+  // The first factor beyond the demo's TOTP brings the ten recovery codes, shown once.
+  await expect(page.getByRole('heading', { name: 'リカバリーコード' })).toBeVisible();
+  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  await expect(page.locator('.recovery-codes li').first()).toHaveText(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+  await snapshot(page, 'staff-security-recovery-codes', info.project.name);
+  await page.getByRole('button', { name: '保管しました' }).click();
+  await expect(page.getByText('1件')).toBeVisible();
+
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await page.getByLabel('ログインID').fill(DEMO_STAFF.doctor.loginId);
+  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expect(page.getByRole('heading', { name: '2段階認証' })).toBeVisible();
+  await page.getByRole('button', { name: 'パスキーでログイン' }).click();
+  await expect(page.getByText('デモ医師（医師・歯科医師）でログイン中')).toBeVisible();
+  // Not an administrator: no account management in the menu.
+  await expect(page.getByRole('link', { name: 'アカウント' })).toHaveCount(0);
+});
+
+test('P4: the idle lock hides the console until the password is entered again', async ({ page }, info) => {
+  await page.addInitScript((key) => localStorage.setItem(key, '3'), IDLE_LOCK_STORAGE_KEY);
+  await signInStaff(page, '/staff');
+  const lock = page.getByRole('dialog', { name: '画面をロックしました' });
+  await expect(lock).toBeVisible({ timeout: 10_000 });
+  // Hidden, not dimmed: the console is `hidden` and `inert`, so nothing of it is shown, focusable or read.
+  const content = page.locator('.idle-lock-content');
+  await expect(content).toBeHidden();
+  await expect(content).toHaveAttribute('inert', '');
+  await expect(page.getByText('在宅受付デモクリニック')).toBeHidden();
+  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeHidden();
+  await snapshot(page, 'staff-idle-lock', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  await lock.getByLabel('パスワード').fill('not-the-password');
+  await lock.getByRole('button', { name: 'ロックを解除' }).click();
+  await expect(lock.getByRole('alert')).toHaveText('パスワードが正しくありません。');
+  await expect(content).toBeHidden();
+
+  await lock.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await lock.getByRole('button', { name: 'ロックを解除' }).click();
+  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
+  await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
+});
+
+test('an administrator creates a clerk account; the clerk sets up an authenticator app at the first login', async ({ page, browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'creates an account: one project only');
+  const loginId = `e2e-clerk-${randomBytes(3).toString('hex')}`;
+  const password = 'initial-password-e2e';
+
+  await signInStaff(page, '/staff/accounts');
+  await expect(page.getByRole('heading', { name: '職員アカウント', level: 1 })).toBeVisible();
+  const form = page.getByRole('form', { name: 'アカウントを作成' });
+  // Bad input is explained beside each field and nothing typed is lost.
+  await form.getByLabel('ログインID').fill('X');
+  await form.getByLabel('初期パスワード').fill('short');
+  await form.getByRole('button', { name: '作成する' }).click();
+  await expect(form.getByText('半角英小文字・数字・「.」「_」「-」で3〜64文字にしてください。')).toBeVisible();
+  await expect(form.getByText('12文字以上にしてください。')).toBeVisible();
+  await expect(form.getByLabel('ログインID')).toHaveValue('X');
+
+  await form.getByLabel('ログインID').fill(loginId);
+  await form.getByLabel('氏名（表示名）').fill('新人 受付');
+  await form.getByLabel('役割').selectOption({ label: '受付' });
+  await form.getByLabel('初期パスワード').fill(password);
+  await form.getByRole('button', { name: '作成する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '新人 受付さんのアカウントを作成しました。' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: loginId });
+  await expect(row).toContainText('未設定（次回ログイン時に設定）');
+  await snapshot(page, 'staff-accounts', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // The new clerk, on another device: password, then the forced set-up of a second factor.
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const clerk = await context.newPage();
+  await clerk.goto('/staff');
+  await clerk.getByLabel('ログインID').fill(loginId);
+  await clerk.getByLabel('パスワード').fill(password);
+  await clerk.getByRole('button', { name: 'ログインする' }).click();
+  await expect(clerk.getByRole('heading', { name: '2段階認証の設定' })).toBeVisible();
+  await clerk.getByRole('button', { name: '認証アプリを設定する' }).click();
+  await expect(clerk.getByRole('img', { name: '認証アプリ用のQRコード' })).toBeVisible();
+  const secret = (await clerk.locator('.totp-secret').textContent()) ?? '';
+  await clerk.getByLabel('認証コード（6桁）').fill(totpCode(secret, new Date()));
+  await clerk.getByRole('button', { name: '設定を完了する' }).click();
+  await expect(clerk.locator('.recovery-codes li')).toHaveCount(10);
+  await clerk.getByRole('button', { name: '保管しました' }).click();
+  await expect(clerk.getByText('新人 受付（受付）でログイン中')).toBeVisible();
+  await context.close();
+
+  await page.reload();
+  await expect(page.getByRole('row').filter({ hasText: loginId })).toContainText('認証アプリ');
+  // Reset: the factors are gone and the clerk must set one up again.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('row').filter({ hasText: loginId }).getByRole('button', { name: '2段階認証をリセット' }).click();
+  await expect(page.getByRole('row').filter({ hasText: loginId })).toContainText('未設定（次回ログイン時に設定）');
+});
