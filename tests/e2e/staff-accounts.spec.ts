@@ -17,7 +17,7 @@ test('P3: a doctor adds a passkey, logs out, and logs in with the passkey (virtu
   });
 
   await signInStaff(page, '/staff/security', 'doctor', { fresh: true });
-  await expect(page.getByRole('heading', { name: 'わたしのログイン設定', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'わたしのセキュリティ設定', level: 1 })).toBeVisible();
   await page.getByRole('button', { name: 'この端末にパスキーを登録' }).click();
   // The first factor beyond the demo's TOTP brings the ten recovery codes, shown once.
   await expect(page.getByRole('heading', { name: 'リカバリーコード' })).toBeVisible();
@@ -28,7 +28,7 @@ test('P3: a doctor adds a passkey, logs out, and logs in with the passkey (virtu
   await expect(page.getByText('1件')).toBeVisible();
 
   await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'ログイン', exact: true })).toBeVisible();
   await page.getByLabel('ログインID').fill(DEMO_STAFF.doctor.loginId);
   await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
   await page.getByRole('button', { name: 'ログインする' }).click();

@@ -809,8 +809,8 @@ export const ja = {
   'staffInbox.copayBasis.declared': '生年月日不明・申立てによる',
   'staffInbox.copayBasis.uninsured': '保険なし',
   // Staff accounts, second factors and the idle lock (P3, P4).
-  'staffLc.section.security': 'わたしのログイン設定',
-  'staffLc.nav.security': 'ログイン設定',
+  'staffLc.section.security': 'わたしのセキュリティ設定',
+  'staffLc.nav.security': 'セキュリティ',
   'staffLc.section.accounts': '職員アカウント',
   'staffLc.nav.accounts': 'アカウント',
   'staffAuth.factor.title': '2段階認証',

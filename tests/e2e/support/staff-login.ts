@@ -61,7 +61,7 @@ function saveCookie(role: DemoRole, cookie: Cookie): void {
 export async function signInStaff(page: Page, path: string, role: DemoRole = 'admin', options: { fresh?: boolean } = {}): Promise<void> {
   const account = DEMO_STAFF[role];
   const signedIn = page.getByText(`${account.displayName}（${account.roleLabel}）でログイン中`);
-  const loginHeading = page.getByRole('heading', { name: 'ログイン' });
+  const loginHeading = page.getByRole('heading', { name: 'ログイン', exact: true });
   const kept = options.fresh ? undefined : cachedCookie(role);
   if (kept) {
     await page.context().addCookies([kept]);
