@@ -15,6 +15,9 @@ export interface LoginStepResponse {
   methods: SecondFactorMethod[];
 }
 
+/** GET /api/staff/auth/pending: the next step, or 'done' when the session is already full. */
+export type PendingLoginResponse = LoginStepResponse | { next: 'done'; methods: [] };
+
 export const totpCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
 export const recoveryCodeSchema = z.object({ code: z.string().trim().min(8).max(32) });
 export const unlockRequestSchema = z.object({ password: z.string().min(1).max(256) });

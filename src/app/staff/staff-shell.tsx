@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/api.ts';
 import type { Permission } from '../../domain/roles.ts';
-import type { LoginStepResponse } from '../../domain/staff-auth.ts';
+import type { LoginStepResponse, PendingLoginResponse } from '../../domain/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { IdleLock } from './idle-lock.tsx';
@@ -45,8 +45,9 @@ export function StaffShell({ section, children }: { section: StaffSection; child
     if (result.ok) setState({ kind: 'signedIn', me: result.data });
     else if (result.failure.kind === 'server' && result.failure.code === 'second_factor_required') {
       // Password given, second factor not yet (a reload mid-login): continue there.
-      const pending = await api<LoginStepResponse>('/staff/auth/pending');
-      setState(pending.ok && pending.data.next !== ('done' as string) ? { kind: 'signedOut', pending: pending.data } : { kind: 'signedOut' });
+      const pending = await api<PendingLoginResponse>('/staff/auth/pending');
+      const step = pending.ok ? pending.data : undefined;
+      setState(step && step.next !== 'done' ? { kind: 'signedOut', pending: step } : { kind: 'signedOut' });
     } else if (result.failure.kind === 'server' && result.failure.status === 401) setState({ kind: 'signedOut' });
     else setState({ kind: 'failed', failure: result.failure });
   }

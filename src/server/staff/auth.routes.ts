@@ -15,6 +15,7 @@ import {
   unlockRequestSchema,
   type LoginStepResponse,
   type MyFactorsResponse,
+  type PendingLoginResponse,
   type RecoveryCodesResponse,
   type SecondFactorMethod,
   type TotpEnrolmentStart,
@@ -125,8 +126,8 @@ export const authRoutes = new Hono<AppEnv>()
   /** What a password-only session must do next (the console asks after a reload). */
   .get('/pending', async (c) => {
     const session = await authSession(c);
-    if (session.stage === 'full') return c.json({ next: 'done', methods: [] });
-    return c.json(await loginStep(c.var.db, session.staff.id));
+    const body: PendingLoginResponse = session.stage === 'full' ? { next: 'done', methods: [] } : await loginStep(c.var.db, session.staff.id);
+    return c.json(body);
   })
   .post('/totp', async (c) => {
     const session = await authSession(c);
