@@ -47,6 +47,11 @@ export const ERROR_CODES = [
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
   'declaration_not_completable',
+  // Institution set-up (issue 6 §1) and devices (P4).
+  'institution_code_taken',
+  'login_id_taken',
+  'device_not_found',
+  'device_revoked',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
