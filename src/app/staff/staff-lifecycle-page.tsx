@@ -6,6 +6,10 @@ import { ListsSection } from './lists-section.tsx';
 import { RequerySection } from './requery-section.tsx';
 import { RevokeSection } from './revoke-section.tsx';
 import { StaffShell } from './staff-shell.tsx';
+import { DevicesSection } from './devices-section.tsx';
+import { LinkSection, PosterSection } from './link-section.tsx';
+import { RegisterPage } from './register-page.tsx';
+import { SettingsSection } from './settings-section.tsx';
 
 /**
  * The staff lifecycle screens (/staff/revoke, /staff/requery, /staff/batch, /staff/lists,
@@ -28,6 +32,17 @@ export default function StaffLifecyclePage() {
       return <StaffShell section="lists">{() => <ListsSection />}</StaffShell>;
     case 'inbox':
       return <StaffShell section="inbox">{() => <InboxSection id={params.id} />}</StaffShell>;
+    // Institution set-up (issue 6 §1): registration is public, the rest need a session.
+    case 'register':
+      return <RegisterPage />;
+    case 'link':
+      return <StaffShell section="link">{(me) => <LinkSection me={me} />}</StaffShell>;
+    case 'poster':
+      return <StaffShell section="poster">{() => <PosterSection />}</StaffShell>;
+    case 'settings':
+      return <StaffShell section="settings">{() => <SettingsSection />}</StaffShell>;
+    case 'devices':
+      return <StaffShell section="devices">{() => <DevicesSection />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }
