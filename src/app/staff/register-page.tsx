@@ -108,9 +108,9 @@ export function RegisterPage() {
 
   return (
     <>
-      <h1>{t('inst.register.title')}</h1>
-      <form class="card form register-form" onSubmit={submit} noValidate aria-labelledby="register-intro">
-        <p id="register-intro">{t('inst.register.intro')}</p>
+      <h1 id="register-title">{t('inst.register.title')}</h1>
+      <form class="card form register-form" onSubmit={submit} noValidate aria-labelledby="register-title">
+        <p>{t('inst.register.intro')}</p>
         {formError && (
           <p class="message error" role="alert">
             {formError}

@@ -81,8 +81,8 @@ export function SettingsSection() {
   );
 
   return (
-    <form class="card form settings-form" onSubmit={save} noValidate aria-labelledby="settings-intro">
-      <p id="settings-intro">{t('inst.settings.intro')}</p>
+    <form class="card form settings-form" onSubmit={save} noValidate>
+      <p>{t('inst.settings.intro')}</p>
       {status === 'invalid' && (
         <p class="message error" role="alert">
           {t('inst.settings.fixErrors')}
