@@ -906,6 +906,7 @@ export const en: Messages = {
   'inst.devices.no': 'Cancel',
   'inst.devices.done': 'Device {device} was revoked.',
   'inst.forbidden': 'Your role does not allow this screen. Please ask an administrator.',
+  'outbox.reason.deviceRevoked': 'The clinic has stopped this device, so it cannot send. Send from another device or contact the clinic.',
   'device.revoked.title': 'This device has been blocked',
   'device.revoked.body': 'The clinic has stopped this device (for example, because it was lost). Please use another device or contact the clinic.',
 };

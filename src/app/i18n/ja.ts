@@ -911,6 +911,7 @@ export const ja = {
   'inst.devices.no': 'やめる',
   'inst.devices.done': '端末 {device} を使用停止にしました。',
   'inst.forbidden': 'この画面はあなたの役割（権限）では使えません。管理者にお尋ねください。',
+  'outbox.reason.deviceRevoked': '医療機関がこの端末を使用停止にしたため送信できません。別の端末から送るか、医療機関にお問い合わせください。',
   'device.revoked.title': 'この端末は使用停止になっています',
   'device.revoked.body': '医療機関がこの端末の利用を止めました（紛失したときなど）。別の端末を使うか、医療機関にお問い合わせください。',
 } as const;
