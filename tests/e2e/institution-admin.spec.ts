@@ -211,6 +211,8 @@ test('settings are saved and reach the patient screens; a lost device is revoked
 });
 
 test('the institution screens on every viewport, and what each role sees in the menu', async ({ page }, info) => {
+  // Three sign-ins (scrypt each) on a busy machine.
+  test.setTimeout(60_000);
   await signInStaff(page, '/staff/link', 'admin');
   await expect(page.getByRole('textbox', { name: 'この医療機関のリンク' })).toHaveValue(/\/i\/e2e-demo-link-token-0001$/);
   await expect(page.getByRole('button', { name: 'リンクを再発行する…' })).toBeVisible();
