@@ -3,8 +3,12 @@ import type { DeviceDto, DeviceListResponse } from '../../domain/institution-api
 import { api, type ApiFailure } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { formatInstant } from '../reception/format.ts';
 import { sectionFailure } from './section-failure.ts';
+
+/** A compact Japan-time instant (2026/11/22 14:13): the table stays within a desktop width. */
+function shortInstant(iso: string, lang: 'ja' | 'en'): string {
+  return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(iso));
+}
 
 /** Staff recognise a device by the start of its random id, as on the device's own screen. */
 function shortId(id: string): string {
@@ -75,12 +79,12 @@ export function DevicesSection() {
                     {d.deviceId === here && <span class="badge">{t('inst.devices.thisDevice')}</span>}
                   </th>
                   <td>{ua(d)}</td>
-                  <td>{formatInstant(d.firstSeenAt, lang)}</td>
-                  <td>{formatInstant(d.lastSeenAt, lang)}</td>
+                  <td>{shortInstant(d.firstSeenAt, lang)}</td>
+                  <td>{shortInstant(d.lastSeenAt, lang)}</td>
                   <td>{d.registrations}</td>
                   <td>
                     {d.revokedAt ? (
-                      t('inst.devices.revoked', { at: formatInstant(d.revokedAt, lang) })
+                      t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
                     ) : (
                       <>
                         {t('inst.devices.active')}{' '}
