@@ -213,6 +213,32 @@ describe('the institution link (M1)', () => {
   });
 });
 
+/** A complete outage declaration (D1–D6), as an outbox sends it. */
+function declarationForm(id: string, linkToken: string) {
+  return {
+    id,
+    createdAt: '2026-11-22T00:40:00.000Z',
+    linkToken,
+    referenceNumber: '',
+    holdsValidCard: true,
+    insuranceType: 'employee',
+    insurerName: '全国健康保険協会 東京支部',
+    employerName: '株式会社端末商事',
+    cardIssuedWhen: 'withinMonth',
+    copayRatio: null,
+    name: '端末 花子',
+    nameKana: 'タンマツ ハナコ',
+    dateOfBirth: { era: 'showa', year: 55, month: 4, day: 1 },
+    sex: 'female',
+    address: '東京都千代田区霞が関１－２－２',
+    otherResidence: '',
+    declaredOn: '2026-11-22',
+    signature: `data:image/png;base64,iVBORw0KGgo${'A'.repeat(400)}`,
+    relationship: '',
+    phone: '090-2718-2818',
+  };
+}
+
 async function currentToken(): Promise<string> {
   const row = await t.db.selectFrom('institution').select('link_token').where('id', '=', t.demo.institution.id).executeTakeFirstOrThrow();
   return row.link_token;
@@ -258,6 +284,14 @@ describe('devices (P4)', () => {
     // The registration the lost tablet had started cannot be read from it any more.
     const outcome = await call(`/api/public/registrations/${started.body.registrationId}`, { headers: { authorization: `Bearer ${started.body.accessToken}` } });
     expect(errorOf(outcome).code).toBe('device_revoked');
+    // Its outbox is refused too (P4), with nothing stored.
+    const declarationId = '0b7e2c4a-6d8f-4a1c-9e3b-5f7a9c1e3d5b';
+    const declaration = await call('/api/public/declarations', jsonRequest('POST', declarationForm(declarationId, token), { 'x-device-id': TABLET }));
+    expect(declaration.status).toBe(403);
+    expect(errorOf(declaration).code).toBe('device_revoked');
+    expect(await t.db.selectFrom('declaration').select('id').where('id', '=', declarationId).executeTakeFirst()).toBeUndefined();
+    // The same form from a device still in use is received, so the refusal was the device's.
+    expect((await call('/api/public/declarations', jsonRequest('POST', declarationForm(declarationId, token), { 'x-device-id': PHONE }))).status).toBe(201);
     // Another device is not affected.
     expect((await call(`/api/public/institutions/${token}`, { headers: { 'x-device-id': PHONE } })).status).toBe(200);
 
