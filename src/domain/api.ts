@@ -53,6 +53,10 @@ export const ERROR_CODES = [
   'enrolment_not_allowed',
   'last_admin',
   'login_id_taken',
+  // Institution set-up (issue 6 §1) and devices (P4).
+  'institution_code_taken',
+  'device_not_found',
+  'device_revoked',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

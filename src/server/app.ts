@@ -16,6 +16,8 @@ import { consentRoutes } from './consent/consent.routes.ts';
 import { requeryRoutes } from './requery/requery.routes.ts';
 import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
 import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
+import { institutionRoutes } from './institution/institution.routes.ts';
+import { deviceRoutes } from './device/device.routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -73,6 +75,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/staff/reconfirmations', reconfirmationRoutes);
   api.route('/staff/declarations', declarationStaffRoutes);
   api.route('/public/declarations', declarationPublicRoutes);
+  // Institution set-up, the link (M1) and devices (P4).
+  api.route('/staff/institution', institutionRoutes);
+  api.route('/staff/devices', deviceRoutes);
   api.route('/', receptionRoutes);
   api.all('/*', () => {
     throw new NotFoundError('There is no such API endpoint.');

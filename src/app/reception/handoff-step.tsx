@@ -35,6 +35,8 @@ export function HandoffStep({
   const [now, setNow] = useState(() => Date.now());
   const [offline, setOffline] = useState(false);
   const [renewing, setRenewing] = useState(false);
+  // P4: the clinic revoked this device; nothing more can be shown here.
+  const [revoked, setRevoked] = useState(false);
 
   useEffect(() => {
     let stopped = false;
@@ -49,6 +51,9 @@ export function HandoffStep({
           onCompleted();
           return;
         }
+      } else if (result.failure.kind === 'server' && result.failure.code === 'device_revoked') {
+        setRevoked(true);
+        return;
       } else {
         // Keep trying through a lost connection; the choices are safe on the device.
         setOffline(result.failure.kind === 'network');
@@ -83,6 +88,15 @@ export function HandoffStep({
   const remainingMs = expiresAt === null ? null : Math.max(0, expiresAt - now);
   const expired = remainingMs === 0;
   const failure: HandoffRejection | null = outcome?.status === 'failed' ? outcome.failure : null;
+
+  if (revoked) {
+    return (
+      <div class="message error" role="alert">
+        <p>{t('device.revoked.title')}</p>
+        <p>{t('device.revoked.body')}</p>
+      </div>
+    );
+  }
 
   return (
     <>

@@ -128,7 +128,9 @@ export function ManageFlow({
           ? t('rejection.consent_not_active')
           : failure.code === 'consultation_date_locked'
             ? t('manage.dateLocked')
-            : t('error.server'),
+            : failure.code === 'device_revoked'
+              ? t('device.revoked.body')
+              : t('error.server'),
     );
     return null;
   }

@@ -19,6 +19,7 @@ type Load =
   | { kind: 'invalid' }
   | { kind: 'returnRefused' }
   | { kind: 'networkError' }
+  | { kind: 'deviceRevoked' }
   | { kind: 'ready'; institution: InstitutionPublicDto };
 
 /** The steps this patient walks, given the visit type and the institution's settings. */
@@ -66,9 +67,11 @@ export default function ReceptionPage({ token }: { token: string }) {
 
   useEffect(() => {
     const returnUrl = flow.returnUrl ? `?returnUrl=${encodeURIComponent(flow.returnUrl)}` : '';
-    void api<InstitutionPublicDto>(`/public/institutions/${encodeURIComponent(token)}${returnUrl}`).then((result) => {
+    // The device id lets the clinic see and revoke this device (P4).
+    void api<InstitutionPublicDto>(`/public/institutions/${encodeURIComponent(token)}${returnUrl}`, { headers: { 'x-device-id': deviceId() } }).then((result) => {
       if (result.ok) setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
       else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
+      else if (result.failure.kind === 'server' && result.failure.code === 'device_revoked') setLoad({ kind: 'deviceRevoked' });
       else setLoad({ kind: 'networkError' });
     });
   }, [token]);
@@ -80,6 +83,14 @@ export default function ReceptionPage({ token }: { token: string }) {
 
   if (load.kind === 'loading') return <p role="status">{t('link.loading')}</p>;
   if (load.kind === 'invalid') return <LinkInvalidPage />;
+  if (load.kind === 'deviceRevoked') {
+    return (
+      <section aria-labelledby="revoked-title">
+        <h1 id="revoked-title">{t('device.revoked.title')}</h1>
+        <p class="message error">{t('device.revoked.body')}</p>
+      </section>
+    );
+  }
   if (load.kind === 'networkError') return <><p class="message error" role="alert">{t('error.network')}</p><a class="button" href={`/i/${encodeURIComponent(token)}/fallback`}>{t('fb.link')}</a></>;
   if (load.kind === 'returnRefused') {
     return (
@@ -160,6 +171,7 @@ export default function ReceptionPage({ token }: { token: string }) {
     const failure = result.failure;
     if (failure.kind === 'network') setSubmitError(t('error.network'));
     else if (failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
+    else if (failure.code === 'device_revoked') setLoad({ kind: 'deviceRevoked' });
     else if (failure.code === 'return_url_not_allowed') setLoad({ kind: 'returnRefused' });
     else if (failure.fields?.consultationDate) {
       goTo('date');

@@ -8,6 +8,10 @@ import { RevokeSection } from './revoke-section.tsx';
 import { StaffShell } from './staff-shell.tsx';
 import { AccountsSection } from './accounts-section.tsx';
 import { SecuritySection } from './security-section.tsx';
+import { DevicesSection } from './devices-section.tsx';
+import { LinkSection, PosterSection } from './link-section.tsx';
+import { RegisterPage } from './register-page.tsx';
+import { SettingsSection } from './settings-section.tsx';
 
 /**
  * The staff lifecycle screens (/staff/revoke, /staff/requery, /staff/batch, /staff/lists,
@@ -34,6 +38,17 @@ export default function StaffLifecyclePage() {
       return <StaffShell section="security">{() => <SecuritySection />}</StaffShell>;
     case 'accounts':
       return <StaffShell section="accounts">{(me) => <AccountsSection selfId={me.staff.id} />}</StaffShell>;
+    // Institution set-up (issue 6 §1): registration is public, the rest need a session.
+    case 'register':
+      return <RegisterPage />;
+    case 'link':
+      return <StaffShell section="link">{(me) => <LinkSection me={me} />}</StaffShell>;
+    case 'poster':
+      return <StaffShell section="poster">{() => <PosterSection />}</StaffShell>;
+    case 'settings':
+      return <StaffShell section="settings">{() => <SettingsSection />}</StaffShell>;
+    case 'devices':
+      return <StaffShell section="devices">{() => <DevicesSection />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

@@ -124,6 +124,9 @@ function PasswordForm({ onNext }: { onNext: (next: LoginStepResponse) => void })
       <button type="submit" class="button primary" disabled={submitting}>
         {submitting ? t('staff.login.submitting') : t('staff.login.submit')}
       </button>
+      <p class="register-link">
+        <a href="/staff/register">{t('inst.register.fromLogin')}</a>
+      </p>
     </form>
   );
 }

@@ -1,14 +1,16 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/api.ts';
-import type { Permission } from '../../domain/roles.ts';
 import type { LoginStepResponse, PendingLoginResponse } from '../../domain/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
+import type { Permission } from '../../domain/roles.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { IdleLock } from './idle-lock.tsx';
 import { LoginFlow } from './staff-login.tsx';
 
-export type StaffSection = 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox' | 'security' | 'accounts';
+export type StaffSection =
+  | 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox'
+  | 'link' | 'settings' | 'devices' | 'poster' | 'security' | 'accounts';
 
 type State =
   | { kind: 'loading' }
@@ -20,14 +22,18 @@ export function failureMessage(t: Translate, failure: ApiFailure): string {
   return failure.kind === 'network' ? t('error.network') : t('error.server');
 }
 
-const SECTIONS: ReadonlyArray<{ section: StaffSection; href: string; permission?: Permission }> = [
-  { section: 'home', href: '/staff' },
-  { section: 'revoke', href: '/staff/revoke' },
-  { section: 'requery', href: '/staff/requery' },
-  { section: 'batch', href: '/staff/batch' },
-  { section: 'lists', href: '/staff/lists' },
-  { section: 'inbox', href: '/staff/inbox' },
-  { section: 'security', href: '/staff/security' },
+/** Each section names the permission it needs (domain/roles.ts); the nav hides what the role lacks. */
+const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster'>; href: string; permission: Permission | null }> = [
+  { section: 'home', href: '/staff', permission: null },
+  { section: 'revoke', href: '/staff/revoke', permission: 'consent.revoke' },
+  { section: 'requery', href: '/staff/requery', permission: 'requery.run' },
+  { section: 'batch', href: '/staff/batch', permission: 'requery.run' },
+  { section: 'lists', href: '/staff/lists', permission: 'consent.view' },
+  { section: 'inbox', href: '/staff/inbox', permission: 'declaration.manage' },
+  { section: 'link', href: '/staff/link', permission: 'link.view' },
+  { section: 'settings', href: '/staff/settings', permission: 'institution.manage' },
+  { section: 'devices', href: '/staff/devices', permission: 'device.manage' },
+  { section: 'security', href: '/staff/security', permission: null },
   { section: 'accounts', href: '/staff/accounts', permission: 'staff.manage' },
 ];
 
@@ -82,7 +88,7 @@ export function StaffShell({ section, children }: { section: StaffSection; child
           </div>
           <nav class="staff-nav" aria-label={t('staffLc.nav.label')}>
             <ul>
-              {SECTIONS.filter((s) => !s.permission || state.me.permissions.includes(s.permission)).map((s) => (
+              {SECTIONS.filter((s) => s.permission === null || state.me.permissions.includes(s.permission)).map((s) => (
                 <li key={s.section}>
                   <a href={s.href} aria-current={s.section === section ? 'page' : undefined}>
                     {t(`staffLc.nav.${s.section}`)}

@@ -11,6 +11,7 @@ const REASON_KEYS: Partial<Record<string, MessageKey>> = {
   link_invalid: 'outbox.reason.linkInvalid',
   validation_failed: 'outbox.reason.validation',
   payload_too_large: 'outbox.reason.tooLarge',
+  device_revoked: 'outbox.reason.deviceRevoked',
 };
 
 function reasonOf(entry: OutboxEntrySummary, t: Translate): string {

@@ -17,6 +17,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { AppError, ValidationError, validationErrorFrom } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionByLinkToken } from '../institution/institution.repository.ts';
+import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
 import { DeclarationConflictError, DeclarationNotFoundError } from './declaration-errors.ts';
@@ -97,6 +98,8 @@ export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
   const submission = await readSubmission(c);
   const device = deviceId(c);
   const institution = await institutionByToken(c, submission.form.linkToken);
+  // P4: a revoked device's outbox is refused; the app keeps the form and says why.
+  await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);
   const result = await c.var.db.transaction().execute((trx) =>
     receiveDeclaration(trx, submission, {
@@ -108,6 +111,7 @@ export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
   );
   // The refusal is already in the audit trail, committed with nothing else.
   if (result.kind === 'conflict') throw new DeclarationConflictError();
+  await recordDeviceUse(c, institution.id, device, 'seen');
   return c.json(result.receipt, result.kind === 'created' ? 201 : 200);
 });
 

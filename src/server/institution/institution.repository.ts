@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/database.ts';
-import type { InstitutionRow, NewInstitutionRow } from './institution.table.ts';
+import type { InstitutionRow, InstitutionUpdate, NewInstitutionRow } from './institution.table.ts';
 
 export async function findInstitutionById(db: DbOrTx, id: string): Promise<InstitutionRow | undefined> {
   return db.selectFrom('institution').selectAll().where('id', '=', id).executeTakeFirst();
@@ -15,4 +15,12 @@ export async function findFirstInstitution(db: DbOrTx): Promise<InstitutionRow |
 
 export async function insertInstitution(db: DbOrTx, row: NewInstitutionRow): Promise<void> {
   await db.insertInto('institution').values(row).execute();
+}
+
+export async function findInstitutionByCode(db: DbOrTx, code: string): Promise<InstitutionRow | undefined> {
+  return db.selectFrom('institution').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function updateInstitution(db: DbOrTx, id: string, patch: InstitutionUpdate): Promise<void> {
+  await db.updateTable('institution').set(patch).where('id', '=', id).execute();
 }

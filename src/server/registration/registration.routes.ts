@@ -22,6 +22,7 @@ import {
   type StartContext,
 } from './registration.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
+import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 
 const sameDeviceSchema = z.object({ sameDevice: z.boolean() }).strict();
 
@@ -37,10 +38,12 @@ async function institutionByToken(c: Context<AppEnv>, token: string): Promise<In
   return institution;
 }
 
+const DEVICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Each browser keeps a random device id; it identifies the device in the audit trail (X5). */
 function deviceId(c: Context<AppEnv>): string {
   const id = c.req.header('x-device-id') ?? '';
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+  if (!DEVICE_ID.test(id)) {
     throw new AppError(400, 'validation_failed', 'The device id header is missing or malformed.', { 'x-device-id': 'Send a UUID.' });
   }
   return id.toLowerCase();
@@ -50,6 +53,8 @@ function deviceId(c: Context<AppEnv>): string {
 async function startContext(c: Context<AppEnv>, linkToken: string): Promise<StartContext> {
   const device = deviceId(c);
   const institution = await institutionByToken(c, linkToken);
+  // P4: a device the clinic revoked (a lost tablet) starts nothing more.
+  await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);
   return {
     institution,
@@ -70,6 +75,13 @@ function bearer(c: Context<AppEnv>): string | undefined {
 export const receptionRoutes = new Hono<AppEnv>()
   .get('/public/institutions/:token', async (c) => {
     const institution = await institutionByToken(c, c.req.param('token'));
+    // P4: the app sends its device id here too, so a revoked tablet is told at once and a
+    // device that only opened the link is still listed. Older clients without the header pass.
+    const device = c.req.header('x-device-id');
+    if (device && DEVICE_ID.test(device)) {
+      await assertDeviceAllowed(c.var.db, institution.id, device.toLowerCase());
+      await recordDeviceUse(c, institution.id, device.toLowerCase(), 'seen');
+    }
     const returnUrl = c.req.query('returnUrl');
     const body: InstitutionPublicDto = {
       name: institution.name,
@@ -86,17 +98,21 @@ export const receptionRoutes = new Hono<AppEnv>()
     const request = await readJson(c, registrationRequestSchema);
     const ctx = await startContext(c, request.linkToken);
     const body = await c.var.db.transaction().execute((trx) => startRegistration(trx, request, ctx));
+    await recordDeviceUse(c, ctx.institution.id, ctx.deviceId, 'registration');
     return c.json(body, 201);
   })
   .post('/public/card-requests', async (c) => {
     const request = await readJson(c, cardRequestSchema);
     const ctx = await startContext(c, request.linkToken);
     const body = await c.var.db.transaction().execute((trx) => startCardRequest(trx, request, ctx));
+    await recordDeviceUse(c, ctx.institution.id, ctx.deviceId, 'seen');
     return c.json(body, 201);
   })
   .get('/public/registrations/:id', async (c) => {
     const now = c.var.now();
     const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c), now);
+    // P4: a revoked tablet no longer shows the eligibility of registrations it started.
+    await assertDeviceAllowed(c.var.db, registration.institution_id, registration.device_id);
     const outcome = await registrationOutcome(c.var.db, registration, now);
     if (outcome.eligibility) {
       // X5: showing a person's eligibility record is a view, and views are audited.
@@ -122,6 +138,7 @@ export const receptionRoutes = new Hono<AppEnv>()
   .post('/public/registrations/:id/challenge', async (c) => {
     const { sameDevice } = await readJson(c, sameDeviceSchema);
     const registration = await authorizedRegistration(c.var.db, c.req.param('id'), bearer(c), c.var.now());
+    await assertDeviceAllowed(c.var.db, registration.institution_id, registration.device_id);
     const institution = await findInstitutionById(c.var.db, registration.institution_id);
     if (!institution) throw new LinkInvalidError();
     const body: NewChallengeResponse = await c.var.db.transaction().execute((trx) =>

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { DeviceDto, DeviceListResponse } from '../../domain/institution-api.ts';
+import { api, type ApiFailure } from '../api-client.ts';
+import { deviceId } from '../device-id.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { sectionFailure } from './section-failure.ts';
+
+/** A compact Japan-time instant (2026/11/22 14:13): the table stays within a desktop width. */
+function shortInstant(iso: string, lang: 'ja' | 'en'): string {
+  return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(iso));
+}
+
+/** Staff recognise a device by the start of its random id, as on the device's own screen. */
+function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** P4: devices that used the institution link recently; revoke a lost one (asks first). */
+export function DevicesSection() {
+  const { t, lang } = useI18n();
+  const [devices, setDevices] = useState<DeviceDto[] | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [confirming, setConfirming] = useState<DeviceDto | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const here = deviceId();
+
+  useEffect(() => {
+    void api<DeviceListResponse>('/staff/devices').then((r) => (r.ok ? setDevices(r.data.devices) : setFailure(r.failure)));
+  }, []);
+
+  async function revoke(device: DeviceDto) {
+    setBusy(true);
+    setFailure(null);
+    const result = await api<{ device: DeviceDto }>(`/staff/devices/${encodeURIComponent(device.deviceId)}/revoke`, { method: 'POST' });
+    setBusy(false);
+    setConfirming(null);
+    if (result.ok) {
+      setDevices((list) => list?.map((d) => (d.deviceId === device.deviceId ? result.data.device : d)) ?? null);
+      setDone(shortId(device.deviceId));
+    } else setFailure(result.failure);
+  }
+
+  const ua = (d: DeviceDto) => (d.userAgent === 'unknown' ? t('inst.devices.unknownUa') : d.userAgent.replaceAll('unknown', t('inst.devices.unknownUa')));
+
+  return (
+    <section class="card devices" aria-labelledby="devices-intro">
+      <p id="devices-intro">{t('inst.devices.intro')}</p>
+      {failure && (
+        <p class="message error" role="alert">
+          {sectionFailure(t, failure)}
+        </p>
+      )}
+      {done && (
+        <p class="message success" role="status">
+          {t('inst.devices.done', { device: done })}
+        </p>
+      )}
+      {devices === null && !failure && <p role="status">{t('staff.loading')}</p>}
+      {devices && devices.length === 0 && <p>{t('inst.devices.empty')}</p>}
+      {devices && devices.length > 0 && (
+        <div class="table-scroll">
+          <table class="data-table devices-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('inst.devices.device')}</th>
+                <th scope="col">{t('inst.devices.userAgent')}</th>
+                <th scope="col">{t('inst.devices.firstSeen')}</th>
+                <th scope="col">{t('inst.devices.lastSeen')}</th>
+                <th scope="col">{t('inst.devices.registrations')}</th>
+                <th scope="col">{t('inst.devices.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {devices.map((d) => (
+                <tr key={d.deviceId} class={d.revokedAt ? 'revoked' : undefined}>
+                  <th scope="row">
+                    <code>{shortId(d.deviceId)}</code>
+                    {d.deviceId === here && <span class="badge">{t('inst.devices.thisDevice')}</span>}
+                  </th>
+                  <td>{ua(d)}</td>
+                  <td>{shortInstant(d.firstSeenAt, lang)}</td>
+                  <td>{shortInstant(d.lastSeenAt, lang)}</td>
+                  <td>{d.registrations}</td>
+                  <td>
+                    {d.revokedAt ? (
+                      t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
+                    ) : (
+                      <>
+                        {t('inst.devices.active')}{' '}
+                        <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
+                          {t('inst.devices.revoke')}
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {confirming && (
+        <div class="message warning" role="alertdialog" aria-labelledby="device-confirm">
+          <p id="device-confirm">{t('inst.devices.confirm', { device: shortId(confirming.deviceId), ua: ua(confirming) })}</p>
+          <div class="button-row">
+            <button type="button" class="button danger" disabled={busy} onClick={() => void revoke(confirming)}>
+              {t('inst.devices.yes')}
+            </button>
+            <button type="button" class="button" disabled={busy} onClick={() => setConfirming(null)}>
+              {t('inst.devices.no')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

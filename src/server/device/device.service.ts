@@ -1,0 +1,58 @@
+import type { Context } from 'hono';
+import { userAgentSummary, type DeviceDto } from '../../domain/institution-api.ts';
+import type { DbOrTx } from '../db/database.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { AppError } from '../http/errors.ts';
+import { findDevice, upsertDeviceSeen } from './device.repository.ts';
+import type { InstitutionDeviceRow } from './device.table.ts';
+
+/** The list shows devices seen in the last 90 days, and every revoked one. */
+export const DEVICE_LIST_DAYS = 90;
+
+export class DeviceRevokedError extends AppError {
+  constructor() {
+    super(403, 'device_revoked', 'This device has been blocked by the clinic. Please ask the clinic.');
+  }
+}
+
+export class DeviceNotFoundError extends AppError {
+  constructor() {
+    super(404, 'device_not_found', 'There is no such device for this institution.');
+  }
+}
+
+/** P4: a device the clinic revoked gets nothing more from the institution's public endpoints. */
+export async function assertDeviceAllowed(db: DbOrTx, institutionId: string, deviceId: string): Promise<void> {
+  const device = await findDevice(db, institutionId, deviceId);
+  if (device?.revoked_at) throw new DeviceRevokedError();
+}
+
+/**
+ * P4: records that the device used the institution link now (`registration` also counts one
+ * registration). Called after the action succeeded; `assertDeviceAllowed` runs before it.
+ */
+export async function recordDeviceUse(
+  c: Context<AppEnv>,
+  institutionId: string,
+  deviceId: string,
+  kind: 'seen' | 'registration',
+): Promise<void> {
+  await upsertDeviceSeen(c.var.db, {
+    institutionId,
+    deviceId,
+    at: c.var.now().toISOString(),
+    userAgent: userAgentSummary(c.req.header('user-agent')),
+    registrations: kind === 'registration' ? 1 : 0,
+  });
+}
+
+export function toDeviceDto(row: InstitutionDeviceRow): DeviceDto {
+  return {
+    deviceId: row.device_id,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    userAgent: row.user_agent,
+    registrations: Number(row.registrations),
+    revokedAt: row.revoked_at,
+  };
+}

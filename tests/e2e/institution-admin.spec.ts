@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import { randomInt } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { signInStaff } from './support/staff-login.ts';
+
+/**
+ * Issue 6 §1 and the devices of §2: a clinic registers itself (医療機関コード with its check
+ * digit), the administrator copies the link, downloads the QR code, prints the A4 poster and
+ * reissues the link, after which the old link says it is no longer valid (M1). Settings (S2, S3,
+ * S5) and revoking a lost device (P4). The state-changing tests register their own clinics and
+ * run on the desktop only; every viewport looks at the screens with the demo clinic.
+ */
+
+/** A valid code no other test uses: Tokyo (13), medical (1), six random digits, the check digit. */
+function freshCode(): string {
+  const nine = `131${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  return nine + String(institutionCheckDigit(nine));
+}
+
+const PASSWORD = 'a-long-admin-passphrase';
+
+async function registerClinic(page: Page, name: string, loginId: string): Promise<string> {
+  const code = freshCode();
+  await page.goto('/staff/register');
+  await page.getByLabel('医療機関コード（10桁）').fill(code);
+  await page.getByLabel('医療機関名').fill(name);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('表示名（氏名）').fill('登録 太郎');
+  await page.getByLabel('パスワード（12文字以上）').fill(PASSWORD);
+  await page.getByLabel('パスワード（確認のためもう一度）').fill(PASSWORD);
+  await page.getByRole('button', { name: '登録してログインする' }).click();
+  await expect(page).toHaveURL(/\/staff\/link$/);
+  await expect(page.getByText('登録 太郎（管理者）でログイン中')).toBeVisible();
+  return code;
+}
+
+test('an administrator registers a clinic, copies the link, downloads the QR, prints the poster and reissues the link', async ({ page, context }, info) => {
+  test.skip(info.project.name !== 'desktop', 'registers a clinic on the shared server: desktop only');
+  test.setTimeout(60_000);
+  const loginId = `e2e-admin-${randomInt(0, 1e9)}`;
+
+  // From the login page to the registration form.
+  await page.goto('/staff');
+  await page.getByRole('link', { name: '医療機関を新しく登録する' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('医療機関の新規登録');
+
+  // Each failure is explained beside its field, and nothing typed is lost.
+  await page.getByRole('button', { name: '登録してログインする' }).click();
+  await expect(page.getByText('10桁の医療機関コードを入力してください。')).toBeVisible();
+  const code = page.getByLabel('医療機関コード（10桁）');
+  for (const [typed, message] of [
+    ['3410712363', '最後の1桁（検証番号）が合いません。コードを見直してください。'],
+    ['4810712362', '最初の2桁は都道府県番号（01〜47）です。'],
+    ['3420712362', '3桁目は点数表番号です（1 医科・3 歯科・4 調剤）。'],
+    ['341071236', '医療機関コードはちょうど10桁です。'],
+    ['34107-2362', '医療機関コードは数字だけです（半角・全角どちらも可、記号やスペースは不可）。'],
+  ] as const) {
+    await code.fill(typed);
+    await page.getByLabel('医療機関名').fill('テスト在宅クリニック');
+    await page.getByLabel('パスワード（12文字以上）').fill('short');
+    await page.getByRole('button', { name: '登録してログインする' }).click();
+    await expect(page.locator('#reg-code-error')).toHaveText(message);
+    await expect(page.locator('#reg-password-error')).toHaveText('12文字以上にしてください。');
+    await expect(code).toHaveValue(typed);
+    await expect(code).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('医療機関名')).toHaveValue('テスト在宅クリニック');
+  }
+  await snapshot(page, 'institution-register-errors', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // A duplicate code (the demo clinic's) is refused on the code field.
+  const demoCode = `131234567${institutionCheckDigit('131234567')}`;
+  await code.fill(demoCode);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('表示名（氏名）').fill('登録 太郎');
+  await page.getByLabel('パスワード（12文字以上）').fill(PASSWORD);
+  await page.getByLabel('パスワード（確認のためもう一度）').fill(PASSWORD);
+  await page.getByRole('button', { name: '登録してログインする' }).click();
+  await expect(page.locator('#reg-code-error')).toHaveText('この医療機関コードはすでに登録されています。管理者にログインIDを確認してください。');
+  await expect(page.getByLabel('パスワード（12文字以上）')).toHaveValue(PASSWORD);
+
+  // A valid, new code registers the clinic and signs the administrator in.
+  await code.fill(freshCode());
+  await page.getByRole('button', { name: '登録してログインする' }).click();
+  await expect(page).toHaveURL(/\/staff\/link$/);
+  await expect(page.getByText('登録 太郎（管理者）でログイン中')).toBeVisible();
+  await expect(page.getByText('テスト在宅クリニック').first()).toBeVisible();
+  const linkField = page.getByRole('textbox', { name: 'この医療機関のリンク' });
+  const oldLink = await linkField.inputValue();
+  expect(oldLink).toMatch(/\/i\/[A-Za-z0-9_-]{20,}$/);
+  await snapshot(page, 'institution-link', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // Copy: the clipboard holds exactly the link.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'リンクをコピー' }).click();
+  await expect(page.getByText('リンクをコピーしました。')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(oldLink);
+
+  // The QR code as SVG and PNG files.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '二次元コードをダウンロード（SVG）' }).click()]);
+  expect(svg.suggestedFilename()).toMatch(/^qr-13\d{8}-\d{4}-\d{2}-\d{2}\.svg$/);
+  const svgText = fs.readFileSync((await svg.path())!, 'utf8');
+  expect(svgText).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+  expect(svgText).toMatch(/<path d="M\d+ \d+h1v1h-1z/);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '二次元コードをダウンロード（PNG）' }).click()]);
+  expect(png.suggestedFilename()).toMatch(/\.png$/);
+  const pngBytes = fs.readFileSync((await png.path())!);
+  expect([...pngBytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(pngBytes.length).toBeGreaterThan(500);
+
+  // The A4 poster: clinic name, QR code, steps in Japanese and English; printed alone on one A4 page.
+  await page.getByRole('link', { name: 'A4の掲示用ポスターを開く' }).click();
+  await expect(page).toHaveURL(/\/staff\/poster$/);
+  const poster = page.locator('article.poster');
+  await expect(poster.getByText('テスト在宅クリニック')).toBeVisible();
+  await expect(poster.getByRole('img')).toBeVisible();
+  await expect(poster.getByText('マイナ保険証で、受付と同意の登録ができます')).toBeVisible();
+  await expect(poster.getByText('Check in and give consent with your My Number card')).toBeVisible();
+  await expect(poster.getByText(oldLink)).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.emulateMedia({ media: 'print' });
+  // A4 at 96 dpi: 794 × 1123 CSS pixels.
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await expect(page.locator('.staff-nav')).toBeHidden();
+  await expect(page.locator('.app-header')).toBeHidden();
+  await expect(page.getByRole('button', { name: '印刷する' })).toBeHidden();
+  await page.screenshot({ path: `test-results/screens/${info.project.name}/institution-poster-a4.png` });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  fs.writeFileSync(`test-results/screens/${info.project.name}/institution-poster-a4.pdf`, pdf);
+  expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length, 'the poster fits one A4 page').toBe(1);
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // Reissue: a confirmation that the old link and QR stop at once; then a new link.
+  await page.getByRole('link', { name: 'リンクの画面に戻る' }).click();
+  await page.getByRole('button', { name: 'リンクを再発行する…' }).click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText('今のリンクと二次元コード（印刷済みのポスターを含む）はすぐに使えなくなります');
+  await dialog.getByRole('button', { name: 'やめる' }).click();
+  await expect(linkField).toHaveValue(oldLink);
+  await page.getByRole('button', { name: 'リンクを再発行する…' }).click();
+  await snapshot(page, 'institution-reissue-confirm', info.project.name);
+  await page.getByRole('alertdialog').getByRole('button', { name: '再発行する' }).click();
+  await expect(page.getByText('新しいリンクを発行しました。古いリンクと二次元コードはもう使えません。')).toBeVisible();
+  const newLink = await linkField.inputValue();
+  expect(newLink).not.toBe(oldLink);
+
+  // The old link now says it is no longer valid; the new one opens the clinic's reception.
+  await page.goto(new URL(oldLink).pathname);
+  await expect(page.getByRole('heading', { name: 'このリンクは使えません' })).toBeVisible();
+  await expect(page.getByText('医療機関から新しいリンクまたは二次元コードを受け取ってください。')).toBeVisible();
+  await snapshot(page, 'institution-old-link', info.project.name);
+  await page.goto(new URL(newLink).pathname);
+  await expect(page.getByText('テスト在宅クリニック').first()).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'このリンクは使えません' })).toHaveCount(0);
+});
+
+test('settings are saved and reach the patient screens; a lost device is revoked and told so', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'changes a clinic on the shared server: desktop only');
+  test.setTimeout(60_000);
+  await registerClinic(page, '設定テスト診療所', `e2e-settings-${randomInt(0, 1e9)}`);
+  const link = await page.getByRole('textbox', { name: 'この医療機関のリンク' }).inputValue();
+
+  // Settings: a bad return address is explained on its field and kept; a good one saves.
+  await page.getByRole('link', { name: '医療機関の設定' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('医療機関の設定');
+  await expect(page.getByLabel('診療情報を利用する')).toBeChecked();
+  await page.getByLabel('診療情報を利用する').uncheck();
+  const urls = page.getByLabel('オンライン診療アプリの戻り先アドレス');
+  await urls.fill('https://telemed.example/return\nhttp://insecure.example/back');
+  await page.getByRole('button', { name: '保存する' }).click();
+  await expect(page.locator('#set-returnUrls-error')).toHaveText('2行目が使えません。https:// で始まり、? や # を含まないアドレスにしてください。');
+  await expect(urls).toHaveValue('https://telemed.example/return\nhttp://insecure.example/back');
+  await page.getByLabel('申立書の保存日数').fill('0');
+  await page.getByRole('button', { name: '保存する' }).click();
+  await expect(page.locator('#set-retention-error')).toHaveText('1〜365の整数で入力してください。');
+  await urls.fill('https://telemed.example/return');
+  await page.getByLabel('申立書の保存日数').fill('14');
+  await page.getByRole('button', { name: '保存する' }).click();
+  await expect(page.getByText('設定を保存しました。')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('診療情報を利用する')).not.toBeChecked();
+  await expect(page.getByLabel('申立書の保存日数')).toHaveValue('14');
+
+  // S2 on the patient screen: the medication choice no longer mentions clinical information.
+  const publicInfo = await page.request.get(`/api/public/institutions/${new URL(link).pathname.split('/').pop()}`);
+  expect((await publicInfo.json()).settings.usesClinicalInfo).toBe(false);
+
+  // This browser opens the clinic link (as a tablet would), so it is listed as a device.
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByText('設定テスト診療所').first()).toBeVisible();
+  await page.goto('/staff/devices');
+  const row = page.getByRole('row').filter({ hasText: 'この端末' });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Chrome / Linux');
+  await snapshot(page, 'institution-devices', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+  await row.getByRole('button').click();
+  await expect(page.getByRole('alertdialog')).toContainText('使用停止にしますか？');
+  await page.getByRole('alertdialog').getByRole('button', { name: '使用停止にする' }).click();
+  await expect(page.getByText(/^端末 [0-9a-f]{8} を使用停止にしました。$/)).toBeVisible();
+  await expect(row).toContainText('使用停止（');
+
+  // The revoked device now gets a clear message instead of the reception.
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByRole('heading', { name: 'この端末は使用停止になっています' })).toBeVisible();
+  await snapshot(page, 'institution-device-revoked', info.project.name);
+});
+
+test('the institution screens on every viewport, and what each role sees in the menu', async ({ page }, info) => {
+  // Three sign-ins (scrypt each) on a busy machine.
+  test.setTimeout(60_000);
+  await signInStaff(page, '/staff/link', 'admin');
+  await expect(page.getByRole('textbox', { name: 'この医療機関のリンク' })).toHaveValue(/\/i\/e2e-demo-link-token-0001$/);
+  await expect(page.getByRole('button', { name: 'リンクを再発行する…' })).toBeVisible();
+  await snapshot(page, 'institution-link-demo', info.project.name);
+  await page.goto('/staff/settings');
+  await expect(page.getByLabel('診療情報を利用する')).toBeVisible();
+  await snapshot(page, 'institution-settings', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+  await page.goto('/staff/devices');
+  await expect(page.getByText('この医療機関のリンクを使った端末（最近90日）です。', { exact: false })).toBeVisible();
+  await snapshot(page, 'institution-devices-demo', info.project.name);
+  await page.goto('/staff/poster');
+  await expect(page.locator('article.poster').getByRole('img')).toBeVisible();
+  await snapshot(page, 'institution-poster', info.project.name);
+  await page.goto('/staff/register');
+  await expect(page.getByLabel('医療機関コード（10桁）')).toBeVisible();
+  await snapshot(page, 'institution-register', info.project.name);
+
+  // A doctor sees the link but not the settings, devices or reissue.
+  await page.context().clearCookies();
+  await signInStaff(page, '/staff/link', 'doctor');
+  const nav = page.getByRole('navigation', { name: '職員用メニュー' });
+  await expect(nav.getByRole('link', { name: 'リンク・二次元コード' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: '医療機関の設定' })).toHaveCount(0);
+  await expect(nav.getByRole('link', { name: '端末の管理' })).toHaveCount(0);
+  await expect(page.getByText('リンクの再発行は管理者が行います。')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'リンクを再発行する…' })).toHaveCount(0);
+  await page.goto('/staff/settings');
+  await expect(page.getByRole('alert')).toHaveText('この画面はあなたの役割（権限）では使えません。管理者にお尋ねください。');
+
+  // A clerk manages devices but not the settings.
+  await page.context().clearCookies();
+  await signInStaff(page, '/staff/devices', 'clerk');
+  await expect(nav.getByRole('link', { name: '端末の管理' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: '医療機関の設定' })).toHaveCount(0);
+});
