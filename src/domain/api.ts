@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
   'declaration_not_completable',
+  // Person page: a reference number (R9) names one person per institution.
+  'reference_number_taken',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

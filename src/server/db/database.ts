@@ -12,6 +12,7 @@ import type { HandoffChallengeTable, RegistrationTable } from '../registration/r
 import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table.ts';
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
+import type { PersonProfileTable } from '../person/person.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -30,6 +31,7 @@ export interface Tables {
   batch_query_run: BatchQueryRunTable;
   reconfirmation: ReconfirmationTable;
   declaration: DeclarationTable;
+  person_profile: PersonProfileTable;
 }
 
 export type Db = Kysely<Tables>;
