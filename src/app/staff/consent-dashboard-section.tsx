@@ -110,7 +110,7 @@ export function ConsentDashboardSection() {
             </p>
           </div>
         </div>
-        <div class="field checkbox-field">
+        <div class="field dash-checkbox">
           <input id="dash-due" type="checkbox" checked={draft.reconfirmationDue} onChange={(e) => setDraft({ ...draft, reconfirmationDue: e.currentTarget.checked })} />
           <label for="dash-due">{t('staffDash.due')}</label>
         </div>

@@ -410,7 +410,7 @@ function ClinicRecordForm({ personRef, initial, onSaved }: { personRef: string; 
       {text('name', { autocomplete: 'off' })}
       {text('nameKana', { autocomplete: 'off' })}
       <Field id="clinic-sex" label={t('staffPerson.clinic.sex')} error={undefined}>
-        <select id="clinic-sex" value={record.sex} onChange={(e) => set('sex', e.currentTarget.value)}>
+        <select id="clinic-sex" class="person-page-select" value={record.sex} onChange={(e) => set('sex', e.currentTarget.value)}>
           <option value="">{t('staffPerson.clinic.sexUnset')}</option>
           <option value="male">{t('sex.male')}</option>
           <option value="female">{t('sex.female')}</option>
