@@ -18,7 +18,7 @@ test.beforeEach(async ({ request }) => {
   await registerViaApi(request, 'card-16');
 });
 
-test('dashboard: filter by visit type and status, search by kana; a clerk sees status only on the person page', async ({ page }, info) => {
+test('dashboard: filter by visit type and status, search by kana or insurer number', async ({ page }, info) => {
   await signInStaff(page, '/staff', 'clerk');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意の一覧' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('同意の一覧（検索・絞り込み）');
@@ -51,8 +51,11 @@ test('dashboard: filter by visit type and status, search by kana; a clerk sees s
   await expect(page.getByRole('alert')).toHaveText('保険者番号は6桁または8桁の数字で入力してください。');
   await expect(page.getByLabel('検索する文字')).toHaveValue('12');
 
-  // The person page: E4 warning, no medical content, no clinical link for a clerk (P3).
-  await page.getByRole('button', { name: '条件をクリア' }).click();
+});
+
+test('person page: a clerk sees status and the E4 warning, no medical content and no clinical link (P3)', async ({ page }, info) => {
+  await signInStaff(page, '/staff/consents', 'clerk');
+  const table = page.getByRole('table');
   await page.getByLabel('検索する文字').fill('ｻｲﾄｳ');
   await page.getByRole('button', { name: 'この条件で表示' }).click();
   await table.getByRole('link', { name: '斎藤　トシ子' }).first().click();
