@@ -22,8 +22,6 @@ export async function dashboardPage(
   limit: number,
   offset: number,
 ) {
-  // The search conditions below reject a missing profile, so both SQLite and PostgreSQL turn this
-  // into an inner join and may start from the profile index.
   let q = db
     .selectFrom('consent as c')
     .leftJoin('person_profile as p', (j) => j.onRef('p.institution_id', '=', 'c.institution_id').onRef('p.person_ref', '=', 'c.person_ref'))
@@ -55,20 +53,30 @@ export async function dashboardPage(
       .where(sql<string>`coalesce(c.last_confirmed_at, c.registered_at)`, '<', bounds.dueBefore);
   }
   if (query.key !== null) {
-    switch (query.searchBy) {
-      case 'kana':
-        // A prefix of the normalised kana: a range on the index, no LIKE (portable and indexable).
-        q = q.where('p.kana_key', '>=', query.key).where('p.kana_key', '<', `${query.key}\uffff`);
-        break;
-      case 'insurerNumber':
-        q = q.where('p.insurer_number', '=', query.key);
-        break;
-      case 'referenceNumber':
-        q = q.where('p.reference_number', '=', query.key);
-        break;
-    }
+    // The search narrows persons first (profile indexes), then their consents by
+    // (institution_id, person_ref): a rare name does not scan every consent in date order.
+    const key = query.key;
+    const persons = db
+      .selectFrom('person_profile as s')
+      .select('s.person_ref')
+      .where('s.institution_id', '=', institutionId)
+      .where((eb) => {
+        switch (query.searchBy) {
+          case 'kana':
+            // A prefix of the normalised kana: a range on the index, no LIKE (portable and indexable).
+            return eb.and([eb('s.kana_key', '>=', key), eb('s.kana_key', '<', `${key}\uffff`)]);
+          case 'insurerNumber':
+            return eb('s.insurer_number', '=', key);
+          case 'referenceNumber':
+            return eb('s.reference_number', '=', key);
+        }
+      });
+    q = q.where('c.person_ref', 'in', persons);
   }
-  return q.orderBy('c.registered_at', 'desc').orderBy('c.id', 'desc').limit(limit).offset(offset).execute();
+  // With a search, sort by an expression: otherwise the planner (SQLite without statistics) walks
+  // the date index over every consent and filters, instead of starting from the few persons found.
+  const newestFirst = query.key === null ? sql`c.registered_at` : sql`c.registered_at || ''`;
+  return q.orderBy(newestFirst, 'desc').orderBy('c.id', 'desc').limit(limit).offset(offset).execute();
 }
 
 export async function findProfile(db: DbOrTx, institutionId: string, personRef: string): Promise<PersonProfileRow | undefined> {
