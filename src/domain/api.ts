@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'institution_code_taken',
   'device_not_found',
   'device_revoked',
+  // Person page: a reference number (R9) names one person per institution.
+  'reference_number_taken',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,6 +13,7 @@ import type { NationalServices } from './national/national-services.ts';
 import { receptionRoutes } from './registration/registration.routes.ts';
 import { staffRoutes } from './staff/staff.routes.ts';
 import { consentRoutes } from './consent/consent.routes.ts';
+import { consentDashboardRoutes, personRoutes } from './person/person.routes.ts';
 import { requeryRoutes } from './requery/requery.routes.ts';
 import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
 import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
@@ -71,6 +72,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/health', healthRoutes(options.schemaVersion));
   api.route('/staff', staffRoutes);
   api.route('/staff/consents', consentRoutes);
+  api.route('/staff/consent-dashboard', consentDashboardRoutes);
+  api.route('/staff/persons', personRoutes);
   api.route('/staff/requery', requeryRoutes);
   api.route('/staff/reconfirmations', reconfirmationRoutes);
   api.route('/staff/declarations', declarationStaffRoutes);

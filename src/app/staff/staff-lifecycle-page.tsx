@@ -1,8 +1,10 @@
 import { useRoute } from 'preact-iso/router';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
 import { BatchSection } from './batch-section.tsx';
+import { ConsentDashboardSection } from './consent-dashboard-section.tsx';
 import { InboxSection } from './inbox-section.tsx';
 import { ListsSection } from './lists-section.tsx';
+import { PersonSection } from './person-section.tsx';
 import { RequerySection } from './requery-section.tsx';
 import { RevokeSection } from './revoke-section.tsx';
 import { StaffShell } from './staff-shell.tsx';
@@ -21,8 +23,8 @@ import { SettingsSection } from './settings-section.tsx';
  */
 export default function StaffLifecyclePage() {
   const { params } = useRoute();
-  // Only the inbox has pages below it (/staff/inbox/<id>).
-  if (params.id !== undefined && params.section !== 'inbox') return <NotFoundPage />;
+  // Only the inbox and persons have pages below them (/staff/inbox/<id>, /staff/persons/<ref>).
+  if (params.id !== undefined && params.section !== 'inbox' && params.section !== 'persons') return <NotFoundPage />;
   switch (params.section) {
     case 'revoke':
       return <StaffShell section="revoke">{() => <RevokeSection />}</StaffShell>;
@@ -49,6 +51,11 @@ export default function StaffLifecyclePage() {
       return <StaffShell section="settings">{() => <SettingsSection />}</StaffShell>;
     case 'devices':
       return <StaffShell section="devices">{() => <DevicesSection />}</StaffShell>;
+    case 'consents':
+      return <StaffShell section="consents">{() => <ConsentDashboardSection />}</StaffShell>;
+    case 'persons':
+      if (params.id === undefined) return <NotFoundPage />;
+      return <StaffShell section="persons">{(me) => <PersonSection personRef={params.id!} me={me} />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

@@ -10,7 +10,8 @@ import { LoginFlow } from './staff-login.tsx';
 
 export type StaffSection =
   | 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox'
-  | 'link' | 'settings' | 'devices' | 'poster' | 'security' | 'accounts';
+  | 'link' | 'settings' | 'devices' | 'poster' | 'security' | 'accounts'
+  | 'consents' | 'persons';
 
 type State =
   | { kind: 'loading' }
@@ -23,12 +24,13 @@ export function failureMessage(t: Translate, failure: ApiFailure): string {
 }
 
 /** Each section names the permission it needs (domain/roles.ts); the nav hides what the role lacks. */
-const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster'>; href: string; permission: Permission | null }> = [
+const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster' | 'persons'>; href: string; permission: Permission | null }> = [
   { section: 'home', href: '/staff', permission: null },
   { section: 'revoke', href: '/staff/revoke', permission: 'consent.revoke' },
   { section: 'requery', href: '/staff/requery', permission: 'requery.run' },
   { section: 'batch', href: '/staff/batch', permission: 'requery.run' },
   { section: 'lists', href: '/staff/lists', permission: 'consent.view' },
+  { section: 'consents', href: '/staff/consents', permission: 'consent.view' },
   { section: 'inbox', href: '/staff/inbox', permission: 'declaration.manage' },
   { section: 'link', href: '/staff/link', permission: 'link.view' },
   { section: 'settings', href: '/staff/settings', permission: 'institution.manage' },
@@ -90,7 +92,7 @@ export function StaffShell({ section, children }: { section: StaffSection; child
             <ul>
               {SECTIONS.filter((s) => s.permission === null || state.me.permissions.includes(s.permission)).map((s) => (
                 <li key={s.section}>
-                  <a href={s.href} aria-current={s.section === section ? 'page' : undefined}>
+                  <a href={s.href} aria-current={s.section === section || (s.section === 'consents' && section === 'persons') ? 'page' : undefined}>
                     {t(`staffLc.nav.${s.section}`)}
                   </a>
                 </li>

@@ -1,6 +1,8 @@
 import type { Insertable } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
+import type { EligibilityRecord } from '../../domain/eligibility.ts';
 import type { VisitType } from '../../domain/visit-type.ts';
+import { notePersonRecord } from '../person/person-profile.ts';
 import type { ConsentRow, ConsentTable, EligibilityCheckTable } from './consent.table.ts';
 
 export async function insertConsent(db: DbOrTx, row: Insertable<ConsentTable>): Promise<void> {
@@ -39,6 +41,8 @@ export async function markConsentRevoked(
 
 export async function insertEligibilityCheck(db: DbOrTx, row: Insertable<EligibilityCheckTable>): Promise<void> {
   await db.insertInto('eligibility_check').values(row).execute();
+  // The dashboard searches by the latest record's kana and insurer number (person_profile).
+  await notePersonRecord(db, row.institution_id, row.person_ref, JSON.parse(row.record_json) as EligibilityRecord, row.checked_at);
 }
 
 export async function eligibilityForConsent(db: DbOrTx, consentId: string) {

@@ -13,6 +13,7 @@ import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
 import type { InstitutionDeviceTable } from '../device/device.table.ts';
+import type { PersonProfileTable } from '../person/person.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -34,6 +35,7 @@ export interface Tables {
   reconfirmation: ReconfirmationTable;
   declaration: DeclarationTable;
   institution_device: InstitutionDeviceTable;
+  person_profile: PersonProfileTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -1,4 +1,5 @@
 import type { EligibilityRecord } from '../../domain/eligibility.ts';
+import type { QualificationChoice } from '../../domain/insurance-checks.ts';
 
 /**
  * How the reception server reaches the national eligibility database (オンライン資格確認等システム).
@@ -40,4 +41,10 @@ export interface EligibilitySource {
     query: { insurerNumber: string; symbol?: string; number: string; branch?: string; dateOfBirth: string },
     asOf: Date,
   ): Promise<Array<{ personId: string; record: EligibilityRecord }>>;
+
+  /**
+   * E5, optional: the qualifications the record was chosen from and why, when the source can tell
+   * (the embedded registry can; the national system returns only its choice). null for one or none.
+   */
+  qualificationChoice?(personId: string, asOf: Date): Promise<QualificationChoice | null>;
 }

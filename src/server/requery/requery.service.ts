@@ -27,6 +27,7 @@ import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
 import { insertBatchRunOncePerDay, insertRequeryResultOncePerDay, requeryResultOfDay, requeryResultsSince } from './requery.repository.ts';
+import { notePersonRecord } from '../person/person-profile.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -138,6 +139,7 @@ export async function runRequery(trx: DbOrTx, ctx: Ctx, client: RequeryClient, r
           record_json: JSON.stringify(disclosed),
         });
         if (stored) {
+          await notePersonRecord(trx, ctx.institutionId, personId, disclosed, at);
           match = { personRef: personId, name, outcome: 'ok', queriedAt: at, record: disclosed, nextSteps: nextSteps(disclosed.status) };
         } else {
           const earlier = await requeryResultOfDay(trx, ctx.institutionId, personId, day);

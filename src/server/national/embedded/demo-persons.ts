@@ -32,7 +32,7 @@ export type DemoPerson = Pick<EligibilityRecord, 'status' | PersonField> & {
 
 export const DEMO_PERSON_IDS = [
   'p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07', 'p08',
-  'p09', 'p10', 'p11', 'p12', 'p13', 'p14', 'p15',
+  'p09', 'p10', 'p11', 'p12', 'p13', 'p14', 'p15', 'p16', 'p17',
 ] as const;
 
 // Calendar arithmetic on 'YYYY-MM-DD' in UTC, which has no DST, so a day is always a day.
@@ -114,6 +114,7 @@ export function demoPersons(asOf: Date): DemoPerson[] {
   const p06Since = addYears(p06Born, 75);
   const p09Born = bornAged(today, 3);
   const p10Born = bornAged(today, 72);
+  const p16Born = bornAged(today, 73);
   const twins = {
     status: 'valid',
     dateOfBirth: '2011-08-19',
@@ -537,6 +538,95 @@ export function demoPersons(asOf: Date): DemoPerson[] {
           cardValidFrom: '2024-10-01',
           cardIssuedOn: '2016-10-03',
           qualificationAcquiredOn: '2016-10-01',
+        }),
+      ],
+    }),
+    // E4, the other way round: the elderly-recipient card says 3割 (現役並み income), yet the
+    // cost-limit certificate still carries 一般 from before a household change.
+    person({
+      personId: 'p16',
+      status: 'valid',
+      name: '斎藤　トシ子',
+      nameKana: 'ｻｲﾄｳ ﾄｼｺ',
+      sex1: 'female',
+      dateOfBirth: p16Born,
+      address: '東京都板橋区常盤台二丁目5番14号',
+      postalCode: '174-0071',
+      qualifications: [
+        qualification({
+          cardType: 'general',
+          municipalNhi: true,
+          insurerNumber: '131193',
+          insurerName: '板橋区',
+          symbol: '板7',
+          number: '38102',
+          branch: '01',
+          insuredPersonName: '斎藤　トシ子',
+          cardValidFrom: '2024-08-01',
+          cardIssuedOn: '2012-04-02',
+          qualificationAcquiredOn: '2012-04-01',
+          elderlyRecipient: {
+            copayRatio: 30,
+            validFrom: elderlyRecipientStart(p16Born),
+            validTo: certYear.to,
+            issuedOn: addDays(certYear.from, -12),
+          },
+          costLimit: {
+            category: '限度額適用認定証',
+            applicationCategory: '一般',
+            validFrom: certYear.from,
+            validTo: certYear.to,
+            issuedOn: addDays(certYear.from, -12),
+            longStayDate: null,
+          },
+        }),
+      ],
+    }),
+
+    // E6: on public assistance with this month's medical ticket, but the ticket says no social
+    // insurance while a health-insurance qualification exists: the system raises the flag.
+    person({
+      personId: 'p17',
+      status: 'valid',
+      name: '森　清',
+      nameKana: 'ﾓﾘ ｷﾖｼ',
+      sex1: 'male',
+      dateOfBirth: '1961-10-05',
+      address: '東京都足立区千住三丁目40番2号',
+      postalCode: '120-0034',
+      qualifications: [
+        qualification({
+          cardType: 'medicalAid',
+          medicalAid: true,
+          insurerNumber: '12132205', // 公費負担者番号: 法別 12 (生活保護)
+          insurerName: '足立区千住福祉事務所',
+          number: '0517730', // 受給者番号
+          relationship: null,
+          qualificationAcquiredOn: '2022-06-01',
+          medicalAidTicket: {
+            kind: 'medical',
+            validFrom: firstOfMonth(today),
+            validTo: addDays(firstOfMonth(addDays(firstOfMonth(today), 40)), -1),
+            issueNumber: '2611-00482',
+            treatmentMonth: today.slice(0, 7),
+            designatedInstitutionCode: '1312345678',
+            designatedInstitutionMismatch: false,
+            designatedInstitutionName: '在宅クリニック',
+            prescribingInstitutionCode: '',
+            prescribingInstitutionName: '',
+            diseaseNames: ['高血圧症'],
+            treatmentKind: '入院外',
+            selfPayAmount: 0,
+            caseworkerName: '岡田',
+            handlerName: '西村',
+            singleOrCombined: 'single',
+            hasSocialInsurance: false,
+            infectiousDiseaseAct37_2: false,
+            lateElderlyMedicalCare: false,
+            prefecturalExpense: false,
+            remarks: [],
+          },
+          medicalAidSocialInsuranceInconsistent: true,
         }),
       ],
     }),

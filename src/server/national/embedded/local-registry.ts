@@ -1,4 +1,5 @@
 import { selectQualification, type EligibilityRecord } from '../../../domain/eligibility.ts';
+import { explainQualificationChoice } from '../../../domain/insurance-checks.ts';
 import { jstDate } from '../../../domain/jst.ts';
 import type { EligibilitySource } from '../eligibility-source.ts';
 import { DEMO_PERSON_IDS, demoPersons, type DemoPerson, type PersonField } from './demo-persons.ts';
@@ -38,13 +39,17 @@ const BLANK_QUALIFICATION = {
   medicalAidSocialInsuranceInconsistent: false,
 } as const satisfies Omit<EligibilityRecord, 'status' | PersonField>;
 
-function recordFor(person: DemoPerson, today: string): EligibilityRecord {
-  const { personId: _id, qualifications, status, ...personFields } = person;
-  // E5 chooses among the qualifications in force; when none is (lost), among all of them.
-  const inForce = qualifications.filter(
+/** E5 chooses among the qualifications in force; when none is (lost), among all of them. */
+function candidatesOf(person: DemoPerson, today: string) {
+  const inForce = person.qualifications.filter(
     (q) => (q.qualificationAcquiredOn ?? '') <= today && (q.qualificationLostOn === null || q.qualificationLostOn > today),
   );
-  const candidates = inForce.length > 0 ? inForce : qualifications;
+  return inForce.length > 0 ? inForce : person.qualifications;
+}
+
+function recordFor(person: DemoPerson, today: string): EligibilityRecord {
+  const { personId: _id, qualifications: _q, status, ...personFields } = person;
+  const candidates = candidatesOf(person, today);
   if (candidates.length === 0) return { status, ...personFields, ...BLANK_QUALIFICATION };
   const { medicalAid: _medicalAid, municipalNhi: _municipalNhi, ...chosen } = selectQualification(candidates).chosen;
   return { status, ...personFields, ...chosen, referenceNumber: null };
@@ -78,6 +83,10 @@ export function createLocalRegistry(cardHolders: Map<string, string>): Eligibili
 
     async currentEligibility(personId, asOf) {
       return recordFor(personById(personId, asOf), jstDate(asOf));
+    },
+
+    async qualificationChoice(personId, asOf) {
+      return explainQualificationChoice(candidatesOf(personById(personId, asOf), jstDate(asOf)));
     },
 
     async findByInsurance(query, asOf) {

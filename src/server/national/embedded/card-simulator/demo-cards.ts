@@ -46,6 +46,8 @@ const NORMAL_CARDS: CardSpec[] = [
   { personId: 'p12', kind: 'normal', ja: '●田 和夫（氏名・住所に●）', en: 'Kazuo ●ta (● in name and address)' },
   { personId: 'p13', kind: 'normal', ja: '小林 美和（カナ氏名が空欄）', en: 'Miwa Kobayashi (blank kana name)' },
   { personId: 'p14', kind: 'normal', ja: '加藤 恭子（小さいカナが大きく表示）', en: 'Kyoko Kato (small kana shown large)' },
+  { personId: 'p16', kind: 'normal', ja: '斎藤 トシ子（3割なのに限度額区分が一般）', en: 'Toshiko Saito (30 % copay, yet a general cost-limit category)' },
+  { personId: 'p17', kind: 'normal', ja: '森 清（医療扶助・社会保険状況の不整合）', en: 'Kiyoshi Mori (medical aid, social-insurance inconsistency)' },
 ];
 
 function demoCards(): DemoCard[] {
