@@ -16,6 +16,8 @@ import { consentRoutes } from './consent/consent.routes.ts';
 import { requeryRoutes } from './requery/requery.routes.ts';
 import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
 import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
+import { clinicalRoutes } from './clinical/clinical.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -72,6 +74,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/staff/requery', requeryRoutes);
   api.route('/staff/reconfirmations', reconfirmationRoutes);
   api.route('/staff/declarations', declarationStaffRoutes);
+  api.route('/staff/clinical', clinicalRoutes);
+  api.route('/staff/audit', auditRoutes);
   api.route('/public/declarations', declarationPublicRoutes);
   api.route('/', receptionRoutes);
   api.all('/*', () => {

@@ -1,3 +1,4 @@
+import type { MedicalInformation, MedicalScope } from '../../domain/clinical.ts';
 import type { EligibilityRecord } from '../../domain/eligibility.ts';
 
 /**
@@ -40,4 +41,14 @@ export interface EligibilitySource {
     query: { insurerNumber: string; symbol?: string; number: string; branch?: string; dateOfBirth: string },
     asOf: Date,
   ): Promise<Array<{ personId: string; record: EligibilityRecord }>>;
+
+  /**
+   * P3, X5: the person's consented medical information (閲覧同意の対象: 薬剤情報, 処方・調剤情報,
+   * 診療情報, 手術情報, 特定健診情報) as of `asOf`, for the scopes named and no others: a list
+   * whose scope is not in `scopes` comes back empty, so a caller cannot over-fetch by mistake.
+   * The caller has already decided that a valid consent at its institution covers `scopes`
+   * (domain/clinical.ts) and records the view in its audit trail; the source does neither.
+   * Lists are newest first; dates are 'YYYY-MM-DD' (Japan). An unknown `personId` rejects.
+   */
+  medicalInformation(personId: string, scopes: readonly MedicalScope[], asOf: Date): Promise<MedicalInformation>;
 }
