@@ -1,6 +1,8 @@
 import { useRoute } from 'preact-iso/router';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { AuditSection } from './audit-section.tsx';
 import { BatchSection } from './batch-section.tsx';
+import { ClinicalSection } from './clinical-section.tsx';
 import { InboxSection } from './inbox-section.tsx';
 import { ListsSection } from './lists-section.tsx';
 import { RequerySection } from './requery-section.tsx';
@@ -15,8 +17,8 @@ import { StaffShell } from './staff-shell.tsx';
  */
 export default function StaffLifecyclePage() {
   const { params } = useRoute();
-  // Only the inbox has pages below it (/staff/inbox/<id>).
-  if (params.id !== undefined && params.section !== 'inbox') return <NotFoundPage />;
+  // Only the inbox and the clinical view have pages below them (/staff/inbox/<id>, /staff/clinical/<personRef>).
+  if (params.id !== undefined && params.section !== 'inbox' && params.section !== 'clinical') return <NotFoundPage />;
   switch (params.section) {
     case 'revoke':
       return <StaffShell section="revoke">{() => <RevokeSection />}</StaffShell>;
@@ -28,6 +30,10 @@ export default function StaffLifecyclePage() {
       return <StaffShell section="lists">{() => <ListsSection />}</StaffShell>;
     case 'inbox':
       return <StaffShell section="inbox">{() => <InboxSection id={params.id} />}</StaffShell>;
+    case 'clinical':
+      return <StaffShell section="clinical">{(me) => <ClinicalSection me={me} personRef={params.id} />}</StaffShell>;
+    case 'audit':
+      return <StaffShell section="audit">{(me) => <AuditSection me={me} />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

@@ -1,10 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
+import type { Permission } from '../../domain/roles.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 
-export type StaffSection = 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox';
+export type StaffSection = 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox' | 'clinical' | 'audit';
 
 type State = { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'signedIn'; me: StaffMeResponse } | { kind: 'failed'; failure: ApiFailure };
 
@@ -12,13 +13,16 @@ export function failureMessage(t: Translate, failure: ApiFailure): string {
   return failure.kind === 'network' ? t('error.network') : t('error.server');
 }
 
-const SECTIONS: ReadonlyArray<{ section: StaffSection; href: string }> = [
+/** A section with a `permission` is listed only for roles that have it (domain/roles.ts); the server refuses the rest anyway. */
+const SECTIONS: ReadonlyArray<{ section: StaffSection; href: string; permission?: Permission }> = [
   { section: 'home', href: '/staff' },
   { section: 'revoke', href: '/staff/revoke' },
   { section: 'requery', href: '/staff/requery' },
   { section: 'batch', href: '/staff/batch' },
   { section: 'lists', href: '/staff/lists' },
   { section: 'inbox', href: '/staff/inbox' },
+  { section: 'clinical', href: '/staff/clinical', permission: 'clinical.view' },
+  { section: 'audit', href: '/staff/audit', permission: 'audit.view' },
 ];
 
 /**
@@ -67,7 +71,7 @@ export function StaffShell({ section, children }: { section: StaffSection; child
           </div>
           <nav class="staff-nav" aria-label={t('staffLc.nav.label')}>
             <ul>
-              {SECTIONS.map((s) => (
+              {SECTIONS.filter((s) => !s.permission || state.me.permissions.includes(s.permission)).map((s) => (
                 <li key={s.section}>
                   <a href={s.href} aria-current={s.section === section ? 'page' : undefined}>
                     {t(`staffLc.nav.${s.section}`)}
