@@ -118,6 +118,8 @@ export interface ClinicalViewResponse {
   decision: ClinicalViewDecision;
   /** The consents in force that allow the view: visit type and end of window (null: until revoked). */
   consents: Array<{ visitType: VisitType; validUntil: string | null }>;
+  /** When nothing is shown: the newest consent, so the screen can say which one ended and when. */
+  latestConsent: { visitType: VisitType; registeredAt: string; validUntil: string | null; revokedAt: string | null } | null;
   /** Only the visible scopes, in MEDICAL_SCOPES order; empty when hidden. */
   sections: MedicalSection[];
 }

@@ -115,6 +115,7 @@ describe('doctor-only clinical view', () => {
     const within = await view('p06');
     expect(scopesShown(within.body)).toContain('medication');
     expect(within.body.consents[0]!.visitType).toBe('houseCall');
+    expect(within.body.latestConsent).toBeNull();
 
     t.clock.advance(25 * HOUR_MS);
     doctor = await loginAs(t, 'doctor');
@@ -122,6 +123,8 @@ describe('doctor-only clinical view', () => {
     expect(after.status).toBe(200);
     expect(after.body.decision).toEqual({ kind: 'hidden', reason: 'expired' });
     expect(after.body.sections).toEqual([]);
+    expect(after.body.latestConsent).toMatchObject({ visitType: 'houseCall', revokedAt: null });
+    expect(Date.parse(after.body.latestConsent!.validUntil!) - Date.parse(after.body.latestConsent!.registeredAt)).toBe(24 * HOUR_MS);
     expect(after.text).not.toContain('ドネペジル');
     expect((await viewAudits('p06')).at(-1)).toMatchObject({ outcome: 'nothing_shown', detail: 'expired' });
   });

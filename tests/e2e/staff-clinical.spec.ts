@@ -75,6 +75,7 @@ test('P3: a doctor sees the medication of a person who consented here, and nothi
   await expect(page.getByRole('heading', { name: '松本　直樹' })).toBeVisible();
   await expect(page.getByText('表示できる情報はありません')).toBeVisible();
   await expect(page.getByText(/閲覧期間が終わっています（往診の同意は登録から24時間/)).toBeVisible();
+  await expect(page.getByText(/最新の同意: 往診（.+ 登録）— .+ に閲覧期間が終了/)).toBeVisible();
   await expect(page.getByRole('table')).toHaveCount(0);
   await expect(page.getByText('テルミサルタン')).toHaveCount(0);
   await snapshot(page, 'clinical-expired', info.project.name);

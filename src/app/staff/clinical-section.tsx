@@ -123,6 +123,20 @@ function PersonView({ personRef }: { personRef: string }) {
             <strong>{t('clinical.hidden.title')}</strong>
           </p>
           <p>{t(`clinical.hidden.${view.decision.reason}`)}</p>
+          {view.latestConsent && (
+            <p>
+              {t('clinical.latestConsent', {
+                visit: t(`visit.${view.latestConsent.visitType}`),
+                registered: formatInstant(view.latestConsent.registeredAt, lang),
+                ended:
+                  view.latestConsent.revokedAt !== null
+                    ? t('clinical.endedRevoked', { when: formatInstant(view.latestConsent.revokedAt, lang) })
+                    : view.latestConsent.validUntil !== null
+                      ? t('clinical.endedAt', { when: formatInstant(view.latestConsent.validUntil, lang) })
+                      : t('clinical.untilRevoked'),
+              })}
+            </p>
+          )}
         </div>
       ) : (
         view.sections.map((s) => <SectionCard key={s.scope} section={s} />)

@@ -93,6 +93,10 @@ export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Pr
             .filter((r) => consentState(forViewing(r), ctx.now) === 'active')
             .map((r) => ({ visitType: r.visit_type, validUntil: r.valid_until }))
         : [],
+    latestConsent:
+      decision.kind === 'hidden'
+        ? { visitType: rows[0]!.visit_type, registeredAt: rows[0]!.registered_at, validUntil: rows[0]!.valid_until, revokedAt: rows[0]!.revoked_at }
+        : null,
     sections,
   };
 }
