@@ -35,10 +35,16 @@ export const AUDIT_PAGE_SIZE = 50;
 /** An export larger than this is cut; the response says so and the screen asks for a narrower filter. */
 export const AUDIT_EXPORT_LIMIT = 100_000;
 
+/** A page position: events strictly older than this (time, then sequence number). */
+export interface AuditCursor {
+  at: string;
+  seq: number;
+}
+
 export interface AuditEventsResponse {
   events: AuditEventDto[];
-  /** Pass as `beforeSeq` for the next (older) page; null on the last page. */
-  nextBeforeSeq: number | null;
+  /** Pass as `beforeAt` and `beforeSeq` for the next (older) page; null on the last page. */
+  next: AuditCursor | null;
 }
 
 export interface AuditStaffResponse {
@@ -48,7 +54,7 @@ export interface AuditStaffResponse {
 export type AuditVerifyResponse = { ok: true; events: number } | { ok: false; events: number; brokenAtSeq: number };
 
 export type AuditFilterCheck =
-  | { ok: true; filter: AuditFilter; range: { fromAt: string | null; toAt: string | null }; beforeSeq: number | null }
+  | { ok: true; filter: AuditFilter; range: { fromAt: string | null; toAt: string | null }; before: AuditCursor | null }
   | { ok: false; fields: Record<string, string> };
 
 const REF = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -71,11 +77,13 @@ export function checkAuditQuery(raw: Record<string, string | undefined>): AuditF
     else filter[key] = value;
   }
   if (filter.from && filter.to && filter.from > filter.to) fields.to = 'The end date is before the start date.';
-  const before = (raw.beforeSeq ?? '').trim();
-  let beforeSeq: number | null = null;
-  if (before !== '') {
-    if (!/^[1-9]\d{0,15}$/.test(before)) fields.beforeSeq = 'Not a page position.';
-    else beforeSeq = Number(before);
+  const beforeAt = (raw.beforeAt ?? '').trim();
+  const beforeSeq = (raw.beforeSeq ?? '').trim();
+  let before: AuditCursor | null = null;
+  if (beforeAt !== '' || beforeSeq !== '') {
+    // Both or neither; the time exactly as the server stores it (ISO, milliseconds, Z).
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(beforeAt) || !/^[1-9]\d{0,15}$/.test(beforeSeq)) fields.before = 'Not a page position.';
+    else before = { at: beforeAt, seq: Number(beforeSeq) };
   }
   if (Object.keys(fields).length > 0) return { ok: false, fields };
   return {
@@ -85,15 +93,15 @@ export function checkAuditQuery(raw: Record<string, string | undefined>): AuditF
       fromAt: filter.from ? startOfJstDate(filter.from).toISOString() : null,
       toAt: filter.to ? endOfJstDate(filter.to).toISOString() : null,
     },
-    beforeSeq,
+    before,
   };
 }
 
 /** The query string for a filter (and page), as the screen sends it. */
-export function auditQueryString(filter: AuditFilter, beforeSeq?: number | null): string {
+export function auditQueryString(filter: AuditFilter, before?: AuditCursor | null): string {
   const pairs: string[] = [];
   for (const [key, value] of Object.entries(filter)) if (value) pairs.push(`${key}=${encodeURIComponent(value)}`);
-  if (beforeSeq) pairs.push(`beforeSeq=${beforeSeq}`);
+  if (before) pairs.push(`beforeAt=${encodeURIComponent(before.at)}`, `beforeSeq=${before.seq}`);
   return pairs.join('&');
 }
 

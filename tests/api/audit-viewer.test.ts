@@ -58,8 +58,8 @@ describe('audit viewer', () => {
     const all = await events('');
     expect(all.status).toBe(200);
     expect(all.body.events.every((e) => e.actorId !== 'elsewhere')).toBe(true);
-    const seqs = all.body.events.map((e) => e.seq);
-    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    const keys = all.body.events.map((e) => `${e.at}#${String(e.seq).padStart(8, '0')}`);
+    expect(keys).toEqual([...keys].sort().reverse());
     expect(all.body.events.map((e) => e.action).slice(-5)).toEqual(['note', 'consent.registered', 'clinical.viewed', 'consent.revoked', 'clinical.viewed']);
   });
 
@@ -86,18 +86,22 @@ describe('audit viewer', () => {
     expect(reversed.body.error.fields).toHaveProperty('to');
   });
 
-  it('pages with a cursor: 50 a page, the next page continues without overlap', async () => {
+  it('pages with a cursor: 50 a page, the next page continues without overlap, even across events of the same instant', async () => {
+    // Three events per instant, so the page boundary falls inside a run of equal times.
     for (let i = 0; i < 60; i++) {
       await t.db.transaction().execute((trx) =>
-        appendAudit(trx, { institutionId: t.demo.institution.id, actorType: 'staff', actorId: doctorId, action: 'bulk.test', personRef: 'p09', outcome: 'ok' }, new Date(Date.UTC(2026, 10, 21, 0, i))),
+        appendAudit(trx, { institutionId: t.demo.institution.id, actorType: 'staff', actorId: doctorId, action: 'bulk.test', personRef: 'p09', outcome: 'ok' }, new Date(Date.UTC(2026, 10, 21, 0, Math.floor(i / 3)))),
       );
     }
     const first = await events('action=bulk.test');
     expect(first.body.events).toHaveLength(50);
-    expect(first.body.nextBeforeSeq).toBe(first.body.events.at(-1)!.seq);
-    const second = await events(`action=bulk.test&beforeSeq=${first.body.nextBeforeSeq}`);
+    const last = first.body.events.at(-1)!;
+    expect(first.body.next).toEqual({ at: last.at, seq: last.seq });
+    const second = await events(`action=bulk.test&beforeAt=${encodeURIComponent(last.at)}&beforeSeq=${last.seq}`);
     expect(second.body.events).toHaveLength(10);
-    expect(second.body.nextBeforeSeq).toBeNull();
+    expect(second.body.events[0]!.at).toBe(last.at);
+    expect(second.body.next).toBeNull();
+    expect((await events(`action=bulk.test&beforeSeq=${last.seq}`)).status).toBe(422);
     const seen = new Set([...first.body.events, ...second.body.events].map((e) => e.seq));
     expect(seen.size).toBe(60);
   });

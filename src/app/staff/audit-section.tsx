@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/api.ts';
-import { auditQueryString, type AuditEventDto, type AuditEventsResponse, type AuditFilter, type AuditStaffResponse, type AuditVerifyResponse } from '../../domain/audit-api.ts';
+import { auditQueryString, type AuditCursor, type AuditEventDto, type AuditEventsResponse, type AuditFilter, type AuditStaffResponse, type AuditVerifyResponse } from '../../domain/audit-api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
@@ -61,12 +61,12 @@ function AuditViewer() {
   const [staff, setStaff] = useState<AuditStaffResponse['staff']>([]);
   const [page, setPage] = useState<Page>({ kind: 'idle' });
   // Cursors of the pages before this one, for "newer"; the current page's cursor last.
-  const [cursors, setCursors] = useState<Array<number | null>>([null]);
+  const [cursors, setCursors] = useState<Array<AuditCursor | null>>([null]);
   const [verify, setVerify] = useState<Verify>({ kind: 'idle' });
 
-  async function load(filter: AuditFilter, beforeSeq: number | null): Promise<boolean> {
+  async function load(filter: AuditFilter, before: AuditCursor | null): Promise<boolean> {
     setPage({ kind: 'loading' });
-    const result = await api<AuditEventsResponse>(`/staff/audit/events?${auditQueryString(filter, beforeSeq)}`);
+    const result = await api<AuditEventsResponse>(`/staff/audit/events?${auditQueryString(filter, before)}`);
     if (result.ok) {
       setFieldErrors({});
       setPage({ kind: 'done', data: result.data });
@@ -103,7 +103,7 @@ function AuditViewer() {
     }
   }
 
-  async function older(next: number) {
+  async function older(next: AuditCursor) {
     if (await load(applied, next)) setCursors([...cursors, next]);
   }
   async function newer() {
@@ -240,7 +240,7 @@ function AuditViewer() {
               <button type="button" class="button" disabled={cursors.length <= 1} onClick={() => void newer()}>
                 {t('audit.page.newer')}
               </button>
-              <button type="button" class="button" disabled={page.data.nextBeforeSeq === null} onClick={() => page.data.nextBeforeSeq !== null && void older(page.data.nextBeforeSeq)}>
+              <button type="button" class="button" disabled={page.data.next === null} onClick={() => page.data.next !== null && void older(page.data.next)}>
                 {t('audit.page.older')}
               </button>
             </div>

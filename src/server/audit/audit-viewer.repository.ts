@@ -1,4 +1,4 @@
-import type { AuditEventDto, AuditFilter } from '../../domain/audit-api.ts';
+import type { AuditCursor, AuditEventDto, AuditFilter } from '../../domain/audit-api.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AuditEventRow } from './audit.table.ts';
 
@@ -6,14 +6,14 @@ export interface AuditQuery {
   institutionId: string;
   filter: AuditFilter;
   range: { fromAt: string | null; toAt: string | null };
-  beforeSeq: number | null;
+  before: AuditCursor | null;
   limit: number;
 }
 
 /**
- * One institution's events, newest first, from `beforeSeq` down (keyset paging: no OFFSET and no
- * COUNT, which would read millions of rows). Every filter has an index ending in seq
- * (migration 2026_11_22_060500).
+ * One institution's events, newest first by (at, seq), strictly older than `before` (keyset
+ * paging: no OFFSET and no COUNT, which would read millions of rows). Every filter has an index
+ * ending in (at, seq), so a date range narrows the same index read (migration 2026_11_22_060500).
  */
 export async function findAuditEvents(db: DbOrTx, q: AuditQuery): Promise<AuditEventRow[]> {
   let query = db.selectFrom('audit_event').selectAll().where('institution_id', '=', q.institutionId);
@@ -22,8 +22,11 @@ export async function findAuditEvents(db: DbOrTx, q: AuditQuery): Promise<AuditE
   if (q.filter.action) query = query.where('action', '=', q.filter.action);
   if (q.range.fromAt) query = query.where('at', '>=', q.range.fromAt);
   if (q.range.toAt) query = query.where('at', '<', q.range.toAt);
-  if (q.beforeSeq !== null) query = query.where('seq', '<', q.beforeSeq);
-  return query.orderBy('seq', 'desc').limit(q.limit).execute();
+  if (q.before !== null) {
+    const { at, seq } = q.before;
+    query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('seq', '<', seq)])]));
+  }
+  return query.orderBy('at', 'desc').orderBy('seq', 'desc').limit(q.limit).execute();
 }
 
 export function auditEventDto(row: AuditEventRow): AuditEventDto {

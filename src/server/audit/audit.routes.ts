@@ -19,7 +19,7 @@ import { verifyAuditChain } from './audit.service.ts';
 function queryOf(c: Context<AppEnv>, limit: number): AuditQuery {
   const checked = checkAuditQuery(c.req.query());
   if (!checked.ok) throw new ValidationError(checked.fields);
-  return { institutionId: c.var.staff.institutionId, filter: checked.filter, range: checked.range, beforeSeq: checked.beforeSeq, limit };
+  return { institutionId: c.var.staff.institutionId, filter: checked.filter, range: checked.range, before: checked.before, limit };
 }
 
 /** X5, P5: the audit viewer, admin only (`audit.view`); always limited to the admin's institution. */
@@ -29,16 +29,17 @@ export const auditRoutes = new Hono<AppEnv>()
     const q = queryOf(c, AUDIT_PAGE_SIZE + 1);
     const rows = await findAuditEvents(c.var.db, q);
     const page = rows.slice(0, AUDIT_PAGE_SIZE).map(auditEventDto);
-    const body: AuditEventsResponse = { events: page, nextBeforeSeq: rows.length > AUDIT_PAGE_SIZE ? page.at(-1)!.seq : null };
+    const last = page.at(-1);
+    const body: AuditEventsResponse = { events: page, next: rows.length > AUDIT_PAGE_SIZE && last ? { at: last.at, seq: last.seq } : null };
     return c.json(body);
   })
   .get('/events.csv', async (c) => {
     const first = queryOf(c, 5000);
     const events: AuditEventDto[] = [];
-    let beforeSeq = first.beforeSeq;
+    let before = first.before;
     let truncated = false;
     for (;;) {
-      const rows = await findAuditEvents(c.var.db, { ...first, beforeSeq, limit: Math.min(5000, AUDIT_EXPORT_LIMIT + 1 - events.length) });
+      const rows = await findAuditEvents(c.var.db, { ...first, before, limit: Math.min(5000, AUDIT_EXPORT_LIMIT + 1 - events.length) });
       events.push(...rows.map(auditEventDto));
       if (events.length > AUDIT_EXPORT_LIMIT) {
         events.length = AUDIT_EXPORT_LIMIT;
@@ -46,7 +47,8 @@ export const auditRoutes = new Hono<AppEnv>()
         break;
       }
       if (rows.length === 0 || rows.length < 5000) break;
-      beforeSeq = events.at(-1)!.seq;
+      const last = events.at(-1)!;
+      before = { at: last.at, seq: last.seq };
     }
     // Who exported the trail is itself part of the trail; the filter is not (it may name a person).
     await c.var.db.transaction().execute((trx) =>
