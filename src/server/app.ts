@@ -19,6 +19,8 @@ import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts'
 import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
 import { institutionRoutes } from './institution/institution.routes.ts';
 import { deviceRoutes } from './device/device.routes.ts';
+import { clinicalRoutes } from './clinical/clinical.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -77,6 +79,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/staff/requery', requeryRoutes);
   api.route('/staff/reconfirmations', reconfirmationRoutes);
   api.route('/staff/declarations', declarationStaffRoutes);
+  api.route('/staff/clinical', clinicalRoutes);
+  api.route('/staff/audit', auditRoutes);
   api.route('/public/declarations', declarationPublicRoutes);
   // Institution set-up, the link (M1) and devices (P4).
   api.route('/staff/institution', institutionRoutes);

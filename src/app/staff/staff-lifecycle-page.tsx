@@ -1,7 +1,9 @@
 import { useRoute } from 'preact-iso/router';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
+import { AuditSection } from './audit-section.tsx';
 import { BatchSection } from './batch-section.tsx';
 import { ConsentDashboardSection } from './consent-dashboard-section.tsx';
+import { ClinicalSection } from './clinical-section.tsx';
 import { InboxSection } from './inbox-section.tsx';
 import { ListsSection } from './lists-section.tsx';
 import { PersonSection } from './person-section.tsx';
@@ -23,8 +25,8 @@ import { SettingsSection } from './settings-section.tsx';
  */
 export default function StaffLifecyclePage() {
   const { params } = useRoute();
-  // Only the inbox and persons have pages below them (/staff/inbox/<id>, /staff/persons/<ref>).
-  if (params.id !== undefined && params.section !== 'inbox' && params.section !== 'persons') return <NotFoundPage />;
+  // Only these sections have pages below them (/staff/inbox/<id>, /staff/persons/<ref>, /staff/clinical/<ref>).
+  if (params.id !== undefined && params.section !== 'inbox' && params.section !== 'persons' && params.section !== 'clinical') return <NotFoundPage />;
   switch (params.section) {
     case 'revoke':
       return <StaffShell section="revoke">{() => <RevokeSection />}</StaffShell>;
@@ -56,6 +58,10 @@ export default function StaffLifecyclePage() {
     case 'persons':
       if (params.id === undefined) return <NotFoundPage />;
       return <StaffShell section="persons">{(me) => <PersonSection personRef={params.id!} me={me} />}</StaffShell>;
+    case 'clinical':
+      return <StaffShell section="clinical">{(me) => <ClinicalSection me={me} personRef={params.id} />}</StaffShell>;
+    case 'audit':
+      return <StaffShell section="audit">{(me) => <AuditSection me={me} />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

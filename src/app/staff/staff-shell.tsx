@@ -11,7 +11,7 @@ import { LoginFlow } from './staff-login.tsx';
 export type StaffSection =
   | 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox'
   | 'link' | 'settings' | 'devices' | 'poster' | 'security' | 'accounts'
-  | 'consents' | 'persons';
+  | 'consents' | 'persons' | 'clinical' | 'audit';
 
 type State =
   | { kind: 'loading' }
@@ -35,6 +35,8 @@ const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster' | 'perso
   { section: 'link', href: '/staff/link', permission: 'link.view' },
   { section: 'settings', href: '/staff/settings', permission: 'institution.manage' },
   { section: 'devices', href: '/staff/devices', permission: 'device.manage' },
+  { section: 'clinical', href: '/staff/clinical', permission: 'clinical.view' },
+  { section: 'audit', href: '/staff/audit', permission: 'audit.view' },
   { section: 'security', href: '/staff/security', permission: null },
   { section: 'accounts', href: '/staff/accounts', permission: 'staff.manage' },
 ];

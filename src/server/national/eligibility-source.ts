@@ -1,3 +1,4 @@
+import type { MedicalInformation, MedicalScope } from '../../domain/clinical.ts';
 import type { EligibilityRecord } from '../../domain/eligibility.ts';
 import type { QualificationChoice } from '../../domain/insurance-checks.ts';
 
@@ -47,4 +48,14 @@ export interface EligibilitySource {
    * (the embedded registry can; the national system returns only its choice). null for one or none.
    */
   qualificationChoice?(personId: string, asOf: Date): Promise<QualificationChoice | null>;
+
+  /**
+   * P3, X5: the person's consented medical information (閲覧同意の対象: 薬剤情報, 処方・調剤情報,
+   * 診療情報, 手術情報, 特定健診情報) as of `asOf`, for the scopes named and no others: a list
+   * whose scope is not in `scopes` comes back empty, so a caller cannot over-fetch by mistake.
+   * The caller has already decided that a valid consent at its institution covers `scopes`
+   * (domain/clinical.ts) and records the view in its audit trail; the source does neither.
+   * Lists are newest first; dates are 'YYYY-MM-DD' (Japan). An unknown `personId` rejects.
+   */
+  medicalInformation(personId: string, scopes: readonly MedicalScope[], asOf: Date): Promise<MedicalInformation>;
 }

@@ -2,6 +2,7 @@ import { selectQualification, type EligibilityRecord } from '../../../domain/eli
 import { explainQualificationChoice } from '../../../domain/insurance-checks.ts';
 import { jstDate } from '../../../domain/jst.ts';
 import type { EligibilitySource } from '../eligibility-source.ts';
+import { demoMedicalInformation } from './demo-medical.ts';
 import { DEMO_PERSON_IDS, demoPersons, type DemoPerson, type PersonField } from './demo-persons.ts';
 
 /** Certificate serials arrive as hex in any case, sometimes with colons; compare them bare. */
@@ -109,6 +110,18 @@ export function createLocalRegistry(cardHolders: Map<string, string>): Eligibili
             ),
         )
         .map((person) => ({ personId: person.personId, record: recordFor(person, today) }));
+    },
+
+    async medicalInformation(personId, scopes, asOf) {
+      personById(personId, asOf);
+      const all = demoMedicalInformation(personId, asOf);
+      return {
+        medication: scopes.includes('medication') ? all.medication : [],
+        dispensing: scopes.includes('dispensing') ? all.dispensing : [],
+        clinical: scopes.includes('clinical') ? all.clinical : [],
+        surgery: scopes.includes('surgery') ? all.surgery : [],
+        checkup: scopes.includes('checkup') ? all.checkup : [],
+      };
     },
   };
 }
