@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
   'declaration_not_completable',
+  // Decision-guide outcomes without a form (issue 5 §2): the outbox's idempotent submission.
+  'guide_record_conflict',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

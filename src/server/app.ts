@@ -16,6 +16,7 @@ import { consentRoutes } from './consent/consent.routes.ts';
 import { requeryRoutes } from './requery/requery.routes.ts';
 import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
 import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
+import { guideRecordPublicRoutes, guideRecordStaffRoutes } from './guide-record/guide-record.routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -73,6 +74,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/staff/reconfirmations', reconfirmationRoutes);
   api.route('/staff/declarations', declarationStaffRoutes);
   api.route('/public/declarations', declarationPublicRoutes);
+  api.route('/staff/guide-records', guideRecordStaffRoutes);
+  api.route('/public/guide-records', guideRecordPublicRoutes);
   api.route('/', receptionRoutes);
   api.all('/*', () => {
     throw new NotFoundError('There is no such API endpoint.');

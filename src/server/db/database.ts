@@ -11,6 +11,7 @@ import type { SimCardStateTable } from '../national/embedded/card-simulator/card
 import type { HandoffChallengeTable, RegistrationTable } from '../registration/registration.table.ts';
 import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table.ts';
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
+import type { GuideRecordTable } from '../guide-record/guide-record.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
@@ -30,6 +31,7 @@ export interface Tables {
   batch_query_run: BatchQueryRunTable;
   reconfirmation: ReconfirmationTable;
   declaration: DeclarationTable;
+  guide_record: GuideRecordTable;
 }
 
 export type Db = Kysely<Tables>;
