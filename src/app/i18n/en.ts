@@ -826,4 +826,6 @@ export const en: Messages = {
   'staffGr.steps': 'Steps walked',
   'staffGr.note': 'Note',
   'staffGr.purgeAfter': 'Deleted after {at}',
+  'start.fallback.title': 'When there is no connection',
+  'start.fallback.body': 'Opens the steps for when the online check cannot be done, for the clinic this device used.',
 };

@@ -831,6 +831,8 @@ export const ja = {
   'staffGr.steps': 'たどった手順',
   'staffGr.note': 'メモ',
   'staffGr.purgeAfter': '削除予定 {at}',
+  'start.fallback.title': '通信できないとき',
+  'start.fallback.body': 'この端末で使った医療機関の、オンラインで資格確認ができないときの手順を開きます。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
