@@ -88,7 +88,10 @@ export function GuideRecordPanel({
           value={patientKana}
           aria-invalid={errors.patientKana ? 'true' : undefined}
           aria-describedby={errors.patientKana ? 'gr-kana-error' : undefined}
-          onInput={(e) => setPatientKana(e.currentTarget.value)}
+          onInput={(e) => {
+            setPatientKana(e.currentTarget.value);
+            setErrors(({ patientKana: _, ...rest }) => rest);
+          }}
         />
         {errors.patientKana && (
           <p class="field-error" id="gr-kana-error">
@@ -105,7 +108,10 @@ export function GuideRecordPanel({
           value={note}
           aria-invalid={errors.note ? 'true' : undefined}
           aria-describedby={errors.note ? 'gr-note-error gr-note-hint' : 'gr-note-hint'}
-          onInput={(e) => setNote(e.currentTarget.value)}
+          onInput={(e) => {
+            setNote(e.currentTarget.value);
+            setErrors(({ note: _, ...rest }) => rest);
+          }}
         />
         <p class="field-hint hint" id="gr-note-hint">
           {t('gr.noteHint')}
