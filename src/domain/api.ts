@@ -59,6 +59,8 @@ export const ERROR_CODES = [
   'device_revoked',
   // Person page: a reference number (R9) names one person per institution.
   'reference_number_taken',
+  // Decision-guide outcomes without a form (issue 5 §2): the outbox's idempotent submission.
+  'guide_record_conflict',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

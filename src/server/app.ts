@@ -21,6 +21,7 @@ import { institutionRoutes } from './institution/institution.routes.ts';
 import { deviceRoutes } from './device/device.routes.ts';
 import { clinicalRoutes } from './clinical/clinical.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { guideRecordPublicRoutes, guideRecordStaffRoutes } from './guide-record/guide-record.routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -85,6 +86,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // Institution set-up, the link (M1) and devices (P4).
   api.route('/staff/institution', institutionRoutes);
   api.route('/staff/devices', deviceRoutes);
+  api.route('/staff/guide-records', guideRecordStaffRoutes);
+  api.route('/public/guide-records', guideRecordPublicRoutes);
   api.route('/', receptionRoutes);
   api.all('/*', () => {
     throw new NotFoundError('There is no such API endpoint.');

@@ -8,6 +8,7 @@ import { institutionLink } from './institution/institution.service.ts';
 import { log } from './http/logger.ts';
 import { embeddedNationalServices } from './national/national-services.ts';
 import { startDeclarationPurge } from './declaration/declaration.service.ts';
+import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 
 const config = readConfig();
 const { db, dialect, location } = openDatabase(config);
@@ -26,7 +27,7 @@ const national = await embeddedNationalServices({
 });
 const app = createApp({ db, dialect, config, schemaVersion, national });
 // D5: completed declarations are destroyed once their retention has passed, checked hourly.
-const stopDeclarationPurge = startDeclarationPurge(db, () => new Date(), 60 * 60 * 1000);
+const stopDeclarationPurge = startDeclarationPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredGuideRecords]);
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   log('info', 'server_started', { port: info.port, database: dialect, schemaVersion });

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { requestPersistentStorage, type PersistentStorageResult } from '../storage/persistence.ts';
 import { DeclarationScreen } from './declaration-screen.tsx';
 import { GuideScreen } from './guide-screen.tsx';
+import { rememberClinicLink } from './last-link.ts';
 import { PrintScreen } from './print-screen.tsx';
 
 /**
@@ -16,6 +17,8 @@ export default function FallbackPage({ token, view }: { token: string; view?: st
   const [persist, setPersist] = useState<PersistentStorageResult | null>(null);
 
   // Unsent forms must survive storage pressure: ask once, and say so when the browser refuses.
+  useEffect(() => rememberClinicLink(token), [token]);
+
   useEffect(() => {
     void requestPersistentStorage().then(setPersist, () => setPersist('denied'));
   }, []);

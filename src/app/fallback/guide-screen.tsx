@@ -15,6 +15,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { deleteDraft, loadDraft } from '../storage/drafts.ts';
 import { FollowUp, RatioPicker } from './follow-up.tsx';
+import { GuideRecordPanel } from './guide-record-panel.tsx';
 import { formStateFrom, hasContent } from './form-state.ts';
 import { recordOutcomeInDraft } from './use-draft.ts';
 import { clearWalk, loadWalk, newWalk, saveWalk, type WalkState } from './walk-state.ts';
@@ -47,6 +48,7 @@ export function GuideScreen({ token }: { token: string }) {
   const { route } = useLocation();
   const [walk, setWalk] = useState<WalkState>(() => loadWalk(token));
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const formUrl = `/i/${encodeURIComponent(token)}/fallback/form`;
 
@@ -68,7 +70,10 @@ export function GuideScreen({ token }: { token: string }) {
     window.scrollTo(0, 0);
   }, [position]);
 
-  const chooseCause = (cause: FallbackCause) => setWalk({ ...newWalk(), cause, trail: [0] });
+  const chooseCause = (cause: FallbackCause) => {
+    setSaved(false);
+    setWalk({ ...newWalk(), cause, trail: [0] });
+  };
 
   const back = () =>
     setWalk((w) => {
@@ -84,10 +89,12 @@ export function GuideScreen({ token }: { token: string }) {
     setWalk(newWalk());
   };
 
+  // The guide record is in the outbox: the walk starts afresh and says so.
   const finish = async () => {
     await discardDraft(token, true);
     clearWalk(token);
     setWalk(newWalk());
+    setSaved(true);
   };
 
   async function record(outcome: GuideOutcome | ((formId: string) => GuideOutcome)) {
@@ -148,6 +155,11 @@ export function GuideScreen({ token }: { token: string }) {
       <h1 id="fb-title">{t('fb.title')}</h1>
       {screen === 'cause' && (
         <>
+          {saved && (
+            <p class="message success" role="status">
+              {t('gr.saved')}
+            </p>
+          )}
           <p class="lead">{t('fb.lead')}</p>
           <div class="card flow-card">
             <h2 ref={headingRef} tabIndex={-1}>
@@ -220,6 +232,7 @@ export function GuideScreen({ token }: { token: string }) {
           cause={walk.cause}
           resolution={walk.resolution}
           outcome={walk.outcome}
+          trail={walk.trail}
           headingRef={headingRef}
           onOpenForm={() => route(formUrl)}
           onOutcome={updateOutcome}
@@ -246,6 +259,7 @@ function ResultView({
   cause,
   resolution,
   outcome,
+  trail,
   headingRef,
   onOpenForm,
   onOutcome,
@@ -255,6 +269,7 @@ function ResultView({
   cause: FallbackCause;
   resolution: GuideResolution;
   outcome: GuideOutcome | null;
+  trail: readonly number[];
   headingRef: RefObject<HTMLHeadingElement | null>;
   onOpenForm: () => void;
   onOutcome: (patch: Partial<GuideOutcome>) => void;
@@ -311,16 +326,7 @@ function ResultView({
             />
           )
         )}
-        {resolution !== 'declarationForm' && (
-          <>
-            <p class="hint">
-              {t('fb.res.recorded')} {t('fb.res.localOnly')}
-            </p>
-            <button type="button" class="button wide" onClick={onFinish}>
-              {t('fb.res.finish')}
-            </button>
-          </>
-        )}
+        {resolution !== 'declarationForm' && <GuideRecordPanel token={token} cause={cause} trail={trail} outcome={outcome} onSaved={onFinish} />}
       </div>
     </>
   );

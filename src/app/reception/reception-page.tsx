@@ -5,6 +5,7 @@ import { asksPrescriptionForm } from '../../domain/registration.ts';
 import { isVisitType } from '../../domain/visit-type.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
+import { rememberClinicLink } from '../fallback/last-link.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { clearFlow, loadFlow, newFlow, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { DoneStep } from './done-step.tsx';
@@ -69,7 +70,11 @@ export default function ReceptionPage({ token }: { token: string }) {
     const returnUrl = flow.returnUrl ? `?returnUrl=${encodeURIComponent(flow.returnUrl)}` : '';
     // The device id lets the clinic see and revoke this device (P4).
     void api<InstitutionPublicDto>(`/public/institutions/${encodeURIComponent(token)}${returnUrl}`, { headers: { 'x-device-id': deviceId() } }).then((result) => {
-      if (result.ok) setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
+      if (result.ok) {
+        // A valid clinic link: the installed app's start page offers its outage fallback (issue 5 §1).
+        rememberClinicLink(token);
+        setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
+      }
       else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
       else if (result.failure.kind === 'server' && result.failure.code === 'device_revoked') setLoad({ kind: 'deviceRevoked' });
       else setLoad({ kind: 'networkError' });

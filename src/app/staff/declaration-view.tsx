@@ -108,11 +108,11 @@ function DateOfBirth({ field, form, t, lang }: { field: DeclarationField; form: 
 }
 
 /** What the decision guide led to at the visit (issue 5 §2), as recorded with the form. */
-export function GuideOutcomeView({ outcome }: { outcome: GuideOutcome | null }) {
+export function GuideOutcomeView({ outcome, headingId = 'guide-outcome-title' }: { outcome: GuideOutcome | null; headingId?: string }) {
   const { t, lang } = useI18n();
   return (
-    <section class="guide-outcome" aria-labelledby="guide-outcome-title">
-      <h3 id="guide-outcome-title">{t('staffInbox.guide.title')}</h3>
+    <section class="guide-outcome" aria-labelledby={headingId}>
+      <h3 id={headingId}>{t('staffInbox.guide.title')}</h3>
       {outcome === null ? (
         <p class="hint">{t('staffInbox.guide.none')}</p>
       ) : (

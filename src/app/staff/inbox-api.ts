@@ -6,6 +6,7 @@ import type {
   DeclarationStatus,
   VerifyDeclarationRequest,
 } from '../../domain/declaration-api.ts';
+import type { GuideRecordListResponse } from '../../domain/guide-record.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 
@@ -28,3 +29,6 @@ export const claimDeclaration = (id: string, body: ClaimDeclarationRequest) =>
 
 export const completeDeclaration = (id: string) =>
   api<DeclarationStateResponse>(path(id, '/complete'), { method: 'POST', body: {}, headers: device() });
+
+/** Issue 5 §2: guide outcomes received without a form (read-only). */
+export const guideRecordList = () => api<GuideRecordListResponse>('/staff/guide-records', { headers: device() });

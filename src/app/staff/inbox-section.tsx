@@ -18,6 +18,7 @@ import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';
 import { DeclarationForm, GuideOutcomeView } from './declaration-view.tsx';
+import { GuideRecordList } from './guide-record-list.tsx';
 import { claimDeclaration, completeDeclaration, declarationDetail, declarationInbox, verifyDeclaration } from './inbox-api.ts';
 
 /** The server lists at most this many (newest first). */
@@ -125,6 +126,7 @@ function InboxList() {
           </>
         )}
       </section>
+      <GuideRecordList />
     </>
   );
 }

@@ -40,8 +40,15 @@ export interface OutboxError {
   fields?: Record<string, string>;
 }
 
+/**
+ * What an outbox entry carries. Absent means 'declaration' (every entry written before guide
+ * records existed), so adding the kind needed no upgrade step: it is not indexed.
+ */
+export type OutboxRecordKind = 'declaration' | 'guideRecord';
+
 export interface OutboxRecord {
   id: string;
+  kind?: OutboxRecordKind;
   state: OutboxRecordState;
   /** Changes whenever the content is replaced, so a send finishing late never acts on newer content. */
   rev: string;

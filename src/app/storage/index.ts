@@ -1,5 +1,5 @@
 import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
-import { clearDevice, discardRejected, enqueueDeclaration, flushOutbox, outboxSummaries, unreadableOutboxCount } from './outbox.ts';
+import { clearDevice, discardRejected, enqueueDeclaration, enqueueGuideRecord, flushOutbox, outboxSummaries, unreadableOutboxCount } from './outbox.ts';
 
 /** The device's storage: encrypted drafts and the outbox (P4). See README.md in this folder. */
 export { deleteDraft, loadDraft, saveDraft, type DeclarationDraft } from './drafts.ts';
@@ -7,6 +7,7 @@ export {
   clearDevice,
   discardRejected,
   enqueueDeclaration,
+  enqueueGuideRecord,
   flushOutbox,
   outboxSummaries,
   returnRejectedToDraft,
@@ -22,7 +23,7 @@ export { persistentStorageResult, requestPersistentStorage, type PersistentStora
 
 const TEST_HOOK_FLAG = 'zaitaku.testHooks';
 
-const testHook = { enqueueDeclaration, flushOutbox, outboxSummaries, unreadableOutboxCount, discardRejected, clearDevice, saveDraft, loadDraft, deleteDraft };
+const testHook = { enqueueDeclaration, enqueueGuideRecord, flushOutbox, outboxSummaries, unreadableOutboxCount, discardRejected, clearDevice, saveDraft, loadDraft, deleteDraft };
 
 declare global {
   interface Window {

@@ -8,6 +8,7 @@ import './outbox-badge.css';
 /** Reasons the server gives for a refusal (4xx) that staff can act on; anything else is shown by code. */
 const REASON_KEYS: Partial<Record<string, MessageKey>> = {
   declaration_conflict: 'outbox.reason.conflict',
+  guide_record_conflict: 'outbox.reason.conflict',
   link_invalid: 'outbox.reason.linkInvalid',
   validation_failed: 'outbox.reason.validation',
   payload_too_large: 'outbox.reason.tooLarge',

@@ -1,10 +1,11 @@
 import type { DeclarationReceipt } from '../../domain/declaration-api.ts';
 import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+import type { GuideRecord, GuideRecordReceipt } from '../../domain/guide-record.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { onServiceWorkerMessage, requestBackgroundSync } from '../sw-bridge.ts';
 import { currentDeviceKey, decryptJson, encryptJson, UnreadablePayloadError } from './crypto.ts';
-import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type DraftRecord, type OutboxError, type OutboxRecord } from './db.ts';
+import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type DraftRecord, type OutboxError, type OutboxRecord, type OutboxRecordKind } from './db.ts';
 import type { DeclarationDraft } from './drafts.ts';
 
 /**
@@ -18,6 +19,8 @@ export type OutboxState = 'queued' | 'sending' | 'rejected';
 
 export interface OutboxEntrySummary {
   id: string;
+  /** A declaration form, or a guide outcome without a form (issue 5 §2). */
+  kind: OutboxRecordKind;
   state: OutboxState;
   attempts: number;
   queuedAt: number;
@@ -37,11 +40,20 @@ export type OutboxListener = (entries: OutboxEntrySummary[], unreadable: number)
 
 type SubmittedForm = Record<string, unknown> & { id: string; linkToken: string };
 
-/** What is encrypted: the form and the guide's outcome, exactly as they will be sent. */
+/** What is encrypted for a declaration: the form and the guide's outcome, exactly as they will be sent. */
 interface OutboxContent {
   form: SubmittedForm;
   guide: GuideOutcome | null;
 }
+
+/** What is encrypted for a guide outcome without a form: the record, exactly as it will be sent. */
+interface GuideRecordContent {
+  record: GuideRecord;
+}
+
+type AnyContent = OutboxContent | GuideRecordContent;
+
+const isGuideRecordContent = (content: AnyContent): content is GuideRecordContent => 'record' in content;
 
 const SYNC_TAG = 'outbox';
 const LOCK_NAME = 'zaitaku.outbox.flush';
@@ -58,7 +70,7 @@ function isReadable(record: OutboxRecord, key: DeviceKeyRecord | null): boolean 
 }
 
 function summaryOf(record: OutboxRecord): OutboxEntrySummary {
-  return { id: record.id, state: record.state, attempts: record.attempts, queuedAt: record.queuedAt, lastError: record.lastError };
+  return { id: record.id, kind: record.kind ?? 'declaration', state: record.state, attempts: record.attempts, queuedAt: record.queuedAt, lastError: record.lastError };
 }
 
 async function snapshot(): Promise<{ entries: OutboxEntrySummary[]; unreadable: number }> {
@@ -181,6 +193,31 @@ export async function enqueueDeclaration(form: SubmittedForm, guide: GuideOutcom
   flushInBackground();
 }
 
+/**
+ * Encrypts and stores a guide outcome without a form (issue 5 §2) as 'queued', then tries to
+ * send. The caller validated it with guideRecordSchema; its id is the idempotency key.
+ */
+export async function enqueueGuideRecord(record: GuideRecord): Promise<void> {
+  const content: GuideRecordContent = { record };
+  const { keyId, payload } = await encryptJson(content, OUTBOX, record.id);
+  const entry: OutboxRecord = {
+    id: record.id,
+    kind: 'guideRecord',
+    state: 'queued',
+    rev: crypto.randomUUID(),
+    attempts: 0,
+    queuedAt: Date.now(),
+    lastAttemptAt: null,
+    lastError: null,
+    keyId,
+    payload,
+  };
+  const db = await database();
+  await db.put(OUTBOX, entry);
+  changed();
+  flushInBackground();
+}
+
 /** Removes a rejected entry: a staff choice after reading the reason. Other states are left alone. */
 export async function discardRejected(id: string): Promise<void> {
   const db = await database();
@@ -198,7 +235,8 @@ export async function discardRejected(id: string): Promise<void> {
 export async function returnRejectedToDraft(id: string): Promise<DeclarationDraft | null> {
   const db = await database();
   const record = await db.get(OUTBOX, id);
-  if (record?.state !== 'rejected') return null;
+  // A guide record has no form to correct: it is only discarded.
+  if (record?.state !== 'rejected' || (record.kind ?? 'declaration') !== 'declaration') return null;
   let content: OutboxContent;
   try {
     content = await decryptJson<OutboxContent>(record.payload, record.keyId, OUTBOX, id);
@@ -239,13 +277,15 @@ function isReceiptFor(data: unknown, id: string): boolean {
   return typeof receipt?.id === 'string' && receipt.id.toLowerCase() === id.toLowerCase() && typeof receipt.receivedAt === 'string';
 }
 
-async function send(content: OutboxContent): Promise<SendOutcome> {
-  const body = content.guide ? { ...content.form, guideOutcome: content.guide } : content.form;
+async function send(content: AnyContent): Promise<SendOutcome> {
+  const [path, id, body] = isGuideRecordContent(content)
+    ? ['/public/guide-records', content.record.id, content.record]
+    : ['/public/declarations', content.form.id, content.guide ? { ...content.form, guideOutcome: content.guide } : content.form];
   const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined;
-  const result = await api<DeclarationReceipt>('/public/declarations', { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal });
+  const result = await api<DeclarationReceipt | GuideRecordReceipt>(path, { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal });
   if (result.ok) {
-    // Only the receipt lets the device forget the form (a portal page answering 200 is not one).
-    if (isReceiptFor(result.data, content.form.id)) return { kind: 'acknowledged' };
+    // Only the receipt lets the device forget the entry (a portal page answering 200 is not one).
+    if (isReceiptFor(result.data, id)) return { kind: 'acknowledged' };
     return { kind: 'retry', offline: false, error: { code: 'unexpected_response', message: 'The server did not confirm receipt.' } };
   }
   const failure = result.failure;
@@ -270,9 +310,9 @@ async function pass(): Promise<FlushResult> {
   let sent = 0;
   let rejected = 0;
   for (const record of candidates) {
-    let content: OutboxContent;
+    let content: AnyContent;
     try {
-      content = await decryptJson<OutboxContent>(record.payload, record.keyId, OUTBOX, record.id);
+      content = await decryptJson<AnyContent>(record.payload, record.keyId, OUTBOX, record.id);
     } catch (err) {
       if (!(err instanceof UnreadablePayloadError)) throw err;
       await change(record.id, record.rev, (r) => ({ ...r, unreadable: true }));

@@ -11,6 +11,7 @@ import type { SimCardStateTable } from '../national/embedded/card-simulator/card
 import type { HandoffChallengeTable, RegistrationTable } from '../registration/registration.table.ts';
 import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table.ts';
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
+import type { GuideRecordTable } from '../guide-record/guide-record.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
 import type { InstitutionDeviceTable } from '../device/device.table.ts';
 import type { PersonProfileTable } from '../person/person.table.ts';
@@ -36,6 +37,7 @@ export interface Tables {
   declaration: DeclarationTable;
   institution_device: InstitutionDeviceTable;
   person_profile: PersonProfileTable;
+  guide_record: GuideRecordTable;
 }
 
 export type Db = Kysely<Tables>;

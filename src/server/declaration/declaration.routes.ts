@@ -36,7 +36,7 @@ import {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The device's random id (X5), as for registrations: the outbox always sends it. */
-function deviceId(c: Context<AppEnv>): string {
+export function deviceId(c: Context<AppEnv>): string {
   const id = c.req.header('x-device-id') ?? '';
   if (!UUID.test(id)) {
     throw new AppError(400, 'validation_failed', 'The device id header is missing or malformed.', { 'x-device-id': 'Send a UUID.' });
@@ -44,7 +44,7 @@ function deviceId(c: Context<AppEnv>): string {
   return id.toLowerCase();
 }
 
-async function institutionByToken(c: Context<AppEnv>, token: string): Promise<InstitutionRow> {
+export async function institutionByToken(c: Context<AppEnv>, token: string): Promise<InstitutionRow> {
   const institution = await findInstitutionByLinkToken(c.var.db, token);
   if (!institution) throw new AppError(404, 'link_invalid', 'This institution link is not valid. It may have been reissued.');
   return institution;
@@ -126,7 +126,7 @@ function declarationIdParam(c: Context<AppEnv>): string {
 }
 
 /** Who acts (the staff member), from which browser (X5), for which institution. */
-function staffContext(c: Context<AppEnv>): StaffContext {
+export function staffContext(c: Context<AppEnv>): StaffContext {
   const staff = c.var.staff;
   const header = c.req.header('x-device-id') ?? '';
   const deviceId = UUID.test(header) ? header.toLowerCase() : null;

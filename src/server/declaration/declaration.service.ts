@@ -289,13 +289,21 @@ export async function purgeExpiredDeclarations(db: Db, now: Date): Promise<numbe
  * Runs the purge now and then every `intervalMs` until the returned function is called. A failed
  * run is logged (error class only) and retried at the next tick; runs never overlap.
  */
-export function startDeclarationPurge(db: Db, clock: () => Date, intervalMs: number): () => void {
+export function startDeclarationPurge(
+  db: Db,
+  clock: () => Date,
+  intervalMs: number,
+  /** Other D5 purges run on the same tick (the guide records of issue 5 §2). */
+  also: ReadonlyArray<(db: Db, now: Date) => Promise<number>> = [],
+): () => void {
   let running = false;
   const run = async (): Promise<void> => {
     if (running) return;
     running = true;
     try {
-      const purged = await purgeExpiredDeclarations(db, clock());
+      const now = clock();
+      let purged = await purgeExpiredDeclarations(db, now);
+      for (const purge of also) purged += await purge(db, now);
       if (purged > 0) log('info', 'declarations_purged', { count: purged });
     } catch (err) {
       log('error', 'declaration_purge_failed', { errorName: err instanceof Error ? err.name : 'unknown' });

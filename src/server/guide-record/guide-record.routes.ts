@@ -1,0 +1,62 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecord, type GuideRecordListResponse } from '../../domain/guide-record.ts';
+import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
+import { deviceId, institutionByToken, staffContext } from '../declaration/declaration.routes.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { ValidationError, validationErrorFrom } from '../http/errors.ts';
+import { readJson } from '../http/validate.ts';
+import { currentStaff, requirePermission } from '../staff/session.ts';
+import { GuideRecordConflictError } from './guide-record-errors.ts';
+import { guideRecordList, purgeExpiredGuideRecords, receiveGuideRecord } from './guide-record.service.ts';
+
+const KNOWN_MESSAGES = new Set<string>(Object.values(GUIDE_RECORD_MESSAGES));
+
+/** Field messages are the schema's fixed sentences (none repeats the input); others get the generic rule text. */
+async function readRecord(c: Context<AppEnv>): Promise<GuideRecord> {
+  const parsed = guideRecordSchema.safeParse(await readJson(c, z.unknown()));
+  if (parsed.success) return parsed.data;
+  const generic = validationErrorFrom(parsed.error).fields ?? {};
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    // The outcome's inner paths are one thing to the device: the record of the guide.
+    const field = issue.path.length > 0 ? String(issue.path[0]) : '(body)';
+    if (fields[field]) continue;
+    fields[field] = KNOWN_MESSAGES.has(issue.message) ? issue.message : (generic[issue.path.join('.') || '(body)'] ?? 'This value is not valid.');
+  }
+  throw new ValidationError(fields);
+}
+
+/**
+ * `POST /api/public/guide-records`: the outbox's send of a guide outcome without a form.
+ * 201 with the receipt the first time, 200 with the same receipt for a resend, 409 for a clash.
+ * The institution is the one of the link token, as for declarations.
+ */
+export const guideRecordPublicRoutes = new Hono<AppEnv>().post('/', async (c) => {
+  const record = await readRecord(c);
+  const device = deviceId(c);
+  const institution = await institutionByToken(c, record.linkToken);
+  // P4: a revoked device's outbox is refused, as for declarations.
+  await assertDeviceAllowed(c.var.db, institution.id, device);
+  const staff = await currentStaff(c);
+  const result = await c.var.db.transaction().execute((trx) =>
+    receiveGuideRecord(trx, record, {
+      institution,
+      deviceId: device,
+      staffId: staff && staff.institutionId === institution.id ? staff.id : null,
+      now: c.var.now(),
+    }),
+  );
+  if (result.kind === 'conflict') throw new GuideRecordConflictError();
+  await recordDeviceUse(c, institution.id, device, 'seen');
+  return c.json(result.receipt, result.kind === 'created' ? 201 : 200);
+});
+
+/** `GET /api/staff/guide-records`: the read-only list beside the declaration inbox. */
+export const guideRecordStaffRoutes = new Hono<AppEnv>().use('*', requirePermission('declaration.manage')).get('/', async (c) => {
+  // D5: nothing past its retention is listed, timer or not.
+  await purgeExpiredGuideRecords(c.var.db, c.var.now());
+  const ctx = staffContext(c);
+  const body: GuideRecordListResponse = await c.var.db.transaction().execute((trx) => guideRecordList(trx, ctx));
+  return c.json(body);
+});
