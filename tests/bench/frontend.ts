@@ -7,7 +7,7 @@ import { DEMO_LINK_TOKEN, freePort, prepareDataDir, ROOT, startServer } from './
 
 /**
  * Front-end weight per route and a Lighthouse run. The weight of a route is what Chromium
- * actually requests while the route loads (service workers blocked, empty cache), each file
+ * actually requests while the route loads (empty cache; the service worker's precache fetches are not the page's requests and are not counted), each file
  * measured as gzip -9 of the built file in dist/: deterministic for a given build, and it follows
  * lazy chunks without knowing the bundler's chunk graph. The budget test (tests/e2e/
  * bundle-budget.spec.ts) uses the same measurement.
@@ -61,7 +61,7 @@ export async function measureRoute(page: Page, url: string, name: string, ready?
 async function routeWeights(browser: Browser, base: string, staffCookie: string): Promise<RouteWeight[]> {
   const out: RouteWeight[] = [];
   const fresh = async (viewport: { width: number; height: number }, cookie?: string) => {
-    const context = await browser.newContext({ viewport, serviceWorkers: 'block', locale: 'ja-JP' });
+    const context = await browser.newContext({ viewport, locale: 'ja-JP' });
     if (cookie) {
       const [name, value] = cookie.split('=') as [string, string];
       await context.addCookies([{ name, value, url: base }]);
