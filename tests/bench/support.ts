@@ -137,7 +137,7 @@ export interface SeededInstitution {
  * columns added later by other features come along. The session is seeded in the database, so
  * nothing here depends on how the login route signs people in.
  */
-export async function seedInstitution(db: Db, index: number, now = new Date()): Promise<SeededInstitution> {
+export async function seedInstitution(db: Db, index: number, now = new Date(), withConsents = true): Promise<SeededInstitution> {
   const demo = await db.selectFrom('institution').selectAll().orderBy('created_at').executeTakeFirstOrThrow();
   const admin = await db.selectFrom('staff_account').selectAll().where('institution_id', '=', demo.id).where('role', '=', 'admin').executeTakeFirstOrThrow();
   const at = now.toISOString();
@@ -155,7 +155,7 @@ export async function seedInstitution(db: Db, index: number, now = new Date()): 
   const token = randomBytes(32).toString('base64url');
   await db.insertInto('staff_session').values({ token_hash: sha256(token), staff_id: staffId, created_at: at, last_seen_at: at }).execute();
   const scopes = formatScopes(consentedScopes(agreeToAll(), { usesClinicalInfo: true, usesElectronicPrescription: true }));
-  for (const person of demoPersons(now)) {
+  for (const person of withConsents ? demoPersons(now) : []) {
     const registrationId = randomUUID();
     const consentId = randomUUID();
     await db
@@ -208,8 +208,11 @@ export async function seedInstitution(db: Db, index: number, now = new Date()): 
   return { id, linkToken, cookie: `${SESSION_COOKIE}=${token}` };
 }
 
-/** Creates and migrates a data directory with the demo institution, the test CA and `extra` more institutions. */
-export async function prepareDataDir(dataDir: string, extra: number): Promise<SeededInstitution[]> {
+/**
+ * Creates and migrates a data directory with the demo institution, the test CA and `extra` more
+ * institutions (each with consents for the demo persons unless `withConsents` is false).
+ */
+export async function prepareDataDir(dataDir: string, extra: number, withConsents = true): Promise<SeededInstitution[]> {
   fs.mkdirSync(dataDir, { recursive: true });
   const { db } = openDatabase({ dataDir });
   try {
@@ -217,7 +220,7 @@ export async function prepareDataDir(dataDir: string, extra: number): Promise<Se
     await ensureDemoInstitution(db, { dataDir, fixedPassword: 'bench-password-1', fixedLinkToken: DEMO_LINK_TOKEN });
     await ensureTestCa(path.join(dataDir, 'card-sim'), new Date());
     const out: SeededInstitution[] = [];
-    for (let i = 0; i <= extra; i++) out.push(await seedInstitution(db, i));
+    for (let i = 0; i <= extra; i++) out.push(await seedInstitution(db, i, new Date(), withConsents));
     return out;
   } finally {
     await db.destroy();
