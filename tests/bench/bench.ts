@@ -216,6 +216,8 @@ function table(r: Report): string {
     for (const key of ['requeryOne', 'lists', 'search'] as const) {
       row(`    ${key}`, f0(s.empty[key].requestsPerSecond), f1(s.empty[key].latencyP99), f0(s.scaled[key].requestsPerSecond), f1(s.scaled[key].latencyP99));
     }
+    const non2xx = (['requeryOne', 'lists', 'search'] as const).reduce((n, k) => n + s.empty[k].non2xx + s.scaled[k].non2xx, 0);
+    if (non2xx > 0) lines.push(`    (${non2xx} non-2xx answers in the scale lookups: see the JSON)`);
     lines.push('');
   }
   if (r.frontEnd) {
