@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Browser, Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
+import { DEMO_LINK_TOKEN, freePort, prepareDataDir, ROOT, startServer } from './support.ts';
+
+/**
+ * Front-end weight per route and a Lighthouse run. The weight of a route is what Chromium
+ * actually requests while the route loads (empty cache; the service worker's precache fetches are not the page's requests and are not counted), each file
+ * measured as gzip -9 of the built file in dist/: deterministic for a given build, and it follows
+ * lazy chunks without knowing the bundler's chunk graph. The budget test (tests/e2e/
+ * bundle-budget.spec.ts) uses the same measurement.
+ */
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const DIST = path.join(ROOT, 'dist');
+
+export interface RouteWeight {
+  name: string;
+  path: string;
+  jsGzip: number;
+  cssGzip: number;
+  files: number;
+  assets: Array<{ url: string; gzip: number }>;
+}
+
+const gzipCache = new Map<string, number>();
+/** gzip -9 size of a built file, by its URL path; 0 for anything not in dist/. */
+export function gzipSizeOf(urlPath: string): number {
+  const file = path.join(DIST, decodeURIComponent(urlPath));
+  if (!file.startsWith(DIST) || !fs.existsSync(file)) return 0;
+  let size = gzipCache.get(file);
+  if (size === undefined) {
+    size = zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+    gzipCache.set(file, size);
+  }
+  return size;
+}
+
+/** Loads a route and sums the gzipped JS and CSS it requested until the network went idle. */
+export async function measureRoute(page: Page, url: string, name: string, ready?: (page: Page) => Promise<void>): Promise<RouteWeight> {
+  const seen = new Set<string>();
+  page.on('request', (req) => {
+    const type = req.resourceType();
+    if (type === 'script' || type === 'stylesheet') seen.add(new URL(req.url()).pathname);
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  if (ready) await ready(page);
+  const assets = [...seen].sort().map((u) => ({ url: u, gzip: gzipSizeOf(u) }));
+  return {
+    name,
+    path: new URL(url).pathname,
+    jsGzip: assets.filter((a) => a.url.endsWith('.js')).reduce((s, a) => s + a.gzip, 0),
+    cssGzip: assets.filter((a) => a.url.endsWith('.css')).reduce((s, a) => s + a.gzip, 0),
+    files: assets.length,
+    assets,
+  };
+}
+
+async function routeWeights(browser: Browser, base: string, staffCookie: string): Promise<RouteWeight[]> {
+  const out: RouteWeight[] = [];
+  const fresh = async (viewport: { width: number; height: number }, cookie?: string) => {
+    const context = await browser.newContext({ viewport, locale: 'ja-JP' });
+    if (cookie) {
+      const [name, value] = cookie.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: base }]);
+    }
+    return context;
+  };
+  const routes: Array<{ name: string; path: string; viewport: { width: number; height: number }; staff?: boolean }> = [
+    { name: 'patient', path: `/i/${DEMO_LINK_TOKEN}`, viewport: { width: 412, height: 915 } },
+    // The nurse's tablet: the same link, signed in as staff.
+    { name: 'tablet', path: `/i/${DEMO_LINK_TOKEN}`, viewport: { width: 1280, height: 800 }, staff: true },
+    { name: 'staff', path: '/staff', viewport: { width: 1440, height: 900 }, staff: true },
+    { name: 'fallback', path: `/i/${DEMO_LINK_TOKEN}/fallback`, viewport: { width: 1280, height: 800 } },
+  ];
+  for (const route of routes) {
+    const context = await fresh(route.viewport, route.staff ? staffCookie : undefined);
+    const page = await context.newPage();
+    out.push(await measureRoute(page, `${base}${route.path}`, route.name));
+    await context.close();
+  }
+  return out;
+}
+
+export interface LighthouseFigures {
+  score: number;
+  lcpMs: number;
+  tbtMs: number;
+  cls: number;
+  fcpMs: number;
+}
+
+/** Lighthouse's mobile preset (simulated throttling) on one URL, with Debian's Chromium. */
+export async function lighthouseRun(url: string): Promise<LighthouseFigures> {
+  const { default: lighthouse } = await import('lighthouse');
+  const chromeLauncher = await import('chrome-launcher');
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+    if (!result) throw new Error('Lighthouse returned nothing');
+    const audits = result.lhr.audits;
+    const value = (id: string) => Number(audits[id]?.numericValue ?? NaN);
+    return {
+      score: result.lhr.categories.performance?.score ?? NaN,
+      lcpMs: value('largest-contentful-paint'),
+      tbtMs: value('total-blocking-time'),
+      cls: value('cumulative-layout-shift'),
+      fcpMs: value('first-contentful-paint'),
+    };
+  } finally {
+    chrome.kill();
+  }
+}
+
+export interface FrontEndReport {
+  routes: RouteWeight[];
+  lighthouse: LighthouseFigures | null;
+  lighthouseError?: string;
+}
+
+export async function frontEndReport(workDir: string): Promise<FrontEndReport> {
+  const dataDir = path.join(workDir, 'frontend');
+  const [inst] = await prepareDataDir(dataDir, 0);
+  const server = await startServer({ dataDir, port: await freePort() });
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-gpu', '--no-sandbox'] });
+    let routes: RouteWeight[];
+    try {
+      routes = await routeWeights(browser, server.url, inst!.cookie);
+    } finally {
+      await browser.close();
+    }
+    try {
+      return { routes, lighthouse: await lighthouseRun(`${server.url}/i/${DEMO_LINK_TOKEN}`) };
+    } catch (err) {
+      return { routes, lighthouse: null, lighthouseError: err instanceof Error ? err.message : String(err) };
+    }
+  } finally {
+    await server.stop();
+  }
+}
