@@ -8,7 +8,7 @@ import type { HandoffChallenge } from '../../src/domain/handoff.ts';
 import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
-import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
+import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 
 /**
  * P3, X5, S2, V1–V2: the doctor-only view of consented medical information. Consents are
@@ -158,7 +158,7 @@ describe('doctor-only clinical view', () => {
     await t.db.insertInto('institution').values({ ...t.demo.institution, id: otherId, code: '1310000009', name: '別の診療所', link_token: 'other-link-clinical' }).execute();
     await t.db
       .insertInto('staff_account')
-      .values({ id: randomUUID(), institution_id: otherId, login_id: 'other-doctor', display_name: '別の医師', role: 'doctor', password_hash: await hashPassword('other-password-1'), created_at: new Date().toISOString() })
+      .values({ id: randomUUID(), institution_id: otherId, login_id: 'other-doctor', display_name: '別の医師', role: 'doctor', password_hash: await hashPassword('other-password-1'), totp_secret: TEST_TOTP_SECRET, created_at: new Date().toISOString() })
       .execute();
     const now = t.clock.now().toISOString();
     await t.db
@@ -169,8 +169,7 @@ describe('doctor-only clinical view', () => {
     expect(ours.status).toBe(404);
     expect(ours.text).not.toContain('メトホルミン');
 
-    const login = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: 'other-doctor', password: 'other-password-1' }));
-    const other = login.headers.get('set-cookie')!.split(';')[0]!;
+    const other = await loginWithTotp(t, 'other-doctor', 'other-password-1', TEST_TOTP_SECRET);
     expect((await view('p01', other)).status).toBe(404);
     expect(scopesShown((await view('p10', other)).body)).toEqual(['medication', 'clinical', 'checkup']);
     const list = await t.app.request('/api/staff/clinical/persons', { headers: { cookie: other } });

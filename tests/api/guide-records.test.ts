@@ -5,7 +5,7 @@ import { guideOutcome } from '../../src/domain/fallback-walk.ts';
 import { GUIDE_RECORD_MESSAGES, type GuideRecordInput, type GuideRecordListResponse, type GuideRecordReceipt } from '../../src/domain/guide-record.ts';
 import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
-import { createTestApp, jsonRequest, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
+import { createTestApp, jsonRequest, loginWithTotp, TEST_PASSWORD, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 
 /**
  * Guide outcomes without a form through the HTTP API (issue 5 §2): the outbox's idempotent send
@@ -40,6 +40,7 @@ beforeAll(async () => {
       display_name: '別の受付',
       role: 'clerk',
       password_hash: await hashPassword(OTHER_PASSWORD),
+      totp_secret: TEST_TOTP_SECRET,
       created_at: BASE_TIME,
     })
     .execute();
@@ -57,9 +58,7 @@ async function call<T = unknown>(path: string, init?: RequestInit): Promise<{ st
 }
 
 async function login(loginId: string, password: string): Promise<string> {
-  const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId, password }));
-  expect(res.status).toBe(204);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
+  return loginWithTotp(t, loginId, password, TEST_TOTP_SECRET);
 }
 
 function record(overrides: Partial<GuideRecordInput> = {}): GuideRecordInput {

@@ -5,7 +5,9 @@ import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
 import type { DeviceListResponse, InstitutionLinkResponse, InstitutionSettingsResponse } from '../../src/domain/institution-api.ts';
 import type { InstitutionPublicDto, StartRegistrationResponse } from '../../src/domain/reception-api.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
-import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
+import type { TotpEnrolmentStart } from '../../src/domain/staff-auth.ts';
+import { totpCode } from '../../src/server/staff/totp.ts';
+import { createTestApp, jsonRequest, loginAs, loginWithTotp, sessionCookie, type TestApp } from './support/test-app.ts';
 
 /**
  * Issue 6 §1 and the devices of §2 through the HTTP API: registering a clinic (医療機関コード,
@@ -87,16 +89,25 @@ describe('registering an institution', () => {
     const reply = await register(registration({ code: '3410712362', loginId: 'hiroshima-admin', name: '広島訪問診療所' }));
     expect(reply.status).toBe(201);
     expect(reply.cookie).toBeTruthy();
-    const me = await call<StaffMeResponse>('/api/staff/me', { headers: { cookie: reply.cookie! } });
+    // The password alone reaches only the second-factor enrolment (P3): enrol TOTP first.
+    const before = await call<{ error: { code: string } }>('/api/staff/me', { headers: { cookie: reply.cookie! } });
+    expect(before.status).toBe(401);
+    expect(before.body.error.code).toBe('second_factor_required');
+    const start = await call<TotpEnrolmentStart>('/api/staff/auth/enrol/totp/start', { method: 'POST', headers: { cookie: reply.cookie! } });
+    expect(start.status).toBe(200);
+    const finish = await t.app.request('/api/staff/auth/enrol/totp/finish', jsonRequest('POST', { code: totpCode(start.body.secret, t.clock.now()) }, { cookie: reply.cookie! }));
+    expect(finish.status).toBe(200);
+    const full = sessionCookie(finish);
+    const me = await call<StaffMeResponse>('/api/staff/me', { headers: { cookie: full } });
     expect(me.status).toBe(200);
     expect(me.body.staff.role).toBe('admin');
     expect(me.body.institution.code).toBe('3410712362');
     expect(me.body.institution.name).toBe('広島訪問診療所');
     expect(me.body.institution.link).toMatch(/^https:\/\/zaitaku\.example\/i\/[A-Za-z0-9_-]{20,}$/);
-    expect((await auditActions(me.body.institution.id)).map((e) => e.action)).toEqual(['institution.registered']);
-    // And the new administrator can log in with the password chosen.
-    const login = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: 'hiroshima-admin', password: STRONG_PASSWORD }));
-    expect(login.status).toBe(204);
+    expect((await auditActions(me.body.institution.id)).map((e) => e.action)).toContain('institution.registered');
+    // And the new administrator can log in with the password chosen, then the second factor.
+    t.clock.advance(30_000);
+    expect(await loginWithTotp(t, 'hiroshima-admin', STRONG_PASSWORD, start.body.secret)).toMatch(/^zaitaku_session=/);
   });
 
   it('refuses a code that is already registered, and a login id already in use', async () => {
@@ -303,12 +314,22 @@ describe('devices (P4)', () => {
   it('does not reach another institution’s devices, and an unknown id is not found', async () => {
     const reply = await register(registration({ code: codeWith('131111111'), loginId: 'tokyo-admin' }));
     expect(reply.status).toBe(201);
-    const list = await call<DeviceListResponse>('/api/staff/devices', { headers: { cookie: reply.cookie! } });
+    const cookie = await enrolTotp(reply.cookie!);
+    const list = await call<DeviceListResponse>('/api/staff/devices', { headers: { cookie } });
     expect(list.body.devices).toEqual([]);
-    const foreign = await call(`/api/staff/devices/${PHONE}/revoke`, { method: 'POST', headers: { cookie: reply.cookie! } });
+    const foreign = await call(`/api/staff/devices/${PHONE}/revoke`, { method: 'POST', headers: { cookie } });
     expect(foreign.status).toBe(404);
     expect(errorOf(foreign).code).toBe('device_not_found');
     // The phone still works at the demo clinic.
     expect((await call(`/api/public/institutions/${await currentToken()}`, { headers: { 'x-device-id': PHONE } })).status).toBe(200);
   });
 });
+
+/** A new clinic's administrator enrols TOTP with the password-only session registration gives. */
+async function enrolTotp(pendingCookie: string): Promise<string> {
+  const start = await t.app.request('/api/staff/auth/enrol/totp/start', { method: 'POST', headers: { cookie: pendingCookie } });
+  const { secret } = (await start.json()) as TotpEnrolmentStart;
+  const finish = await t.app.request('/api/staff/auth/enrol/totp/finish', jsonRequest('POST', { code: totpCode(secret, t.clock.now()) }, { cookie: pendingCookie }));
+  expect(finish.status).toBe(200);
+  return sessionCookie(finish);
+}

@@ -9,7 +9,7 @@ import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { notePersonRecord } from '../../src/server/person/person-profile.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
-import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
+import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 
 /**
  * The consent dashboard and the person page through the HTTP API: filters and search (R9, kana,
@@ -32,9 +32,7 @@ async function cookieOf(who: StaffRole | 'other'): Promise<string> {
   if (held && now - held.at < 10 * 60 * 1000) return held.cookie;
   let cookie: string;
   if (who === 'other') {
-    const res = await t.app.request('/api/staff/login', jsonRequest('POST', { loginId: 'other-clerk-d', password: 'other-password-1' }));
-    expect(res.status).toBe(204);
-    cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    cookie = await loginWithTotp(t, 'other-clerk-d', 'other-password-1', TEST_TOTP_SECRET);
   } else {
     cookie = await loginAs(t, who);
   }
@@ -90,7 +88,7 @@ beforeAll(async () => {
     .execute();
   await t.db
     .insertInto('staff_account')
-    .values({ id: randomUUID(), institution_id: institutionId, login_id: 'other-clerk-d', display_name: '別の受付', role: 'clerk', password_hash: await hashPassword('other-password-1'), created_at: new Date().toISOString() })
+    .values({ id: randomUUID(), institution_id: institutionId, login_id: 'other-clerk-d', display_name: '別の受付', role: 'clerk', password_hash: await hashPassword('other-password-1'), totp_secret: TEST_TOTP_SECRET, created_at: new Date().toISOString() })
     .execute();
   await register('card-13', 'homeVisit', 'other-institution-link-d');
 

@@ -153,7 +153,7 @@ export async function seedInstitution(db: Db, index: number, now = new Date(), w
     await db.insertInto('staff_account').values({ ...admin, id: staffId, institution_id: id, login_id: `bench-admin-${index}` }).execute();
   }
   const token = randomBytes(32).toString('base64url');
-  await db.insertInto('staff_session').values({ token_hash: sha256(token), staff_id: staffId, created_at: at, last_seen_at: at }).execute();
+  await db.insertInto('staff_session').values({ token_hash: sha256(token), staff_id: staffId, created_at: at, last_seen_at: at, stage: 'full', challenge: null, pending_totp_secret: null }).execute();
   const scopes = formatScopes(consentedScopes(agreeToAll(), { usesClinicalInfo: true, usesElectronicPrescription: true }));
   for (const person of withConsents ? demoPersons(now) : []) {
     const registrationId = randomUUID();
