@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
   'declaration_not_completable',
+  // Rate limits on login, the staff sign-in steps and the patient handoff (issue 7 §4).
+  'rate_limited',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

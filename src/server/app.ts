@@ -7,6 +7,7 @@ import type { AppEnv } from './http/app-env.ts';
 import { AppError, errorBody, handleError, NotFoundError } from './http/errors.ts';
 import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
+import { mountRateLimits } from './http/rate-limits.ts';
 import { serveApp } from './http/static.ts';
 import { createCardSimulatorRoutes } from './national/embedded/card-simulator/card-sim.routes.ts';
 import type { NationalServices } from './national/national-services.ts';
@@ -66,6 +67,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
+  // Login, the staff sign-in steps and the patient handoff (issue 7 §4); after the body limit.
+  mountRateLimits(api, options.config.rateLimits);
   api.route('/health', healthRoutes(options.schemaVersion));
   api.route('/staff', staffRoutes);
   api.route('/staff/consents', consentRoutes);

@@ -117,7 +117,8 @@ function templatesBase(linkToken: string) {
 
 /** Percent-encodes, sending a lone surrogate as its (invalid) UTF-8 bytes rather than failing. */
 function encode(s: string): string {
-  return s.isWellFormed() ? encodeURIComponent(s) : `${encodeURIComponent(s.toWellFormed())}%ED%A0%80`;
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  return lone.test(s) ? `${encodeURIComponent(s.replace(lone, ''))}%ED%A0%80` : encodeURIComponent(s);
 }
 
 /** Path parameters: marked text (encoded or with broken percent-escapes), real-looking ids, huge. */
@@ -228,7 +229,7 @@ function buildBody(route: string, body: BodyKind): BodyInit | undefined {
     case 'deep':
       return deepJson(body.depth, body.shape);
     case 'bytes':
-      return body.bytes;
+      return body.bytes as Uint8Array<ArrayBuffer>;
     case 'huge':
       return `{"loginId":"${MARKER}${'x'.repeat(body.size)}"}`;
   }
@@ -252,7 +253,7 @@ async function send(g: GeneratedRequest): Promise<{ context: string; res: Respon
   // CSV uploads get a generated file unless the body kind is one of the raw oddities.
   const csvRoute = route.path.endsWith('/csv') && (g.body.kind === 'mutated' || g.body.kind === 'json');
   if (csvRoute && g.contentType === null && g.csv.charset) headers['content-type'] = `text/csv; charset=${g.csv.charset}`;
-  const body = method === 'GET' || method === 'HEAD' ? undefined : csvRoute ? g.csv.bytes : buildBody(`${route.method} ${route.path}`, g.body);
+  const body = method === 'GET' || method === 'HEAD' ? undefined : csvRoute ? (g.csv.bytes as Uint8Array<ArrayBuffer>) : buildBody(`${route.method} ${route.path}`, g.body);
   const context = `${method} ${path.slice(0, 120)} (${route.method} ${route.path}, body ${g.body.kind}, ${g.contentType ?? 'no type'}, ${g.session})`;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
