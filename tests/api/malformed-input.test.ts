@@ -300,6 +300,51 @@ describe('every API route under malformed input (issue 7 §3)', () => {
     );
   }, 120_000);
 
+  it('refuses tampered card answers to a real challenge with a handoff rejection, never a 5xx', async () => {
+    // A genuine answer from the simulated card, then one field changed per run.
+    const fresh = await t.app.request('/api/public/registrations', jsonRequest('POST', templatesBase(t.demo.institution.link_token), { 'x-device-id': DEVICE }));
+    const reg = (await fresh.json()) as StartRegistrationResponse;
+    const signed = await t.app.request(
+      '/sim/api/cards/card-01/sign',
+      jsonRequest('POST', { pin: '1234', challengeId: reg.challenge.challengeId, nonce: reg.challenge.nonce }),
+    );
+    expect(signed.status).toBe(200);
+    const genuine = (await signed.json()) as Record<string, string>;
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+    const tamper: fc.Arbitrary<Record<string, string>> = fc.oneof<fc.Arbitrary<Record<string, string>>[]>(
+      // One character of the signature or certificate changed.
+      fc.record({ field: fc.constantFrom('signature', 'certificate'), at: fc.nat(), ch: fc.constantFrom('A', '_', '-', '+', '/', '=', '*', MARKER) }).map(
+        ({ field, at, ch }) => {
+          const v = genuine[field]!;
+          const i = at % v.length;
+          return { ...genuine, [field]: `${v.slice(0, i)}${ch}${v.slice(i + 1)}` };
+        },
+      ),
+      // Random bytes, and DER-looking prefixes (a SEQUENCE with a long length) as the certificate.
+      fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ ...genuine, certificate: b64(bytes) })),
+      fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ ...genuine, certificate: b64(new Uint8Array([0x30, 0x82, 0xff, 0xff, ...bytes])) })),
+      fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ ...genuine, signature: Buffer.from(bytes).toString('base64url') })),
+      // The certificate swapped for another card's, or the nonce of another challenge.
+      fc.constantFrom({ ...genuine, nonce: `${MARKER}` }, { ...genuine, challengeId: registration.challenge.challengeId }, { ...genuine, certificate: `${genuine.certificate}\n` }),
+    );
+    await fc.assert(
+      fc.asyncProperty(tamper, async (answer) => {
+        // A changed character can leave the decoded bytes as they were (base64's spare bits): no tampering then.
+        const same = (f: string) => Buffer.from(answer[f] ?? '', 'base64url').equals(Buffer.from(genuine[f]!, 'base64url')) && /^[A-Za-z0-9_-]*$/.test(answer[f] ?? '');
+        const sameB64 = (f: string) => answer[f] === genuine[f] || (/^[A-Za-z0-9+/]*={0,2}$/.test(answer[f] ?? '') && Buffer.from(answer[f] ?? '', 'base64').equals(Buffer.from(genuine[f]!, 'base64')));
+        fc.pre(!(same('signature') && sameB64('certificate') && answer.nonce === genuine.nonce && answer.challengeId === genuine.challengeId));
+        const res = await t.app.request('/api/handoff', jsonRequest('POST', answer));
+        const seen = await readSeen(res);
+        expectSafeResponse(seen, `handoff ${JSON.stringify(answer).slice(0, 200)}`);
+        expect(seen.status, seen.text).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: Math.min(RUNS, 80), seed: SEED },
+    );
+    // The registration did not complete on any tampered answer.
+    const outcome = await t.app.request(`/api/public/registrations/${reg.registrationId}`, { headers: { authorization: `Bearer ${reg.accessToken}` } });
+    expect(((await outcome.json()) as { status: string }).status).not.toBe('completed');
+  }, 120_000);
+
   it('writes no submitted value to the log', () => {
     const text = logs?.lines() ?? '';
     // The fuzz above did log (requests are logged), so an empty capture cannot pass by accident.

@@ -91,6 +91,7 @@ export interface Seen {
   status: number;
   text: string;
   contentType: string;
+  cacheControl: string | null;
 }
 
 /**
@@ -99,6 +100,8 @@ export interface Seen {
  */
 export function expectSafeResponse(seen: Seen, context: string): void {
   expect(seen.status, `${context}: ${seen.text.slice(0, 300)}`).toBeLessThan(500);
+  // API answers, errors included (a 413 from the body limit once lacked it), are never stored.
+  expect(seen.cacheControl, context).toBe('no-store');
   expect(seen.text.includes(MARKER), `${context}: response echoes a submitted value: ${seen.text.slice(0, 300)}`).toBe(false);
   if (seen.status >= 400) {
     expect(seen.contentType, context).toMatch(/^application\/json/);
@@ -118,7 +121,7 @@ export async function readSeen(res: Response): Promise<Seen> {
   const text = await res.text();
   const headers = [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n');
   // Headers count as the response too (a Location or Set-Cookie must not carry the value either).
-  return { status: res.status, text: headers.includes(MARKER) ? `${text}\n${headers}` : text, contentType: res.headers.get('content-type') ?? '' };
+  return { status: res.status, text: headers.includes(MARKER) ? `${text}\n${headers}` : text, contentType: res.headers.get('content-type') ?? '', cacheControl: res.headers.get('cache-control') };
 }
 
 /**
