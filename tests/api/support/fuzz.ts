@@ -8,9 +8,8 @@ import { ERROR_CODES, type ApiErrorBody } from '../../../src/domain/api.ts';
  * one error shape, and a capture of the server's log lines.
  */
 
-/** Put into generated values; no response body and no log line may ever contain it. */
+/** Put into generated values; no response body and no log line may ever contain it. ASCII, so it reads the same in any encoding. */
 export const MARKER = 'Zq9MarkerXv';
-/** The marker as Shift_JIS / UTF-16 would not be found by a text search; keep it ASCII. */
 
 const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
