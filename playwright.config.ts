@@ -58,6 +58,8 @@ export default defineConfig({
       DEMO_LINK_TOKEN: E2E_LINK_TOKEN,
       DEMO_TOTP_SECRET: E2E_DEMO_TOTP_SECRET,
       LOG_LEVEL: 'silent',
+      // Three projects share one server and sign in and register from one address many times.
+      RATE_LIMIT_FACTOR: '100',
     },
   },
 });

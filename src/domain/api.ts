@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   'reference_number_taken',
   // Decision-guide outcomes without a form (issue 5 §2): the outbox's idempotent submission.
   'guide_record_conflict',
+  // Rate limits on login, the staff sign-in steps and the patient handoff (issue 7 §4).
+  'rate_limited',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

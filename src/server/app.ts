@@ -7,6 +7,7 @@ import type { AppEnv } from './http/app-env.ts';
 import { AppError, errorBody, handleError, NotFoundError } from './http/errors.ts';
 import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
+import { mountRateLimits } from './http/rate-limits.ts';
 import { serveApp } from './http/static.ts';
 import { createCardSimulatorRoutes } from './national/embedded/card-simulator/card-sim.routes.ts';
 import type { NationalServices } from './national/national-services.ts';
@@ -64,14 +65,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
         throw new AppError(413, 'payload_too_large', 'The request is too large.');
       },
     });
-  const standardLimit = limitOf(MAX_BODY_BYTES);
-  const batchLimit = limitOf(MAX_BATCH_BODY_BYTES);
-  // The limit is chosen by the exact path: every other route keeps 1 MiB.
-  api.use((c, next) => (BATCH_QUERY_PATHS.has(c.req.path) ? batchLimit : standardLimit)(c, next));
+  // First, so that it also wraps the body limit's 413 (found by tests/api/security-headers.test.ts).
   api.use(async (c, next) => {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
+  const standardLimit = limitOf(MAX_BODY_BYTES);
+  const batchLimit = limitOf(MAX_BATCH_BODY_BYTES);
+  // The limit is chosen by the exact path: every other route keeps 1 MiB.
+  api.use((c, next) => (BATCH_QUERY_PATHS.has(c.req.path) ? batchLimit : standardLimit)(c, next));
+  // Login, the staff sign-in steps and the patient handoff (issue 7 §4); after the body limit.
+  mountRateLimits(api, options.config.rateLimits);
   api.route('/health', healthRoutes(options.schemaVersion));
   api.route('/staff', staffRoutes);
   api.route('/staff/consents', consentRoutes);
@@ -103,6 +107,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       c.res.headers.set('Cache-Control', 'no-store');
     });
     sim.route('/', createCardSimulatorRoutes(options.national.cardSimulator));
+    // An unknown simulator path is a JSON 404, not the app's HTML shell (the static fallback).
+    sim.all('/*', () => {
+      throw new NotFoundError('There is no such API endpoint.');
+    });
     app.route('/sim/api', sim);
   }
 

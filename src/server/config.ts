@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { scaledRateLimits, type RateLimitConfig } from './http/rate-limit.ts';
 
 export interface ServerConfig {
   port: number;
@@ -20,6 +21,10 @@ export interface ServerConfig {
   cardAppUrl: string | undefined;
   /** Serve the card-app simulator (the embedded default); `CARD_SIMULATOR=off` turns it off. */
   cardSimulator: boolean;
+  /** A reverse proxy sets X-Forwarded-For (TRUST_PROXY=1); only then is it used as the client address. */
+  trustProxy: boolean;
+  /** Login and handoff rate limits; RATE_LIMIT_FACTOR scales them all (the browser suite signs in often). */
+  rateLimits: RateLimitConfig;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -27,6 +32,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error('PORT must be a whole number between 0 and 65535');
   }
+  const factor = env.RATE_LIMIT_FACTOR === undefined || env.RATE_LIMIT_FACTOR === '' ? 1 : Number(env.RATE_LIMIT_FACTOR);
+  if (!Number.isFinite(factor) || factor <= 0) throw new Error('RATE_LIMIT_FACTOR must be a positive number');
   return {
     port,
     dataDir: path.resolve(env.DATA_DIR || 'data'),
@@ -38,5 +45,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demoTotpSecret: env.DEMO_TOTP_SECRET || undefined,
     cardAppUrl: env.CARD_APP_URL || undefined,
     cardSimulator: env.CARD_SIMULATOR !== 'off',
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    rateLimits: scaledRateLimits(factor),
   };
 }

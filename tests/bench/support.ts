@@ -68,6 +68,8 @@ export async function startServer(options: { dataDir: string; port: number; cpu?
       PUBLIC_URL: `http://127.0.0.1:${options.port}`,
       DEMO_LINK_TOKEN,
       DEMO_PASSWORD: 'bench-password-1',
+      // One load generator is one client address: the per-address limits would measure the limiter.
+      RATE_LIMIT_FACTOR: '100000',
       STATIC_DIR: path.join(ROOT, 'dist'),
       ...options.env,
     },

@@ -9,15 +9,19 @@ import type { AppEnv } from './app-env.ts';
  * everything else (index.html, sw.js, the manifest) is revalidated on every load so that a new
  * version is found. Any other page path gets the app shell, and the app's router takes over.
  */
+/**
+ * A build file whose name carries its content hash (Vite: `name-AbCd1234.js`). Unhashed files
+ * under /assets (the build's `modern-check.js`) would otherwise be kept a year even if a later
+ * build changed them (found by tests/api/security-headers.test.ts).
+ */
+const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8}\.(?:js|css)$/;
+
 export function serveApp(app: Hono<AppEnv>, staticDir: string): void {
   const root = path.relative(process.cwd(), staticDir) || '.';
   app.use('/*', async (c, next) => {
     await next();
     if (c.res.status !== 200 || c.res.headers.has('Cache-Control')) return;
-    c.res.headers.set(
-      'Cache-Control',
-      c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-    );
+    c.res.headers.set('Cache-Control', HASHED_ASSET.test(c.req.path) ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
   app.use('/*', serveStatic({ root }));
   const shell = path.join(staticDir, 'index.html');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../../src/server/app.ts';
 import { readConfig } from '../../../src/server/config.ts';
+import type { ServerConfig } from '../../../src/server/config.ts';
 import { openDatabase } from '../../../src/server/db/database.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { DEMO_ACCOUNTS, ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
@@ -55,13 +56,18 @@ export class TestClock {
 }
 
 /** A fresh database in its own data directory, migrated and seeded, and the app over it. */
-export async function createTestApp(options: { clock?: TestClock; dataDir?: string } = {}) {
+export async function createTestApp(options: { clock?: TestClock; dataDir?: string; config?: Partial<ServerConfig> } = {}) {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-'));
   const postgres = await testDatabaseUrl(dataDir);
   const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
   const schemaVersion = await migrateToLatest(opened.db);
   const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD, fixedTotpSecret: TEST_TOTP_SECRET });
-  const config = readConfig({ DATA_DIR: dataDir, PORT: '0', PUBLIC_URL: 'https://zaitaku.example' });
+  // In-process requests all share one client key, and suites log in and register many times:
+  // limits are generous unless a test sets its own (options.config overrides any setting).
+  const config = {
+    ...readConfig({ DATA_DIR: dataDir, PORT: '0', PUBLIC_URL: 'https://zaitaku.example', RATE_LIMIT_FACTOR: '1000' }),
+    ...options.config,
+  };
   const clock = options.clock ?? new TestClock();
   const national = await embeddedNationalServices({
     dataDir,
