@@ -5,6 +5,7 @@ import { agreeToAll } from '../../src/domain/consent.ts';
 import { HANDOFF_PROTOCOL } from '../../src/domain/handoff.ts';
 import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
 import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
+import { guideOutcome } from '../../src/domain/fallback-walk.ts';
 import {
   captureLogs,
   deepJson,
@@ -84,6 +85,36 @@ function templates(): Record<string, unknown> {
       certificate: 'MIIBkTCB+wIJAKHBfpegPjMCMA0GCSqGSIb3DQEBCwUAMBExDzANBgNVBAMMBnRlc3RjYTAeFw0',
     },
     'POST /sim/api/cards/:id/sign': { pin: '1234', challengeId: registration.challenge.challengeId, nonce: registration.challenge.nonce },
+    // Sign-in steps and accounts (issue 6 §2).
+    'POST /api/staff/auth/totp': { code: '123456' },
+    'POST /api/staff/auth/recovery': { code: 'abcd-efgh-jkmn' },
+    'POST /api/staff/auth/passkey/options': {},
+    'POST /api/staff/auth/passkey/verify': { id: 'credential', rawId: 'credential', type: 'public-key', response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA' } },
+    'POST /api/staff/auth/enrol/totp/start': {},
+    'POST /api/staff/auth/enrol/totp/finish': { code: '123456' },
+    'POST /api/staff/auth/enrol/passkey/options': {},
+    'POST /api/staff/auth/enrol/passkey/verify': { id: 'credential', rawId: 'credential', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'AA' } },
+    'POST /api/staff/auth/recovery-codes': {},
+    'POST /api/staff/auth/unlock': { password: 'wrong-password' },
+    'POST /api/staff/accounts': { loginId: 'fuzz-clerk', displayName: '受付', role: 'clerk', password: 'a-long-password-1' },
+    'POST /api/staff/accounts/:id/reset-factors': {},
+    'POST /api/staff/accounts/:id/disable': {},
+    // Institution set-up, devices, persons, audit (issue 6 §1, §3, §4).
+    'POST /api/staff/institution/register': { code: '3410712362', name: '診療所', loginId: 'fuzz-admin', displayName: '管理者', password: 'a-long-password-1' },
+    'POST /api/staff/institution/link/reissue': {},
+    'POST /api/staff/devices/:deviceId/revoke': {},
+    'POST /api/staff/persons/:personRef/other-person': { step: 'callCentre' },
+    'POST /api/staff/audit/verify': {},
+    // A guide walk that ended without a form (issue 5 §2).
+    'POST /api/public/guide-records': {
+      id: crypto.randomUUID(),
+      linkToken,
+      visitDate: '2026-11-22',
+      steps: ['explainCardUnusable', 'proofMynaportalScreen'],
+      outcome: guideOutcome({ cause: 'cardUnusable', resolution: 'proofMynaportalScreen', copayPercent: 30, recordedAt: '2026-11-22T00:55:00.000Z' }),
+      patientKana: 'ヤマダ タロウ',
+      note: '',
+    },
   };
 }
 
@@ -302,7 +333,10 @@ describe('every API route under malformed input (issue 7 §3)', () => {
 
   it('refuses tampered card answers to a real challenge with a handoff rejection, never a 5xx', async () => {
     // A genuine answer from the simulated card, then one field changed per run.
-    const fresh = await t.app.request('/api/public/registrations', jsonRequest('POST', templatesBase(t.demo.institution.link_token), { 'x-device-id': DEVICE }));
+    // The fuzzed admin session may have reissued the link (M1): start from the current one.
+    const current = await t.db.selectFrom('institution').select('link_token').where('id', '=', t.demo.institution.id).executeTakeFirstOrThrow();
+    const fresh = await t.app.request('/api/public/registrations', jsonRequest('POST', templatesBase(current.link_token), { 'x-device-id': DEVICE }));
+    expect(fresh.status).toBe(201);
     const reg = (await fresh.json()) as StartRegistrationResponse;
     const signed = await t.app.request(
       '/sim/api/cards/card-01/sign',
