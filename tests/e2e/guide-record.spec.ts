@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type APIRequestContext, type Page } from '@playwright/test';
-import config, { E2E_DEMO_PASSWORD, E2E_LINK_TOKEN } from '../../playwright.config.ts';
+import config, { E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { expect, snapshot, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { LINK } from './support/reception.ts';
-import { signInStaff } from './support/staff-login.ts';
+import { signInStaff, staffApiCookie } from './support/staff-login.ts';
 
 /**
  * Issue 5 §1–2, the parts fallback.spec.ts and outbox.spec.ts leave out: a guide walk that ends
@@ -32,9 +32,7 @@ interface GuideRecordItem {
 }
 
 async function staffGuideRecords(request: APIRequestContext, kana: string): Promise<GuideRecordItem[]> {
-  const login = await request.post('/api/staff/login', { data: { loginId: 'demo-admin', password: E2E_DEMO_PASSWORD } });
-  expect(login.status()).toBe(204);
-  const cookie = (login.headers()['set-cookie'] ?? '').split(';')[0]!;
+  const cookie = await staffApiCookie(request, 'admin');
   const res = await request.get('/api/staff/guide-records', { headers: { cookie } });
   expect(res.status()).toBe(200);
   return ((await res.json()) as { guideRecords: GuideRecordItem[] }).guideRecords.filter((r) => r.patientKana === kana);

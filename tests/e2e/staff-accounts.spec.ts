@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
-import { totpCode } from '../../src/server/staff/totp.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
-import { DEMO_STAFF, signInStaff } from './support/staff-login.ts';
+import { DEMO_STAFF, enrolTotpOnScreen, signInStaff } from './support/staff-login.ts';
 
 /** IDLE_LOCK_STORAGE_KEY in src/app/staff/idle-lock.tsx: the idle time in seconds on this device. */
 const IDLE_LOCK_STORAGE_KEY = 'zaitaku.staff.idleLockSeconds';
@@ -98,15 +97,7 @@ test('an administrator creates a clerk account; the clerk sets up an authenticat
   await clerk.getByLabel('ログインID').fill(loginId);
   await clerk.getByLabel('パスワード').fill(password);
   await clerk.getByRole('button', { name: 'ログインする' }).click();
-  await expect(clerk.getByRole('heading', { name: '2段階認証の設定' })).toBeVisible();
-  await clerk.getByRole('button', { name: '認証アプリを設定する' }).click();
-  await expect(clerk.getByRole('img', { name: '認証アプリ用のQRコード' })).toBeVisible();
-  const secret = (await clerk.locator('.totp-secret').textContent()) ?? '';
-  await clerk.getByLabel('認証コード（6桁）').fill(totpCode(secret, new Date()));
-  await clerk.getByRole('button', { name: '設定を完了する' }).click();
-  await expect(clerk.locator('.recovery-codes li')).toHaveCount(10);
-  await clerk.getByRole('button', { name: '保管しました' }).click();
-  await expect(clerk.getByText('新人 受付（受付）でログイン中')).toBeVisible();
+  await enrolTotpOnScreen(clerk, '新人 受付（受付）でログイン中');
   await context.close();
 
   await page.reload();

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { E2E_DATA_DIR, E2E_DEMO_PASSWORD, E2E_LINK_TOKEN } from '../../playwright.config.ts';
+import { E2E_DATA_DIR, E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { createLocalRegistry } from '../../src/server/national/embedded/local-registry.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
-import { signInStaff } from './support/staff-login.ts';
+import { signInStaff, staffApiCookie } from './support/staff-login.ts';
 
 /**
  * P3, X5 (issue 6 §3–4): the doctor sees medication for a person with a valid consent and nothing
@@ -99,8 +99,8 @@ test('P3: a clerk has no link to medical information and is refused on the direc
 test('X5: the administrator filters the audit trail, downloads the CSV and checks the chain', async ({ page, playwright }, info) => {
   // A doctor's view to find: made through the API in a session of its own.
   const doctor = await playwright.request.newContext({ baseURL: info.project.use.baseURL });
-  expect((await doctor.post('/api/staff/login', { data: { loginId: 'demo-doctor', password: E2E_DEMO_PASSWORD } })).status()).toBe(204);
-  expect((await doctor.get(`/api/staff/clinical/persons/${CONSENTED}`)).status()).toBe(200);
+  const doctorCookie = await staffApiCookie(doctor, 'doctor');
+  expect((await doctor.get(`/api/staff/clinical/persons/${CONSENTED}`, { headers: { cookie: doctorCookie } })).status()).toBe(200);
   await doctor.dispose();
 
   await signInStaff(page, '/staff', 'admin');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Cookie, type Page } from '@playwright/test';
 import { E2E_DATA_DIR, E2E_DEMO_PASSWORD, E2E_DEMO_TOTP_SECRET } from '../../../playwright.config.ts';
-import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from '../../../src/server/staff/totp.ts';
+import { base32Decode, hotp, TOTP_STEP_SECONDS, totpCode, totpStep } from '../../../src/server/staff/totp.ts';
 
 /** The demo accounts, one per role (src/server/demo/demo-seed.ts). */
 export const DEMO_STAFF = {
@@ -122,4 +122,22 @@ export async function staffApiCookie(request: APIRequestContext, role: DemoRole 
     if (res.status() === 204) return (res.headers()['set-cookie'] ?? '').split(';')[0]!;
   }
   throw new Error('the TOTP code was refused four times');
+}
+
+/**
+ * An account without a second factor (new, registered, or reset) is asked to set one up right
+ * after the password: set up an authenticator app from the key on screen, keep the recovery
+ * codes, and end signed in as `signedInText`.
+ */
+export async function enrolTotpOnScreen(page: Page, signedInText: string): Promise<string> {
+  await expect(page.getByRole('heading', { name: '2段階認証の設定' })).toBeVisible();
+  await page.getByRole('button', { name: '認証アプリを設定する' }).click();
+  await expect(page.getByRole('img', { name: '認証アプリ用のQRコード' })).toBeVisible();
+  const secret = ((await page.locator('.totp-secret').textContent()) ?? '').trim();
+  await page.getByLabel('認証コード（6桁）').fill(totpCode(secret, new Date()));
+  await page.getByRole('button', { name: '設定を完了する' }).click();
+  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  await page.getByRole('button', { name: '保管しました' }).click();
+  await expect(page.getByText(signedInText)).toBeVisible();
+  return secret;
 }
