@@ -67,6 +67,15 @@ describe('session limits', () => {
     expect((await t.app.request('/api/staff/me', { headers: { cookie } })).status).toBe(401);
   });
 
+  it('moves the idle timer at most once a minute, so idle never lasts beyond 31 minutes', async () => {
+    const cookie = await loginAsDemo(t);
+    t.clock.advance(minutes(1) - 1000);
+    // Within the minute: answered, but the timer stays at the login time (no write per request).
+    expect((await t.app.request('/api/staff/me', { headers: { cookie } })).status).toBe(200);
+    t.clock.advance(SESSION_IDLE_MS - minutes(1) + 1001);
+    expect((await t.app.request('/api/staff/me', { headers: { cookie } })).status).toBe(401);
+  });
+
   it('expires 12 hours after login even when in constant use', async () => {
     const cookie = await loginAsDemo(t);
     let elapsed = 0;

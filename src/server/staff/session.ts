@@ -9,6 +9,7 @@ import { deleteSession, findSessionWithStaff, insertSession, touchSession } from
 import type { SessionStage } from './staff.table.ts';
 
 export const SESSION_COOKIE = 'zaitaku_session';
+export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000;
 /** Sessions end after 30 minutes without a request, and 12 hours after login whatever happens. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -85,7 +86,12 @@ export async function currentSession(c: Context<AppEnv>): Promise<AuthSession | 
     await deleteSession(c.var.db, tokenHash);
     return null;
   }
-  if (row.stage === 'full') await touchSession(c.var.db, tokenHash, new Date(now).toISOString());
+  // The idle timer moves at most once a minute: each touch is a durable commit, and writing one
+  // per staff request halved re-query throughput (npm run bench). Idle ends 30–31 minutes after
+  // the last request instead of exactly 30.
+  if (row.stage === 'full' && now - Date.parse(row.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
+    await touchSession(c.var.db, tokenHash, new Date(now).toISOString());
+  }
   return {
     tokenHash,
     stage: row.stage,
