@@ -3,20 +3,25 @@ import lazy from 'preact-iso/lazy';
 import { LocationProvider, Route, Router } from 'preact-iso/router';
 import { Header } from './components/header.tsx';
 import { UpdatePrompt } from './components/update-prompt.tsx';
-import { I18nProvider } from './i18n/i18n.tsx';
+import { I18nProvider, loadSections, type Section } from './i18n/i18n.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { StartPage } from './pages/start-page.tsx';
 import { requestPersistentStorage, startOutboxSync } from './storage/index.ts';
 import { registerServiceWorker } from './sw-bridge.ts';
 
-// Staff screens are a separate chunk: a patient's phone never downloads them.
-const StaffPage = lazy(() => import('./pages/staff-page.tsx'));
+/** A lazy route whose chunk needs section catalogues: both load before its first render. */
+const withSections = <M,>(load: () => Promise<M>, ...sections: Section[]) => () =>
+  Promise.all([load(), loadSections(...sections)]).then(([module]) => module);
+
+// Staff screens are a separate chunk: a patient's phone never downloads them, nor their strings.
+// The staff console shows fallback strings too (guide records, declarations in the inbox).
+const StaffPage = lazy(withSections(() => import('./pages/staff-page.tsx'), 'staff', 'fallback'));
 // The patient reception is its own chunk too, and so is the card-app simulator.
 const ReceptionPage = lazy(() => import('./reception/reception-page.tsx'));
 const CardAppPage = lazy(() => import('./card-app/card-app-page.tsx'));
-const StaffLifecyclePage = lazy(() => import('./staff/staff-lifecycle-page.tsx'));
+const StaffLifecyclePage = lazy(withSections(() => import('./staff/staff-lifecycle-page.tsx'), 'staff', 'fallback'));
 // The outage fallback (guide, declaration form, print view) works offline from its precached chunk.
-const FallbackPage = lazy(() => import('./fallback/fallback-page.tsx'));
+const FallbackPage = lazy(withSections(() => import('./fallback/fallback-page.tsx'), 'fallback'));
 
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);

@@ -1,11 +1,78 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import { en } from './en.ts';
 import { ja, type MessageKey, type Messages } from './ja.ts';
 
 export type Lang = 'ja' | 'en';
-const CATALOGUES: Record<Lang, Messages> = { ja, en };
+/** Catalogues that load with the route chunks using them, not with the entry (see ja.ts). */
+export type Section = 'staff' | 'fallback';
 const STORAGE_KEY = 'zaitaku.lang';
+
+/**
+ * What has arrived so far, per language. Only the Japanese core ships with the entry (issue 7:
+ * patient first-load budget); everything else is fetched once and merged in here.
+ */
+const catalogues: Record<Lang, Partial<Messages>> = { ja: { ...ja }, en: {} };
+type Part = 'core' | Section;
+const LOADERS: Record<Lang, Record<Part, () => Promise<Partial<Messages>>>> = {
+  ja: {
+    core: () => Promise.resolve(ja),
+    staff: () => import('./staff-ja.ts').then((m) => m.staffJa),
+    fallback: () => import('./fallback-ja.ts').then((m) => m.fallbackJa),
+  },
+  en: {
+    core: () => import('./en.ts').then((m) => m.en),
+    staff: () => import('./staff-en.ts').then((m) => m.staffEn),
+    fallback: () => import('./fallback-en.ts').then((m) => m.fallbackEn),
+  },
+};
+const loaded = new Set<string>(['ja:core']);
+/** Sections some route has asked for: a language switch loads them in the new language too. */
+const wanted = new Set<Section>();
+let currentLang: Lang = 'ja';
+
+async function ensure(lang: Lang, parts: readonly Part[]): Promise<void> {
+  await Promise.all(
+    parts
+      .filter((part) => !loaded.has(`${lang}:${part}`))
+      .map(async (part) => {
+        Object.assign(catalogues[lang], await LOADERS[lang][part]());
+        loaded.add(`${lang}:${part}`);
+      }),
+  );
+}
+
+/**
+ * Loads section catalogues in the current language; the lazy route chunks await this beside
+ * their own import, so their first render finds every string. A failed fetch still lets the
+ * page render (t() then falls back to Japanese or the key) rather than leaving it blank.
+ */
+export function loadSections(...sections: Section[]): Promise<void> {
+  for (const section of sections) wanted.add(section);
+  return ensure(currentLang, sections).catch(() => undefined);
+}
+
+function storedLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'ja';
+  } catch {
+    return 'ja';
+  }
+}
+
+/**
+ * Call before the first render: fetches the English core when English was chosen before, so
+ * an English user never sees a Japanese flash. Offline without it, the app starts in Japanese.
+ */
+export async function prepareLanguage(): Promise<void> {
+  const lang = storedLang();
+  if (lang === 'ja') return;
+  try {
+    await ensure(lang, ['core']);
+    currentLang = lang;
+  } catch {
+    currentLang = 'ja';
+  }
+}
 
 export type Translate = (key: MessageKey, params?: Record<string, string>) => string;
 
@@ -17,32 +84,33 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-function initialLang(): Lang {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'ja';
-  } catch {
-    return 'ja';
-  }
-}
-
 export function I18nProvider({ children }: { children: ComponentChildren }) {
-  const [lang, setLangState] = useState<Lang>(initialLang);
+  const [lang, setLangState] = useState<Lang>(currentLang);
   useEffect(() => {
     document.documentElement.lang = lang;
-    document.title = CATALOGUES[lang]['app.name'];
+    document.title = catalogues[lang]['app.name'] ?? ja['app.name'];
   }, [lang]);
   const setLang = useCallback((next: Lang) => {
-    setLangState(next);
-    try {
-      localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      // Private browsing may refuse storage; the choice then lasts for this page only.
-    }
+    // Switch once the new language's strings are here (core and every section in use).
+    void ensure(next, ['core', ...wanted])
+      .then(() => {
+        currentLang = next;
+        setLangState(next);
+        try {
+          localStorage.setItem(STORAGE_KEY, next);
+        } catch {
+          // Private browsing may refuse storage; the choice then lasts for this page only.
+        }
+      })
+      .catch(() => undefined);
   }, []);
   const value = useMemo<I18n>(() => {
-    const messages = CATALOGUES[lang];
-    const t: Translate = (key, params) =>
-      params ? messages[key].replace(/\{(\w+)\}/g, (m, name: string) => params[name] ?? m) : messages[key];
+    const messages = catalogues[lang];
+    const fallback = catalogues.ja;
+    const t: Translate = (key, params) => {
+      const text = messages[key] ?? fallback[key] ?? key;
+      return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => params[name] ?? m) : text;
+    };
     return { lang, t, setLang };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

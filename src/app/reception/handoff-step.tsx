@@ -4,11 +4,24 @@ import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/
 import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { PendingRegistration } from './flow-state.ts';
-import { QrCode } from './qr-code.tsx';
+import type { QrCode } from './qr-code.tsx';
 import { rejectionMessage } from './rejection-message.ts';
 
 /** The tablet learns of the card app's answer by asking every second (well within R6's 2 s). */
 const POLL_MS = 1000;
+
+/** The QR encoder loads only when a tablet shows a code, not with the patient's first screen (issue 7). */
+function LazyQrCode(props: { value: string; label: string }) {
+  const [Qr, setQr] = useState<typeof QrCode | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('./qr-code.tsx').then((m) => live && setQr(() => m.QrCode));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return Qr ? <Qr {...props} /> : null;
+}
 
 function authHeader(registration: PendingRegistration) {
   return { authorization: `Bearer ${registration.accessToken}` };
@@ -125,7 +138,7 @@ export function HandoffStep({
         <>
           <p>{t('handoff.crossDevice.lead')}</p>
           <div class="qr-frame">
-            <QrCode value={registration.cardAppUrl} label={t('handoff.qrAlt')} />
+            <LazyQrCode value={registration.cardAppUrl} label={t('handoff.qrAlt')} />
           </div>
           <p class="waiting" role="status">
             <span class="spinner" aria-hidden="true" /> {t('handoff.waiting')}

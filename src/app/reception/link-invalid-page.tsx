@@ -1,5 +1,5 @@
-import { en } from '../i18n/en.ts';
 import { ja } from '../i18n/ja.ts';
+import { linkInvalidEn as en } from '../i18n/link-invalid-en.ts';
 
 /**
  * An unknown or reissued institution link. Shown in Japanese and English at once: whoever

@@ -7,8 +7,8 @@ import { QrCode } from '../reception/qr-code.tsx';
 import { formatInstant } from '../reception/format.ts';
 import { qrPngBlob, qrSvgFile, saveFile } from './qr-files.ts';
 import { sectionFailure } from './section-failure.ts';
-import { en } from '../i18n/en.ts';
-import { ja } from '../i18n/ja.ts';
+import { staffEn } from '../i18n/staff-en.ts';
+import { staffJa } from '../i18n/staff-ja.ts';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; link: InstitutionLinkResponse } | { kind: 'failed'; failure: ApiFailure };
 
@@ -197,7 +197,7 @@ function PosterSheet({ link }: { link: InstitutionLinkResponse }) {
       </div>
       <PosterText lang="en" />
       <p class="poster-url">
-        <span lang="ja">{ja['inst.poster.orOpen']}</span> <span lang="en">{en['inst.poster.orOpen']}</span>
+        <span lang="ja">{staffJa['inst.poster.orOpen']}</span> <span lang="en">{staffEn['inst.poster.orOpen']}</span>
         <br />
         <span class="poster-link">{link.link}</span>
       </p>
@@ -207,7 +207,7 @@ function PosterSheet({ link }: { link: InstitutionLinkResponse }) {
 
 /** Both languages at once, whatever the console's language: the poster is for patients. */
 function PosterText({ lang }: { lang: 'ja' | 'en' }) {
-  const m = lang === 'ja' ? ja : en;
+  const m = lang === 'ja' ? staffJa : staffEn;
   return (
     <div class={`poster-text poster-${lang}`} lang={lang}>
       <h2>{m['inst.poster.title']}</h2>
