@@ -31,7 +31,9 @@ export default defineConfig({
   workers: 2,
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
-  timeout: 30_000,
+  // Flows that walk several screens with an accessibility scan on each run past 30 s when two
+  // workers share the two cores; expectations keep their own short timeouts.
+  timeout: 60_000,
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
     locale: 'ja-JP',

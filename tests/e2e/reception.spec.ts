@@ -2,7 +2,8 @@ import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support
 import { consentToEverything, LINK, qrPathFor, resetCard, tomorrowInJapan, useCard } from './support/reception.ts';
 
 test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone through the QR code', async ({ page, browser }, info) => {
-  test.setTimeout(60_000);
+  // Two devices, six screens, seven accessibility scans: a busy two-core machine needs the time.
+  test.setTimeout(150_000);
   test.skip(info.project.name === 'phone', 'the tablet path; the phone has its own test');
   await page.goto(`${LINK}?visit=homeVisit`);
   await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
