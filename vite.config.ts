@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import preact from '@preact/preset-vite';
 import legacy from '@vitejs/plugin-legacy';
 import { build, defineConfig, type Plugin } from 'vite';
@@ -133,6 +134,42 @@ function serviceWorker(): Plugin {
   };
 }
 
+/** Files the server sends compressed when the browser accepts it (text, not images or fonts). */
+const COMPRESSIBLE = /\.(html|js|css|svg|webmanifest|json)$/;
+
+/**
+ * Writes a Brotli (`.br`) and a gzip (`.gz`) copy beside every compressible built file, so the
+ * server sends pre-compressed bytes (serveStatic `precompressed`) at no cost per request: the
+ * patient's phone on a mobile network downloads a third of the bytes. Runs after the service
+ * worker is built so sw.js is compressed too; the precache list only names the originals.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'precompress',
+    apply: 'build',
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      handler(error?: Error) {
+        if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
+        const files = fs.readdirSync(OUT_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && COMPRESSIBLE.test(e.name));
+        for (const entry of files) {
+          const full = path.join(entry.parentPath, entry.name);
+          const source = fs.readFileSync(full);
+          // Below about a kilobyte the headers outweigh what compression saves.
+          if (source.length < 1024) continue;
+          const br = zlib.brotliCompressSync(source, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: source.length },
+          });
+          const gz = zlib.gzipSync(source, { level: 9 });
+          if (br.length < source.length) fs.writeFileSync(`${full}.br`, br);
+          if (gz.length < source.length) fs.writeFileSync(`${full}.gz`, gz);
+        }
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: path.join(ROOT, 'src/app'),
   publicDir: path.join(ROOT, 'public'),
@@ -142,11 +179,14 @@ export default defineConfig({
     webManifest(),
     strictCsp(),
     serviceWorker(),
+    precompress(),
   ],
   build: {
     outDir: OUT_DIR,
     emptyOutDir: true,
     sourcemap: false,
+    // The server reads it to name a route's chunks in the HTML it sends (src/server/http/static.ts).
+    manifest: true,
   },
   server: {
     proxy: { '/api': 'http://localhost:8080' },

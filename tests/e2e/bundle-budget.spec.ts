@@ -37,6 +37,10 @@ test('patient flow first-load JS stays within its budget', async ({ page }, info
   // The measurement must have seen the entry itself, or it measured nothing.
   for (const file of entryFiles) expect(route.assets.map((a) => a.url), list).toContain(file);
 
+  // What travels is smaller still: the build's Brotli copies (vite.config.ts `precompress`).
+  const response = await page.request.get(entryFiles[0]!, { headers: { 'accept-encoding': 'br, gzip' } });
+  expect(response.headers()['content-encoding'], `${entryFiles[0]} is sent compressed`).toBe('br');
+
   expect(entry, `entry JS ${(entry / KiB).toFixed(1)} KiB gz over ${ENTRY_BUDGET / KiB} KiB\n${list}`).toBeLessThanOrEqual(ENTRY_BUDGET);
   expect(route.jsGzip, `patient route JS ${(route.jsGzip / KiB).toFixed(1)} KiB gz over ${ROUTE_BUDGET / KiB} KiB\n${list}`).toBeLessThanOrEqual(ROUTE_BUDGET);
 });

@@ -9,6 +9,7 @@ import { rememberClinicLink } from '../fallback/last-link.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { clearFlow, loadFlow, newFlow, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { DoneStep } from './done-step.tsx';
+import { loadInstitution } from './early-institution.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
@@ -67,9 +68,7 @@ export default function ReceptionPage({ token }: { token: string }) {
   const [finished, setFinished] = useState(false);
 
   useEffect(() => {
-    const returnUrl = flow.returnUrl ? `?returnUrl=${encodeURIComponent(flow.returnUrl)}` : '';
-    // The device id lets the clinic see and revoke this device (P4).
-    void api<InstitutionPublicDto>(`/public/institutions/${encodeURIComponent(token)}${returnUrl}`, { headers: { 'x-device-id': deviceId() } }).then((result) => {
+    void loadInstitution(token, flow.returnUrl).then((result) => {
       if (result.ok) {
         // A valid clinic link: the installed app's start page offers its outage fallback (issue 5 §1).
         rememberClinicLink(token);

@@ -16,19 +16,80 @@ import type { AppEnv } from './app-env.ts';
  */
 const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8}\.(?:js|css)$/;
 
+/** Paths the build may have pre-compressed copies of (see vite.config.ts `precompress`). */
+const COMPRESSIBLE_PATH = /\.(?:html|js|css|svg|webmanifest|json)$/;
+
 export function serveApp(app: Hono<AppEnv>, staticDir: string): void {
   const root = path.relative(process.cwd(), staticDir) || '.';
   app.use('/*', async (c, next) => {
     await next();
-    if (c.res.status !== 200 || c.res.headers.has('Cache-Control')) return;
+    if (c.res.status !== 200) return;
+    // A cache between us and the browser must keep compressed and plain copies apart.
+    if (COMPRESSIBLE_PATH.test(c.req.path) && !c.res.headers.has('Vary')) c.res.headers.set('Vary', 'Accept-Encoding');
+    if (c.res.headers.has('Cache-Control')) return;
     c.res.headers.set('Cache-Control', HASHED_ASSET.test(c.req.path) ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
-  app.use('/*', serveStatic({ root }));
+  // The build writes .br and .gz beside each text file (vite.config.ts `precompress`).
+  app.use('/*', serveStatic({ root, precompressed: true }));
   const shell = path.join(staticDir, 'index.html');
   app.get('/*', (c) => {
     if (!fs.existsSync(shell)) return c.text('The app has not been built. Run `npm run build`.', 503);
     // A missing file with an extension is a real 404, not a page of the app.
     if (/\.[a-z0-9]+$/i.test(c.req.path)) return c.text('Not found', 404);
-    return c.html(fs.readFileSync(shell, 'utf8'));
+    const html = fs.readFileSync(shell, 'utf8');
+    return c.html(CLINIC_LINK_PAGE.test(c.req.path) ? withPreloads(html, routeChunks(staticDir, RECEPTION_CHUNK)) : html);
   });
+}
+
+/** The patient reception at a clinic's link `/i/<token>` (not its fallback pages). */
+const CLINIC_LINK_PAGE = /^\/i\/[^/]+\/?$/;
+/** The reception page's source, as the build manifest names it (relative to src/app). */
+const RECEPTION_CHUNK = 'reception/reception-page.tsx';
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+}
+
+let manifestCache: { path: string; mtimeMs: number; chunks: Record<string, ManifestChunk> } | null = null;
+
+/**
+ * The built files one lazy route needs, from Vite's build manifest: the route's chunk and every
+ * chunk it imports, in no particular order. Empty when the build has no manifest.
+ */
+export function routeChunks(staticDir: string, source: string): string[] {
+  const file = path.join(staticDir, '.vite/manifest.json');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return [];
+  }
+  if (!manifestCache || manifestCache.path !== file || manifestCache.mtimeMs !== stat.mtimeMs) {
+    manifestCache = { path: file, mtimeMs: stat.mtimeMs, chunks: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ManifestChunk> };
+  }
+  const chunks = manifestCache.chunks;
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = chunks[key];
+    // index.html is the entry itself, already in the page.
+    if (!chunk || key === 'index.html' || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  visit(source);
+  return [...files];
+}
+
+/**
+ * Names a route's chunks in the page's head, so the phone fetches them alongside the entry
+ * instead of one round trip after it (the reception is a lazy chunk: staff screens and the
+ * simulator stay out of the patient's download). Files the page already names are left out.
+ */
+export function withPreloads(html: string, files: string[]): string {
+  const links = files
+    .filter((file) => !html.includes(`/${file}"`))
+    .map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`)
+    .join('');
+  return links ? html.replace('</head>', `${links}</head>`) : html;
 }
