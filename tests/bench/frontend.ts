@@ -114,9 +114,22 @@ export async function lighthouseRun(url: string): Promise<LighthouseFigures> {
   }
 }
 
+/** Lighthouse runs per bench: a single simulated run moves by a few hundred ms from one to the next. */
+const LIGHTHOUSE_RUNS = 3;
+
+/** The run with the median LCP (its other figures with it), and every run for the JSON. */
+async function lighthouseMedian(url: string): Promise<{ median: LighthouseFigures; runs: LighthouseFigures[] }> {
+  const runs: LighthouseFigures[] = [];
+  for (let i = 0; i < LIGHTHOUSE_RUNS; i++) runs.push(await lighthouseRun(url));
+  const sorted = [...runs].sort((a, b) => a.lcpMs - b.lcpMs);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, runs };
+}
+
 export interface FrontEndReport {
   routes: RouteWeight[];
+  /** The median run of LIGHTHOUSE_RUNS (by LCP). */
   lighthouse: LighthouseFigures | null;
+  lighthouseRuns?: LighthouseFigures[];
   lighthouseError?: string;
 }
 
@@ -133,7 +146,8 @@ export async function frontEndReport(workDir: string): Promise<FrontEndReport> {
       await browser.close();
     }
     try {
-      return { routes, lighthouse: await lighthouseRun(`${server.url}/i/${DEMO_LINK_TOKEN}`) };
+      const { median, runs } = await lighthouseMedian(`${server.url}/i/${DEMO_LINK_TOKEN}`);
+      return { routes, lighthouse: median, lighthouseRuns: runs };
     } catch (err) {
       return { routes, lighthouse: null, lighthouseError: err instanceof Error ? err.message : String(err) };
     }
