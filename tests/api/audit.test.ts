@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, eventHash, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/server/audit/audit.service.ts';
+import { appendAudit, appendAuditMany, eventHash, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/server/audit/audit.service.ts';
 import type { AuditEventRow, AuditEventTable } from '../../src/server/audit/audit.table.ts';
 import { openDatabase, type Db } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
@@ -99,6 +99,33 @@ describe('X5: building the chain', () => {
       Array.from({ length: 10 }, (_, i) => a.db.transaction().execute((trx) => appendAudit(trx, entry(100 + i), AT))),
     );
     expect(await verifyAuditChain(a.db)).toEqual({ ok: true, events: 16 });
+  });
+});
+
+describe('X5: many events at once (a batch re-query writes one per person)', () => {
+  it('X5: appendAuditMany chains exactly as one-by-one appends, across insert chunks, and the chain continues', async () => {
+    const one = await openAuditDb();
+    const many = await openAuditDb();
+    try {
+      const entries = Array.from({ length: 1203 }, (_, i) => entry(i + 1));
+      await one.db.transaction().execute(async (trx) => {
+        for (const e of entries) await appendAudit(trx, e, AT);
+      });
+      await many.db.transaction().execute(async (trx) => {
+        await appendAuditMany(trx, [], AT); // nothing to write: the head does not move
+        await appendAuditMany(trx, entries, AT);
+      });
+      const a = await rows(one.db);
+      const b = await rows(many.db);
+      expect(b).toHaveLength(1203);
+      expect(b).toEqual(a);
+      expect(await head(many.db)).toEqual(await head(one.db));
+      await many.db.transaction().execute((trx) => appendAudit(trx, entry(2000), AT));
+      expect(await verifyAuditChain(many.db)).toEqual({ ok: true, events: 1204 });
+    } finally {
+      await one.close();
+      await many.close();
+    }
   });
 });
 

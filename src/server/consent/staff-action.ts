@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { appendAudit, type AuditEntry } from '../audit/audit.service.ts';
+import { appendAuditMany, type AuditEntry } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError } from '../http/errors.ts';
@@ -12,12 +12,19 @@ export function staffDevice(c: Context<AppEnv>): string | null {
 
 export type StaffAuditEntry = Omit<AuditEntry, 'institutionId' | 'actorType' | 'actorId' | 'deviceId'>;
 
-/** The audit writer a staff action uses: who (the staff member), where (the device), their institution. */
+/**
+ * The audit writer a staff action uses: who (the staff member), where (the device), their
+ * institution. Several entries at once are appended in order with one claim on the chain head.
+ */
 export function staffAuditor(c: Context<AppEnv>) {
   const staff = c.var.staff;
   const deviceId = staffDevice(c);
-  return (trx: DbOrTx, entry: StaffAuditEntry, at: Date) =>
-    appendAudit(trx, { ...entry, institutionId: staff.institutionId, actorType: 'staff', actorId: staff.id, deviceId }, at);
+  return (trx: DbOrTx, entry: StaffAuditEntry | StaffAuditEntry[], at: Date) =>
+    appendAuditMany(
+      trx,
+      (Array.isArray(entry) ? entry : [entry]).map((e) => ({ ...e, institutionId: staff.institutionId, actorType: 'staff' as const, actorId: staff.id, deviceId })),
+      at,
+    );
 }
 export type StaffAuditor = ReturnType<typeof staffAuditor>;
 

@@ -22,7 +22,7 @@ import type {
 import type { RevokeReason } from '../../domain/validity.ts';
 import { consentsOfPersonsAt } from '../consent/consent.repository.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';
-import type { StaffAuditor } from '../consent/staff-action.ts';
+import type { StaffAuditEntry, StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
@@ -109,6 +109,7 @@ export async function runRequery(trx: DbOrTx, ctx: Ctx, client: RequeryClient, r
   const consents = await consentsByPerson(trx, ctx.institutionId, rows);
   const counts: Record<string, number> = {};
   const out: RequeryRowDto[] = [];
+  const events: StaffAuditEntry[] = [];
   for (const row of rows) {
     if (!row.check.ok) {
       out.push({ ...rowHead(row), outcome: 'invalid', invalidFields: row.check.fields, matches: [] });
@@ -148,22 +149,19 @@ export async function runRequery(trx: DbOrTx, ctx: Ctx, client: RequeryClient, r
       }
       matches.push(match);
       counts[match.outcome] = (counts[match.outcome] ?? 0) + 1;
-      await ctx.audit(
-        trx,
-        {
-          action: 'requery',
-          personRef: personId,
-          subjectId: gate.kind === 'allowed' || gate.kind === 'revoked' ? gate.consent.id : null,
-          outcome: match.outcome === 'ok' ? 'ok' : 'refused',
-          detail: `${match.outcome}:${client}`,
-        },
-        ctx.now,
-      );
+      events.push({
+        action: 'requery',
+        personRef: personId,
+        subjectId: gate.kind === 'allowed' || gate.kind === 'revoked' ? gate.consent.id : null,
+        outcome: match.outcome === 'ok' ? 'ok' : 'refused',
+        detail: `${match.outcome}:${client}`,
+      });
     }
     if (matches.length === 0) counts.notFound = (counts.notFound ?? 0) + 1;
     out.push({ ...rowHead(row), outcome: matches.length > 0 ? 'matched' : 'notFound', matches });
   }
-  await ctx.audit(trx, { action: 'requery.request', outcome: 'ok', detail: summary(client, rows.length, counts) }, ctx.now);
+  // One event per person answered, then the request's summary: written together at the end.
+  await ctx.audit(trx, [...events, { action: 'requery.request', outcome: 'ok', detail: summary(client, rows.length, counts) }], ctx.now);
   return { client, queriedAt: at, rows: out };
 }
 
@@ -190,6 +188,7 @@ export async function runBatch(trx: DbOrTx, ctx: Ctx, rows: LookedUpRow<BatchQue
   const consents = await consentsByPerson(trx, ctx.institutionId, rows);
   const counts: Record<string, number> = {};
   const out: BatchRowDto[] = [];
+  const events: StaffAuditEntry[] = [];
   for (const row of rows) {
     if (!row.check.ok) {
       out.push({ ...rowHead(row), outcome: 'invalid', invalidFields: row.check.fields, matches: [] });
@@ -214,16 +213,12 @@ export async function runBatch(trx: DbOrTx, ctx: Ctx, rows: LookedUpRow<BatchQue
           : { personRef: personId, name: record.name, outcome: gate.kind };
       matches.push(match);
       counts[match.outcome] = (counts[match.outcome] ?? 0) + 1;
-      await ctx.audit(
-        trx,
-        { action: 'batch_query', personRef: personId, outcome: match.outcome === 'ok' ? 'ok' : 'refused', detail: match.outcome },
-        ctx.now,
-      );
+      events.push({ action: 'batch_query', personRef: personId, outcome: match.outcome === 'ok' ? 'ok' : 'refused', detail: match.outcome });
     }
     if (matches.length === 0) counts.notFound = (counts.notFound ?? 0) + 1;
     out.push({ ...rowHead(row), outcome: matches.length > 0 ? 'matched' : 'notFound', matches });
   }
-  await ctx.audit(trx, { action: 'batch_query.run', outcome: 'ok', detail: summary('batch', rows.length, counts) }, ctx.now);
+  await ctx.audit(trx, [...events, { action: 'batch_query.run', outcome: 'ok', detail: summary('batch', rows.length, counts) }], ctx.now);
   return { ranAt: at, rows: out };
 }
 
