@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = {
     date: startedAt.toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` },
-    cores: PIN ? 'server pinned to CPU 0, load generator to CPU 1 (taskset); the machine was shared with other work' : 'no pinning; server and load generator shared both CPUs',
+    // The load average says whether other work shared the machine (2 cores: above ~0.5 it did).
+    cores: `${PIN ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'no pinning; server and load generator shared both CPUs'}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min)`,
     secondsPerPhase: SECONDS,
   };
 
