@@ -97,6 +97,21 @@ describe('static delivery: pre-compressed files and route preloads', () => {
     for (const page of ['/', '/staff', '/i/some-clinic-token/fallback', '/card-app']) expect(await preloads(page), page).toEqual(entryOnly);
   });
 
+  it('never sends a compressed copy older than its file (a hand-patched build)', async () => {
+    const file = path.join(dir, 'assets/patched-Pa7cHed1.js');
+    fs.writeFileSync(file, `${script}\n// old`);
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(`${script}\n// old`));
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(`${script}\n// old`));
+    fs.writeFileSync(file, `${script}\n// patched`);
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(`${file}.br`, past, past);
+    fs.utimesSync(`${file}.gz`, past, past);
+    const res = await get('/assets/patched-Pa7cHed1.js', 'br, gzip');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(await res.text()).toBe(`${script}\n// patched`);
+  });
+
   it('sends a file without compressed copies as it is', async () => {
     const res = await get('/assets/small-Zx_9-8yQ.css', 'br, gzip');
     expect(res.status).toBe(200);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { expect, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { startServerWithOwnBuild, type RunningServer } from './support/server.ts';
 
@@ -11,13 +12,25 @@ test.afterAll(async () => {
   await server.stop();
 });
 
+/**
+ * Deploys a new version: any byte change to sw.js makes the browser install it at its next
+ * check. The build also writes sw.js's compressed copies (vite.config.ts `precompress`), which
+ * the server prefers, so a deploy replaces those too.
+ */
+function deployNewServiceWorker(marker: string): void {
+  const file = path.join(server.staticDir, 'sw.js');
+  fs.appendFileSync(file, `\n// ${marker} ${Date.now()}\n`);
+  const source = fs.readFileSync(file);
+  fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(source));
+  fs.writeFileSync(`${file}.gz`, zlib.gzipSync(source));
+}
+
 test('a waiting new version is offered, and the page reloads only when the user agrees', async ({ page }) => {
   await page.goto(`${server.url}/`);
   await waitForServiceWorkerControl(page);
   await expect(page.getByText('新しいバージョンがあります。')).toHaveCount(0);
 
-  // Deploy a new version: any byte change to sw.js makes the browser install it next check.
-  fs.appendFileSync(path.join(server.staticDir, 'sw.js'), `\n// deployed ${Date.now()}\n`);
+  deployNewServiceWorker('deployed');
   await page.reload();
   const prompt = page.getByRole('alertdialog');
   await expect(prompt).toContainText('新しいバージョンがあります。', { timeout: 15_000 });
@@ -38,7 +51,7 @@ test('a waiting new version is offered, and the page reloads only when the user 
 test('「あとで」 hides the prompt and keeps the page as it is', async ({ page }) => {
   await page.goto(`${server.url}/`);
   await waitForServiceWorkerControl(page);
-  fs.appendFileSync(path.join(server.staticDir, 'sw.js'), `\n// deployed again ${Date.now()}\n`);
+  deployNewServiceWorker('deployed again');
   await page.reload();
   const prompt = page.getByRole('alertdialog');
   await expect(prompt).toBeVisible({ timeout: 15_000 });

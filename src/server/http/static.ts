@@ -30,7 +30,9 @@ export function serveApp(app: Hono<AppEnv>, staticDir: string): void {
     c.res.headers.set('Cache-Control', HASHED_ASSET.test(c.req.path) ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
   // The build writes .br and .gz beside each text file (vite.config.ts `precompress`).
-  app.use('/*', serveStatic({ root, precompressed: true }));
+  const compressed = serveStatic({ root, precompressed: true });
+  const plain = serveStatic({ root });
+  app.use('/*', (c, next) => (hasStaleCopy(staticDir, c.req.path) ? plain(c, next) : compressed(c, next)));
   const shell = path.join(staticDir, 'index.html');
   app.get('/*', (c) => {
     if (!fs.existsSync(shell)) return c.text('The app has not been built. Run `npm run build`.', 503);
@@ -38,6 +40,28 @@ export function serveApp(app: Hono<AppEnv>, staticDir: string): void {
     if (/\.[a-z0-9]+$/i.test(c.req.path)) return c.text('Not found', 404);
     const html = fs.readFileSync(shell, 'utf8');
     return c.html(CLINIC_LINK_PAGE.test(c.req.path) ? withPreloads(html, routeChunks(staticDir, RECEPTION_CHUNK)) : html);
+  });
+}
+
+/**
+ * True when a file was changed after its compressed copies were written (a hand-patched build):
+ * the stale copy must not be sent in its place.
+ */
+function hasStaleCopy(staticDir: string, urlPath: string): boolean {
+  if (!COMPRESSIBLE_PATH.test(urlPath)) return false;
+  let file: string;
+  try {
+    file = path.join(staticDir, decodeURIComponent(urlPath));
+  } catch {
+    return false; // serveStatic refuses such a path itself
+  }
+  if (!file.startsWith(staticDir + path.sep)) return false;
+  const mtime = (f: string) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs;
+  const original = mtime(file);
+  if (original === undefined) return false;
+  return ['.br', '.gz'].some((ext) => {
+    const copy = mtime(file + ext);
+    return copy !== undefined && copy < original;
   });
 }
 
