@@ -81,7 +81,7 @@ let manifestCache: { path: string; mtimeMs: number; chunks: Record<string, Manif
  * The built files one lazy route needs, from Vite's build manifest: the route's chunk and every
  * chunk it imports, in no particular order. Empty when the build has no manifest.
  */
-export function routeChunks(staticDir: string, source: string): string[] {
+function routeChunks(staticDir: string, source: string): string[] {
   const file = path.join(staticDir, '.vite/manifest.json');
   let stat: fs.Stats;
   try {
@@ -110,7 +110,7 @@ export function routeChunks(staticDir: string, source: string): string[] {
  * instead of one round trip after it (the reception is a lazy chunk: staff screens and the
  * simulator stay out of the patient's download). Files the page already names are left out.
  */
-export function withPreloads(html: string, files: string[]): string {
+function withPreloads(html: string, files: string[]): string {
   const links = files
     .filter((file) => !html.includes(`/${file}"`))
     .map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`)
