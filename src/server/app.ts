@@ -11,6 +11,7 @@ import { mountRateLimits } from './http/rate-limits.ts';
 import { serveApp } from './http/static.ts';
 import { createCardSimulatorRoutes } from './national/embedded/card-simulator/card-sim.routes.ts';
 import type { NationalServices } from './national/national-services.ts';
+import type { Keyring } from './secrets/keyring.ts';
 import { receptionRoutes } from './registration/registration.routes.ts';
 import { staffRoutes } from './staff/staff.routes.ts';
 import { consentRoutes } from './consent/consent.routes.ts';
@@ -30,6 +31,8 @@ export interface AppOptions {
   config: ServerConfig;
   schemaVersion: string;
   national: NationalServices;
+  /** Seals secrets stored in the database (TOTP secrets, institution keys). */
+  secrets: Keyring;
   now?: () => Date;
   /** Serve the built app from `config.staticDir` (off for API-only tests). */
   serveStatic?: boolean;
@@ -53,6 +56,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set('dialect', options.dialect);
     c.set('config', options.config);
     c.set('national', options.national);
+    c.set('secrets', options.secrets);
     c.set('now', now);
     await next();
   });

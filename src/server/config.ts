@@ -25,6 +25,10 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** Login and handoff rate limits; RATE_LIMIT_FACTOR scales them all (the browser suite signs in often). */
   rateLimits: RateLimitConfig;
+  /** `SECRET_KEYS` (id:base64,…), the keys that seal secrets at rest; else the key file. */
+  secretKeys: string | undefined;
+  /** `SECRET_KEY_FILE`, default `<dataDir>/keys/secret.keys` (0600). */
+  secretKeyFile: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -47,5 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     cardSimulator: env.CARD_SIMULATOR !== 'off',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     rateLimits: scaledRateLimits(factor),
+    secretKeys: env.SECRET_KEYS || undefined,
+    secretKeyFile: env.SECRET_KEY_FILE ? path.resolve(env.SECRET_KEY_FILE) : undefined,
   };
 }

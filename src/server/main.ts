@@ -7,10 +7,12 @@ import { ensureDemoInstitution } from './demo/demo-seed.ts';
 import { institutionLink } from './institution/institution.service.ts';
 import { log } from './http/logger.ts';
 import { embeddedNationalServices } from './national/national-services.ts';
+import { loadKeyring } from './secrets/keyring.ts';
 import { startDeclarationPurge } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 
 const config = readConfig();
+const secrets = loadKeyring(config);
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
 const demo = await ensureDemoInstitution(db, {
@@ -25,7 +27,7 @@ const national = await embeddedNationalServices({
   cardAppUrl: config.cardAppUrl,
   simulatorEnabled: config.cardSimulator,
 });
-const app = createApp({ db, dialect, config, schemaVersion, national });
+const app = createApp({ db, dialect, config, schemaVersion, national, secrets });
 // D5: completed declarations are destroyed once their retention has passed, checked hourly.
 const stopDeclarationPurge = startDeclarationPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredGuideRecords]);
 

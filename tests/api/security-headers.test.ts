@@ -88,7 +88,7 @@ describe.each([
     const base = readConfig({ DATA_DIR: t.dataDir, PUBLIC_URL: 'https://zaitaku.example' });
     // One failed login per account, so that a 429 is one request away.
     const config = { ...base, staticDir, rateLimits: { ...base.rateLimits, loginPerAccount: { limit: 1, windowMs: 60_000 } } };
-    app = createApp({ db: t.db, dialect: t.dialect, config, schemaVersion: t.schemaVersion, national: t.national, now: t.clock.now, serveStatic: true });
+    app = createApp({ db: t.db, dialect: t.dialect, config, schemaVersion: t.schemaVersion, national: t.national, secrets: t.secrets, now: t.clock.now, serveStatic: true });
     csp = contentSecurityPolicy(readScriptHashes(staticDir));
   }, 60_000);
   afterAll(async () => {

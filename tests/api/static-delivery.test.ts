@@ -50,7 +50,7 @@ describe('static delivery: pre-compressed files and route preloads', () => {
     fs.writeFileSync(path.join(dir, 'assets/index-AbCd1234.js.gz'), zlib.gzipSync(script));
     fs.writeFileSync(path.join(dir, 'assets/small-Zx_9-8yQ.css'), 'body{}');
     const config = { ...readConfig({ DATA_DIR: t.dataDir }), staticDir: dir };
-    app = createApp({ db: t.db, dialect: t.dialect, config, schemaVersion: t.schemaVersion, national: t.national, now: t.clock.now, serveStatic: true });
+    app = createApp({ db: t.db, dialect: t.dialect, config, schemaVersion: t.schemaVersion, national: t.national, secrets: t.secrets, now: t.clock.now, serveStatic: true });
   });
   afterAll(async () => {
     await t.close();

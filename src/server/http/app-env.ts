@@ -1,6 +1,7 @@
 import type { Db, Dialect } from '../db/database.ts';
 import type { ServerConfig } from '../config.ts';
 import type { NationalServices } from '../national/national-services.ts';
+import type { Keyring } from '../secrets/keyring.ts';
 import type { SignedInStaff } from '../staff/session.ts';
 
 /** What every request handler can reach through `c.var`. */
@@ -10,6 +11,8 @@ export interface AppVariables {
   config: ServerConfig;
   /** Adapters to the national systems (eligibility, card PKI, card app). */
   national: NationalServices;
+  /** Seals and opens secrets kept in the database; the key lives outside it. */
+  secrets: Keyring;
   /** The clock; tests replace it to cross day boundaries and session limits. */
   now: () => Date;
   staff: SignedInStaff;

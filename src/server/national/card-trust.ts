@@ -92,3 +92,33 @@ function readLength(der: Uint8Array, pos: number): { length: number; next: numbe
   }
   return { length, next: pos + 1 + count };
 }
+
+/**
+ * Where the card PKI comes from, as configured (issue 12 §1): PEM texts of the trust anchors and
+ * intermediate CAs, and the revocation lists' sources (file paths or http(s) URLs).
+ */
+export interface CardTrustSources {
+  anchorPems: string[];
+  intermediatePems: string[];
+  crlSources: string[];
+  /** How long past a list's nextUpdate its issuer's cards are still accepted. */
+  crlGraceMs: number;
+  /** How often the lists are fetched again in the background. */
+  crlRefreshMs: number;
+  /** When set, a card's certificate must carry this certificate policy OID. */
+  policyOid?: string | undefined;
+}
+
+/**
+ * The trust the reception checks cards against, built from configuration.
+ * TODO(issue 12 §2–3): full path validation and refreshed revocation replace this first cut,
+ * which reads the first list once.
+ */
+export async function createCardTrust(sources: CardTrustSources): Promise<CardTrust> {
+  const first = sources.crlSources[0];
+  let crlPem: string | undefined;
+  if (first !== undefined) {
+    crlPem = /^https?:\/\//.test(first) ? await (await fetch(first)).text() : (await import('node:fs')).readFileSync(first, 'utf8');
+  }
+  return loadCardTrust({ anchorPem: sources.anchorPems.join('\n'), ...(crlPem === undefined ? {} : { crlPem }) });
+}

@@ -11,6 +11,7 @@ import { DEMO_ACCOUNTS, ensureDemoInstitution } from '../../../src/server/demo/d
 import type { StaffRole } from '../../../src/domain/api.ts';
 import { embeddedNationalServices } from '../../../src/server/national/national-services.ts';
 import pg from 'pg';
+import { loadKeyring } from '../../../src/server/secrets/keyring.ts';
 import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from '../../../src/server/staff/totp.ts';
 
 /**
@@ -75,7 +76,8 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
     simulatorEnabled: true,
     now: clock.now(),
   });
-  const app = createApp({ ...opened, config, schemaVersion, national, now: clock.now, serveStatic: false });
+  const secrets = loadKeyring({ dataDir });
+  const app = createApp({ ...opened, config, schemaVersion, national, secrets, now: clock.now, serveStatic: false });
   return {
     app,
     db: opened.db,
@@ -85,6 +87,7 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
     dataDir,
     schemaVersion,
     national,
+    secrets,
     async close(removeData = true) {
       await opened.db.destroy();
       if (removeData) {
