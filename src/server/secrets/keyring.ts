@@ -74,10 +74,13 @@ export function keyringFromKeys(keys: ReadonlyArray<{ id: string; key: Buffer }>
 }
 
 function parseKeyList(text: string, source: string): Array<{ id: string; key: Buffer }> {
+  // Comment lines go first: a comment may hold a comma, which separates keys in SECRET_KEYS.
   return text
-    .split(/[\n,]/)
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
+    .filter((line) => line !== '')
     .map((line) => {
       const colon = line.indexOf(':');
       if (colon <= 0) throw new SecretKeyError(`${source}: each key is written id:base64key.`);
@@ -96,7 +99,7 @@ export function loadKeyring(options: { dataDir: string; secretKeys?: string | un
     const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
     // 'wx': never overwrite a key file another process has just written.
     try {
-      fs.writeFileSync(file, `# secret keys: id:base64, the first seals new values\n${id}:${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(file, `# secret keys, one id:base64 per line; the first seals new values\n${id}:${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
