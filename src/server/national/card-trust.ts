@@ -16,6 +16,8 @@ x509.cryptoProvider.set(webcrypto as unknown as Crypto);
  * JPKI CAs and their CRL sources here.
  */
 export interface CardTrust {
+  /** The configured trust anchors (e.g. to tell whether the demo CA is among them). */
+  anchors: crypto.X509Certificate[];
   /** Path validation and revocation of a card's user certificate (DER) at `now`, the signing time. */
   checkCertificate(der: Uint8Array, now: Date): Promise<CertificateCheck>;
   /** Each revocation list's issuer, dates, age and freshness, for /api/health. */
@@ -134,7 +136,12 @@ function parseCertificates(pems: string[], role: string): CaCertificate[] {
       throw new Error(`A card ${role} could not be read as PEM.`);
     }
     for (const block of blocks) {
-      const cert = new x509.X509Certificate(block);
+      let cert: x509.X509Certificate;
+      try {
+        cert = new x509.X509Certificate(block);
+      } catch {
+        throw new Error(`A card ${role} could not be parsed as a certificate.`);
+      }
       if (cert.getExtension(x509.BasicConstraintsExtension)?.ca !== true) throw new Error(`A card ${role} is not a CA certificate.`);
       certs.push({ cert, fingerprint: fingerprint(cert.rawData) });
     }
@@ -155,7 +162,6 @@ export async function createCardTrust(sources: CardTrustSources, options: CardTr
   const intermediates = parseCertificates(sources.intermediatePems, 'intermediate CA');
   const cas = [...anchors, ...intermediates];
   const anchorPrints = new Set(anchors.map((a) => a.fingerprint));
-  const caByPrint = new Map(cas.map((ca) => [ca.fingerprint, ca]));
   const builder = new x509.X509ChainBuilder({ certificates: cas.map((ca) => ca.cert) });
 
   const lists = new Map<string, RevocationList>();
@@ -188,7 +194,12 @@ export async function createCardTrust(sources: CardTrustSources, options: CardTr
     const anchorAt = chain.findIndex((cert, i) => i > 0 && anchorPrints.has(fingerprint(cert.rawData)));
     if (anchorAt < 0) return untrusted;
     const path = chain.slice(0, anchorAt + 1);
-    return pathValid(path, sources.policyOid) ? { ok: true, path, publicKey } : untrusted;
+    try {
+      return pathValid(path, sources.policyOid) ? { ok: true, path, publicKey } : untrusted;
+    } catch {
+      // An extension whose value does not parse.
+      return { ok: false, rejection: 'certificate_malformed' };
+    }
   }
 
   async function checkCertificate(der: Uint8Array, now: Date): Promise<CertificateCheck> {
@@ -293,6 +304,7 @@ export async function createCardTrust(sources: CardTrustSources, options: CardTr
   timer?.unref();
 
   return {
+    anchors: anchors.map((anchor) => new crypto.X509Certificate(new Uint8Array(anchor.cert.rawData))),
     checkCertificate,
     refresh,
     stop: () => clearInterval(timer),
@@ -302,7 +314,7 @@ export async function createCardTrust(sources: CardTrustSources, options: CardTr
         failingSources: failing.size,
         lastRefreshAt: lastRefreshAt?.toISOString() ?? null,
         lists: [...lists.values()].map((list) => ({
-          issuer: caByPrint.get(list.issuer.fingerprint)!.cert.subject,
+          issuer: list.issuer.cert.subject,
           thisUpdate: list.thisUpdate.toISOString(),
           nextUpdate: list.nextUpdate.toISOString(),
           ageSeconds: Math.max(0, Math.floor((now.getTime() - list.thisUpdate.getTime()) / 1000)),
