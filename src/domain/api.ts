@@ -83,6 +83,26 @@ export interface HealthResponse {
   schemaVersion: string;
   database: 'sqlite' | 'postgres';
   time: string;
+  /** Issue 12 §3: the card revocation lists — issuer, dates, age and freshness, nothing secret. */
+  cardRevocation: CardRevocationStatus;
+}
+
+export interface RevocationListStatus {
+  issuer: string;
+  thisUpdate: string;
+  nextUpdate: string;
+  ageSeconds: number;
+  /** Within nextUpdate plus the configured grace: the issuer's cards are accepted. */
+  fresh: boolean;
+  revokedCount: number;
+}
+
+export interface CardRevocationStatus {
+  sources: number;
+  /** Sources whose last fetch failed or held no usable list (their issuers keep the last good one). */
+  failingSources: number;
+  lastRefreshAt: string | null;
+  lists: RevocationListStatus[];
 }
 
 export const loginRequestSchema = z.object({

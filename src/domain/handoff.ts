@@ -48,6 +48,8 @@ export const HANDOFF_REJECTIONS = [
   'certificate_untrusted',
   'certificate_expired',
   'certificate_revoked',
+  // Issue 12 §3: the revocation list of the card's issuer is out of date or could not be loaded.
+  'revocation_unavailable',
   'card_not_registered',
   // An online consultation whose date passed before the card step finished (R3, V3).
   'consultation_date_passed',

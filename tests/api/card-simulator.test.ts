@@ -11,7 +11,7 @@ import { verifyHandoffResponse } from '../../src/server/handoff/verify-response.
 import type { AppEnv } from '../../src/server/http/app-env.ts';
 import { handleError } from '../../src/server/http/errors.ts';
 import { requestLog } from '../../src/server/http/logger.ts';
-import { loadCardTrust } from '../../src/server/national/card-trust.ts';
+import { createCardTrust } from '../../src/server/national/card-trust.ts';
 import { createCardSimulatorRoutes } from '../../src/server/national/embedded/card-simulator/card-sim.routes.ts';
 import { getCardState } from '../../src/server/national/embedded/card-simulator/card-sim.repository.ts';
 import { resetCard, signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
@@ -52,6 +52,11 @@ afterAll(async () => {
   await t.close();
   fs.rmSync(caDir, { recursive: true, force: true });
 });
+
+/** The reception's trust in the demo PKI: the test CA as anchor, its CRL file as revocation source. */
+function demoTrust() {
+  return createCardTrust({ anchorPems: [material.caCertPem], intermediatePems: [], crlSources: [material.crlFile], crlGraceMs: 0, crlRefreshMs: 0 });
+}
 
 /** The simulator routes as the lead mounts them, over a test database and clock. */
 function simApp(app: SimDb) {
@@ -124,20 +129,20 @@ describe('card simulator API', () => {
     const { status, body, challenge } = await sign(t, 'card-01', DEMO_PIN);
     expect(status).toBe(200);
     expect(Object.keys(body).sort()).toEqual(['certificate', 'challengeId', 'nonce', 'protocol', 'signature']);
-    const trust = loadCardTrust({ anchorPem: material.caCertPem, crlPem: material.crlPem });
-    const result = verifyHandoffResponse({ response: body, challenge, trust, now: t.clock.now() });
+    const trust = await demoTrust();
+    const result = await verifyHandoffResponse({ response: body, challenge, trust, now: t.clock.now() });
     expect(result).toEqual({ ok: true, certificateSerial: DEMO_CARDS.find((card) => card.id === 'card-01')!.certSerial });
   });
 
   it('R6: the reception refuses the expired and the revoked demo cards', async () => {
-    const trust = loadCardTrust({ anchorPem: material.caCertPem, crlPem: material.crlPem });
+    const trust = await demoTrust();
     for (const [cardId, rejection] of [
       ['card-expired', 'certificate_expired'],
       ['card-revoked', 'certificate_revoked'],
     ] as const) {
       const { status, body, challenge } = await sign(t, cardId, DEMO_PIN);
       expect(status).toBe(200);
-      expect(verifyHandoffResponse({ response: body, challenge, trust, now: t.clock.now() })).toEqual({ ok: false, rejection });
+      expect(await verifyHandoffResponse({ response: body, challenge, trust, now: t.clock.now() })).toEqual({ ok: false, rejection });
     }
   });
 

@@ -35,6 +35,21 @@ describe('GET /api/health', () => {
     expect(body).toMatchObject({ status: 'ok', database: t.dialect, schemaVersion: newest });
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
+
+  it('issue 12 #4: shows each card revocation list’s issuer, dates, age and freshness', async () => {
+    const body = (await (await t.app.request('/api/health')).json()) as HealthResponse;
+    expect(body.cardRevocation).toMatchObject({ sources: 1, failingSources: 0 });
+    expect(body.cardRevocation.lists).toEqual([
+      {
+        issuer: expect.stringContaining('Zaitaku Demo JPKI Test CA'),
+        thisUpdate: expect.any(String),
+        nextUpdate: expect.any(String),
+        ageSeconds: expect.any(Number),
+        fresh: true,
+        revokedCount: 1,
+      },
+    ]);
+  });
 });
 
 describe('security headers', () => {

@@ -1,4 +1,8 @@
-import crypto from 'node:crypto';
+import crypto, { webcrypto } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../src/domain/api.ts';
 import { DEMO_PIN } from '../../src/domain/card-simulator.ts';
@@ -23,6 +27,7 @@ import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { HandoffRejectedError } from '../../src/server/handoff/handoff-errors.ts';
 import type { InstitutionTable } from '../../src/server/institution/institution.table.ts';
+import { createCardTrust } from '../../src/server/national/card-trust.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { createCa, issueCertificate } from '../../src/server/national/embedded/test-ca.ts';
@@ -841,6 +846,36 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     const reg = await start();
     await expectRefused(reg, await sign('card-revoked', reg.challenge), 422, 'certificate_revoked');
     await expectRecovery(reg, 'card-lock');
+  });
+
+  it('issue 12 #4: revocation_unavailable when the card issuer’s list is past nextUpdate; the card works once the list is fresh', async () => {
+    const dir = path.join(t.dataDir, 'card-sim');
+    const caCert = new x509.X509Certificate(fs.readFileSync(path.join(dir, 'ca-cert.pem'), 'utf8'));
+    const params = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(fs.readFileSync(path.join(dir, 'ca-key.pem'), 'utf8')), params, false, ['sign']);
+    const now = t.clock.now();
+    const staleList = await x509.X509CrlGenerator.create({
+      issuer: caCert.subjectName,
+      thisUpdate: new Date(now.getTime() - 8 * DAY_MS),
+      nextUpdate: new Date(now.getTime() - DAY_MS),
+      entries: [],
+      signingKey: caKey as unknown as CryptoKey,
+      signingAlgorithm: params,
+    });
+    const staleFile = path.join(t.dataDir, 'stale-crl.pem');
+    fs.writeFileSync(staleFile, staleList.toString('pem'));
+    const fresh = t.national.cardTrust;
+    const stale = await createCardTrust({ anchorPems: [caCert.toString('pem')], intermediatePems: [], crlSources: [staleFile], crlGraceMs: 0, crlRefreshMs: 0 });
+    t.national.cardTrust = stale;
+    const reg = await start();
+    try {
+      const refused = expectError(await postHandoff(await sign('card-01', reg.challenge)), 503, 'revocation_unavailable');
+      expect(refused.message).toMatch(/outage procedure/);
+      expect(await consentsOf(reg.registrationId)).toHaveLength(0);
+    } finally {
+      t.national.cardTrust = fresh;
+    }
+    expect((await postHandoff(await sign('card-01', reg.challenge))).status).toBe(200);
   });
 
   it('card_not_registered: card-unregistered', async () => {

@@ -175,6 +175,8 @@ export const en: Record<CoreKey, string> = {
   'rejection.certificate_expired':
     "The card's electronic certificate has expired. It can be renewed at your municipal office. For today, eligibility is checked with a qualification certificate or similar.",
   'rejection.certificate_revoked': "The card's electronic certificate has been revoked. Please ask your municipal office.",
+  'rejection.revocation_unavailable':
+    "The card's certificate cannot be checked for revocation right now, so the card cannot be used. Please tell the reception staff. Staff: follow “When eligibility cannot be checked online” (the outage procedure).",
   'rejection.card_not_registered':
     'This My Number card is not registered for use as a health-insurance card. Register it on Mynaportal, then try again.',
 

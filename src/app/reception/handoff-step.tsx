@@ -123,6 +123,14 @@ export function HandoffStep({
       {failure || expired ? (
         <div class="message error" role="alert">
           <p>{failure ? rejectionMessage(t, failure) : t('handoff.expired')}</p>
+          {failure === 'revocation_unavailable' && (
+            // Issue 12 §3: cards cannot be checked until the revocation list is fresh; staff take the outage route.
+            <p>
+              <a class="link-button" href={`${location.pathname.replace(/\/+$/, '')}/fallback`}>
+                {t('fb.menuLink')}
+              </a>
+            </p>
+          )}
           <button type="button" class="button primary" disabled={renewing} onClick={() => void renew(registration.sameDevice)}>
             {t('handoff.renew')}
           </button>

@@ -11,13 +11,15 @@ const MESSAGES: Record<HandoffRejection, string> = {
   certificate_untrusted: 'The card certificate was not issued by a trusted authority.',
   certificate_expired: "The card's electronic certificate has expired. It can be renewed at the municipal office.",
   certificate_revoked: "The card's electronic certificate has been revoked. Please ask the municipal office.",
+  revocation_unavailable:
+    "The card's certificate cannot be checked for revocation right now. Please tell the reception staff, who will follow the outage procedure.",
   card_not_registered: 'This card is not registered for use as a health-insurance card. Register it on Mynaportal first.',
   consultation_date_passed: 'The consultation date has passed. Please start again with the new date.',
   card_holder_mismatch: 'This card does not belong to the person whose consent is being changed.',
   consent_not_active: 'This consent has ended or was revoked, so it can no longer be changed.',
 };
 
-const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
+const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422 | 503> = {
   challenge_unknown: 404,
   challenge_replayed: 409,
   challenge_expired: 410,
@@ -26,6 +28,8 @@ const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422> = {
   certificate_untrusted: 422,
   certificate_expired: 422,
   certificate_revoked: 422,
+  // Not the card's fault: the reception cannot check revocation until its list is fresh again.
+  revocation_unavailable: 503,
   card_not_registered: 422,
   consultation_date_passed: 422,
   card_holder_mismatch: 422,

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffRejection, type HandoffResponse } from '../../domain/handoff.ts';
-import { normalizeSerial, type CardTrust } from '../national/card-trust.ts';
+import type { CardTrust } from '../national/card-trust.ts';
 
 export interface StoredChallenge {
   challengeId: string;
@@ -17,17 +17,18 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 /**
- * R6 / P2: checks a card app's answer to a challenge — the challenge, then the certificate (chain
- * to a trust anchor, validity, revocation), then the signature. The PIN is not part of it: the
- * signature proves the card app accepted it. Pure: the caller loads the challenge and marks it
- * used. `certificateSerial` is normalised (lowercase hex, no leading zeros) for the card-holder lookup.
+ * R6 / P2: checks a card app's answer to a challenge — the challenge, then the certificate (RFC 5280
+ * path to a configured anchor, validity at signing time, fresh revocation: CardTrust), then the
+ * signature. The PIN is not part of it: the signature proves the card app accepted it. Pure apart
+ * from the trust's lists: the caller loads the challenge and marks it used. `certificateSerial` is
+ * normalised (lowercase hex, no leading zeros) for the card-holder lookup.
  */
-export function verifyHandoffResponse(input: {
+export async function verifyHandoffResponse(input: {
   response: HandoffResponse;
   challenge: StoredChallenge | undefined;
   trust: CardTrust;
   now: Date;
-}): HandoffVerification {
+}): Promise<HandoffVerification> {
   const { response, challenge, trust, now } = input;
   const reject = (rejection: HandoffRejection): HandoffVerification => ({ ok: false, rejection });
 
@@ -44,36 +45,16 @@ export function verifyHandoffResponse(input: {
     return reject('signature_invalid');
   }
 
-  const cert = parseDerCertificate(response.certificate);
-  if (!cert) return reject('certificate_malformed');
-  // A CA certificate is never a card's user certificate, even a trusted one.
-  if (cert.ca || !input.trust.anchors.some((anchor) => issuedBy(cert, anchor))) return reject('certificate_untrusted');
-  if (now < cert.validFromDate || now > cert.validToDate) return reject('certificate_expired');
-  if (trust.isRevoked(cert.serialNumber)) return reject('certificate_revoked');
+  // The protocol says DER (a SEQUENCE), base64; the trust checks the exact encoding.
+  if (!BASE64.test(response.certificate)) return reject('certificate_malformed');
+  const der = Buffer.from(response.certificate, 'base64');
+  if (der[0] !== 0x30) return reject('certificate_malformed');
+  const checked = await trust.checkCertificate(der, now);
+  if (!checked.ok) return reject(checked.rejection);
 
   const signed = Buffer.from(handoffSigningInput(challenge), 'utf8');
-  if (!signatureValid(cert.publicKey, signed, response.signature)) return reject('signature_invalid');
-  return { ok: true, certificateSerial: normalizeSerial(cert.serialNumber) };
-}
-
-function parseDerCertificate(base64: string): crypto.X509Certificate | undefined {
-  if (!BASE64.test(base64)) return undefined;
-  const der = Buffer.from(base64, 'base64');
-  // X509Certificate also accepts PEM; the protocol says DER (a SEQUENCE).
-  if (der[0] !== 0x30) return undefined;
-  try {
-    return new crypto.X509Certificate(der);
-  } catch {
-    return undefined;
-  }
-}
-
-function issuedBy(cert: crypto.X509Certificate, anchor: crypto.X509Certificate): boolean {
-  try {
-    return cert.checkIssued(anchor) && cert.verify(anchor.publicKey);
-  } catch {
-    return false;
-  }
+  if (!signatureValid(checked.publicKey, signed, response.signature)) return reject('signature_invalid');
+  return { ok: true, certificateSerial: checked.serial };
 }
 
 /** RSASSA-PKCS1-v1_5 or ECDSA, both with SHA-256; ECDSA as DER or as raw r‖s (what WebCrypto makes). */

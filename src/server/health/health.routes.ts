@@ -9,6 +9,7 @@ export function healthRoutes(schemaVersion: string) {
       schemaVersion,
       database: c.var.dialect,
       time: c.var.now().toISOString(),
+      cardRevocation: c.var.national.cardTrust.status(c.var.now()),
     };
     c.header('Cache-Control', 'no-store');
     return c.json(body);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CardTrust } from './card-trust.ts';
-import { loadCardTrust } from './card-trust.ts';
+import { createCardTrust } from './card-trust.ts';
 import type { EligibilitySource } from './eligibility-source.ts';
 import { cardHolderMap } from './embedded/card-simulator/demo-cards.ts';
 import { createLocalRegistry } from './embedded/local-registry.ts';
@@ -33,9 +33,17 @@ export interface EmbeddedOptions {
  */
 export async function embeddedNationalServices(options: EmbeddedOptions): Promise<NationalServices> {
   const material = await ensureTestCa(path.join(options.dataDir, 'card-sim'), options.now ?? new Date());
+  // The demo CA as the only anchor, its list read from the file the simulator writes.
+  const cardTrust = await createCardTrust({
+    anchorPems: [material.caCertPem],
+    intermediatePems: [],
+    crlSources: [material.crlFile],
+    crlGraceMs: 0,
+    crlRefreshMs: 60 * 60 * 1000,
+  });
   return {
     eligibility: createLocalRegistry(cardHolderMap()),
-    cardTrust: loadCardTrust({ anchorPem: material.caCertPem, crlPem: material.crlPem }),
+    cardTrust,
     cardAppUrl: options.cardAppUrl ?? `${options.publicUrl}/card-app`,
     cardSimulator: options.simulatorEnabled ? material : null,
   };

@@ -283,7 +283,7 @@ export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffReject
 export async function acceptHandoff(db: Db, national: NationalServices, response: HandoffResponse, now: Date): Promise<HandoffResult> {
   const challenge = await findChallenge(db, response.challengeId);
   const registration = challenge ? await findRegistration(db, challenge.registration_id) : undefined;
-  const verdict = verifyHandoffResponse({
+  const verdict = await verifyHandoffResponse({
     response,
     challenge: challenge && { challengeId: challenge.id, nonce: challenge.nonce, expiresAt: challenge.expires_at, usedAt: challenge.used_at },
     trust: national.cardTrust,

@@ -150,6 +150,8 @@ export interface CardKeyMaterial {
 export interface TestCaMaterial {
   caCertPem: string;
   crlPem: string;
+  /** Where the CRL is written: the reception's revocation source in the demo. */
+  crlFile: string;
   cards: Map<string, CardKeyMaterial>;
 }
 
@@ -191,6 +193,15 @@ function fitsCard(card: DemoCard, certPem: string, now: Date): boolean {
   if (normalizeSerial(cert.serialNumber) !== normalizeSerial(card.certSerial)) return false;
   const expired = now < cert.validFromDate || now > cert.validToDate;
   return expired === (card.kind === 'expiredCertificate');
+}
+
+function crlCurrent(crlPem: string, now: Date): boolean {
+  try {
+    const nextUpdate = new x509.X509Crl(crlPem).nextUpdate;
+    return nextUpdate !== undefined && now < nextUpdate;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -247,6 +258,8 @@ export async function ensureTestCa(dir: string, now: Date): Promise<TestCaMateri
   );
 
   let crlPem = reissued ? undefined : readIfExists(crlFile);
+  // A list past its nextUpdate (or without one) would make the reception refuse every demo card.
+  if (crlPem !== undefined && !crlCurrent(crlPem, now)) crlPem = undefined;
   if (crlPem === undefined) {
     const revoked = DEMO_CARDS.filter((card) => card.kind === 'revoked').map((card) => card.certSerial);
     crlPem = await createCrl(await loadOrCreateCa(), revoked, { now });
@@ -254,5 +267,5 @@ export async function ensureTestCa(dir: string, now: Date): Promise<TestCaMateri
   }
   const caCertPem = readIfExists(caCertFile);
   if (caCertPem === undefined) throw new Error('The test CA certificate could not be written.');
-  return { caCertPem, crlPem, cards };
+  return { caCertPem, crlPem, crlFile, cards };
 }
