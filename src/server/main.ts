@@ -35,6 +35,11 @@ if (config.appMode === 'demo') {
     '\n  DEMO MODE (APP_MODE=demo): demo accounts, the card-app simulator and its test CA are trusted. Not for real patients.\n',
   );
 }
+// Issue 12 #3: the simulator (and its CA key) lives in its own process and directory; it starts
+// while the reception opens its database.
+const simulatorStarting = config.cardSimulator ? startCardSimulatorProcess({ simDataDir: config.simDataDir, port: config.simPort }) : null;
+// Awaited below; a failure meanwhile must not count as an unhandled rejection.
+simulatorStarting?.catch(() => undefined);
 const secrets = loadKeyring(config);
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
@@ -49,12 +54,11 @@ const demo: DemoSeedResult | null =
       })
     : null;
 
-// Issue 12 #3: the simulator (and its CA key) lives in its own process and directory; the
-// reception gets the CA certificate and the CRL's address from it, nothing else.
+// The reception gets the demo CA certificate and the CRL's address from the simulator, nothing else.
 let simulator: CardSimulatorProcess | null = null;
 let national: Awaited<ReturnType<typeof createNationalServices>>;
 try {
-  simulator = config.cardSimulator ? await startCardSimulatorProcess({ simDataDir: config.simDataDir, port: config.simPort }) : null;
+  simulator = simulatorStarting ? await simulatorStarting : null;
   const trust = resolveCardTrustSources(config, simulator && { caCertPem: simulator.caCertPem, crlUrl: simulator.crlUrl });
   national = await createNationalServices({
     publicUrl: config.publicUrl,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { log } from '../../../http/logger.ts';
 import { SIM_CA_CERT_PATH, SIM_CRL_PATH } from './sim-app.ts';
 import type { CardSimulatorLink } from './sim-proxy.ts';
 
@@ -29,7 +30,9 @@ export async function startCardSimulatorProcess(options: { simDataDir: string; p
     if (process.env[name] !== undefined) env[name] = process.env[name];
   }
   const child = spawn(process.execPath, [SIM_MAIN], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let stopping = false;
   const stop = () => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
   process.once('exit', stop);
@@ -48,6 +51,9 @@ export async function startCardSimulatorProcess(options: { simDataDir: string; p
       clearTimeout(timer);
       reject(new Error(`The card-app simulator exited during start-up (${signal ?? `code ${code}`}).`));
     });
+  });
+  child.once('exit', (code, signal) => {
+    if (!stopping) log('error', 'card_simulator_exited', { code: code ?? undefined, signal: signal ?? undefined });
   });
   // The IPC channel stays open so the child notices the parent's death; it must not keep the
   // reception alive by itself.
