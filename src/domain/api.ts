@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'face_auth_only',
   'card_locked',
   'pin_incorrect',
+  // The reception cannot reach the card-app simulator's process (issue 12 #3).
+  'card_simulator_unavailable',
   // The patient reception (R1, R6).
   'link_invalid',
   'return_url_not_allowed',
@@ -131,4 +133,6 @@ export interface StaffMeResponse {
   /** What this role may do (domain/roles.ts); the console shows only these sections. */
   permissions: Permission[];
   institution: InstitutionDto;
+  /** The server's APP_MODE: the console shows a 「デモ環境」 badge in demo mode (issue 12 §1). */
+  appMode: 'demo' | 'production';
 }

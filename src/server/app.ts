@@ -9,7 +9,7 @@ import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { mountRateLimits } from './http/rate-limits.ts';
 import { serveApp } from './http/static.ts';
-import { createCardSimulatorRoutes } from './national/embedded/card-simulator/card-sim.routes.ts';
+import { cardSimulatorProxy } from './national/embedded/card-simulator/sim-proxy.ts';
 import type { NationalServices } from './national/national-services.ts';
 import type { Keyring } from './secrets/keyring.ts';
 import { receptionRoutes } from './registration/registration.routes.ts';
@@ -102,21 +102,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   app.route('/api', api);
 
-  // The card-app simulator stands in for the national card app (and the card's chip) in the
-  // embedded default. It is a separate service: the reception routes never see a PIN (P2).
-  if (options.national.cardSimulator) {
-    const sim = new Hono<AppEnv>();
-    sim.use(async (c, next) => {
-      await next();
-      c.res.headers.set('Cache-Control', 'no-store');
-    });
-    sim.route('/', createCardSimulatorRoutes(options.national.cardSimulator));
-    // An unknown simulator path is a JSON 404, not the app's HTML shell (the static fallback).
-    sim.all('/*', () => {
-      throw new NotFoundError('There is no such API endpoint.');
-    });
-    app.route('/sim/api', sim);
-  }
+  // The card-app simulator stands in for the national card app (and the card's chip) in demo
+  // mode. It runs as its own process with its own keys (issue 12 #3); `/sim/api` is forwarded to
+  // it so the card-app page stays same-origin. The reception routes never see a PIN (P2).
+  if (options.national.cardSimulator) app.route('/sim/api', cardSimulatorProxy(options.national.cardSimulator));
 
   if (options.serveStatic !== false) serveApp(app, options.config.staticDir);
   app.notFound((c) => c.json(errorBody('not_found', 'The requested resource does not exist.'), 404));

@@ -1,7 +1,31 @@
 import path from 'node:path';
 import { scaledRateLimits, type RateLimitConfig } from './http/rate-limit.ts';
 
+/**
+ * `demo` (the default of `npm start`): the embedded card-app simulator runs as its own process and
+ * its test CA is trusted. `production`: only configured card trust; refuses to start otherwise.
+ */
+export type AppMode = 'demo' | 'production';
+
+/** Card trust as configured (issue 12 §1): files and URLs, read at start-up. */
+export interface CardTrustConfig {
+  /** `CARD_TRUST_ANCHORS`: PEM files of the root CAs that issue card user certificates. */
+  anchorFiles: string[];
+  /** `CARD_INTERMEDIATES`: PEM files of intermediate CAs. */
+  intermediateFiles: string[];
+  /** `CARD_CRL_SOURCES`: revocation lists, file paths or http(s) URLs. */
+  crlSources: string[];
+  /** `CARD_CRL_GRACE_HOURS` (default 24): how long past its nextUpdate a list is still used. */
+  crlGraceHours: number;
+  /** `CARD_CRL_REFRESH_MINUTES` (default 60): how often the lists are fetched again. */
+  crlRefreshMinutes: number;
+  /** `CARD_POLICY_OID`: when set, card certificates must carry this certificate policy. */
+  policyOid: string | undefined;
+}
+
 export interface ServerConfig {
+  /** `APP_MODE`, `demo` unless set to `production`. */
+  appMode: AppMode;
   port: number;
   /** Where the embedded database and generated keys live. */
   dataDir: string;
@@ -19,8 +43,19 @@ export interface ServerConfig {
   demoLinkToken: string | undefined;
   /** The card app patients are handed to; the embedded simulator's page by default. */
   cardAppUrl: string | undefined;
-  /** Serve the card-app simulator (the embedded default); `CARD_SIMULATOR=off` turns it off. */
+  /**
+   * Run the card-app simulator (its own process, reached through `/sim/api`). `CARD_SIMULATOR`
+   * `on`/`off`; on by default in demo mode, off in production (where `on` refuses to start).
+   */
   cardSimulator: boolean;
+  /**
+   * `SIM_DATA_DIR`: the simulator's own directory (its CA key, card keys, PIN counters), default
+   * `<DATA_DIR>-card-sim` beside the data directory, never inside it.
+   */
+  simDataDir: string;
+  /** `SIM_PORT`: the simulator's port on 127.0.0.1; 0 (default) picks a free one. */
+  simPort: number;
+  cardTrust: CardTrustConfig;
   /** A reverse proxy sets X-Forwarded-For (TRUST_PROXY=1); only then is it used as the client address. */
   trustProxy: boolean;
   /** Login and handoff rate limits; RATE_LIMIT_FACTOR scales them all (the browser suite signs in often). */
@@ -36,11 +71,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error('PORT must be a whole number between 0 and 65535');
   }
+  const appMode = env.APP_MODE === undefined || env.APP_MODE === '' ? 'demo' : env.APP_MODE;
+  if (appMode !== 'demo' && appMode !== 'production') throw new Error('APP_MODE must be demo or production');
+  const simulator = env.CARD_SIMULATOR === undefined || env.CARD_SIMULATOR === '' ? appMode === 'demo' : onOff('CARD_SIMULATOR', env.CARD_SIMULATOR);
+  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const simPort = env.SIM_PORT === undefined || env.SIM_PORT === '' ? 0 : Number(env.SIM_PORT);
+  if (!Number.isInteger(simPort) || simPort < 0 || simPort > 65535) throw new Error('SIM_PORT must be a whole number between 0 and 65535');
   const factor = env.RATE_LIMIT_FACTOR === undefined || env.RATE_LIMIT_FACTOR === '' ? 1 : Number(env.RATE_LIMIT_FACTOR);
   if (!Number.isFinite(factor) || factor <= 0) throw new Error('RATE_LIMIT_FACTOR must be a positive number');
   return {
+    appMode,
     port,
-    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     staticDir: path.resolve(env.STATIC_DIR || 'dist'),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
@@ -48,10 +90,38 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demoLinkToken: env.DEMO_LINK_TOKEN || undefined,
     demoTotpSecret: env.DEMO_TOTP_SECRET || undefined,
     cardAppUrl: env.CARD_APP_URL || undefined,
-    cardSimulator: env.CARD_SIMULATOR !== 'off',
+    cardSimulator: simulator,
+    simDataDir: env.SIM_DATA_DIR ? path.resolve(env.SIM_DATA_DIR) : `${dataDir}-card-sim`,
+    simPort,
+    cardTrust: {
+      anchorFiles: list(env.CARD_TRUST_ANCHORS).map((file) => path.resolve(file)),
+      intermediateFiles: list(env.CARD_INTERMEDIATES).map((file) => path.resolve(file)),
+      crlSources: list(env.CARD_CRL_SOURCES).map((source) => (/^https?:\/\//i.test(source) ? source : path.resolve(source))),
+      crlGraceHours: positive('CARD_CRL_GRACE_HOURS', env.CARD_CRL_GRACE_HOURS, 24),
+      crlRefreshMinutes: positive('CARD_CRL_REFRESH_MINUTES', env.CARD_CRL_REFRESH_MINUTES, 60),
+      policyOid: env.CARD_POLICY_OID?.trim() || undefined,
+    },
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     rateLimits: scaledRateLimits(factor),
     secretKeys: env.SECRET_KEYS || undefined,
     secretKeyFile: env.SECRET_KEY_FILE ? path.resolve(env.SECRET_KEY_FILE) : undefined,
   };
+}
+
+/** A comma-separated list; blanks are dropped. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function onOff(name: string, value: string): boolean {
+  if (['on', '1', 'true'].includes(value)) return true;
+  if (['off', '0', 'false'].includes(value)) return false;
+  throw new Error(`${name} must be on or off`);
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of zero or more`);
+  return n;
 }

@@ -1,49 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { readConfig } from './config.ts';
+import { readConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { ensureDemoInstitution } from './demo/demo-seed.ts';
+import { ensureDemoInstitution, type DemoSeedResult } from './demo/demo-seed.ts';
 import { institutionLink } from './institution/institution.service.ts';
 import { log } from './http/logger.ts';
-import { embeddedNationalServices } from './national/national-services.ts';
+import { startCardSimulatorProcess, type CardSimulatorProcess } from './national/embedded/card-simulator/sim-process.ts';
+import { createNationalServices } from './national/national-services.ts';
+import { resolveCardTrustSources, StartupRefusedError } from './national/trust-config.ts';
 import { loadKeyring } from './secrets/keyring.ts';
 import { startDeclarationPurge } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 
-const config = readConfig();
+/** A configuration the server refuses: a clear message on stderr and exit code 1, before anything is opened. */
+function refuse(message: string): never {
+  process.stderr.write(`\n${message}\n\n`);
+  process.exit(1);
+}
+
+let config: ServerConfig;
+try {
+  config = readConfig();
+  // Issue 12 #3: production refuses an unsafe trust set before it opens anything.
+  if (config.appMode === 'production') resolveCardTrustSources(config, null);
+} catch (err) {
+  refuse(err instanceof Error ? err.message : String(err));
+}
+
+if (config.appMode === 'demo') {
+  process.stdout.write(
+    '\n  DEMO MODE (APP_MODE=demo): demo accounts, the card-app simulator and its test CA are trusted. Not for real patients.\n',
+  );
+}
+// Issue 12 #3: the simulator (and its CA key) lives in its own process and directory; it starts
+// while the reception opens its database.
+const simulatorStarting = config.cardSimulator ? startCardSimulatorProcess({ simDataDir: config.simDataDir, port: config.simPort }) : null;
+// Awaited below; a failure meanwhile must not count as an unhandled rejection.
+simulatorStarting?.catch(() => undefined);
 const secrets = loadKeyring(config);
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
-const demo = await ensureDemoInstitution(db, {
-  dataDir: config.dataDir,
-  fixedPassword: config.demoPassword,
-  fixedLinkToken: config.demoLinkToken,
-  fixedTotpSecret: config.demoTotpSecret,
-});
-const national = await embeddedNationalServices({
-  dataDir: config.dataDir,
-  publicUrl: config.publicUrl,
-  cardAppUrl: config.cardAppUrl,
-  simulatorEnabled: config.cardSimulator,
-});
+// Demo data only in demo mode; a production installation starts empty.
+const demo: DemoSeedResult | null =
+  config.appMode === 'demo'
+    ? await ensureDemoInstitution(db, {
+        dataDir: config.dataDir,
+        fixedPassword: config.demoPassword,
+        fixedLinkToken: config.demoLinkToken,
+        fixedTotpSecret: config.demoTotpSecret,
+      })
+    : null;
+
+// The reception gets the demo CA certificate and the CRL's address from the simulator, nothing else.
+let simulator: CardSimulatorProcess | null = null;
+let national: Awaited<ReturnType<typeof createNationalServices>>;
+try {
+  simulator = simulatorStarting ? await simulatorStarting : null;
+  const trust = resolveCardTrustSources(config, simulator && { caCertPem: simulator.caCertPem, crlUrl: simulator.crlUrl });
+  national = await createNationalServices({
+    publicUrl: config.publicUrl,
+    cardAppUrl: config.cardAppUrl,
+    trust,
+    simulator: simulator?.link ?? null,
+  });
+} catch (err) {
+  simulator?.stop();
+  await db.destroy();
+  if (err instanceof StartupRefusedError) refuse(err.message);
+  throw err;
+}
 const app = createApp({ db, dialect, config, schemaVersion, national, secrets });
 // D5: completed declarations are destroyed once their retention has passed, checked hourly.
 const stopDeclarationPurge = startDeclarationPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredGuideRecords]);
 
+/** Issue 12 #14: the start message names where the demo credentials are, never the credentials. */
+function demoLoginLine(seed: DemoSeedResult): string {
+  const file = path.join(config.dataDir, 'demo-login.txt');
+  const fromEnv = config.demoPassword !== undefined && config.demoTotpSecret !== undefined;
+  if (!fromEnv && fs.existsSync(file)) return `  Demo staff login: ${seed.loginId}; password and second-factor (TOTP) secret in ${file} (readable by the owner only)`;
+  return `  Demo staff login: ${seed.loginId}; password and TOTP secret as set in DEMO_PASSWORD / DEMO_TOTP_SECRET`;
+}
+
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-  log('info', 'server_started', { port: info.port, database: dialect, schemaVersion });
+  log('info', 'server_started', { port: info.port, database: dialect, schemaVersion, mode: config.appMode });
   const lines = [
     '',
-    `  在宅受付 Zaitaku Uketsuke is running at ${config.publicUrl}  (port ${info.port})`,
+    `  在宅受付 Zaitaku Uketsuke is running at ${config.publicUrl}  (port ${info.port}, ${config.appMode} mode)`,
     `  Database (${dialect}): ${location}`,
-    `  Demo institution: ${demo.institution.name} (${demo.institution.code})`,
-    `  Institution link for patients and nurses: ${institutionLink(config.publicUrl, demo.institution.link_token)}`,
+    ...(demo
+      ? [
+          `  Demo institution: ${demo.institution.name} (${demo.institution.code})`,
+          `  Institution link for patients and nurses: ${institutionLink(config.publicUrl, demo.institution.link_token)}`,
+        ]
+      : []),
     `  Staff page: ${config.publicUrl}/staff`,
-    `  Demo staff login: ${demo.loginId} / ${demo.password ?? '(see demo-login.txt in the data directory)'}`,
-    `  Demo second factor (TOTP, add to an authenticator app): ${demo.totpSecret ?? '(see demo-login.txt in the data directory)'}`,
-    national.cardSimulator
-      ? `  Card-app simulator: ${config.publicUrl}/card-app (demo cards, PIN 1234; reset a locked card: npm run card-sim -- reset <card>)`
+    ...(demo ? [demoLoginLine(demo)] : []),
+    simulator
+      ? `  Card-app simulator: ${config.publicUrl}/card-app (its own process, data in ${config.simDataDir}; demo cards, PIN 1234; reset a locked card: npm run card-sim -- reset <card>)`
       : `  Card app: ${national.cardAppUrl}`,
     '',
   ];
@@ -55,6 +111,7 @@ function shutdown(): void {
   if (closing) return;
   closing = true;
   stopDeclarationPurge();
+  simulator?.stop();
   server.close(() => {
     void db.destroy().then(() => process.exit(0));
   });

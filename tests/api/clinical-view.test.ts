@@ -41,7 +41,7 @@ async function register(cardId: string, visitType: 'homeVisit' | 'houseCall', ch
   expect(started.status).toBe(201);
   const reg = (await started.json()) as StartRegistrationResponse;
   const challenge: Pick<HandoffChallenge, 'challengeId' | 'nonce'> = reg.challenge;
-  const signed = await signChallenge(t.db, t.national.cardSimulator!, { cardId, pin: DEMO_PIN, ...challenge, now: t.clock.now() });
+  const signed = await signChallenge(t.db, t.cardSim, { cardId, pin: DEMO_PIN, ...challenge, now: t.clock.now() });
   const handoff = await t.app.request('/api/handoff', jsonRequest('POST', signed));
   expect(handoff.status, await handoff.clone().text()).toBe(200);
   const row = await t.db.selectFrom('registration').select('consent_id').where('id', '=', reg.registrationId).executeTakeFirstOrThrow();

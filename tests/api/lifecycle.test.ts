@@ -116,7 +116,7 @@ function expectError(reply: Reply<unknown>, status: number, code: string) {
 // --- registration through the real card flow ---------------------------------------------------
 
 function sign(cardId: string, challenge: Pick<HandoffChallenge, 'challengeId' | 'nonce'>) {
-  return signChallenge(t.db, t.national.cardSimulator!, { cardId, pin: DEMO_PIN, ...challenge, now: t.clock.now() });
+  return signChallenge(t.db, t.cardSim, { cardId, pin: DEMO_PIN, ...challenge, now: t.clock.now() });
 }
 
 interface RegisterOptions {

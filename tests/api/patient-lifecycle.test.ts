@@ -31,7 +31,7 @@ async function post<T>(path: string, body: unknown, headers: Record<string, stri
 }
 
 function sign(cardId: string, challenge: Pick<HandoffChallenge, 'challengeId' | 'nonce'>) {
-  return signChallenge(t.db, t.national.cardSimulator!, { cardId, pin: DEMO_PIN, ...challenge, now: t.clock.now() });
+  return signChallenge(t.db, t.cardSim, { cardId, pin: DEMO_PIN, ...challenge, now: t.clock.now() });
 }
 
 /** Starts a request, confirms it with the card and returns the device's view of the outcome. */

@@ -67,7 +67,7 @@ async function register(cardId: string, visitType: 'homeVisit' | 'houseCall' = '
   const started = await t.app.request('/api/public/registrations', jsonRequest('POST', body, { 'x-device-id': DEVICE }));
   expect(started.status).toBe(201);
   const reg = (await started.json()) as StartRegistrationResponse;
-  const signed = await signChallenge(t.db, t.national.cardSimulator!, { cardId, pin: DEMO_PIN, ...reg.challenge, now: t.clock.now() });
+  const signed = await signChallenge(t.db, t.cardSim, { cardId, pin: DEMO_PIN, ...reg.challenge, now: t.clock.now() });
   const handoff = await t.app.request('/api/handoff', jsonRequest('POST', signed));
   expect(handoff.status, await handoff.clone().text()).toBe(200);
   const row = await t.db.selectFrom('registration').select('consent_id').where('id', '=', reg.registrationId).executeTakeFirstOrThrow();

@@ -145,7 +145,7 @@ async function renew(reg: StartRegistrationResponse, sameDevice = false) {
 
 /** The card app's answer: the simulated card signs the challenge after the right PIN. */
 function sign(cardId: string, challenge: Pick<HandoffChallenge, 'challengeId' | 'nonce'>): Promise<HandoffResponse> {
-  return signChallenge(t.db, t.national.cardSimulator!, {
+  return signChallenge(t.db, t.cardSim, {
     cardId,
     pin: DEMO_PIN,
     challengeId: challenge.challengeId,
@@ -805,7 +805,7 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     await expectRefused(reg, { ...response, certificate: Buffer.from('not a certificate').toString('base64') }, 422, 'certificate_malformed');
     const der = Buffer.from(response.certificate, 'base64');
     expectError(await postHandoff({ ...response, certificate: der.subarray(0, 100).toString('base64') }), 422, 'certificate_malformed');
-    const pem = t.national.cardSimulator!.cards.get('card-01')!.certPem;
+    const pem = t.cardSim.cards.get('card-01')!.certPem;
     expectError(await postHandoff({ ...response, certificate: pem }), 422, 'certificate_malformed');
     await expectRecovery(reg);
   });
@@ -814,7 +814,7 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     const now = t.clock.now();
     const validity = { notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 365 * DAY_MS) };
     // Same serial as card-01, so only the issuer tells it apart.
-    const card01Serial = new crypto.X509Certificate(t.national.cardSimulator!.cards.get('card-01')!.certPem).serialNumber;
+    const card01Serial = new crypto.X509Certificate(t.cardSim.cards.get('card-01')!.certPem).serialNumber;
     const otherCa = await createCa({ now, name: 'CN=Some Other CA, C=JP', algorithm: 'EC' });
     const impostorCa = await createCa({ now, algorithm: 'EC' }); // the demo CA's name, another key
     for (const ca of [otherCa, impostorCa]) {
@@ -832,7 +832,7 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     }
     const reg = await start();
     const genuine = await sign('card-01', reg.challenge);
-    const caDer = new crypto.X509Certificate(t.national.cardSimulator!.caCertPem).raw.toString('base64');
+    const caDer = new crypto.X509Certificate(t.cardSim.caCertPem).raw.toString('base64');
     await expectRefused(reg, { ...genuine, certificate: caDer }, 422, 'certificate_untrusted');
   });
 

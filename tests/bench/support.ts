@@ -26,6 +26,14 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const NODE = path.join(ROOT, 'node_modules/.bin/node');
 export const DEMO_LINK_TOKEN = 'bench-demo-link-token-0001';
 
+/**
+ * The card-app simulator's own directory beside the data directory (the server's SIM_DATA_DIR
+ * default): its CA and card keys never sit in the reception's data directory (issue 12 #3).
+ */
+export function simDataDirOf(dataDir: string): string {
+  return `${path.resolve(dataDir)}-card-sim`;
+}
+
 /** A free TCP port on localhost. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,6 +73,7 @@ export async function startServer(options: { dataDir: string; port: number; cpu?
       ...process.env,
       PORT: String(options.port),
       DATA_DIR: options.dataDir,
+      SIM_DATA_DIR: simDataDirOf(options.dataDir),
       PUBLIC_URL: `http://127.0.0.1:${options.port}`,
       DEMO_LINK_TOKEN,
       DEMO_PASSWORD: 'bench-password-1',
@@ -220,7 +229,7 @@ export async function prepareDataDir(dataDir: string, extra: number, withConsent
   try {
     await migrateToLatest(db);
     await ensureDemoInstitution(db, { dataDir, fixedPassword: 'bench-password-1', fixedLinkToken: DEMO_LINK_TOKEN });
-    await ensureTestCa(path.join(dataDir, 'card-sim'), new Date());
+    await ensureTestCa(simDataDirOf(dataDir), new Date());
     const out: SeededInstitution[] = [];
     for (let i = 0; i <= extra; i++) out.push(await seedInstitution(db, i, new Date(), withConsents));
     return out;
@@ -277,7 +286,7 @@ export function uuidV4(): string {
  * next demo card (round robin over the normal cards with a card holder).
  */
 export async function cardSigner(dataDir: string): Promise<(challenge: { challengeId: string; nonce: string }) => string> {
-  const material = await ensureTestCa(path.join(dataDir, 'card-sim'), new Date());
+  const material = await ensureTestCa(simDataDirOf(dataDir), new Date());
   const cards = DEMO_CARDS.filter((c) => c.kind === 'normal' && c.personId !== null && c.id !== 'card-lock').map((c) => material.cards.get(c.id)!);
   let next = 0;
   return (challenge) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { openDatabase, SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
-import { cardSigner, declarationBody, freePort, prepareDataDir, registrationBody, sleep, startServer, type ServerHandle } from '../bench/support.ts';
+import { cardSigner, declarationBody, freePort, prepareDataDir, registrationBody, simDataDirOf, sleep, startServer, type ServerHandle } from '../bench/support.ts';
 
 /**
  * `npm run test:crash`: crash safety of the real server (issue 7 §2). Starts
@@ -141,7 +141,10 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  if (failures.length === 0) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (failures.length === 0) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(simDataDirOf(dataDir), { recursive: true, force: true });
+  }
   else process.stdout.write(`data directory kept for inspection: ${dataDir}\n`);
   process.exitCode = failures.length === 0 ? 0 : 1;
 }

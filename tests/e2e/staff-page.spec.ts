@@ -30,6 +30,8 @@ test('a staff member logs in, sees the institution link and logs out', async ({ 
   await enterTotp(page, page.getByText('デモ管理者（管理者）でログイン中'));
   await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
   await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeVisible();
+  // Issue 12 #3: the demo mode `npm start` runs in says so in the console's header.
+  await expect(page.locator('.toolbar').getByText('デモ環境', { exact: true })).toBeVisible();
   const link = page.locator('a.link-text');
   await expect(link).toHaveText(`http://localhost:${E2E_PORT}/i/${E2E_LINK_TOKEN}`);
   await snapshot(page, 'staff-dashboard', info.project.name);

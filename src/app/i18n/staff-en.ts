@@ -11,6 +11,8 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staff.login.failed': 'The login ID or password is not correct.',
   'staff.login.required': 'Please fill this in.',
   'staff.signedInAs': 'Logged in as {name} ({role})',
+  'staff.demoBadge': 'Demo environment',
+  'staff.demoBadgeHint': 'Runs with demo accounts, demo data and simulated cards. Not for real patients.',
   'staff.logout': 'Log out',
   'staff.institution.title': 'Institution',
   'staff.institution.code': 'Institution code',

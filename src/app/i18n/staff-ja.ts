@@ -11,6 +11,8 @@ export const staffJa = {
   'staff.login.failed': 'ログインIDまたはパスワードが正しくありません。',
   'staff.login.required': '入力してください。',
   'staff.signedInAs': '{name}（{role}）でログイン中',
+  'staff.demoBadge': 'デモ環境',
+  'staff.demoBadgeHint': 'デモ用のアカウント・データと模擬カードで動いています。実際の患者さんには使えません。',
   'staff.logout': 'ログアウト',
   'staff.institution.title': '医療機関',
   'staff.institution.code': '医療機関コード',

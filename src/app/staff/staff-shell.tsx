@@ -78,6 +78,11 @@ export function StaffShell({ section, children }: { section: StaffSection; child
       {state.kind === 'signedIn' && (
         <IdleLock onSessionEnded={() => setState({ kind: 'signedOut' })}>
           <div class="toolbar">
+            {state.me.appMode === 'demo' && (
+              <p class="status-badge demo-badge" title={t('staff.demoBadgeHint')}>
+                {t('staff.demoBadge')}
+              </p>
+            )}
             <p>{t('staff.signedInAs', { name: state.me.staff.displayName, role: t(`staff.role.${state.me.staff.role}`) })}</p>
             <button
               type="button"

@@ -1,50 +1,41 @@
-import path from 'node:path';
-import type { CardTrust } from './card-trust.ts';
+import type { CardTrust, CardTrustSources } from './card-trust.ts';
 import { createCardTrust } from './card-trust.ts';
 import type { EligibilitySource } from './eligibility-source.ts';
 import { cardHolderMap } from './embedded/card-simulator/demo-cards.ts';
+import type { CardSimulatorLink } from './embedded/card-simulator/sim-proxy.ts';
 import { createLocalRegistry } from './embedded/local-registry.ts';
-import { ensureTestCa, type TestCaMaterial } from './embedded/test-ca.ts';
 
 /**
  * The national systems the reception depends on, behind adapters: the eligibility database, the
- * card PKI (trust anchor and revocation list) and the card app patients are handed to.
+ * card PKI (trust anchors and revocation lists, as configured) and the card app patients are
+ * handed to.
  */
 export interface NationalServices {
   eligibility: EligibilitySource;
   cardTrust: CardTrust;
   /** Opened with a challenge: same-device as a link, cross-device as a QR code. */
   cardAppUrl: string;
-  /** The embedded card-app simulator's keys, when the simulator is on. */
-  cardSimulator: TestCaMaterial | null;
+  /**
+   * Demo mode: the card-app simulator, which runs as its own process with its own keys and is
+   * reached through `/sim/api`; null when it is off. The reception holds none of its keys.
+   */
+  cardSimulator: CardSimulatorLink | null;
 }
 
-export interface EmbeddedOptions {
-  dataDir: string;
+export interface NationalOptions {
   publicUrl: string;
   cardAppUrl?: string | undefined;
-  simulatorEnabled: boolean;
-  now?: Date;
+  /** From resolveCardTrustSources (trust-config.ts): configured, plus the demo CA in demo mode. */
+  trust: CardTrustSources;
+  simulator: CardSimulatorLink | null;
 }
 
-/**
- * The embedded default: a local eligibility registry and a card-app simulator whose test CA is
- * created at first start under `<dataDir>/card-sim` and trusted by the reception.
- */
-export async function embeddedNationalServices(options: EmbeddedOptions): Promise<NationalServices> {
-  const material = await ensureTestCa(path.join(options.dataDir, 'card-sim'), options.now ?? new Date());
-  // The demo CA as the only anchor, its list read from the file the simulator writes.
-  const cardTrust = await createCardTrust({
-    anchorPems: [material.caCertPem],
-    intermediatePems: [],
-    crlSources: [material.crlFile],
-    crlGraceMs: 0,
-    crlRefreshMs: 60 * 60 * 1000,
-  });
+/** The embedded eligibility registry, and card trust built from the configured sources. */
+export async function createNationalServices(options: NationalOptions): Promise<NationalServices> {
   return {
     eligibility: createLocalRegistry(cardHolderMap()),
-    cardTrust,
+    cardTrust: await createCardTrust(options.trust),
     cardAppUrl: options.cardAppUrl ?? `${options.publicUrl}/card-app`,
-    cardSimulator: options.simulatorEnabled ? material : null,
+    cardSimulator: options.simulator,
   };
 }

@@ -45,6 +45,7 @@ export const staffRoutes = new Hono<AppEnv>()
       staff: { id: staff.id, loginId: staff.loginId, displayName: staff.displayName, role: staff.role },
       permissions: permissionsOf(staff.role),
       institution: toInstitutionDto(institution, c.var.config.publicUrl),
+      appMode: c.var.config.appMode,
     };
     return c.json(body);
   })

@@ -9,7 +9,11 @@ import { openDatabase } from '../../../src/server/db/database.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { DEMO_ACCOUNTS, ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
 import type { StaffRole } from '../../../src/domain/api.ts';
-import { embeddedNationalServices } from '../../../src/server/national/national-services.ts';
+import type { CardTrustSources } from '../../../src/server/national/card-trust.ts';
+import { createCardSimulatorApp } from '../../../src/server/national/embedded/card-simulator/sim-app.ts';
+import { ensureTestCa } from '../../../src/server/national/embedded/test-ca.ts';
+import { createNationalServices } from '../../../src/server/national/national-services.ts';
+import { resolveCardTrustSources } from '../../../src/server/national/trust-config.ts';
 import pg from 'pg';
 import { loadKeyring } from '../../../src/server/secrets/keyring.ts';
 import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from '../../../src/server/staff/totp.ts';
@@ -56,8 +60,15 @@ export class TestClock {
   }
 }
 
-/** A fresh database in its own data directory, migrated and seeded, and the app over it. */
-export async function createTestApp(options: { clock?: TestClock; dataDir?: string; config?: Partial<ServerConfig> } = {}) {
+/**
+ * A fresh database in its own data directory, migrated and seeded, and the app over it. The
+ * card-app simulator's keys sit in a directory of their own (as SIM_DATA_DIR does in a real
+ * start), and the reception reaches the simulator app through the same `/sim/api` forwarding as
+ * in production, here in-process. `trust` replaces the demo trust set (production-mode tests).
+ */
+export async function createTestApp(
+  options: { clock?: TestClock; dataDir?: string; config?: Partial<ServerConfig>; trust?: CardTrustSources } = {},
+) {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-'));
   const postgres = await testDatabaseUrl(dataDir);
   const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
@@ -70,11 +81,16 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
     ...options.config,
   };
   const clock = options.clock ?? new TestClock();
-  const national = await embeddedNationalServices({
-    dataDir,
+  const simDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-sim-'));
+  const cardSim = await ensureTestCa(simDir, clock.now());
+  // The PIN counters go to the test database (its migrations have the table), so tests can call
+  // the simulator's service with t.db.
+  const simApp = createCardSimulatorApp({ db: opened.db, material: cardSim, now: clock.now });
+  const trust = options.trust ?? resolveCardTrustSources(config, { caCertPem: cardSim.caCertPem, crlUrl: path.join(simDir, 'crl.pem') });
+  const national = await createNationalServices({
     publicUrl: config.publicUrl,
-    simulatorEnabled: true,
-    now: clock.now(),
+    trust,
+    simulator: async (pathAndQuery, init) => simApp.request(pathAndQuery, init),
   });
   const secrets = loadKeyring({ dataDir });
   const app = createApp({ ...opened, config, schemaVersion, national, secrets, now: clock.now, serveStatic: false });
@@ -87,9 +103,12 @@ export async function createTestApp(options: { clock?: TestClock; dataDir?: stri
     dataDir,
     schemaVersion,
     national,
+    /** The simulated cards' keys and the demo CA (the simulator's, not the reception's). */
+    cardSim,
     secrets,
     async close(removeData = true) {
       await opened.db.destroy();
+      fs.rmSync(simDir, { recursive: true, force: true });
       if (removeData) {
         fs.rmSync(dataDir, { recursive: true, force: true });
         await postgres?.drop();

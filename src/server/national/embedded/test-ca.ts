@@ -20,7 +20,7 @@ const asNodeKey = (key: CryptoKey) => key as unknown as webcrypto.CryptoKey;
 /**
  * A local stand-in for the JPKI certification authority (DOMAIN §10): a test CA, one user
  * certificate (利用者証明用電子証明書) per demo card and a CRL. Demo only — the keys sit in
- * files under the data directory.
+ * 0600 files under the simulator's own directory (SIM_DATA_DIR), which the reception never reads.
  */
 
 export type KeyAlgorithm = 'RSA' | 'EC';
@@ -57,6 +57,9 @@ export interface IssuedCertificate {
   privateKeyPem: string;
 }
 
+/** The demo CA's subject: production refuses a trust set with a CA of this name (issue 12 #3). */
+export const DEMO_CA_NAME = 'CN=Zaitaku Demo JPKI Test CA, O=Zaitaku Uketsuke (demo), C=JP';
+
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -71,7 +74,7 @@ export async function createCa(opts: {
   const keys = opts.keys ?? (await generateKeys(algorithm));
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: opts.serialNumber ?? '01',
-    name: opts.name ?? 'CN=Zaitaku Demo JPKI Test CA, O=Zaitaku Uketsuke (demo), C=JP',
+    name: opts.name ?? DEMO_CA_NAME,
     // Backdated so the CA covers the expired demo card's whole validity; 20 years ahead.
     notBefore: new Date(opts.now.getTime() - 6 * YEAR_MS),
     notAfter: new Date(opts.now.getTime() + 20 * YEAR_MS),
@@ -212,6 +215,9 @@ function crlCurrent(crlPem: string, now: Date): boolean {
 export async function ensureTestCa(dir: string, now: Date): Promise<TestCaMaterial> {
   const cardsDir = path.join(dir, 'cards');
   fs.mkdirSync(cardsDir, { recursive: true, mode: 0o700 });
+  // Owner only, also for a directory that existed before (issue 12 #3).
+  fs.chmodSync(dir, 0o700);
+  fs.chmodSync(cardsDir, 0o700);
   const caCertFile = path.join(dir, 'ca-cert.pem');
   const caKeyFile = path.join(dir, 'ca-key.pem');
   const crlFile = path.join(dir, 'crl.pem');

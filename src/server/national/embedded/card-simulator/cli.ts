@@ -1,9 +1,9 @@
 // The municipal office's counter for the demo cards (F7): unlocks a PIN-locked simulated card.
 //   node src/server/national/embedded/card-simulator/cli.ts reset <cardId|--all>
+// It works on the simulator's own database (SIM_DATA_DIR, default `<DATA_DIR>-card-sim`).
 import { readConfig } from '../../../config.ts';
-import { openDatabase } from '../../../db/database.ts';
-import { migrateToLatest } from '../../../db/migrate.ts';
 import { AppError } from '../../../http/errors.ts';
+import { openCardSimDatabase } from './card-sim.database.ts';
 import { resetCard } from './card-sim.service.ts';
 import { DEMO_CARDS } from './demo-cards.ts';
 
@@ -16,9 +16,8 @@ if (command !== 'reset' || target === undefined || rest.length > 0) {
 }
 
 const config = readConfig();
-const { db, location } = openDatabase(config);
+const { db, location } = await openCardSimDatabase(config.simDataDir);
 try {
-  await migrateToLatest(db);
   const cardId = target === '--all' ? 'all' : target;
   const changed = await resetCard(db, cardId);
   const which = cardId === 'all' ? 'every demo card' : `card ${cardId}`;
