@@ -85,7 +85,7 @@ export class RateCounter {
   /** Takes a slot (count includes it); over the limit when `count > rule.limit`. */
   async take(db: DbOrTx, key: string, now: Date): Promise<Slot> {
     const at = now.getTime();
-    // About once a window per process and rule: one indexed delete, off the hot path's counting.
+    // About once a window per process and rule, one indexed delete keeps the table to live windows.
     if (at - this.lastPurge >= this.rule.windowMs || at < this.lastPurge) {
       this.lastPurge = at;
       await deleteExpiredCounters(db, now.toISOString());
