@@ -65,6 +65,8 @@ export const ERROR_CODES = [
   'guide_record_conflict',
   // Rate limits on login, the staff sign-in steps and the patient handoff (issue 7 §4).
   'rate_limited',
+  // Issue 12 #2: an account locked after repeated second-factor failures.
+  'account_locked',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

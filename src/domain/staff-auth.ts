@@ -69,6 +69,8 @@ export interface StaffAccountDto {
   hasTotp: boolean;
   passkeys: number;
   createdAt: string;
+  /** Issue 12 #2: locked after repeated second-factor failures until then (ISO-8601), else null. */
+  lockedUntil: string | null;
 }
 
 export interface StaffAccountsResponse {

@@ -45,6 +45,7 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/staff/accounts/:id/role': can('staff.manage'),
   'POST /api/staff/accounts/:id/reset-factors': can('staff.manage'),
   'POST /api/staff/accounts/:id/disable': can('staff.manage'),
+  'POST /api/staff/accounts/:id/unlock': can('staff.manage'),
   'POST /api/staff/consents/search': can('consent.view'),
   'GET /api/staff/consents/lists': can('consent.view'),
   'POST /api/staff/consents/:id/revoke': can('consent.revoke'),

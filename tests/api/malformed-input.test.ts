@@ -99,6 +99,7 @@ function templates(): Record<string, unknown> {
     'POST /api/staff/accounts': { loginId: 'fuzz-clerk', displayName: '受付', role: 'clerk', password: 'a-long-password-1' },
     'POST /api/staff/accounts/:id/reset-factors': {},
     'POST /api/staff/accounts/:id/disable': {},
+    'POST /api/staff/accounts/:id/unlock': {},
     // Institution set-up, devices, persons, audit (issue 6 §1, §3, §4).
     'POST /api/staff/institution/register': { code: '3410712362', name: '診療所', loginId: 'fuzz-admin', displayName: '管理者', password: 'a-long-password-1' },
     'POST /api/staff/institution/link/reissue': {},

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
-import { DEMO_STAFF, enrolTotpOnScreen, signInStaff } from './support/staff-login.ts';
+import { DEMO_STAFF, enrolTotpOnScreen, signInStaff, staffApiCookie } from './support/staff-login.ts';
 
 /** IDLE_LOCK_STORAGE_KEY in src/app/staff/idle-lock.tsx: the idle time in seconds on this device. */
 const IDLE_LOCK_STORAGE_KEY = 'zaitaku.staff.idleLockSeconds';
@@ -106,4 +106,43 @@ test('an administrator creates a clerk account; the clerk sets up an authenticat
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('row').filter({ hasText: loginId }).getByRole('button', { name: '2段階認証をリセット' }).click();
   await expect(page.getByRole('row').filter({ hasText: loginId })).toContainText('未設定（次回ログイン時に設定）');
+});
+
+test('issue 12 #2: an account locked by failed second factors is refused at sign-in until an administrator unlocks it', async ({ page, browser, request }) => {
+  const loginId = `e2e-locked-${randomBytes(3).toString('hex')}`;
+  const password = 'initial-password-e2e';
+  const admin = await staffApiCookie(request);
+  const created = await request.post('/api/staff/accounts', { data: { loginId, displayName: '施錠 確認', role: 'clerk', password }, headers: { cookie: admin } });
+  expect(created.status()).toBe(201);
+  // Five wrong codes (the account has no authenticator yet, so any code fails) lock it.
+  const login = await request.post('/api/staff/login', { data: { loginId, password } });
+  const pending = (login.headers()['set-cookie'] ?? '').split(';')[0]!;
+  for (let i = 0; i < 5; i++) {
+    expect((await request.post('/api/staff/auth/totp', { data: { code: '000000' }, headers: { cookie: pending } })).status()).toBe(401);
+  }
+  expect((await request.post('/api/staff/auth/totp', { data: { code: '000000' }, headers: { cookie: pending } })).status()).toBe(423);
+
+  // The owner, on their device: the right password, and a clear message instead of the next step.
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const owner = await context.newPage();
+  const signIn = async () => {
+    await owner.goto('/staff');
+    await owner.getByLabel('ログインID').fill(loginId);
+    await owner.getByLabel('パスワード').fill(password);
+    await owner.getByRole('button', { name: 'ログインする' }).click();
+  };
+  await signIn();
+  await expect(owner.getByRole('alert')).toContainText('一時的にロックされています');
+
+  // The administrator sees the lock and lifts it.
+  await signInStaff(page, '/staff/accounts');
+  const row = page.getByRole('row').filter({ hasText: loginId });
+  await expect(row).toContainText('ロック中');
+  await row.getByRole('button', { name: 'ロック解除' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '施錠 確認さんのアカウントのロックを解除しました。' })).toBeVisible();
+  await expect(row).not.toContainText('ロック中');
+
+  await signIn();
+  await expect(owner.getByRole('heading', { name: '2段階認証の設定' })).toBeVisible();
+  await context.close();
 });

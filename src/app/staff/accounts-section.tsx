@@ -3,6 +3,7 @@ import type { StaffRole } from '../../domain/api.ts';
 import { STAFF_ROLES } from '../../domain/roles.ts';
 import { createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
+import { formatInstant } from '../reception/format.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { failureMessage, Field } from './staff-shell.tsx';
 
@@ -16,7 +17,7 @@ function accountFailure(t: Translate, failure: ApiFailure): string {
 
 /** Accounts of the own institution (administrators): create, change role, reset factors, disable. */
 export function AccountsSection({ selfId }: { selfId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [accounts, setAccounts] = useState<StaffAccountDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -77,6 +78,7 @@ export function AccountsSection({ selfId }: { selfId: string }) {
                     <td>
                       {a.displayName}
                       {a.disabled && <span class="badge"> {t('staffAccounts.disabled')}</span>}
+                      {a.lockedUntil && <span class="badge"> {t('staffAccounts.locked', { until: formatInstant(a.lockedUntil, lang) })}</span>}
                     </td>
                     <td>
                       <label class="visually-hidden" for={`role-${a.id}`}>
@@ -105,6 +107,11 @@ export function AccountsSection({ selfId }: { selfId: string }) {
                     <td>
                       {!a.disabled && (
                         <div class="button-row">
+                          {a.lockedUntil && (
+                            <button type="button" class="button" onClick={() => void act(a, 'unlock', undefined, t('staffAccounts.unlockDone', { name: a.displayName }))}>
+                              {t('staffAccounts.unlock')}
+                            </button>
+                          )}
                           <button
                             type="button"
                             class="button"

@@ -43,9 +43,18 @@ export function LoginFlow({ onSignedIn, initial }: { onSignedIn: () => void; ini
   }
 }
 
+/** Issue 12: a locked account or too many attempts, at either step. */
+function limitFailure(t: Translate, failure: ApiFailure): string | null {
+  if (failure.kind === 'server' && failure.code === 'account_locked') return t('staff.login.locked');
+  if (failure.kind === 'server' && failure.code === 'rate_limited') return t('staff.login.tooMany');
+  return null;
+}
+
 /** A failed second factor or an expired password-only session: say which. */
 function factorFailure(t: Translate, failure: ApiFailure): string {
   if (failure.kind === 'server' && failure.code === 'second_factor_failed') return t('staffAuth.factor.failed');
+  const limited = limitFailure(t, failure);
+  if (limited) return limited;
   if (failure.kind === 'server' && failure.status === 401) return t('staffAuth.factor.expired');
   return failureMessage(t, failure);
 }
@@ -84,7 +93,7 @@ function PasswordForm({ onNext }: { onNext: (next: LoginStepResponse) => void })
       setPassword('');
       setFormError(t('staff.login.failed'));
     } else {
-      setFormError(failureMessage(t, result.failure));
+      setFormError(limitFailure(t, result.failure) ?? failureMessage(t, result.failure));
     }
   }
 

@@ -32,6 +32,22 @@ export class AppErrorWithExtra extends AppError {
   }
 }
 
+/** A refusal the client may retry after a delay: the answer carries Retry-After (seconds). */
+export class RetryLaterError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, retryAfterSeconds: number) {
+    super(status, code, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Issue 12 #2: too many failed second factors; the account refuses logins until the lock ends. */
+export class AccountLockedError extends RetryLaterError {
+  constructor(retryAfterSeconds: number) {
+    super(423, 'account_locked', 'This account is locked after too many failed attempts. Try again later or ask an administrator to unlock it.', retryAfterSeconds);
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message = 'The requested resource does not exist.') {
     super(404, 'not_found', message);
@@ -131,6 +147,7 @@ export function handleError(err: Error, c: Context): Response {
   if (err instanceof AppError) {
     const body = errorBody(err.code, err.message, err.fields);
     if (err instanceof AppErrorWithExtra) Object.assign(body.error, err.extra);
+    if (err instanceof RetryLaterError) return c.json(body, err.status, { 'Retry-After': String(err.retryAfterSeconds) });
     return c.json(body, err.status);
   }
   if (err instanceof HTTPException) {

@@ -1,22 +1,27 @@
+import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from './app-env.ts';
-import { AppError, errorBody } from './errors.ts';
+import { errorBody, RetryLaterError } from './errors.ts';
+import { deleteExpiredCounters, returnCounterSlot, takeCounterSlot } from './rate-limit.repository.ts';
 
 /**
- * A small in-memory fixed-window limiter (one process, one server: what the embedded default runs).
- * Windows follow `c.var.now()`, the app's clock, so tests move through them with the TestClock.
- * Counts never leave the process and nothing about them is logged (the keys hold a client address
- * and a login id).
+ * Fixed-window limits counted in the database, so every server process shares them (issue 12
+ * #1). A request takes its slot atomically BEFORE the work is done; concurrency can therefore
+ * never let more than `limit` requests through a window. Windows start at a key's first slot and
+ * follow `c.var.now()`, the app's clock, so tests move through them with the TestClock. Keys are
+ * stored only as SHA-256 hashes (they hold a client address or a login id), and nothing about
+ * them is logged.
  */
 
 export interface RateLimit {
-  /** Requests (or failed requests, see `countOnly`) allowed per window and key. */
+  /** Requests (or failed requests, see `RateLimitOptions.count`) allowed per window and key. */
   limit: number;
   windowMs: number;
 }
 
 export interface RateLimitConfig {
-  /** Failed logins per client address and login id (password guessing on one account). */
+  /** Failed logins per login id, from whatever address (password guessing on one account, issue 12 #2). */
   loginPerAccount: RateLimit;
   /** Failed logins per client address, whatever the login id (spraying many accounts). */
   loginPerClient: RateLimit;
@@ -48,53 +53,55 @@ export function scaledRateLimits(factor: number, base: RateLimitConfig = DEFAULT
   return scaled;
 }
 
-export class RateLimitedError extends AppError {
-  readonly retryAfterSeconds: number;
+export class RateLimitedError extends RetryLaterError {
   constructor(retryAfterSeconds: number) {
-    super(429, 'rate_limited', 'Too many attempts. Please wait a little and try again.');
-    this.retryAfterSeconds = retryAfterSeconds;
+    super(429, 'rate_limited', 'Too many attempts. Please wait a little and try again.', retryAfterSeconds);
   }
 }
 
-interface Window {
-  start: number;
-  count: number;
+/** The stored form of a rule's key: a hash, so the counters keep no personal data. */
+export function counterKey(ruleName: string, key: string): string {
+  return createHash('sha256').update(`${ruleName}\n${key}`).digest('base64url');
 }
 
-/** The counts of one rule; old windows are swept so memory stays bounded by active clients. */
-export class FixedWindowCounter {
-  private readonly windows = new Map<string, Window>();
-  private lastSweep = 0;
+/** A slot taken in one window of one key. */
+export interface Slot {
+  key: string;
+  windowStart: string;
+  count: number;
+  retryAfterSeconds: number;
+}
+
+/** The counts of one rule, in the database; windows that have run out are purged now and then. */
+export class RateCounter {
+  readonly name: string;
   readonly rule: RateLimit;
-  constructor(rule: RateLimit) {
+  private lastPurge = Number.NEGATIVE_INFINITY;
+  constructor(name: string, rule: RateLimit) {
+    this.name = name;
     this.rule = rule;
   }
 
-  private current(key: string, now: number): Window | undefined {
-    const w = this.windows.get(key);
-    // A clock set back (tests) or a window that has run out starts afresh.
-    if (!w || now < w.start || now >= w.start + this.rule.windowMs) return undefined;
-    return w;
+  /** Takes a slot (count includes it); over the limit when `count > rule.limit`. */
+  async take(db: DbOrTx, key: string, now: Date): Promise<Slot> {
+    const at = now.getTime();
+    // About once a window per process and rule, one indexed delete keeps the table to live windows.
+    if (at - this.lastPurge >= this.rule.windowMs || at < this.lastPurge) {
+      this.lastPurge = at;
+      await deleteExpiredCounters(db, now.toISOString());
+    }
+    const stored = counterKey(this.name, key);
+    const w = await takeCounterSlot(db, stored, now.toISOString(), new Date(at + this.rule.windowMs).toISOString());
+    const count = Number(w.count);
+    return { key: stored, windowStart: w.window_start, count, retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(w.expires_at) - at) / 1000)) };
   }
 
-  /** Seconds until the key may try again, or 0 when it is under the limit. */
-  blockedFor(key: string, now: number): number {
-    const w = this.current(key, now);
-    if (!w || w.count < this.rule.limit) return 0;
-    return Math.max(1, Math.ceil((w.start + this.rule.windowMs - now) / 1000));
+  over(slot: Slot): boolean {
+    return slot.count > this.rule.limit;
   }
 
-  hit(key: string, now: number): void {
-    this.sweep(now);
-    const w = this.current(key, now);
-    if (w) w.count += 1;
-    else this.windows.set(key, { start: now, count: 1 });
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.rule.windowMs && this.windows.size < 10_000) return;
-    this.lastSweep = now;
-    for (const [key, w] of this.windows) if (now < w.start || now >= w.start + this.rule.windowMs) this.windows.delete(key);
+  async giveBack(db: DbOrTx, slot: Slot): Promise<void> {
+    await returnCounterSlot(db, slot.key, slot.windowStart);
   }
 }
 
@@ -113,26 +120,47 @@ export function clientAddress(c: Context<AppEnv>): string {
   return incoming?.socket?.remoteAddress ?? 'local';
 }
 
-export interface RateLimitOptions {
-  counter: FixedWindowCounter;
-  /** The key within the rule; undefined skips the limit for this request. */
+export interface RateLimitRule {
+  counter: RateCounter;
+  /** The key within the rule; undefined skips this rule for this request. */
   key: (c: Context<AppEnv>) => string | undefined | Promise<string | undefined>;
-  /** 'failures': only answers of 400 and above count (a successful login costs nothing). */
+}
+
+export interface RateLimitOptions {
+  rules: RateLimitRule[];
+  /**
+   * 'all': every request keeps its slot. 'failures': the slot is taken before the work and
+   * given back when the answer is a success (below 400), so a successful login costs nothing
+   * while concurrent failures can never exceed the limit.
+   */
   count: 'all' | 'failures';
 }
 
-/** 429 `rate_limited` with Retry-After once a key has used up its window. */
+/** 429 `rate_limited` with Retry-After, before the work, once any rule's key has used up its window. */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const key = await options.key(c);
-    if (key === undefined) return next();
-    const wait = options.counter.blockedFor(key, c.var.now().getTime());
-    if (wait > 0) {
-      const error = new RateLimitedError(wait);
-      return c.json(errorBody(error.code, error.message), 429, { 'Retry-After': String(wait) });
+    const db = c.var.db;
+    const now = c.var.now();
+    const taken: { counter: RateCounter; slot: Slot }[] = [];
+    for (const rule of options.rules) {
+      const key = await rule.key(c);
+      if (key === undefined) continue;
+      const slot = await rule.counter.take(db, key, now);
+      taken.push({ counter: rule.counter, slot });
+      if (rule.counter.over(slot)) {
+        // Refused before any work: nothing was tried, so no budget is used up.
+        for (const t of taken) await t.counter.giveBack(db, t.slot);
+        const error = new RateLimitedError(slot.retryAfterSeconds);
+        return c.json(errorBody(error.code, error.message), 429, { 'Retry-After': String(error.retryAfterSeconds) });
+      }
     }
-    await next();
-    if (options.count === 'all' || c.res.status >= 400) options.counter.hit(key, c.var.now().getTime());
+    let succeeded = false;
+    try {
+      await next();
+      succeeded = c.res.status < 400;
+    } finally {
+      if (options.count === 'failures' && succeeded) for (const t of taken) await t.counter.giveBack(db, t.slot);
+    }
   };
 }
 
@@ -141,11 +169,15 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
  * body, so the route reads it again. Trimmed and lower-cased the way a person would retype it;
  * anything unreadable counts under one shared key.
  */
+export function loginKey(loginId: string): string {
+  return loginId.trim().toLowerCase().slice(0, 64);
+}
+
 export async function loginIdOf(c: Context<AppEnv>): Promise<string> {
   try {
     const body: unknown = await c.req.json();
     const id = body && typeof body === 'object' && 'loginId' in body ? (body as { loginId: unknown }).loginId : undefined;
-    return typeof id === 'string' ? id.trim().toLowerCase().slice(0, 64) : '(none)';
+    return typeof id === 'string' ? loginKey(id) : '(none)';
   } catch {
     return '(unreadable)';
   }

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { LastAdminError, LoginIdTakenError, NotFoundError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
+import { unlockAccount } from './lockout.ts';
 import { hashPassword } from './password.ts';
 import { requirePermission } from './session.ts';
 import {
@@ -22,7 +23,7 @@ import {
 } from './staff.repository.ts';
 import type { StaffAccountRow } from './staff.table.ts';
 
-async function toDto(db: DbOrTx, row: StaffAccountRow): Promise<StaffAccountDto> {
+async function toDto(db: DbOrTx, row: StaffAccountRow, now: Date): Promise<StaffAccountDto> {
   return {
     id: row.id,
     loginId: row.login_id,
@@ -32,6 +33,7 @@ async function toDto(db: DbOrTx, row: StaffAccountRow): Promise<StaffAccountDto>
     hasTotp: row.totp_secret !== null,
     passkeys: (await listPasskeys(db, row.id)).length,
     createdAt: row.created_at,
+    lockedUntil: row.locked_until !== null && row.locked_until > now.toISOString() ? row.locked_until : null,
   };
 }
 
@@ -61,7 +63,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .use(requirePermission('staff.manage'))
   .get('/', async (c) => {
     const rows = await listStaffOfInstitution(c.var.db, c.var.staff.institutionId);
-    const body: StaffAccountsResponse = { accounts: await Promise.all(rows.map((r) => toDto(c.var.db, r))) };
+    const body: StaffAccountsResponse = { accounts: await Promise.all(rows.map((r) => toDto(c.var.db, r, c.var.now()))) };
     return c.json(body);
   })
   .post('/', async (c) => {
@@ -80,7 +82,7 @@ export const accountRoutes = new Hono<AppEnv>()
         created_at: c.var.now().toISOString(),
       });
       await audit(c, trx, id, 'staff.account.create', input.role);
-      return toDto(trx, await ownAccount(c, trx, id));
+      return toDto(trx, await ownAccount(c, trx, id), c.var.now());
     });
     return c.json(dto, 201);
   })
@@ -91,7 +93,7 @@ export const accountRoutes = new Hono<AppEnv>()
       await assertAdminRemains(trx, row, { role, disabled: row.disabled_at !== null });
       await updateStaff(trx, row.id, { role });
       await audit(c, trx, row.id, 'staff.account.role', role);
-      return toDto(trx, { ...row, role });
+      return toDto(trx, { ...row, role }, c.var.now());
     });
     return c.json(dto);
   })
@@ -102,7 +104,17 @@ export const accountRoutes = new Hono<AppEnv>()
       await removeFactors(trx, row.id);
       await deleteSessionsOfStaff(trx, row.id);
       await audit(c, trx, row.id, 'staff.account.reset_factors');
-      return toDto(trx, await ownAccount(c, trx, row.id));
+      return toDto(trx, await ownAccount(c, trx, row.id), c.var.now());
+    });
+    return c.json(dto);
+  })
+  /** Issue 12 #2: lifts a lock from failed second factors and forgets the failed passwords. */
+  .post('/:id/unlock', async (c) => {
+    const dto = await c.var.db.transaction().execute(async (trx) => {
+      const row = await ownAccount(c, trx, c.req.param('id'));
+      await unlockAccount(trx, row);
+      await audit(c, trx, row.id, 'staff.account.unlock');
+      return toDto(trx, await ownAccount(c, trx, row.id), c.var.now());
     });
     return c.json(dto);
   })
@@ -113,7 +125,7 @@ export const accountRoutes = new Hono<AppEnv>()
       await updateStaff(trx, row.id, { disabled_at: c.var.now().toISOString() });
       await deleteSessionsOfStaff(trx, row.id);
       await audit(c, trx, row.id, 'staff.account.disable');
-      return toDto(trx, await ownAccount(c, trx, row.id));
+      return toDto(trx, await ownAccount(c, trx, row.id), c.var.now());
     });
     return c.json(dto);
   });

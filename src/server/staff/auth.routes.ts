@@ -25,6 +25,7 @@ import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError, LoginFailedError, SecondFactorFailedError, UnauthenticatedError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
+import { beginFactorAttempt } from './lockout.ts';
 import { verifyPassword } from './password.ts';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.ts';
 import { currentSession, promoteSession, type AuthSession } from './session.ts';
@@ -132,13 +133,17 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/totp', async (c) => {
     const session = await authSession(c);
     const { code } = await readJson(c, totpCodeSchema);
+    // Issue 12 #2: counted against the account before the code is checked; 423 while locked.
+    const attempt = await beginFactorAttempt(c, session.staff);
     const staff = await findStaffById(c.var.db, session.staff.id);
     const step = staff?.totp_secret ? verifyTotp(staff.totp_secret, code, c.var.now(), staff.totp_last_step) : null;
     // claimTotpStep refuses a step already used, even by a login racing this one.
     if (step === null || session.stage === 'full' || !(await claimTotpStep(c.var.db, session.staff.id, step))) {
       await audit(c, c.var.db, session, 'staff.login.second_factor', 'refused', 'totp');
+      await attempt.failed('totp');
       throw new SecondFactorFailedError();
     }
+    await attempt.succeeded();
     await audit(c, c.var.db, session, 'staff.login.second_factor', 'ok', 'totp');
     await promoteSession(c, session);
     return c.body(null, 204);
@@ -146,11 +151,14 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/recovery', async (c) => {
     const session = await authSession(c);
     const { code } = await readJson(c, recoveryCodeSchema);
+    const attempt = await beginFactorAttempt(c, session.staff);
     const now = c.var.now().toISOString();
     if (session.stage === 'full' || !(await useRecoveryCode(c.var.db, session.staff.id, hashRecoveryCode(code), now))) {
       await audit(c, c.var.db, session, 'staff.login.second_factor', 'refused', 'recovery');
+      await attempt.failed('recovery');
       throw new SecondFactorFailedError();
     }
+    await attempt.succeeded();
     await audit(c, c.var.db, session, 'staff.login.second_factor', 'ok', 'recovery');
     await promoteSession(c, session);
     return c.body(null, 204);
@@ -173,6 +181,7 @@ export const authRoutes = new Hono<AppEnv>()
     const challenge = session.challenge;
     // A challenge is good for one answer.
     await setSessionChallenge(c.var.db, session.tokenHash, null);
+    const attempt = await beginFactorAttempt(c, session.staff);
     const passkey = typeof answer.id === 'string' ? await findPasskey(c.var.db, answer.id) : undefined;
     let verified = false;
     if (challenge && passkey && passkey.staff_id === session.staff.id && session.stage !== 'full') {
@@ -198,8 +207,10 @@ export const authRoutes = new Hono<AppEnv>()
     }
     if (!verified) {
       await audit(c, c.var.db, session, 'staff.login.second_factor', 'refused', 'passkey');
+      await attempt.failed('passkey');
       throw new SecondFactorFailedError();
     }
+    await attempt.succeeded();
     await audit(c, c.var.db, session, 'staff.login.second_factor', 'ok', 'passkey');
     await promoteSession(c, session);
     return c.body(null, 204);

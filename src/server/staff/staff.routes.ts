@@ -9,6 +9,7 @@ import { findInstitutionById } from '../institution/institution.repository.ts';
 import { toInstitutionDto } from '../institution/institution.service.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authRoutes, loginStep } from './auth.routes.ts';
+import { assertNotLocked } from './lockout.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
 import { findStaffByLoginId } from './staff.repository.ts';
 import { endSession, requireStaff, startSession } from './session.ts';
@@ -25,6 +26,8 @@ export const staffRoutes = new Hono<AppEnv>()
     // Verify even for an unknown login ID so the answer time does not reveal which IDs exist.
     const ok = await verifyPassword(password, staff?.password_hash ?? DUMMY_PASSWORD_HASH);
     if (!staff || !ok || staff.disabled_at !== null) throw new LoginFailedError();
+    // Issue 12 #2: an account locked by failed second factors is refused at the password step too.
+    assertNotLocked(staff.locked_until, c.var.now());
     await appendAudit(
       c.var.db,
       { institutionId: staff.institution_id, actorType: 'staff', actorId: staff.id, action: 'staff.login.password', subjectId: staff.id, outcome: 'ok' },

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { StaffRole } from '../../domain/api.ts';
 
 export interface StaffAccountTable {
@@ -16,6 +16,10 @@ export interface StaffAccountTable {
   totp_last_step: number | null;
   /** A disabled account cannot log in; its sessions are deleted when it is disabled. */
   disabled_at: string | null;
+  /** Second-factor failures since the last success (issue 12 #2); from 5 on, each one locks. */
+  failed_factor_count: Generated<number>;
+  /** Second-factor and password steps are refused until then (ISO-8601), or null. */
+  locked_until: string | null;
 }
 
 export interface StaffSessionTable {
