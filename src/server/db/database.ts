@@ -13,7 +13,7 @@ import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
 import type { GuideRecordTable } from '../guide-record/guide-record.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
-import type { InstitutionDeviceTable } from '../device/device.table.ts';
+import type { DeviceEnrolmentCodeTable, DeviceRequestNonceTable, EnrolledDeviceTable, InstitutionDeviceTable } from '../device/device.table.ts';
 import type { PersonProfileTable } from '../person/person.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
@@ -38,6 +38,9 @@ export interface Tables {
   institution_device: InstitutionDeviceTable;
   person_profile: PersonProfileTable;
   guide_record: GuideRecordTable;
+  device_enrolment_code: DeviceEnrolmentCodeTable;
+  enrolled_device: EnrolledDeviceTable;
+  device_request_nonce: DeviceRequestNonceTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -1,6 +1,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
+import { unverifiedSenderLinkKey } from '../device/device-trust.service.ts';
 import type { AppEnv } from './app-env.ts';
-import { clientAddress, FixedWindowCounter, loginIdOf, rateLimit, type RateLimitConfig } from './rate-limit.ts';
+import { clientAddress, DEFAULT_RATE_LIMITS, FixedWindowCounter, loginIdOf, rateLimit, type RateLimitConfig } from './rate-limit.ts';
 
 /** Only POSTs count: a wrong method is a 404 and must not use up anyone's attempts. */
 function onPost(handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -18,6 +19,8 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   const staffAuth = new FixedWindowCounter(limits.staffAuthPerClient);
   const handoffStart = new FixedWindowCounter(limits.handoffStartPerClient);
   const handoffAnswer = new FixedWindowCounter(limits.handoffAnswerPerClient);
+  const unverifiedDeclarations = new FixedWindowCounter(limits.unverifiedDeclarationsPerLink ?? DEFAULT_RATE_LIMITS.unverifiedDeclarationsPerLink);
+  const deviceEnrolment = new FixedWindowCounter(limits.deviceEnrolmentPerClient ?? DEFAULT_RATE_LIMITS.deviceEnrolmentPerClient);
 
   // Failed logins: per client and account (guessing one password), per client (spraying).
   api.use(
@@ -32,4 +35,7 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   api.use('/public/card-requests', start);
   api.use('/public/registrations/:id/challenge', start);
   api.use('/handoff', onPost(rateLimit({ counter: handoffAnswer, key: clientAddress, count: 'failures' })));
+  // Issue 12 #15: declarations from a device the clinic does not know, per institution link.
+  api.use('/public/declarations', onPost(rateLimit({ counter: unverifiedDeclarations, key: unverifiedSenderLinkKey, count: 'all' })));
+  api.use('/public/device-enrolments', onPost(rateLimit({ counter: deviceEnrolment, key: clientAddress, count: 'failures' })));
 }
