@@ -96,7 +96,7 @@ export function loadKeyring(options: { dataDir: string; secretKeys?: string | un
     const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
     // 'wx': never overwrite a key file another process has just written.
     try {
-      fs.writeFileSync(file, `# secret keys: id:base64, the first seals new values\n${id}:${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(file, `# secret keys: id:base64 (the first seals new values)\n${id}:${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
