@@ -165,7 +165,7 @@ function EnrolledDevices({ enrolled, onRevoked }: { enrolled: EnrolledDeviceDto[
 
   return (
     <section class="card devices enrolled-devices" aria-labelledby="enrolled-title">
-      <h3 id="enrolled-title">{t('inst.devices.enrolled.title')}</h3>
+      <h2 id="enrolled-title">{t('inst.devices.enrolled.title')}</h2>
       <p>{t('inst.devices.enrolled.intro')}</p>
       {failure && (
         <p class="message error" role="alert">
@@ -184,7 +184,7 @@ function EnrolledDevices({ enrolled, onRevoked }: { enrolled: EnrolledDeviceDto[
       </div>
       {code && (
         <div class="enrolment-code qr-card" role="status" aria-labelledby="enrolment-code-title">
-          <h4 id="enrolment-code-title">{t('inst.devices.code.title')}</h4>
+          <h3 id="enrolment-code-title">{t('inst.devices.code.title')}</h3>
           <p class="enrolment-code-value">
             <code>{code.code}</code>
           </p>
