@@ -19,14 +19,27 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; failure: ApiFail
 /** The one way the app talks to the server (`/api`, and the simulator's `/sim/api`): JSON in, JSON out, errors as values, never thrown. */
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; base?: '/api' | '/sim/api'; signal?: AbortSignal } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    base?: '/api' | '/sim/api';
+    signal?: AbortSignal;
+    /** Issue 12 #15: an enrolled tablet signs this request (the institution's public endpoints); others send it as is. */
+    signed?: boolean;
+  } = {},
 ): Promise<ApiResult<T>> {
   let response: Response;
+  const url = `${init.base ?? '/api'}${path}`;
+  const method = init.method ?? 'GET';
+  const body = init.body === undefined ? null : JSON.stringify(init.body);
   try {
-    response = await fetch(`${init.base ?? '/api'}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-      body: init.body === undefined ? null : JSON.stringify(init.body),
+    // Loaded on first use: only the outbox and the reception sign, and only enrolled tablets have a key.
+    const signature = init.signed ? await (await import('./device-key.ts')).signatureHeaders(method, url.split('?')[0]!, body ?? '') : {};
+    response = await fetch(url, {
+      method,
+      headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers, ...signature },
+      body,
       credentials: 'same-origin',
       signal: init.signal ?? null,
     });

@@ -22,6 +22,8 @@ const CardAppPage = lazy(() => import('./card-app/card-app-page.tsx'));
 const StaffLifecyclePage = lazy(withSections(() => import('./staff/staff-lifecycle-page.tsx'), 'staff', 'fallback'));
 // The outage fallback (guide, declaration form, print view) works offline from its precached chunk.
 const FallbackPage = lazy(withSections(() => import('./fallback/fallback-page.tsx'), 'fallback'));
+// Issue 12 #15: enrolling a clinic tablet; staff use it, so it carries the staff strings.
+const EnrolPage = lazy(withSections(() => import('./reception/enrol-page.tsx'), 'staff'));
 
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);
@@ -43,6 +45,7 @@ export function App() {
             <Route path="/staff/:section/:id" component={StaffLifecyclePage} />
             <Route path="/i/:token" component={ReceptionPage} />
             <Route path="/i/:token/fallback/:view?" component={FallbackPage} />
+            <Route path="/i/:token/enrol" component={EnrolPage} />
             <Route path="/card-app" component={CardAppPage} />
             <Route default component={NotFoundPage} />
           </Router>

@@ -59,6 +59,9 @@ export const ERROR_CODES = [
   'institution_code_taken',
   'device_not_found',
   'device_revoked',
+  // Devices the clinic trusts (issue 12 #15).
+  'enrolment_code_invalid',
+  'device_signature_invalid',
   // Person page: a reference number (R9) names one person per institution.
   'reference_number_taken',
   // Decision-guide outcomes without a form (issue 5 §2): the outbox's idempotent submission.

@@ -1,4 +1,5 @@
 import type { Declaration } from './declaration.ts';
+import type { SenderTrust } from './device-signature.ts';
 import type { ClaimMethod, GuideOutcome } from './fallback-guide.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface DeclarationInboxItemDto {
   name: string;
   nameKana: string;
   referenceNumber: string;
+  /** Issue 12 #15: sent by a tablet the clinic enrolled (signature verified), or by an unknown device. */
+  sender: SenderTrust;
 }
 
 /** Newest first. */
@@ -62,6 +65,8 @@ export interface DeclarationStateDto {
   completed: DeclarationStepDto | null;
   /** D5: when the declaration will be purged; null until completed. */
   purgeAfter: string | null;
+  /** Issue 12 #15: sent by a tablet the clinic enrolled, or by a device it does not know. */
+  sender: SenderTrust;
 }
 
 /** One declaration in full (audited as a view, X5). */

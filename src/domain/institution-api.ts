@@ -1,3 +1,4 @@
+import type { EnrolledDeviceDto } from './device-signature.ts';
 import { z } from 'zod';
 import { checkInstitutionCode, type InstitutionCodeProblem } from './institution-code.ts';
 
@@ -113,6 +114,8 @@ export interface DeviceDto {
 
 export interface DeviceListResponse {
   devices: DeviceDto[];
+  /** Issue 12 #15: the tablets enrolled with a one-time code (their signatures are trusted). */
+  enrolled: EnrolledDeviceDto[];
 }
 
 /** Browser and operating system from a user-agent string, for staff to recognise a tablet. */

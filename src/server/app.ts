@@ -20,7 +20,7 @@ import { requeryRoutes } from './requery/requery.routes.ts';
 import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
 import { declarationPublicRoutes, declarationStaffRoutes } from './declaration/declaration.routes.ts';
 import { institutionRoutes } from './institution/institution.routes.ts';
-import { deviceRoutes } from './device/device.routes.ts';
+import { deviceEnrolmentRoutes, deviceRoutes } from './device/device.routes.ts';
 import { clinicalRoutes } from './clinical/clinical.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { guideRecordPublicRoutes, guideRecordStaffRoutes } from './guide-record/guide-record.routes.ts';
@@ -94,6 +94,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // Institution set-up, the link (M1) and devices (P4).
   api.route('/staff/institution', institutionRoutes);
   api.route('/staff/devices', deviceRoutes);
+  api.route('/public/device-enrolments', deviceEnrolmentRoutes);
   api.route('/staff/guide-records', guideRecordStaffRoutes);
   api.route('/public/guide-records', guideRecordPublicRoutes);
   api.route('/', receptionRoutes);

@@ -372,6 +372,8 @@ describe('the staff inbox', () => {
       name: '古い 申立',
       nameKana: KANA,
       referenceNumber: '',
+      // Issue 12 #15: sent without a device signature.
+      sender: 'unverified',
     });
     expect(reply.body.declarations.find((d) => d.id === newer.id)?.referenceNumber).toBe('K-7');
     // The list shows no more than that: no phone, address or signature.

@@ -104,6 +104,15 @@ function templates(): Record<string, unknown> {
     'POST /api/staff/institution/register': { code: '3410712362', name: '診療所', loginId: 'fuzz-admin', displayName: '管理者', password: 'a-long-password-1' },
     'POST /api/staff/institution/link/reissue': {},
     'POST /api/staff/devices/:deviceId/revoke': {},
+    // Devices the clinic trusts (issue 12 #15).
+    'POST /api/staff/devices/enrolment-codes': {},
+    'POST /api/staff/devices/enrolled/:keyId/revoke': {},
+    'POST /api/public/device-enrolments': {
+      linkToken,
+      code: 'ABCDE-FGHJK',
+      publicKey: { kty: 'EC', crv: 'P-256', x: 'j0VIxlqC20Ld-gojhG63JTWDF72xPb9IHNT1hHmusWg', y: '1XxFjtbblJSP6FyY3UxAQ5675oXe0Eg-Gjmi6ArTib0' },
+      label: '',
+    },
     'POST /api/staff/persons/:personRef/other-person': { step: 'callCentre' },
     'POST /api/staff/audit/verify': {},
     // A guide walk that ended without a form (issue 5 §2).

@@ -284,6 +284,7 @@ export const en: Record<CoreKey, string> = {
   'outbox.reason.deviceRevoked': 'The clinic has stopped this device, so it cannot send. Send from another device or contact the clinic.',
   'device.revoked.title': 'This device has been blocked',
   'device.revoked.body': 'The clinic has stopped this device (for example, because it was lost). Please use another device or contact the clinic.',
+  'device.enrolLink': 'Enrol this device (staff)',
   'start.fallback.title': 'When there is no connection',
   'start.fallback.body': 'Opens the steps for when the online check cannot be done, for the clinic this device used.',
 };

@@ -292,6 +292,7 @@ export const ja = {
   'outbox.reason.deviceRevoked': '医療機関がこの端末を使用停止にしたため送信できません。別の端末から送るか、医療機関にお問い合わせください。',
   'device.revoked.title': 'この端末は使用停止になっています',
   'device.revoked.body': '医療機関がこの端末の利用を止めました（紛失したときなど）。別の端末を使うか、医療機関にお問い合わせください。',
+  'device.enrolLink': 'この端末を登録する（職員用）',
   'start.fallback.title': '通信できないとき',
   'start.fallback.body': 'この端末で使った医療機関の、オンラインで資格確認ができないときの手順を開きます。',
 } as const;

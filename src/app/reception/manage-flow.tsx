@@ -116,6 +116,7 @@ export function ManageFlow({
     const result = await api<StartRegistrationResponse>('/public/card-requests', {
       method: 'POST',
       headers: { 'x-device-id': deviceId() },
+      signed: true,
       body: { linkToken: token, arrival, ...(returnUrl ? { returnUrl } : {}), handoffPath: sameDevice ? 'sameDevice' : 'crossDevice', ...body },
     });
     setBusy(false);

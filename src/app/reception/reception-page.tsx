@@ -146,6 +146,7 @@ export default function ReceptionPage({ token }: { token: string }) {
     const result = await api<StartRegistrationResponse>('/public/registrations', {
       method: 'POST',
       headers: { 'x-device-id': deviceId() },
+      signed: true,
       body: {
         linkToken: token,
         visitType,
@@ -254,6 +255,12 @@ export default function ReceptionPage({ token }: { token: string }) {
       </div>
       )}
       {position >= 0 && <p class="hint">{t('flow.saved')}</p>}
+      {flow.mode === 'register' && flow.step === steps[0] && (
+        // Issue 12 #15: where staff enrol a visit tablet (the code comes from the staff console).
+        <p class="hint device-enrol-link">
+          <a href={`/i/${encodeURIComponent(token)}/enrol`}>{t('device.enrolLink')}</a>
+        </p>
+      )}
     </>
   );
 }

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { EnrolledDeviceDto, EnrolmentCodeResponse } from '../../domain/device-signature.ts';
 import type { DeviceDto, DeviceListResponse } from '../../domain/institution-api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { QrCode } from '../reception/qr-code.tsx';
 import { sectionFailure } from './section-failure.ts';
 
 /** A compact Japan-time instant (2026/11/22 14:13): the table stays within a desktop width. */
@@ -23,10 +25,15 @@ export function DevicesSection() {
   const [confirming, setConfirming] = useState<DeviceDto | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [enrolled, setEnrolled] = useState<EnrolledDeviceDto[] | null>(null);
   const here = deviceId();
 
   useEffect(() => {
-    void api<DeviceListResponse>('/staff/devices').then((r) => (r.ok ? setDevices(r.data.devices) : setFailure(r.failure)));
+    void api<DeviceListResponse>('/staff/devices').then((r) => {
+      if (!r.ok) return setFailure(r.failure);
+      setDevices(r.data.devices);
+      setEnrolled(r.data.enrolled);
+    });
   }, []);
 
   async function revoke(device: DeviceDto) {
@@ -44,8 +51,122 @@ export function DevicesSection() {
   const ua = (d: DeviceDto) => (d.userAgent === 'unknown' ? t('inst.devices.unknownUa') : d.userAgent.replaceAll('unknown', t('inst.devices.unknownUa')));
 
   return (
-    <section class="card devices" aria-labelledby="devices-intro">
-      <p id="devices-intro">{t('inst.devices.intro')}</p>
+    <>
+      <EnrolledDevices enrolled={enrolled} onRevoked={(device) => setEnrolled((list) => list?.map((d) => (d.keyId === device.keyId ? device : d)) ?? null)} />
+      <section class="card devices" aria-labelledby="devices-intro">
+        <p id="devices-intro">{t('inst.devices.intro')}</p>
+        <p class="hint">{t('inst.devices.advisory')}</p>
+        {failure && (
+          <p class="message error" role="alert">
+            {sectionFailure(t, failure)}
+          </p>
+        )}
+        {done && (
+          <p class="message success" role="status">
+            {t('inst.devices.done', { device: done })}
+          </p>
+        )}
+        {devices === null && !failure && <p role="status">{t('staff.loading')}</p>}
+        {devices && devices.length === 0 && <p>{t('inst.devices.empty')}</p>}
+        {devices && devices.length > 0 && (
+          <div class="table-scroll">
+            <table class="data-table devices-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('inst.devices.device')}</th>
+                  <th scope="col">{t('inst.devices.userAgent')}</th>
+                  <th scope="col">{t('inst.devices.firstSeen')}</th>
+                  <th scope="col">{t('inst.devices.lastSeen')}</th>
+                  <th scope="col">{t('inst.devices.registrations')}</th>
+                  <th scope="col">{t('inst.devices.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {devices.map((d) => (
+                  <tr key={d.deviceId} class={d.revokedAt ? 'revoked' : undefined}>
+                    <th scope="row">
+                      <code>{shortId(d.deviceId)}</code>
+                      {d.deviceId === here && <span class="badge">{t('inst.devices.thisDevice')}</span>}
+                    </th>
+                    <td>{ua(d)}</td>
+                    <td>{shortInstant(d.firstSeenAt, lang)}</td>
+                    <td>{shortInstant(d.lastSeenAt, lang)}</td>
+                    <td>{d.registrations}</td>
+                    <td>
+                      {d.revokedAt ? (
+                        t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
+                      ) : (
+                        <>
+                          {t('inst.devices.active')}{' '}
+                          <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
+                            {t('inst.devices.revoke')}
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {confirming && (
+          <div class="message warning" role="alertdialog" aria-labelledby="device-confirm">
+            <p id="device-confirm">{t('inst.devices.confirm', { device: shortId(confirming.deviceId), ua: ua(confirming) })}</p>
+            <div class="button-row">
+              <button type="button" class="button danger" disabled={busy} onClick={() => void revoke(confirming)}>
+                {t('inst.devices.yes')}
+              </button>
+              <button type="button" class="button" disabled={busy} onClick={() => setConfirming(null)}>
+                {t('inst.devices.no')}
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+/**
+ * Issue 12 #15: the clinic's enrolled tablets. A one-time code (QR and link) enrols one; blocking
+ * one refuses its signatures, which clearing the tablet's storage cannot undo.
+ */
+function EnrolledDevices({ enrolled, onRevoked }: { enrolled: EnrolledDeviceDto[] | null; onRevoked: (device: EnrolledDeviceDto) => void }) {
+  const { t, lang } = useI18n();
+  const [code, setCode] = useState<EnrolmentCodeResponse | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [confirming, setConfirming] = useState<EnrolledDeviceDto | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const name = (d: EnrolledDeviceDto) => d.label || t('inst.devices.enrolled.noLabel');
+
+  async function createCode() {
+    setBusy(true);
+    setFailure(null);
+    setDone(null);
+    const result = await api<EnrolmentCodeResponse>('/staff/devices/enrolment-codes', { method: 'POST' });
+    setBusy(false);
+    if (result.ok) setCode(result.data);
+    else setFailure(result.failure);
+  }
+
+  async function revoke(device: EnrolledDeviceDto) {
+    setBusy(true);
+    setFailure(null);
+    const result = await api<{ device: EnrolledDeviceDto }>(`/staff/devices/enrolled/${encodeURIComponent(device.keyId)}/revoke`, { method: 'POST' });
+    setBusy(false);
+    setConfirming(null);
+    if (result.ok) {
+      onRevoked(result.data.device);
+      setDone(name(device));
+    } else setFailure(result.failure);
+  }
+
+  return (
+    <section class="card devices enrolled-devices" aria-labelledby="enrolled-title">
+      <h2 id="enrolled-title">{t('inst.devices.enrolled.title')}</h2>
+      <p>{t('inst.devices.enrolled.intro')}</p>
       {failure && (
         <p class="message error" role="alert">
           {sectionFailure(t, failure)}
@@ -53,42 +174,53 @@ export function DevicesSection() {
       )}
       {done && (
         <p class="message success" role="status">
-          {t('inst.devices.done', { device: done })}
+          {t('inst.devices.enrolled.done', { device: done })}
         </p>
       )}
-      {devices === null && !failure && <p role="status">{t('staff.loading')}</p>}
-      {devices && devices.length === 0 && <p>{t('inst.devices.empty')}</p>}
-      {devices && devices.length > 0 && (
+      <div class="button-row">
+        <button type="button" class="button primary" disabled={busy} onClick={() => void createCode()}>
+          {t('inst.devices.enrol')}
+        </button>
+      </div>
+      {code && (
+        <div class="enrolment-code qr-card" role="status" aria-labelledby="enrolment-code-title">
+          <h3 id="enrolment-code-title">{t('inst.devices.code.title')}</h3>
+          <p class="enrolment-code-value">
+            <code>{code.code}</code>
+          </p>
+          <QrCode value={code.link} label={t('inst.devices.code.qr')} size={200} />
+          <p>{t('inst.devices.code.body', { at: shortInstant(code.expiresAt, lang) })}</p>
+          <p class="hint">
+            {t('inst.devices.code.link')}: <a href={code.link}>{code.link}</a>
+          </p>
+        </div>
+      )}
+      {enrolled === null && !failure && <p role="status">{t('staff.loading')}</p>}
+      {enrolled && enrolled.length === 0 && <p>{t('inst.devices.enrolled.empty')}</p>}
+      {enrolled && enrolled.length > 0 && (
         <div class="table-scroll">
           <table class="data-table devices-table">
             <thead>
               <tr>
-                <th scope="col">{t('inst.devices.device')}</th>
-                <th scope="col">{t('inst.devices.userAgent')}</th>
-                <th scope="col">{t('inst.devices.firstSeen')}</th>
-                <th scope="col">{t('inst.devices.lastSeen')}</th>
-                <th scope="col">{t('inst.devices.registrations')}</th>
+                <th scope="col">{t('inst.devices.enrolled.name')}</th>
+                <th scope="col">{t('inst.devices.enrolled.enrolledAt')}</th>
+                <th scope="col">{t('inst.devices.enrolled.lastSeen')}</th>
                 <th scope="col">{t('inst.devices.status')}</th>
               </tr>
             </thead>
             <tbody>
-              {devices.map((d) => (
-                <tr key={d.deviceId} class={d.revokedAt ? 'revoked' : undefined}>
-                  <th scope="row">
-                    <code>{shortId(d.deviceId)}</code>
-                    {d.deviceId === here && <span class="badge">{t('inst.devices.thisDevice')}</span>}
-                  </th>
-                  <td>{ua(d)}</td>
-                  <td>{shortInstant(d.firstSeenAt, lang)}</td>
-                  <td>{shortInstant(d.lastSeenAt, lang)}</td>
-                  <td>{d.registrations}</td>
+              {enrolled.map((d) => (
+                <tr key={d.keyId} class={d.revokedAt ? 'revoked' : undefined}>
+                  <th scope="row">{name(d)}</th>
+                  <td>{shortInstant(d.enrolledAt, lang)}</td>
+                  <td>{d.lastSeenAt ? shortInstant(d.lastSeenAt, lang) : t('inst.devices.enrolled.never')}</td>
                   <td>
                     {d.revokedAt ? (
                       t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
                     ) : (
                       <>
                         {t('inst.devices.active')}{' '}
-                        <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
+                        <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${name(d)}`}>
                           {t('inst.devices.revoke')}
                         </button>
                       </>
@@ -101,8 +233,8 @@ export function DevicesSection() {
         </div>
       )}
       {confirming && (
-        <div class="message warning" role="alertdialog" aria-labelledby="device-confirm">
-          <p id="device-confirm">{t('inst.devices.confirm', { device: shortId(confirming.deviceId), ua: ua(confirming) })}</p>
+        <div class="message warning" role="alertdialog" aria-labelledby="enrolled-confirm">
+          <p id="enrolled-confirm">{t('inst.devices.enrolled.confirm', { device: name(confirming) })}</p>
           <div class="button-row">
             <button type="button" class="button danger" disabled={busy} onClick={() => void revoke(confirming)}>
               {t('inst.devices.yes')}

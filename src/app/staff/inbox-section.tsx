@@ -13,6 +13,7 @@ import {
   type QualificationFound,
 } from '../../domain/declaration-api.ts';
 import type { ClaimMethod } from '../../domain/fallback-guide.ts';
+import type { SenderTrust } from '../../domain/device-signature.ts';
 import type { ApiFailure, ApiResult } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
@@ -48,6 +49,16 @@ function statusOf(value: string | undefined): DeclarationStatus | null {
 function StatusBadge({ status }: { status: DeclarationStatus }) {
   const { t } = useI18n();
   return <span class={`declaration-status status-${status}`}>{t(`staffInbox.status.${status}`)}</span>;
+}
+
+/** Issue 12 #15: from a tablet the clinic enrolled (its signature verified), or from a device it does not know. */
+function SenderBadge({ sender }: { sender: SenderTrust }) {
+  const { t } = useI18n();
+  return (
+    <span class={`sender-trust sender-${sender}`} title={t(`staffInbox.sender.${sender}Hint`)}>
+      {t(`staffInbox.sender.${sender}`)}
+    </span>
+  );
 }
 
 /** Issue 5 §5: /staff/inbox lists the declarations; /staff/inbox/<id> opens one. */
@@ -115,6 +126,7 @@ function InboxList() {
                       {item.name && item.nameKana && <span class="inbox-kana">{item.nameKana}</span>}
                       <span class="inbox-meta">
                         <StatusBadge status={item.status} />
+                        <SenderBadge sender={item.sender} />
                         <span>{t('staffInbox.receivedAt', { at: formatInstant(item.receivedAt, lang) })}</span>
                         {item.referenceNumber && <span>{t('staffInbox.referenceNumber', { number: item.referenceNumber })}</span>}
                       </span>
@@ -198,10 +210,12 @@ function DeclarationDetail({ id }: { id: string }) {
         <h2 id="declaration-title">{t('staffInbox.detailTitle', { name: displayName })}</h2>
         <p class="declaration-meta">
           <StatusBadge status={d.status} />
+          <SenderBadge sender={d.sender} />
           <span>{t('staffInbox.receivedAt', { at: formatInstant(d.receivedAt, lang) })}</span>
           <span>{t('staffInbox.createdAt', { at: formatInstant(d.form.createdAt, lang) })}</span>
           {d.form.referenceNumber && <span>{t('staffInbox.referenceNumber', { number: d.form.referenceNumber })}</span>}
         </p>
+        {d.sender === 'unverified' && <p class="hint sender-hint">{t('staffInbox.sender.unverifiedHint')}</p>}
       </header>
 
       {notice && (

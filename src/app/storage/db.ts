@@ -8,13 +8,16 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export const DB_NAME = 'zaitaku';
 /** Raise by one and add an `if (oldVersion < N)` step below; never edit a step that shipped. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export const DRAFTS = 'drafts';
 export const OUTBOX = 'outbox';
 export const KEYS = 'keys';
 /** The one record of the keys store. */
 export const DEVICE_KEY_ID = 'device';
+/** Issue 12 #15: the signing key of a tablet the clinic enrolled (one record, `ENROLMENT_ID`). */
+export const ENROLMENT = 'enrolment';
+export const ENROLMENT_ID = 'device';
 
 /** AES-GCM ciphertext with its IV. The plaintext (JSON of the form and guide outcome) is never stored. */
 export interface EncryptedPayload {
@@ -70,10 +73,24 @@ export interface DeviceKeyRecord {
   createdAt: number;
 }
 
+/**
+ * Issue 12 #15: the tablet's enrolment. The private key is a non-extractable ECDSA P-256
+ * CryptoKey: the browser signs with it but never hands out its bytes, so it cannot be copied to
+ * another device; clearing site storage destroys it (the device becomes unknown to the clinic).
+ */
+export interface EnrolmentRecord {
+  keyId: string;
+  privateKey: CryptoKey;
+  institutionName: string;
+  label: string;
+  enrolledAt: string;
+}
+
 export interface ZaitakuDB extends DBSchema {
   [DRAFTS]: { key: string; value: DraftRecord; indexes: { 'by-link': string } };
   [OUTBOX]: { key: string; value: OutboxRecord; indexes: { 'by-state': OutboxRecordState } };
   [KEYS]: { key: string; value: DeviceKeyRecord };
+  [ENROLMENT]: { key: string; value: EnrolmentRecord };
 }
 
 export type Database = IDBPDatabase<ZaitakuDB>;
@@ -90,6 +107,9 @@ export function database(): Promise<Database> {
         const outbox = db.createObjectStore(OUTBOX, { keyPath: 'id' });
         outbox.createIndex('by-state', 'state');
         db.createObjectStore(KEYS);
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore(ENROLMENT);
       }
     },
     // Another tab runs a newer version: let it upgrade, and reopen (upgraded) on next use.

@@ -282,7 +282,7 @@ async function send(content: AnyContent): Promise<SendOutcome> {
     ? ['/public/guide-records', content.record.id, content.record]
     : ['/public/declarations', content.form.id, content.guide ? { ...content.form, guideOutcome: content.guide } : content.form];
   const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined;
-  const result = await api<DeclarationReceipt | GuideRecordReceipt>(path, { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal });
+  const result = await api<DeclarationReceipt | GuideRecordReceipt>(path, { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal, signed: true });
   if (result.ok) {
     // Only the receipt lets the device forget the entry (a portal page answering 200 is not one).
     if (isReceiptFor(result.data, id)) return { kind: 'acknowledged' };

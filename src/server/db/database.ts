@@ -13,7 +13,7 @@ import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
 import type { GuideRecordTable } from '../guide-record/guide-record.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
-import type { InstitutionDeviceTable } from '../device/device.table.ts';
+import type { DeviceEnrolmentCodeTable, DeviceRequestNonceTable, EnrolledDeviceTable, InstitutionDeviceTable } from '../device/device.table.ts';
 import type { PersonProfileTable } from '../person/person.table.ts';
 import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
@@ -40,6 +40,9 @@ export interface Tables {
   person_profile: PersonProfileTable;
   guide_record: GuideRecordTable;
   rate_limit_counter: RateLimitCounterTable;
+  device_enrolment_code: DeviceEnrolmentCodeTable;
+  enrolled_device: EnrolledDeviceTable;
+  device_request_nonce: DeviceRequestNonceTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -46,10 +46,10 @@ export async function listDeclarations(
   institutionId: string,
   status: DeclarationStatus | null,
   limit: number,
-): Promise<Pick<DeclarationRow, 'id' | 'received_at' | 'status' | 'form_json'>[]> {
+): Promise<Pick<DeclarationRow, 'id' | 'received_at' | 'status' | 'form_json' | 'sender_key_id'>[]> {
   let query = db
     .selectFrom('declaration')
-    .select(['id', 'received_at', 'status', 'form_json'])
+    .select(['id', 'received_at', 'status', 'form_json', 'sender_key_id'])
     .where('institution_id', '=', institutionId);
   if (status !== null) query = query.where('status', '=', status);
   return query.orderBy('received_at', 'desc').orderBy('id').limit(limit).execute();

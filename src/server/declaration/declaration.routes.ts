@@ -18,6 +18,7 @@ import { AppError, ValidationError, validationErrorFrom } from '../http/errors.t
 import { readJson } from '../http/validate.ts';
 import { findInstitutionByLinkToken } from '../institution/institution.repository.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
+import { senderTrust } from '../device/device-trust.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
 import { DeclarationConflictError, DeclarationNotFoundError } from './declaration-errors.ts';
@@ -98,13 +99,17 @@ export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
   const submission = await readSubmission(c);
   const device = deviceId(c);
   const institution = await institutionByToken(c, submission.form.linkToken);
-  // P4: a revoked device's outbox is refused; the app keeps the form and says why.
+  // Issue 12 #15: an enrolled tablet's signature marks the declaration as from a device the
+  // clinic trusts; a revoked key is refused here, whatever X-Device-Id it sends.
+  const sender = await senderTrust(c, institution.id);
+  // P4: a revoked device id's outbox is refused (advisory: a cleared storage has a new id).
   await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);
   const result = await c.var.db.transaction().execute((trx) =>
     receiveDeclaration(trx, submission, {
       institution,
       deviceId: device,
+      senderKeyId: sender.kind === 'enrolled' ? sender.device.key_id : null,
       staffId: staff && staff.institutionId === institution.id ? staff.id : null,
       now: c.var.now(),
     }),

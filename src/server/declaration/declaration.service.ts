@@ -9,6 +9,7 @@ import {
   type DeclarationStatus,
   type VerifyDeclarationRequest,
 } from '../../domain/declaration-api.ts';
+import type { SenderTrust } from '../../domain/device-signature.ts';
 import type { GuideOutcome } from '../../domain/fallback-guide.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
@@ -55,6 +56,8 @@ export function canonicalJson(value: unknown): string {
 export interface ReceiveContext {
   institution: InstitutionRow;
   deviceId: string;
+  /** Issue 12 #15: the enrolled device whose signature verified; null for a device the clinic does not know. */
+  senderKeyId: string | null;
   /** The staff member signed in on the device, when at this institution (X5: who sent it). */
   staffId: string | null;
   now: Date;
@@ -93,6 +96,7 @@ export async function receiveDeclaration(
     completed_at: null,
     completed_by: null,
     purge_after: null,
+    sender_key_id: ctx.senderKeyId,
   });
   let result: ReceiveResult;
   if (inserted) {
@@ -133,6 +137,11 @@ export interface StaffContext {
   audit: DeclarationAuditor;
 }
 
+/** Issue 12 #15: from an enrolled tablet (its signature verified on receipt), or from a device the clinic does not know. */
+function senderOf(row: { sender_key_id: string | null }): SenderTrust {
+  return row.sender_key_id ? 'enrolled' : 'unverified';
+}
+
 function stateOf(row: DeclarationWithStaffRow): DeclarationStateDto {
   return {
     id: row.id,
@@ -154,6 +163,7 @@ function stateOf(row: DeclarationWithStaffRow): DeclarationStateDto {
         : null,
     completed: row.completed_at && row.completed_by ? { at: row.completed_at, staffId: row.completed_by, staffName: row.completed_by_name } : null,
     purgeAfter: row.purge_after,
+    sender: senderOf(row),
   };
 }
 
@@ -168,7 +178,15 @@ export async function declarationInbox(trx: DbOrTx, ctx: StaffContext, status: D
   const rows = await listDeclarations(trx, ctx.institutionId, status, INBOX_LIMIT);
   const declarations = rows.map((row) => {
     const form = JSON.parse(row.form_json) as Declaration;
-    return { id: row.id, receivedAt: row.received_at, status: row.status, name: form.name, nameKana: form.nameKana, referenceNumber: form.referenceNumber };
+    return {
+      id: row.id,
+      receivedAt: row.received_at,
+      status: row.status,
+      name: form.name,
+      nameKana: form.nameKana,
+      referenceNumber: form.referenceNumber,
+      sender: senderOf(row),
+    };
   });
   await ctx.audit(trx, { action: 'declaration.inbox_viewed', outcome: 'ok', detail: status }, ctx.now);
   return { declarations };

@@ -25,6 +25,8 @@ export interface DeclarationTable {
   completed_by: string | null;
   /** D5: completed_at + the institution's retention days. */
   purge_after: string | null;
+  /** Issue 12 #15: the enrolled device whose signature came with it; null for an unknown device. */
+  sender_key_id: string | null;
 }
 
 export type DeclarationRow = Selectable<DeclarationTable>;

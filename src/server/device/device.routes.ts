@@ -1,20 +1,59 @@
 import { Hono } from 'hono';
+import { deviceEnrolmentRequestSchema, type EnrolledDeviceDto } from '../../domain/device-signature.ts';
 import type { DeviceListResponse } from '../../domain/institution-api.ts';
-import { staffAuditor } from '../consent/staff-action.ts';
+import { staffAuditor, staffDevice } from '../consent/staff-action.ts';
+import { institutionByToken } from '../declaration/declaration.routes.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { requirePermission } from '../staff/session.ts';
-import { findDevice, listDevices, markDeviceRevoked } from './device.repository.ts';
+import { readJson } from '../http/validate.ts';
+import { findInstitutionById } from '../institution/institution.repository.ts';
+import { currentStaff, requirePermission } from '../staff/session.ts';
+import { findDevice, findEnrolledDevice, listDevices, listEnrolledDevices, markDeviceRevoked, markEnrolledDeviceRevoked } from './device.repository.ts';
+import { createEnrolmentCode, enrolDevice, toEnrolledDeviceDto } from './device-trust.service.ts';
 import { DEVICE_LIST_DAYS, DeviceNotFoundError, toDeviceDto } from './device.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** P4 (mounted at /api/staff/devices): the devices that used this institution's link; revoke a lost one. */
+/**
+ * P4 (mounted at /api/staff/devices): the devices that used this institution's link; revoke a lost
+ * one. Issue 12 #15: enrolment codes for the clinic's own tablets, and revoking an enrolled one.
+ * Revoking a browser's random id (`/:deviceId/revoke`) is advisory: clearing site storage makes a
+ * new id. Only an enrolled device's revocation cannot be dodged.
+ */
 export const deviceRoutes = new Hono<AppEnv>()
   .get('/', requirePermission('device.manage'), async (c) => {
     const since = new Date(c.var.now().getTime() - DEVICE_LIST_DAYS * 24 * 60 * 60 * 1000).toISOString();
     const rows = await listDevices(c.var.db, c.var.staff.institutionId, since);
-    const body: DeviceListResponse = { devices: rows.map(toDeviceDto) };
+    const enrolled = await listEnrolledDevices(c.var.db, c.var.staff.institutionId);
+    const body: DeviceListResponse = { devices: rows.map(toDeviceDto), enrolled: enrolled.map(toEnrolledDeviceDto) };
     return c.json(body);
+  })
+  .post('/enrolment-codes', requirePermission('device.manage'), async (c) => {
+    const staff = c.var.staff;
+    const institution = await findInstitutionById(c.var.db, staff.institutionId);
+    if (!institution) throw new DeviceNotFoundError();
+    const audit = staffAuditor(c);
+    const now = c.var.now();
+    const body = await c.var.db.transaction().execute((trx) =>
+      createEnrolmentCode(trx, { institution, staffId: staff.id, now, publicUrl: c.var.config.publicUrl }, audit),
+    );
+    return c.json(body, 201);
+  })
+  .post('/enrolled/:keyId/revoke', requirePermission('device.manage'), async (c) => {
+    const keyId = c.req.param('keyId').toLowerCase();
+    const staff = c.var.staff;
+    const audit = staffAuditor(c);
+    const now = c.var.now();
+    const row = await c.var.db.transaction().execute(async (trx) => {
+      const existing = await findEnrolledDevice(trx, keyId);
+      // Another institution's device is not found, exactly like an unknown one.
+      if (existing?.institution_id !== staff.institutionId) throw new DeviceNotFoundError();
+      if ((await markEnrolledDeviceRevoked(trx, staff.institutionId, keyId, now.toISOString(), staff.id)) > 0) {
+        await audit(trx, { action: 'device.enrolled_revoked', subjectId: keyId, outcome: 'ok' }, now);
+      }
+      return (await findEnrolledDevice(trx, keyId))!;
+    });
+    const device: EnrolledDeviceDto = toEnrolledDeviceDto(row);
+    return c.json({ device });
   })
   .post('/:deviceId/revoke', requirePermission('device.manage'), async (c) => {
     const deviceId = c.req.param('deviceId');
@@ -34,3 +73,23 @@ export const deviceRoutes = new Hono<AppEnv>()
     });
     return c.json({ device: toDeviceDto(row) });
   });
+
+/**
+ * `POST /api/public/device-enrolments`: a tablet registers the public half of its new key pair
+ * with a one-time code of the link's institution (issue 12 #15). 201 with the key id.
+ */
+export const deviceEnrolmentRoutes = new Hono<AppEnv>().post('/', async (c) => {
+  const request = await readJson(c, deviceEnrolmentRequestSchema);
+  const institution = await institutionByToken(c, request.linkToken);
+  const staff = await currentStaff(c);
+  const now = c.var.now();
+  const body = await c.var.db.transaction().execute((trx) =>
+    enrolDevice(trx, request, {
+      institution,
+      now,
+      deviceId: staffDevice(c),
+      staffId: staff && staff.institutionId === institution.id ? staff.id : null,
+    }),
+  );
+  return c.json(body, 201);
+});

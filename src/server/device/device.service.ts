@@ -21,7 +21,11 @@ export class DeviceNotFoundError extends AppError {
   }
 }
 
-/** P4: a device the clinic revoked gets nothing more from the institution's public endpoints. */
+/**
+ * P4: a device id the clinic revoked gets nothing more from the institution's public endpoints.
+ * Advisory only (issue 12 #15): the id lives in site storage, so clearing it makes a new device.
+ * Revocation that holds is the enrolled device's (device-trust.service.ts).
+ */
 export async function assertDeviceAllowed(db: DbOrTx, institutionId: string, deviceId: string): Promise<void> {
   const device = await findDevice(db, institutionId, deviceId);
   if (device?.revoked_at) throw new DeviceRevokedError();

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecord, type GuideRecordListResponse } from '../../domain/guide-record.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
+import { senderTrust } from '../device/device-trust.service.ts';
 import { deviceId, institutionByToken, staffContext } from '../declaration/declaration.routes.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError, validationErrorFrom } from '../http/errors.ts';
@@ -36,6 +37,8 @@ export const guideRecordPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
   const record = await readRecord(c);
   const device = deviceId(c);
   const institution = await institutionByToken(c, record.linkToken);
+  // Issue 12 #15: a signature must verify and its key must not be revoked, as for declarations.
+  await senderTrust(c, institution.id);
   // P4: a revoked device's outbox is refused, as for declarations.
   await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);

@@ -31,17 +31,24 @@ export interface RateLimitConfig {
   handoffStartPerClient: RateLimit;
   /** Failed card-app answers (POST /api/handoff) per client address. */
   handoffAnswerPerClient: RateLimit;
+  /** Declarations from devices the clinic has not enrolled, per institution link (issue 12 #15; default when absent). */
+  unverifiedDeclarationsPerLink?: RateLimit;
+  /** Failed device enrolments (wrong or used codes) per client address (issue 12 #15; default when absent). */
+  deviceEnrolmentPerClient?: RateLimit;
 }
 
 const MINUTE = 60 * 1000;
 
-export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+export const DEFAULT_RATE_LIMITS: Required<RateLimitConfig> = {
   loginPerAccount: { limit: 10, windowMs: 15 * MINUTE },
   loginPerClient: { limit: 100, windowMs: 15 * MINUTE },
   staffAuthPerClient: { limit: 60, windowMs: MINUTE },
   // A clinic's tablets share one address; a reception registers far fewer people per minute.
   handoffStartPerClient: { limit: 60, windowMs: MINUTE },
   handoffAnswerPerClient: { limit: 30, windowMs: MINUTE },
+  // Anyone with the poster link can send; a clinic's enrolled tablets are not counted.
+  unverifiedDeclarationsPerLink: { limit: 20, windowMs: 60 * MINUTE },
+  deviceEnrolmentPerClient: { limit: 10, windowMs: 15 * MINUTE },
 };
 
 /** Every limit multiplied by `factor` (tests and the browser suite, which sign in very often). */

@@ -1,8 +1,9 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from './app-env.ts';
-import { clientAddress, counterKey, loginIdOf, loginKey, RateCounter, rateLimit, type RateLimitConfig } from './rate-limit.ts';
+import { clientAddress, counterKey, DEFAULT_RATE_LIMITS, loginIdOf, loginKey, RateCounter, rateLimit, type RateLimitConfig } from './rate-limit.ts';
 import { deleteCounter } from './rate-limit.repository.ts';
+import { unverifiedSenderLinkKey } from '../device/device-trust.service.ts';
 
 /** Only POSTs count: a wrong method is a 404 and must not use up anyone's attempts. */
 function onPost(handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -29,6 +30,8 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   const staffAuth = new RateCounter('staffAuthPerClient', limits.staffAuthPerClient);
   const handoffStart = new RateCounter('handoffStartPerClient', limits.handoffStartPerClient);
   const handoffAnswer = new RateCounter('handoffAnswerPerClient', limits.handoffAnswerPerClient);
+  const unverifiedDeclarations = new RateCounter('unverifiedDeclarationsPerLink', limits.unverifiedDeclarationsPerLink ?? DEFAULT_RATE_LIMITS.unverifiedDeclarationsPerLink);
+  const deviceEnrolment = new RateCounter('deviceEnrolmentPerClient', limits.deviceEnrolmentPerClient ?? DEFAULT_RATE_LIMITS.deviceEnrolmentPerClient);
 
   // Failed logins: per client (spraying) and per account from any address (guessing one password
   // from many addresses, issue 12 #2).
@@ -51,4 +54,7 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   api.use('/public/card-requests', start);
   api.use('/public/registrations/:id/challenge', start);
   api.use('/handoff', onPost(rateLimit({ rules: [{ counter: handoffAnswer, key: clientAddress }], count: 'failures' })));
+  // Issue 12 #15: declarations from a device the clinic does not know, per institution link.
+  api.use('/public/declarations', onPost(rateLimit({ rules: [{ counter: unverifiedDeclarations, key: unverifiedSenderLinkKey }], count: 'all' })));
+  api.use('/public/device-enrolments', onPost(rateLimit({ rules: [{ counter: deviceEnrolment, key: clientAddress }], count: 'failures' })));
 }

@@ -23,6 +23,7 @@ import {
 } from './registration.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
+import { senderTrust } from '../device/device-trust.service.ts';
 
 const sameDeviceSchema = z.object({ sameDevice: z.boolean() }).strict();
 
@@ -53,6 +54,8 @@ function deviceId(c: Context<AppEnv>): string {
 async function startContext(c: Context<AppEnv>, linkToken: string): Promise<StartContext> {
   const device = deviceId(c);
   const institution = await institutionByToken(c, linkToken);
+  // Issue 12 #15: an enrolled tablet signs; a revoked key starts nothing, whatever its device id.
+  await senderTrust(c, institution.id);
   // P4: a device the clinic revoked (a lost tablet) starts nothing more.
   await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);
