@@ -5,6 +5,7 @@ import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
 import type { DeviceListResponse, InstitutionLinkResponse, InstitutionSettingsResponse } from '../../src/domain/institution-api.ts';
 import type { InstitutionPublicDto, StartRegistrationResponse } from '../../src/domain/reception-api.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
+import { issueActivation } from '../../src/server/institution/institution-activation.service.ts';
 import type { TotpEnrolmentStart } from '../../src/domain/staff-auth.ts';
 import { totpCode } from '../../src/server/staff/totp.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, sessionCookie, type TestApp } from './support/test-app.ts';
@@ -44,7 +45,12 @@ function codeWith(nine: string): string {
 }
 
 function registration(overrides: Record<string, unknown> = {}) {
-  return { code: codeWith('271234560'), name: '大阪在宅クリニック', loginId: 'osaka-admin', displayName: '大阪 管理者', password: STRONG_PASSWORD, ...overrides };
+  return { code: codeWith('271234560'), activationCode: 'NOT0-ISSU-ED00-0000', name: '大阪在宅クリニック', loginId: 'osaka-admin', displayName: '大阪 管理者', password: STRONG_PASSWORD, ...overrides };
+}
+
+/** What the operator does with `npm run institution -- issue-activation <code>` (issue 12 #9). */
+async function issueCode(institutionCode: string, ttlMs?: number): Promise<string> {
+  return (await t.db.transaction().execute((trx) => issueActivation(trx, institutionCode, t.clock.now(), ttlMs))).code;
 }
 
 async function register(body: Record<string, unknown>) {
@@ -86,7 +92,8 @@ describe('registering an institution', () => {
   });
 
   it('creates the institution and its administrator, signs the administrator in and audits it', async () => {
-    const reply = await register(registration({ code: '3410712362', loginId: 'hiroshima-admin', name: '広島訪問診療所' }));
+    const activationCode = await issueCode('3410712362');
+    const reply = await register(registration({ code: '3410712362', activationCode, loginId: 'hiroshima-admin', name: '広島訪問診療所' }));
     expect(reply.status).toBe(201);
     expect(reply.cookie).toBeTruthy();
     // The password alone reaches only the second-factor enrolment (P3): enrol TOTP first.
@@ -115,11 +122,13 @@ describe('registering an institution', () => {
     expect(again.status).toBe(409);
     expect(errorOf(again).code).toBe('institution_code_taken');
     expect(errorOf(again).fields?.code).toBeTruthy();
-    const taken = await register(registration({ code: codeWith('011111111'), loginId: 'demo-admin' }));
+    const activationCode = await issueCode(codeWith('011111111'));
+    const taken = await register(registration({ code: codeWith('011111111'), activationCode, loginId: 'demo-admin' }));
     expect(taken.status).toBe(409);
     expect(errorOf(taken).code).toBe('login_id_taken');
-    // Nothing half-made: the refused code is still free.
+    // Nothing half-made: the refused code is still free, and so is its activation code.
     expect(await t.db.selectFrom('institution').select('id').where('code', '=', codeWith('011111111')).executeTakeFirst()).toBeUndefined();
+    expect((await register(registration({ code: codeWith('011111111'), activationCode, loginId: 'hokkaido-admin' }))).status).toBe(201);
   });
 });
 
@@ -312,7 +321,7 @@ describe('devices (P4)', () => {
   });
 
   it('does not reach another institution’s devices, and an unknown id is not found', async () => {
-    const reply = await register(registration({ code: codeWith('131111111'), loginId: 'tokyo-admin' }));
+    const reply = await register(registration({ code: codeWith('131111111'), activationCode: await issueCode(codeWith('131111111')), loginId: 'tokyo-admin' }));
     expect(reply.status).toBe(201);
     const cookie = await enrolTotp(reply.cookie!);
     const list = await call<DeviceListResponse>('/api/staff/devices', { headers: { cookie } });

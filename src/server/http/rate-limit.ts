@@ -26,6 +26,8 @@ export interface RateLimitConfig {
   handoffStartPerClient: RateLimit;
   /** Failed card-app answers (POST /api/handoff) per client address. */
   handoffAnswerPerClient: RateLimit;
+  /** Institution registrations (POST /api/staff/institution/register, public) per client address. */
+  institutionRegisterPerClient: RateLimit;
 }
 
 const MINUTE = 60 * 1000;
@@ -37,6 +39,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   // A clinic's tablets share one address; a reception registers far fewer people per minute.
   handoffStartPerClient: { limit: 60, windowMs: MINUTE },
   handoffAnswerPerClient: { limit: 30, windowMs: MINUTE },
+  // Issue 12 #9: a clinic registers once; every attempt counts, successful or not.
+  institutionRegisterPerClient: { limit: 5, windowMs: 60 * MINUTE },
 };
 
 /** Every limit multiplied by `factor` (tests and the browser suite, which sign in very often). */

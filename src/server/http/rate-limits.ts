@@ -18,6 +18,7 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   const staffAuth = new FixedWindowCounter(limits.staffAuthPerClient);
   const handoffStart = new FixedWindowCounter(limits.handoffStartPerClient);
   const handoffAnswer = new FixedWindowCounter(limits.handoffAnswerPerClient);
+  const institutionRegister = new FixedWindowCounter(limits.institutionRegisterPerClient);
 
   // Failed logins: per client and account (guessing one password), per client (spraying).
   api.use(
@@ -32,4 +33,6 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   api.use('/public/card-requests', start);
   api.use('/public/registrations/:id/challenge', start);
   api.use('/handoff', onPost(rateLimit({ counter: handoffAnswer, key: clientAddress, count: 'failures' })));
+  // Issue 12 #9: registering an institution is public; every attempt counts.
+  api.use('/staff/institution/register', onPost(rateLimit({ counter: institutionRegister, key: clientAddress, count: 'all' })));
 }
