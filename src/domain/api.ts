@@ -57,6 +57,11 @@ export const ERROR_CODES = [
   'login_id_taken',
   // Institution set-up (issue 6 §1) and devices (P4).
   'institution_code_taken',
+  // Institution onboarding with proof (issue 12 #9): the operator's one-time activation code.
+  'activation_code_invalid',
+  'activation_code_expired',
+  'activation_code_used',
+  'institution_inactive',
   'device_not_found',
   'device_revoked',
   // Devices the clinic trusts (issue 12 #15).

@@ -12,6 +12,12 @@
  */
 export const HANDOFF_PROTOCOL = 'zaitaku-handoff-v1';
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/**
+ * Issue 12 #12: answers to one challenge that may fail verification before further unverified
+ * answers are refused without being recorded (`challenge_answers_limited`, 429). A verified
+ * answer is still accepted until the challenge expires, so junk cannot lock the patient out.
+ */
+export const MAX_FAILED_ANSWERS_PER_CHALLENGE = 5;
 
 export interface HandoffChallenge {
   challengeId: string;
@@ -56,5 +62,7 @@ export const HANDOFF_REJECTIONS = [
   // U1: the card that confirms a change must be the consent holder's, and the consent still in force.
   'card_holder_mismatch',
   'consent_not_active',
+  // Issue 12 #12: too many unverified answers to this challenge; a verified one still counts.
+  'challenge_answers_limited',
 ] as const;
 export type HandoffRejection = (typeof HANDOFF_REJECTIONS)[number];

@@ -26,6 +26,8 @@ export const INSTITUTION_CODE_MESSAGES: Record<InstitutionCodeProblem, string> =
 export const registerInstitutionSchema = z
   .object({
     code: z.string().max(32),
+    // Issue 12 #9: the one-time code the operator issued for this 医療機関コード (proof it is this clinic).
+    activationCode: z.string().trim().min(1).max(64),
     name: z.string().trim().min(1).max(100),
     loginId: z
       .string()

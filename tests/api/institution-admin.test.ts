@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, StaffMeResponse } from '../../src/domain/api.ts';
 import { agreeToAll } from '../../src/domain/consent.ts';
@@ -5,6 +10,9 @@ import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
 import type { DeviceListResponse, InstitutionLinkResponse, InstitutionSettingsResponse } from '../../src/domain/institution-api.ts';
 import type { InstitutionPublicDto, StartRegistrationResponse } from '../../src/domain/reception-api.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
+import { issueActivation, setInstitutionActive } from '../../src/server/institution/institution-activation.service.ts';
+import { DEFAULT_RATE_LIMITS } from '../../src/server/http/rate-limit.ts';
+import { openDatabase, SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
 import type { TotpEnrolmentStart } from '../../src/domain/staff-auth.ts';
 import { totpCode } from '../../src/server/staff/totp.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, sessionCookie, type TestApp } from './support/test-app.ts';
@@ -44,7 +52,12 @@ function codeWith(nine: string): string {
 }
 
 function registration(overrides: Record<string, unknown> = {}) {
-  return { code: codeWith('271234560'), name: '大阪在宅クリニック', loginId: 'osaka-admin', displayName: '大阪 管理者', password: STRONG_PASSWORD, ...overrides };
+  return { code: codeWith('271234560'), activationCode: 'NOT0-ISSU-ED00-0000', name: '大阪在宅クリニック', loginId: 'osaka-admin', displayName: '大阪 管理者', password: STRONG_PASSWORD, ...overrides };
+}
+
+/** What the operator does with `npm run institution -- issue-activation <code>` (issue 12 #9). */
+async function issueCode(institutionCode: string, ttlMs?: number): Promise<string> {
+  return (await t.db.transaction().execute((trx) => issueActivation(trx, institutionCode, t.clock.now(), ttlMs))).code;
 }
 
 async function register(body: Record<string, unknown>) {
@@ -86,7 +99,8 @@ describe('registering an institution', () => {
   });
 
   it('creates the institution and its administrator, signs the administrator in and audits it', async () => {
-    const reply = await register(registration({ code: '3410712362', loginId: 'hiroshima-admin', name: '広島訪問診療所' }));
+    const activationCode = await issueCode('3410712362');
+    const reply = await register(registration({ code: '3410712362', activationCode, loginId: 'hiroshima-admin', name: '広島訪問診療所' }));
     expect(reply.status).toBe(201);
     expect(reply.cookie).toBeTruthy();
     // The password alone reaches only the second-factor enrolment (P3): enrol TOTP first.
@@ -115,11 +129,198 @@ describe('registering an institution', () => {
     expect(again.status).toBe(409);
     expect(errorOf(again).code).toBe('institution_code_taken');
     expect(errorOf(again).fields?.code).toBeTruthy();
-    const taken = await register(registration({ code: codeWith('011111111'), loginId: 'demo-admin' }));
+    const activationCode = await issueCode(codeWith('011111111'));
+    const taken = await register(registration({ code: codeWith('011111111'), activationCode, loginId: 'demo-admin' }));
     expect(taken.status).toBe(409);
     expect(errorOf(taken).code).toBe('login_id_taken');
-    // Nothing half-made: the refused code is still free.
+    // Nothing half-made: the refused code is still free, and so is its activation code.
     expect(await t.db.selectFrom('institution').select('id').where('code', '=', codeWith('011111111')).executeTakeFirst()).toBeUndefined();
+    expect((await register(registration({ code: codeWith('011111111'), activationCode, loginId: 'hokkaido-admin' }))).status).toBe(201);
+  });
+});
+
+describe('issue 12 #9: institution onboarding with proof', () => {
+  const HOUR = 60 * 60 * 1000;
+
+  async function institutionByCode(code: string) {
+    return t.db.selectFrom('institution').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  async function refusedAudit(code: string): Promise<(string | null)[]> {
+    const rows = await t.db
+      .selectFrom('audit_event')
+      .select(['detail', 'institution_id'])
+      .where('action', '=', 'institution.registration_refused')
+      .where('subject_id', '=', code)
+      .orderBy('seq')
+      .execute();
+    expect(rows.every((r) => r.institution_id === null)).toBe(true);
+    return rows.map((r) => r.detail);
+  }
+
+  it('issue 12 #9: registration without, with a wrong, another clinic’s, a replaced or an expired activation code is refused with its own code and creates nothing', async () => {
+    const code = codeWith('401234567');
+    const expectRefused = async (body: Record<string, unknown>, status: number, errorCode: string) => {
+      const reply = await register(registration({ code, loginId: 'fukuoka-admin', ...body }));
+      expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+      expect(errorOf(reply).code).toBe(errorCode);
+      expect(errorOf(reply).fields?.activationCode).toBeTruthy();
+      expect(reply.cookie).toBeNull();
+      expect(await institutionByCode(code)).toBeUndefined();
+      expect(await t.db.selectFrom('staff_account').select('id').where('login_id', '=', 'fukuoka-admin').executeTakeFirst()).toBeUndefined();
+    };
+    const { activationCode: _none, ...withoutCode } = registration({ code, loginId: 'fukuoka-admin' });
+    const without = await register(withoutCode);
+    expect(without.status).toBe(422);
+    expect(errorOf(without).code).toBe('validation_failed');
+    expect(errorOf(without).fields?.activationCode).toBeTruthy();
+
+    await expectRefused({ activationCode: 'ABCD-EFGH-JKMN-PQRS' }, 422, 'activation_code_invalid');
+    // A genuine code, but issued for another 医療機関コード: proof of that clinic only.
+    const otherClinics = await issueCode(codeWith('401234568'));
+    await expectRefused({ activationCode: otherClinics }, 422, 'activation_code_invalid');
+    // A newer code replaces an unused older one.
+    const replaced = await issueCode(code);
+    const current = await issueCode(code);
+    await expectRefused({ activationCode: replaced }, 422, 'activation_code_invalid');
+    // Expired after its lifetime (here one hour).
+    const shortLived = await issueCode(codeWith('401234569'), HOUR);
+    t.clock.advance(HOUR);
+    const expired = await register(registration({ code: codeWith('401234569'), activationCode: shortLived, loginId: 'fukuoka-admin' }));
+    expect(expired.status).toBe(410);
+    expect(errorOf(expired).code).toBe('activation_code_expired');
+    expect(await institutionByCode(codeWith('401234569'))).toBeUndefined();
+    // Every refusal is in the audit trail with its reason.
+    expect(await refusedAudit(code)).toEqual(['activation_code_invalid', 'activation_code_invalid', 'activation_code_invalid']);
+    expect(await refusedAudit(codeWith('401234569'))).toEqual(['activation_code_expired']);
+    // The current code still works, typed the way a person might (lower case, no hyphens).
+    const ok = await register(registration({ code, activationCode: current.replaceAll('-', '').toLowerCase(), loginId: 'fukuoka-admin' }));
+    expect(ok.status).toBe(201);
+    // Used once, it cannot be used again.
+    const again = await register(registration({ code, activationCode: current, loginId: 'fukuoka-admin-2' }));
+    expect(again.status).toBe(409);
+  });
+
+  it('issue 12 #9: with the issued code the institution is active, the admin can sign in, and the code is kept only as a used hash', async () => {
+    const code = codeWith('221234567');
+    const activationCode = await issueCode(code);
+    const reply = await register(registration({ code, activationCode, loginId: 'shizuoka-admin' }));
+    expect(reply.status).toBe(201);
+    const institution = (await institutionByCode(code))!;
+    expect(institution.activated_at).toBe(t.clock.now().toISOString());
+    const stored = await t.db.selectFrom('institution_activation').selectAll().where('institution_code', '=', code).execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ used_at: t.clock.now().toISOString(), institution_id: institution.id, revoked_at: null });
+    expect(JSON.stringify(stored)).not.toContain(activationCode);
+    expect(JSON.stringify(stored)).not.toContain(activationCode.replaceAll('-', ''));
+    const full = await enrolTotp(reply.cookie!);
+    expect((await call('/api/staff/me', { headers: { cookie: full } })).status).toBe(200);
+    expect((await call<InstitutionPublicDto>(`/api/public/institutions/${institution.link_token}`)).status).toBe(200);
+    // Audited: the code issued, the institution registered and activated.
+    expect(await t.db.selectFrom('audit_event').select('action').where('subject_id', '=', code).where('action', '=', 'institution.activation_issued').execute()).toHaveLength(1);
+    expect((await auditActions(institution.id)).map((e) => e.action)).toEqual(expect.arrayContaining(['institution.registered', 'institution.activated']));
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it('issue 12 #9: the code is single-use: two registrations with it at once, exactly one succeeds', async () => {
+    const code = codeWith('261234567');
+    const activationCode = await issueCode(code);
+    const replies = await Promise.all([
+      register(registration({ code, activationCode, loginId: 'kyoto-admin-a' })),
+      register(registration({ code, activationCode, loginId: 'kyoto-admin-b' })),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    const loser = replies.find((r) => r.status === 409)!;
+    // SQLite serialises the two (the second finds the code registered); on PostgreSQL the second
+    // waits on the activation row and finds it used.
+    expect(['activation_code_used', 'institution_code_taken']).toContain(errorOf(loser).code);
+    expect(await t.db.selectFrom('institution').select('id').where('code', '=', code).execute()).toHaveLength(1);
+    const admins = await t.db.selectFrom('staff_account').select('login_id').where('login_id', 'in', ['kyoto-admin-a', 'kyoto-admin-b']).execute();
+    expect(admins).toHaveLength(1);
+  });
+
+  it('issue 12 #9: an inactive institution: its link does not work, its staff cannot sign in and their sessions end; activating again restores both', async () => {
+    const code = codeWith('071234567');
+    const reply = await register(registration({ code, activationCode: await issueCode(code), loginId: 'fukushima-admin' }));
+    expect(reply.status).toBe(201);
+    const full = await enrolTotp(reply.cookie!);
+    const token = (await institutionByCode(code))!.link_token;
+
+    await t.db.transaction().execute((trx) => setInstitutionActive(trx, code, false, t.clock.now()));
+    const info = await call(`/api/public/institutions/${token}`);
+    expect(info.status).toBe(404);
+    expect(errorOf(info).code).toBe('link_invalid');
+    const start = await call(
+      '/api/public/registrations',
+      jsonRequest('POST', { linkToken: token, visitType: 'homeVisit', arrival: 'link', choices: agreeToAll(), handoffPath: 'crossDevice' }, { 'x-device-id': PHONE }),
+    );
+    expect(errorOf(start).code).toBe('link_invalid');
+    expect((await call('/api/staff/me', { headers: { cookie: full } })).status).toBe(401);
+    const login = await call('/api/staff/login', jsonRequest('POST', { loginId: 'fukushima-admin', password: STRONG_PASSWORD }));
+    expect(login.status).toBe(403);
+    expect(errorOf(login).code).toBe('institution_inactive');
+    // A wrong password still gets the usual answer: inactivity is told only to the password holder.
+    expect((await call('/api/staff/login', jsonRequest('POST', { loginId: 'fukushima-admin', password: 'wrong-password-1' }))).status).toBe(401);
+
+    await t.db.transaction().execute((trx) => setInstitutionActive(trx, code, true, t.clock.now()));
+    expect((await call(`/api/public/institutions/${token}`)).status).toBe(200);
+    expect((await call('/api/staff/login', jsonRequest('POST', { loginId: 'fukushima-admin', password: STRONG_PASSWORD }))).status).toBe(200);
+    const id = (await institutionByCode(code))!.id;
+    expect((await auditActions(id)).map((e) => e.action)).toEqual(expect.arrayContaining(['institution.deactivated', 'institution.activated']));
+    // The demo clinic is active.
+    expect((await institutionByCode(t.demo.institution.code))!.activated_at).not.toBeNull();
+  });
+
+  it('issue 12 #9: registrations are rate-limited per address (429), successful or not', async () => {
+    const limited = await createTestApp({ config: { rateLimits: { ...DEFAULT_RATE_LIMITS, institutionRegisterPerClient: { limit: 3, windowMs: HOUR } } } });
+    try {
+      const post = (body: Record<string, unknown>) => limited.app.request('/api/staff/institution/register', jsonRequest('POST', body));
+      const code = codeWith('331234567');
+      for (let i = 0; i < 3; i++) expect((await post(registration({ code, activationCode: 'ABCD-EFGH-JKMN-PQRS' }))).status).toBe(422);
+      const activationCode = (await limited.db.transaction().execute((trx) => issueActivation(trx, code, limited.clock.now()))).code;
+      const blocked = await post(registration({ code, activationCode }));
+      expect(blocked.status).toBe(429);
+      expect(((await blocked.json()) as ApiErrorBody).error.code).toBe('rate_limited');
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await limited.db.selectFrom('institution').select('id').where('code', '=', code).executeTakeFirst()).toBeUndefined();
+      limited.clock.advance(HOUR);
+      expect((await post(registration({ code, activationCode }))).status).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('issue 12 #9: npm run institution -- issue-activation prints a one-time code that the database keeps only as a hash', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-cli-'));
+    const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
+    const run = (...args: string[]) => spawnSync(process.execPath, ['src/server/institution/cli.ts', ...args], { env, encoding: 'utf8' });
+    try {
+      const code = codeWith('131000001');
+      const first = run('issue-activation', code);
+      expect(first.status, first.stderr).toBe(0);
+      const printed = /: ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})\n/.exec(first.stdout)?.[1];
+      expect(printed).toBeTruthy();
+      expect(first.stdout).toMatch(/Valid once, until \d{4}-\d{2}-\d{2}T/);
+      const second = run('issue-activation', code, '--hours', '24');
+      expect(second.status).toBe(0);
+      expect(run('issue-activation', '1310000010').status).toBe(1); // wrong check digit
+      expect(run('bogus').status).toBe(2);
+      expect(run('deactivate', code).status).toBe(1); // not registered yet
+      const { db } = openDatabase({ dataDir });
+      try {
+        const rows = await db.selectFrom('institution_activation').selectAll().where('institution_code', '=', code).orderBy('created_at').execute();
+        expect(rows).toHaveLength(2);
+        expect(rows[0]!.code_hash).toBe(createHash('sha256').update(printed!.replaceAll('-', '')).digest('hex'));
+        expect(rows[0]!.revoked_at).not.toBeNull();
+        expect(rows[1]!.revoked_at).toBeNull();
+        expect(Date.parse(rows[1]!.expires_at) - Date.parse(rows[1]!.created_at)).toBe(24 * HOUR);
+      } finally {
+        await db.destroy();
+      }
+      expect(fs.readFileSync(path.join(dataDir, SQLITE_FILE_NAME)).includes(printed!.replaceAll('-', ''))).toBe(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -312,7 +513,7 @@ describe('devices (P4)', () => {
   });
 
   it('does not reach another institution’s devices, and an unknown id is not found', async () => {
-    const reply = await register(registration({ code: codeWith('131111111'), loginId: 'tokyo-admin' }));
+    const reply = await register(registration({ code: codeWith('131111111'), activationCode: await issueCode(codeWith('131111111')), loginId: 'tokyo-admin' }));
     expect(reply.status).toBe(201);
     const cookie = await enrolTotp(reply.cookie!);
     const list = await call<DeviceListResponse>('/api/staff/devices', { headers: { cookie } });

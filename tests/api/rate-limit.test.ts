@@ -16,6 +16,7 @@ const LIMITS: RateLimitConfig = {
   staffAuthPerClient: { limit: 4, windowMs: MINUTE },
   handoffStartPerClient: { limit: 5, windowMs: MINUTE },
   handoffAnswerPerClient: { limit: 3, windowMs: MINUTE },
+  institutionRegisterPerClient: { limit: 5, windowMs: 60 * MINUTE },
 };
 const DEVICE = '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 

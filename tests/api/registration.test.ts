@@ -11,6 +11,7 @@ import { nextSteps, type EligibilityStatus } from '../../src/domain/eligibility.
 import {
   CHALLENGE_TTL_MS,
   HANDOFF_REJECTIONS,
+  MAX_FAILED_ANSWERS_PER_CHALLENGE,
   handoffSigningInput,
   type HandoffChallenge,
   type HandoffRejection,
@@ -666,14 +667,19 @@ describe('handoff paths (R6)', () => {
 });
 
 describe('handoff rejections (R6): each with its own code, status and message', () => {
+  /**
+   * Issue 12 #12: an answer that fails verification is refused to its sender and audited, but the
+   * registration stays pending with its challenge: the tablet keeps waiting.
+   */
   async function expectRefused(reg: StartRegistrationResponse, response: unknown, status: number, code: HandoffRejection) {
     const auditBefore = await countRows('audit_event');
+    const before = await outcome(reg);
     expectError(await postHandoff(response), status, code);
     const result = await outcome(reg);
-    expect(result.status).toBe('failed');
-    expect(result.failure).toBe(code);
+    expect(result.status).toBe('awaitingCard');
+    expect(result.failure).toBeNull();
     expect(result.eligibility).toBeNull();
-    expect(result.challengeExpiresAt).toBeNull();
+    expect(result.challengeExpiresAt).toBe(before.challengeExpiresAt);
     expect(await consentsOf(reg.registrationId)).toHaveLength(0);
     // X5: the refusal is audited with its reason and the device.
     const refused = (await auditRows()).slice(auditBefore);
@@ -685,7 +691,23 @@ describe('handoff rejections (R6): each with its own code, status and message', 
       subject_id: reg.registrationId,
       device_id: DEVICE,
       institution_id: seededInstitution.id,
+      person_ref: null,
     });
+  }
+
+  /** A verified card whose holder cannot go on: the registration fails and the tablet says why. */
+  async function expectFailed(reg: StartRegistrationResponse, response: unknown, status: number, code: HandoffRejection) {
+    const auditBefore = await countRows('audit_event');
+    expectError(await postHandoff(response), status, code);
+    const result = await outcome(reg);
+    expect(result.status).toBe('failed');
+    expect(result.failure).toBe(code);
+    expect(result.eligibility).toBeNull();
+    expect(result.challengeExpiresAt).toBeNull();
+    expect(await consentsOf(reg.registrationId)).toHaveLength(0);
+    const refused = (await auditRows()).slice(auditBefore);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ action: 'handoff.refused', outcome: 'refused', detail: code, subject_id: reg.registrationId, device_id: DEVICE });
   }
 
   /** After a failure, a new challenge is issued and the registration completes with a good card. */
@@ -836,13 +858,13 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     await expectRefused(reg, { ...genuine, certificate: caDer }, 422, 'certificate_untrusted');
   });
 
-  it('certificate_expired: card-expired', async () => {
+  it('certificate_expired: card-expired (signed, yet no proof: the registration stays pending, issue 12 #12)', async () => {
     const reg = await start();
     await expectRefused(reg, await sign('card-expired', reg.challenge), 422, 'certificate_expired');
     await expectRecovery(reg);
   });
 
-  it('certificate_revoked: card-revoked', async () => {
+  it('certificate_revoked: card-revoked (signed, yet no proof: the registration stays pending, issue 12 #12)', async () => {
     const reg = await start();
     await expectRefused(reg, await sign('card-revoked', reg.challenge), 422, 'certificate_revoked');
     await expectRecovery(reg, 'card-lock');
@@ -878,17 +900,17 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     expect((await postHandoff(await sign('card-01', reg.challenge))).status).toBe(200);
   });
 
-  it('card_not_registered: card-unregistered', async () => {
+  it('card_not_registered: card-unregistered (a verified card: the tablet shows it)', async () => {
     const reg = await start();
-    await expectRefused(reg, await sign('card-unregistered', reg.challenge), 422, 'card_not_registered');
+    await expectFailed(reg, await sign('card-unregistered', reg.challenge), 422, 'card_not_registered');
     await expectRecovery(reg);
   });
 
-  it('a refusal does not use up the challenge, and the outcome shows the latest refusal', async () => {
+  it('a refusal does not use up the challenge; an unverified answer does not replace a verified refusal (issue 12 #12)', async () => {
     const reg = await start();
-    await expectRefused(reg, await sign('card-unregistered', reg.challenge), 422, 'card_not_registered');
+    await expectFailed(reg, await sign('card-unregistered', reg.challenge), 422, 'card_not_registered');
     expectError(await postHandoff(await sign('card-revoked', reg.challenge)), 422, 'certificate_revoked');
-    expect((await outcome(reg)).failure).toBe('certificate_revoked');
+    expect((await outcome(reg)).failure).toBe('card_not_registered');
     // The same, still valid challenge completes with a good card.
     expect((await postHandoff(await sign('card-01', reg.challenge))).status).toBe(200);
     expect((await outcome(reg)).status).toBe('completed');
@@ -906,6 +928,118 @@ describe('handoff rejections (R6): each with its own code, status and message', 
     // The app translates by code; the server's sentence is the fallback and must fit the code.
     const messages = HANDOFF_REJECTIONS.map((code) => new HandoffRejectedError(code).message);
     expect(new Set(messages).size).toBe(HANDOFF_REJECTIONS.length);
+  });
+});
+
+describe('issue 12 #12: failed card answers change nothing', () => {
+  /** Answers anyone holding the QR code (challenge id and nonce) could post, none of them verifiable. */
+  async function junkAnswers(challenge: HandoffChallenge, count: number): Promise<unknown[]> {
+    const genuine = await sign('card-02', challenge);
+    const kinds: Array<() => Promise<unknown>> = [
+      async () => ({ ...genuine, signature: flipChar(genuine.signature) }),
+      async () => ({ ...genuine, signature: crypto.randomBytes(64).toString('base64url') }),
+      async () => ({ ...genuine, nonce: crypto.randomBytes(32).toString('base64url') }),
+      async () => ({ ...genuine, certificate: crypto.randomBytes(300).toString('base64') }),
+      // Really signed, but by a revoked or an expired certificate: still no proof of who acts.
+      () => sign('card-revoked', challenge),
+      () => sign('card-expired', challenge),
+    ];
+    const answers: unknown[] = [];
+    for (let i = 0; i < count; i++) answers.push(await kinds[i % kinds.length]!());
+    return answers;
+  }
+
+  async function expectPending(reg: StartRegistrationResponse, challenge: HandoffChallenge = reg.challenge) {
+    // What the tablet polls, and the row behind it.
+    expect(await outcome(reg)).toMatchObject({ status: 'awaitingCard', failure: null, challengeExpiresAt: challenge.expiresAt, eligibility: null });
+    expect(await registrationRow(reg.registrationId)).toMatchObject({ status: 'awaitingCard', failure_code: null, person_ref: null, consent_id: null });
+  }
+
+  it('issue 12 #12: junk answers leave the registration pending and the tablet waiting; the real card still completes it', async () => {
+    const reg = await start();
+    const junk = await junkAnswers(reg.challenge, MAX_FAILED_ANSWERS_PER_CHALLENGE);
+    const codes: string[] = [];
+    for (const answer of junk) {
+      const reply = await postHandoff(answer);
+      expect(reply.status, reply.text).toBeGreaterThanOrEqual(400);
+      codes.push(reply.body.error.code);
+      await expectPending(reg);
+    }
+    expect(codes).toEqual(['signature_invalid', 'signature_invalid', 'signature_invalid', 'certificate_malformed', 'certificate_revoked']);
+    // Audited without patient data.
+    const refused = (await auditRows()).filter((r) => r.subject_id === reg.registrationId && r.action === 'handoff.refused');
+    expect(refused.map((r) => r.detail)).toEqual(codes);
+    expect(refused.every((r) => r.person_ref === null)).toBe(true);
+    expect((await postHandoff(await sign('card-01', reg.challenge))).status).toBe(200);
+    const result = await outcome(reg);
+    expect(result).toMatchObject({ status: 'completed', failure: null });
+    expect(result.eligibility!.record.status).toBe('valid');
+    expect(await consentsOf(reg.registrationId)).toHaveLength(1);
+  });
+
+  it('issue 12 #12: the same for a card request (revoke everything): junk revokes nothing and fails nothing', async () => {
+    await register('card-06');
+    const reply = await call<StartRegistrationResponse>(
+      '/api/public/card-requests',
+      jsonRequest('POST', { purpose: 'revokeAll', linkToken, arrival: 'link', handoffPath: 'crossDevice' }, { 'x-device-id': DEVICE }),
+    );
+    expect(reply.status, reply.text).toBe(201);
+    const request = reply.body;
+    for (const answer of await junkAnswers(request.challenge, 3)) expect((await postHandoff(answer)).status).toBe(422);
+    expect(await outcome(request)).toMatchObject({ status: 'awaitingCard', failure: null });
+    const active = await t.db.selectFrom('consent').select('id').where('person_ref', '=', 'p06').where('status', '=', 'active').execute();
+    expect(active.length).toBeGreaterThan(0);
+  });
+
+  it(`issue 12 #12: after ${MAX_FAILED_ANSWERS_PER_CHALLENGE} failed answers further ones are 429 and unrecorded; still pending; a new challenge works`, async () => {
+    const reg = await start();
+    const auditBefore = await countRows('audit_event');
+    const junk = await junkAnswers(reg.challenge, MAX_FAILED_ANSWERS_PER_CHALLENGE + 3);
+    for (const answer of junk.slice(0, MAX_FAILED_ANSWERS_PER_CHALLENGE)) expect((await postHandoff(answer)).status).toBe(422);
+    const afterLimit = await countRows('audit_event');
+    for (const answer of junk.slice(MAX_FAILED_ANSWERS_PER_CHALLENGE)) expectError(await postHandoff(answer), 429, 'challenge_answers_limited');
+    // Past the limit nothing is written: the audit trail cannot be flooded through one challenge.
+    expect(await countRows('audit_event')).toBe(afterLimit);
+    const events = (await auditRows()).slice(auditBefore).map((r) => r.action);
+    expect(events.filter((a) => a === 'handoff.refused')).toHaveLength(MAX_FAILED_ANSWERS_PER_CHALLENGE);
+    expect(events.filter((a) => a === 'handoff.answers_limited')).toHaveLength(1);
+    const row = await t.db.selectFrom('handoff_challenge').select('failed_answers').where('id', '=', reg.challenge.challengeId).executeTakeFirstOrThrow();
+    expect(Number(row.failed_answers)).toBe(MAX_FAILED_ANSWERS_PER_CHALLENGE);
+    await expectPending(reg);
+    // The tablet asks for a fresh challenge, whose count starts at zero, and the card completes it.
+    const renewed = await renew(reg);
+    expect(renewed.status).toBe(201);
+    await expectPending(reg, renewed.body.challenge);
+    expect((await postHandoff((await junkAnswers(renewed.body.challenge, 1))[0])).status).toBe(422);
+    expect((await postHandoff(await sign('card-01', renewed.body.challenge))).status).toBe(200);
+    expect(await outcome(reg)).toMatchObject({ status: 'completed', failure: null });
+  });
+
+  it('issue 12 #12: junk cannot lock the patient out: past the limit the real card still answers the same challenge', async () => {
+    const reg = await start();
+    for (const answer of await junkAnswers(reg.challenge, MAX_FAILED_ANSWERS_PER_CHALLENGE + 1)) expect((await postHandoff(answer)).status).toBeGreaterThanOrEqual(422);
+    expect((await postHandoff(await sign('card-01', reg.challenge))).status).toBe(200);
+    expect(await outcome(reg)).toMatchObject({ status: 'completed', failure: null });
+  });
+
+  it('issue 12 #12: 30 junk answers in parallel with the real one: the real one wins and the registration completes', async () => {
+    const reg = await start();
+    const junk = await junkAnswers(reg.challenge, 30);
+    const real = await sign('card-01', reg.challenge);
+    const answers = [...junk.slice(0, 15), real, ...junk.slice(15)];
+    const replies = await Promise.all(answers.map((answer) => postHandoff(answer)));
+    expect(replies[15]!.status, replies[15]!.text).toBe(200);
+    for (const [i, reply] of replies.entries()) {
+      if (i === 15) continue;
+      // Refused before the real answer (422, 429) or after it used the challenge (409).
+      expect([409, 422, 429], reply.text).toContain(reply.status);
+    }
+    const result = await outcome(reg);
+    expect(result).toMatchObject({ status: 'completed', failure: null });
+    expect(result.eligibility!.record.status).toBe('valid');
+    expect(await consentsOf(reg.registrationId)).toHaveLength(1);
+    const refused = (await auditRows()).filter((r) => r.subject_id === reg.registrationId && r.action === 'handoff.refused');
+    expect(refused.length).toBeLessThanOrEqual(MAX_FAILED_ANSWERS_PER_CHALLENGE);
   });
 });
 

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { E2E_DATA_DIR } from '../../playwright.config.ts';
 import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { enrolTotpOnScreen, signInStaff } from './support/staff-login.ts';
@@ -9,8 +11,10 @@ import { enrolTotpOnScreen, signInStaff } from './support/staff-login.ts';
  * Issue 6 §1 and the devices of §2: a clinic registers itself (医療機関コード with its check
  * digit), the administrator copies the link, downloads the QR code, prints the A4 poster and
  * reissues the link, after which the old link says it is no longer valid (M1). Settings (S2, S3,
- * S5) and revoking a lost device (P4). The state-changing tests register their own clinics and
- * run on the desktop only; every viewport looks at the screens with the demo clinic.
+ * S5) and revoking a lost device (P4). Registering needs the operator's one-time activation code
+ * (issue 12 #9), issued here with the same command line an operator uses. The state-changing tests
+ * register their own clinics and run at tablet size only; every viewport looks at the screens
+ * with the demo clinic.
  */
 
 /** A valid code no other test uses: Tokyo (13), medical (1), six random digits, the check digit. */
@@ -21,25 +25,43 @@ function freshCode(): string {
 
 const PASSWORD = 'a-long-admin-passphrase';
 
+/** The operator's step: `npm run institution -- issue-activation <code>` against the server's data. */
+function institutionCli(...args: string[]): string {
+  return execFileSync(process.execPath, ['src/server/institution/cli.ts', ...args], {
+    env: { ...process.env, DATA_DIR: E2E_DATA_DIR, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+}
+
+function issueActivationCode(code: string): string {
+  const printed = /: ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})\n/.exec(institutionCli('issue-activation', code))?.[1];
+  if (!printed) throw new Error('the command line printed no activation code');
+  return printed;
+}
+
 async function registerClinic(page: Page, name: string, loginId: string): Promise<string> {
   const code = freshCode();
+  const activationCode = issueActivationCode(code);
   await page.goto('/staff/register');
   await page.getByLabel('医療機関コード（10桁）').fill(code);
+  await page.getByLabel('有効化コード').fill(activationCode);
   await page.getByLabel('医療機関名').fill(name);
   await page.getByLabel('ログインID').fill(loginId);
   await page.getByLabel('表示名（氏名）').fill('登録 太郎');
   await page.getByLabel('パスワード（12文字以上）').fill(PASSWORD);
   await page.getByLabel('パスワード（確認のためもう一度）').fill(PASSWORD);
   await page.getByRole('button', { name: '登録してログインする' }).click();
-  await expect(page).toHaveURL(/\/staff\/link$/);
+  // The password hash (scrypt) takes a while on a busy machine.
+  await expect(page).toHaveURL(/\/staff\/link$/, { timeout: 30_000 });
   // The password alone is not enough (P3): the new administrator sets up a second factor first.
   await enrolTotpOnScreen(page, '登録 太郎（管理者）でログイン中');
   return code;
 }
 
-test('an administrator registers a clinic, copies the link, downloads the QR, prints the poster and reissues the link', async ({ page, context }, info) => {
-  test.skip(info.project.name !== 'desktop', 'registers a clinic on the shared server: desktop only');
-  test.setTimeout(60_000);
+test('an administrator registers a clinic with its activation code, copies the link, downloads the QR, prints the poster and reissues the link', async ({ page, context }, info) => {
+  test.skip(info.project.name !== 'tablet', 'registers a clinic on the shared server: tablet only');
+  // Two activation codes from the command line, a registration, a poster PDF: long on a busy machine.
+  test.setTimeout(180_000);
   const loginId = `e2e-admin-${randomInt(0, 1e9)}`;
 
   // From the login page to the registration form.
@@ -50,6 +72,11 @@ test('an administrator registers a clinic, copies the link, downloads the QR, pr
   // Each failure is explained beside its field, and nothing typed is lost.
   await page.getByRole('button', { name: '登録してログインする' }).click();
   await expect(page.getByText('10桁の医療機関コードを入力してください。')).toBeVisible();
+  // Issue 12 #9: the form says what the activation code is and that it is needed.
+  await expect(page.locator('#reg-activationCode-error')).toHaveText(
+    '有効化コードを入力してください。届いていない場合は、この医療機関コードで運営者に発行を依頼してください。',
+  );
+  await expect(page.getByText('運営者から届いた有効化コードが必要です', { exact: false })).toBeVisible();
   const code = page.getByLabel('医療機関コード（10桁）');
   for (const [typed, message] of [
     ['3410712363', '最後の1桁（検証番号）が合いません。コードを見直してください。'],
@@ -74,6 +101,7 @@ test('an administrator registers a clinic, copies the link, downloads the QR, pr
   // A duplicate code (the demo clinic's) is refused on the code field.
   const demoCode = `131234567${institutionCheckDigit('131234567')}`;
   await code.fill(demoCode);
+  await page.getByLabel('有効化コード').fill('ABCD-EFGH-JKMN-PQRS');
   await page.getByLabel('ログインID').fill(loginId);
   await page.getByLabel('表示名（氏名）').fill('登録 太郎');
   await page.getByLabel('パスワード（12文字以上）').fill(PASSWORD);
@@ -82,10 +110,22 @@ test('an administrator registers a clinic, copies the link, downloads the QR, pr
   await expect(page.locator('#reg-code-error')).toHaveText('この医療機関コードはすでに登録されています。管理者にログインIDを確認してください。');
   await expect(page.getByLabel('パスワード（12文字以上）')).toHaveValue(PASSWORD);
 
-  // A valid, new code registers the clinic and signs the administrator in.
-  await code.fill(freshCode());
+  // Issue 12 #9: a new code with an activation code that is not its own is refused on that field.
+  const newCode = freshCode();
+  await code.fill(newCode);
   await page.getByRole('button', { name: '登録してログインする' }).click();
-  await expect(page).toHaveURL(/\/staff\/link$/);
+  await expect(page.locator('#reg-activationCode-error')).toHaveText(
+    'この医療機関コードの有効化コードではありません。届いたコードと医療機関コードを見直してください。',
+  );
+  await expect(page.getByLabel('有効化コード')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('パスワード（12文字以上）')).toHaveValue(PASSWORD);
+  await snapshot(page, 'institution-register-activation-error', info.project.name);
+
+  // With the operator's code for it, the new code registers the clinic and signs the administrator in.
+  await page.getByLabel('有効化コード').fill(issueActivationCode(newCode));
+  await page.getByRole('button', { name: '登録してログインする' }).click();
+  // The password hash (scrypt) takes a while on a busy machine.
+  await expect(page).toHaveURL(/\/staff\/link$/, { timeout: 30_000 });
   // The password alone is not enough (P3): the new administrator sets up a second factor first.
   await enrolTotpOnScreen(page, '登録 太郎（管理者）でログイン中');
   await expect(page.getByText('テスト在宅クリニック').first()).toBeVisible();
@@ -123,18 +163,22 @@ test('an administrator registers a clinic, copies the link, downloads the QR, pr
   await expect(poster.getByText('Check in and give consent with your My Number card')).toBeVisible();
   await expect(poster.getByText(oldLink)).toBeVisible();
   await expectNoSeriousA11yViolations(page);
-  await page.emulateMedia({ media: 'print' });
+  // Printed from a page of its own: a tablet-emulated page keeps the print layout after
+  // emulateMedia({ media: 'screen' }), and this one goes on to the link screen.
+  const printed = await context.newPage();
+  await printed.goto('/staff/poster');
+  await expect(printed.locator('article.poster').getByRole('img')).toBeVisible();
+  await printed.emulateMedia({ media: 'print' });
   // A4 at 96 dpi: 794 × 1123 CSS pixels.
-  await page.setViewportSize({ width: 794, height: 1123 });
-  await expect(page.locator('.staff-nav')).toBeHidden();
-  await expect(page.locator('.app-header')).toBeHidden();
-  await expect(page.getByRole('button', { name: '印刷する' })).toBeHidden();
-  await page.screenshot({ path: `test-results/screens/${info.project.name}/institution-poster-a4.png` });
-  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  await printed.setViewportSize({ width: 794, height: 1123 });
+  await expect(printed.locator('.staff-nav')).toBeHidden();
+  await expect(printed.locator('.app-header')).toBeHidden();
+  await expect(printed.getByRole('button', { name: '印刷する' })).toBeHidden();
+  await printed.screenshot({ path: `test-results/screens/${info.project.name}/institution-poster-a4.png` });
+  const pdf = await printed.pdf({ format: 'A4', printBackground: true });
   fs.writeFileSync(`test-results/screens/${info.project.name}/institution-poster-a4.pdf`, pdf);
   expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length, 'the poster fits one A4 page').toBe(1);
-  await page.emulateMedia({ media: 'screen' });
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await printed.close();
 
   // Reissue: a confirmation that the old link and QR stop at once; then a new link.
   await page.getByRole('link', { name: 'リンクの画面に戻る' }).click();
@@ -161,7 +205,7 @@ test('an administrator registers a clinic, copies the link, downloads the QR, pr
 });
 
 test('settings are saved and reach the patient screens; a lost device is revoked and told so', async ({ page }, info) => {
-  test.skip(info.project.name !== 'desktop', 'changes a clinic on the shared server: desktop only');
+  test.skip(info.project.name !== 'tablet', 'changes a clinic on the shared server: tablet only');
   test.setTimeout(60_000);
   await registerClinic(page, '設定テスト診療所', `e2e-settings-${randomInt(0, 1e9)}`);
   const link = await page.getByRole('textbox', { name: 'この医療機関のリンク' }).inputValue();
@@ -210,6 +254,29 @@ test('settings are saved and reach the patient screens; a lost device is revoked
   await page.goto(new URL(link).pathname);
   await expect(page.getByRole('heading', { name: 'この端末は使用停止になっています' })).toBeVisible();
   await snapshot(page, 'institution-device-revoked', info.project.name);
+});
+
+test('issue 12 #9: a suspended clinic: its link is not valid and its staff are told at sign-in; resumed, both work again', async ({ page }, info) => {
+  test.skip(info.project.name !== 'tablet', 'changes a clinic on the shared server: tablet only');
+  test.setTimeout(60_000);
+  const loginId = `e2e-suspend-${randomInt(0, 1e9)}`;
+  const code = await registerClinic(page, '停止テスト診療所', loginId);
+  const link = new URL(await page.getByRole('textbox', { name: 'この医療機関のリンク' }).inputValue()).pathname;
+
+  institutionCli('deactivate', code);
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'このリンクは使えません' })).toBeVisible();
+  await page.context().clearCookies();
+  await page.goto('/staff');
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await expect(page.getByRole('alert')).toHaveText('この医療機関はまだ有効化されていないか、利用が停止されています。運営者にお問い合わせください。');
+  await snapshot(page, 'institution-login-inactive', info.project.name);
+
+  institutionCli('activate', code);
+  await page.goto(link);
+  await expect(page.getByText('停止テスト診療所').first()).toBeVisible();
 });
 
 test('the institution screens on every viewport, and what each role sees in the menu', async ({ page }, info) => {

@@ -23,9 +23,16 @@ describe('return addresses of telemedicine apps (R1, R7 settings)', () => {
 });
 
 describe('registration request', () => {
-  const good = { code: '3410712362', name: 'クリニック', loginId: 'admin-1', displayName: '管理者', password: 'twelve-chars' };
+  const good = { code: '3410712362', activationCode: 'VS52-5HK5-ETFC-D5MK', name: 'クリニック', loginId: 'admin-1', displayName: '管理者', password: 'twelve-chars' };
   it('accepts the published example code and a 12-character password', () => {
     expect(registerInstitutionSchema.safeParse(good).success).toBe(true);
+  });
+  it('issue 12 #9: needs the activation code', () => {
+    const { activationCode: _code, ...withoutCode } = good;
+    const result = registerInstitutionSchema.safeParse(withoutCode);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path[0])).toContain('activationCode');
+    expect(registerInstitutionSchema.safeParse({ ...good, activationCode: '   ' }).success).toBe(false);
   });
   it('puts a check-digit failure on the code field with its own message', () => {
     const result = registerInstitutionSchema.safeParse({ ...good, code: '3410712363' });

@@ -184,6 +184,7 @@ export const en: Record<CoreKey, string> = {
 
   'rejection.card_holder_mismatch': 'This card does not belong to the person who gave this consent. Please use their own card.',
   'rejection.consent_not_active': 'This consent has expired or was revoked, so it cannot be changed.',
+  'rejection.challenge_answers_limited': 'Too many answers to this confirmation could not be verified. Please confirm with your own card, or start the card step again on the reception screen.',
   'done.title': 'Reception complete',
   'done.registered': 'Your consent is registered.',
   'done.validUntil': 'Information may be viewed until {until}.',

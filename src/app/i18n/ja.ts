@@ -191,6 +191,7 @@ export const ja = {
 
   'rejection.card_holder_mismatch': 'このカードは、変更しようとしている同意をした方のカードではありません。ご本人のカードで確認してください。',
   'rejection.consent_not_active': 'この同意は期限が切れたか取り消されているため、変更できません。',
+  'rejection.challenge_answers_limited': 'この確認には、検証できない回答が多すぎました。ご自分のカードで確認するか、受付の画面でもう一度カードで確認してください。',
   'done.title': '受付が完了しました',
   'done.registered': '同意を登録しました。',
   'done.validUntil': '情報を確認できる期限：{until}',

@@ -7,7 +7,7 @@ import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { Field, failureMessage } from './staff-shell.tsx';
 
-type FieldName = 'code' | 'name' | 'loginId' | 'displayName' | 'password' | 'passwordConfirm';
+type FieldName = 'code' | 'activationCode' | 'name' | 'loginId' | 'displayName' | 'password' | 'passwordConfirm';
 type Values = Record<FieldName, string>;
 type Errors = Partial<Record<FieldName, string>>;
 
@@ -18,6 +18,7 @@ function validate(t: Translate, v: Values): Errors {
   const errors: Errors = {};
   const problem = checkInstitutionCode(v.code);
   if (problem) errors.code = t(`inst.code.${problem}` as MessageKey);
+  if (v.activationCode.trim() === '') errors.activationCode = t('inst.register.activation.required');
   if (v.name.trim() === '') errors.name = t('inst.register.required');
   if (v.loginId.trim() === '') errors.loginId = t('inst.register.required');
   else if (!LOGIN_ID.test(v.loginId.trim())) errors.loginId = t('inst.register.loginId.invalid');
@@ -28,14 +29,15 @@ function validate(t: Translate, v: Values): Errors {
 }
 
 /**
- * A new clinic registers itself (issue 6 §1): the 医療機関コード, its name and the first
+ * A new clinic registers itself (issue 6 §1): the 医療機関コード, the one-time activation code the
+ * operator sent for it (issue 12 #9: proof that this is that clinic), its name and the first
  * administrator. Public: there is no account yet. Nothing typed is lost on an error; the
  * server signs the new administrator in.
  */
 export function RegisterPage() {
   const { t } = useI18n();
   const { route } = useLocation();
-  const [values, setValues] = useState<Values>({ code: '', name: '', loginId: '', displayName: '', password: '', passwordConfirm: '' });
+  const [values, setValues] = useState<Values>({ code: '', activationCode: '', name: '', loginId: '', displayName: '', password: '', passwordConfirm: '' });
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -58,7 +60,14 @@ export function RegisterPage() {
     setSubmitting(true);
     const result = await api('/staff/institution/register', {
       method: 'POST',
-      body: { code: values.code.trim(), name: values.name.trim(), loginId: values.loginId.trim(), displayName: values.displayName.trim(), password: values.password },
+      body: {
+        code: values.code.trim(),
+        activationCode: values.activationCode.trim(),
+        name: values.name.trim(),
+        loginId: values.loginId.trim(),
+        displayName: values.displayName.trim(),
+        password: values.password,
+      },
     });
     setSubmitting(false);
     if (result.ok) {
@@ -69,6 +78,16 @@ export function RegisterPage() {
     if (failure.kind === 'server' && failure.code === 'institution_code_taken') {
       setErrors({ code: t('inst.code.taken') });
       focusFirstError({ code: 'x' });
+    } else if (
+      failure.kind === 'server' &&
+      (failure.code === 'activation_code_invalid' || failure.code === 'activation_code_expired' || failure.code === 'activation_code_used')
+    ) {
+      const key = failure.code === 'activation_code_invalid' ? 'invalid' : failure.code === 'activation_code_expired' ? 'expired' : 'used';
+      setErrors({ activationCode: t(`inst.register.activation.${key}`) });
+      setFormError(t('inst.register.fixErrors'));
+      focusFirstError({ activationCode: 'x' });
+    } else if (failure.kind === 'server' && failure.code === 'rate_limited') {
+      setFormError(t('inst.register.rateLimited'));
     } else if (failure.kind === 'server' && failure.code === 'login_id_taken') {
       setErrors({ loginId: t('inst.register.loginId.taken') });
       focusFirstError({ loginId: 'x' });
@@ -76,7 +95,8 @@ export function RegisterPage() {
       // The client checks the same rules; name the fields the server still refused.
       const server: Errors = {};
       for (const field of Object.keys(failure.fields ?? {})) {
-        if (field === 'code' || field === 'name' || field === 'loginId' || field === 'displayName' || field === 'password') {
+        if (field === 'activationCode') server.activationCode = t('inst.register.activation.required');
+        else if (field === 'code' || field === 'name' || field === 'loginId' || field === 'displayName' || field === 'password') {
           server[field] =
             field === 'code'
               ? t(`inst.code.${checkInstitutionCode(values.code) ?? 'wrongCheckDigit'}` as MessageKey)
@@ -121,6 +141,9 @@ export function RegisterPage() {
           <Field id="reg-code" label={t('inst.register.code')} hint={t('inst.register.code.hint')} error={errors.code}>
             {input('code', { inputmode: 'numeric', autocomplete: 'off', maxLength: 20, class: 'input-code' }, true)}
           </Field>
+          <Field id="reg-activationCode" label={t('inst.register.activation')} hint={t('inst.register.activation.hint')} error={errors.activationCode}>
+            {input('activationCode', { autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: false, maxLength: 64, class: 'input-code' }, true)}
+          </Field>
           <Field id="reg-name" label={t('inst.register.name')} error={errors.name}>
             {input('name', { autocomplete: 'organization', maxLength: 100 })}
           </Field>
@@ -152,7 +175,7 @@ export function RegisterPage() {
 }
 
 function focusFirstError(errors: Errors) {
-  const order: FieldName[] = ['code', 'name', 'loginId', 'displayName', 'password', 'passwordConfirm'];
+  const order: FieldName[] = ['code', 'activationCode', 'name', 'loginId', 'displayName', 'password', 'passwordConfirm'];
   const first = order.find((f) => errors[f]);
   if (first) queueMicrotask(() => document.getElementById(`reg-${first}`)?.focus());
 }

@@ -92,6 +92,8 @@ function PasswordForm({ onNext }: { onNext: (next: LoginStepResponse) => void })
     if (result.failure.kind === 'server' && result.failure.code === 'login_failed') {
       setPassword('');
       setFormError(t('staff.login.failed'));
+    } else if (result.failure.kind === 'server' && result.failure.code === 'institution_inactive') {
+      setFormError(t('staff.login.inactive'));
     } else {
       setFormError(limitFailure(t, result.failure) ?? failureMessage(t, result.failure));
     }

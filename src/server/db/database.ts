@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { InstitutionTable } from '../institution/institution.table.ts';
+import type { InstitutionActivationTable } from '../institution/institution-activation.table.ts';
 import type { StaffAccountTable, StaffPasskeyTable, StaffRecoveryCodeTable, StaffSessionTable } from '../staff/staff.table.ts';
 import type { AuditEventTable, AuditHeadTable } from '../audit/audit.table.ts';
 import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.table.ts';
@@ -21,6 +22,7 @@ import { kyselySqliteDatabase } from './node-sqlite.ts';
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
 export interface Tables {
   institution: InstitutionTable;
+  institution_activation: InstitutionActivationTable;
   staff_account: StaffAccountTable;
   staff_session: StaffSessionTable;
   staff_passkey: StaffPasskeyTable;

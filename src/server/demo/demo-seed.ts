@@ -97,6 +97,8 @@ export async function ensureDemoInstitution(
     allowed_return_urls: DEMO_TELEMEDICINE_RETURN_URL,
     declaration_retention_days: 30,
     created_at: now,
+    // The demo clinic is active from the start (no activation code).
+    activated_at: now,
   };
   await db.transaction().execute(async (trx) => {
     await insertInstitution(trx, institution);

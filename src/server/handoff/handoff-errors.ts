@@ -17,9 +17,10 @@ const MESSAGES: Record<HandoffRejection, string> = {
   consultation_date_passed: 'The consultation date has passed. Please start again with the new date.',
   card_holder_mismatch: 'This card does not belong to the person whose consent is being changed.',
   consent_not_active: 'This consent has ended or was revoked, so it can no longer be changed.',
+  challenge_answers_limited: 'Too many card answers could not be verified for this request. Please confirm with your own card, or start the card step again.',
 };
 
-const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422 | 503> = {
+const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422 | 429 | 503> = {
   challenge_unknown: 404,
   challenge_replayed: 409,
   challenge_expired: 410,
@@ -34,6 +35,7 @@ const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422 | 503> = {
   consultation_date_passed: 422,
   card_holder_mismatch: 422,
   consent_not_active: 409,
+  challenge_answers_limited: 429,
 };
 
 export class HandoffRejectedError extends AppError {

@@ -35,6 +35,8 @@ export interface RateLimitConfig {
   unverifiedDeclarationsPerLink?: RateLimit;
   /** Failed device enrolments (wrong or used codes) per client address (issue 12 #15; default when absent). */
   deviceEnrolmentPerClient?: RateLimit;
+  /** Institution registrations (POST /api/staff/institution/register, public) per client address. */
+  institutionRegisterPerClient: RateLimit;
 }
 
 const MINUTE = 60 * 1000;
@@ -49,6 +51,8 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimitConfig> = {
   // Anyone with the poster link can send; a clinic's enrolled tablets are not counted.
   unverifiedDeclarationsPerLink: { limit: 20, windowMs: 60 * MINUTE },
   deviceEnrolmentPerClient: { limit: 10, windowMs: 15 * MINUTE },
+  // Issue 12 #9: a clinic registers once; every attempt counts, successful or not.
+  institutionRegisterPerClient: { limit: 5, windowMs: 60 * MINUTE },
 };
 
 /** Every limit multiplied by `factor` (tests and the browser suite, which sign in very often). */

@@ -32,6 +32,7 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   const handoffAnswer = new RateCounter('handoffAnswerPerClient', limits.handoffAnswerPerClient);
   const unverifiedDeclarations = new RateCounter('unverifiedDeclarationsPerLink', limits.unverifiedDeclarationsPerLink ?? DEFAULT_RATE_LIMITS.unverifiedDeclarationsPerLink);
   const deviceEnrolment = new RateCounter('deviceEnrolmentPerClient', limits.deviceEnrolmentPerClient ?? DEFAULT_RATE_LIMITS.deviceEnrolmentPerClient);
+  const institutionRegister = new RateCounter('institutionRegisterPerClient', limits.institutionRegisterPerClient);
 
   // Failed logins: per client (spraying) and per account from any address (guessing one password
   // from many addresses, issue 12 #2).
@@ -57,4 +58,6 @@ export function mountRateLimits(api: Hono<AppEnv>, limits: RateLimitConfig): voi
   // Issue 12 #15: declarations from a device the clinic does not know, per institution link.
   api.use('/public/declarations', onPost(rateLimit({ rules: [{ counter: unverifiedDeclarations, key: unverifiedSenderLinkKey }], count: 'all' })));
   api.use('/public/device-enrolments', onPost(rateLimit({ rules: [{ counter: deviceEnrolment, key: clientAddress }], count: 'failures' })));
+  // Issue 12 #9: registering an institution is public; every attempt counts.
+  api.use('/staff/institution/register', onPost(rateLimit({ rules: [{ counter: institutionRegister, key: clientAddress }], count: 'all' })));
 }

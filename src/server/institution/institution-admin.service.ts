@@ -5,6 +5,8 @@ import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import { findStaffByLoginId, insertStaff } from '../staff/staff.repository.ts';
+import { setActivationInstitution } from './institution-activation.repository.ts';
+import { useActivationCode } from './institution-activation.service.ts';
 import { findInstitutionByCode, insertInstitution, updateInstitution } from './institution.repository.ts';
 import { newLinkToken } from './institution.service.ts';
 import type { InstitutionRow } from './institution.table.ts';
@@ -22,8 +24,10 @@ export class LoginIdTakenError extends AppError {
 }
 
 /**
- * A new clinic with its first administrator (issue 6 §1). The link is issued at once; the
- * settings start conservative (no e-prescription screens) until the administrator sets them.
+ * A new clinic with its first administrator (issue 6 §1), active at once because the caller
+ * presented the operator's one-time activation code for its 医療機関コード (issue 12 #9). The link
+ * is issued at once; the settings start conservative (no e-prescription screens) until the
+ * administrator sets them.
  */
 export async function registerInstitution(
   trx: DbOrTx,
@@ -33,6 +37,9 @@ export async function registerInstitution(
 ): Promise<{ institutionId: string; staffId: string }> {
   const code = request.code.trim();
   if (await findInstitutionByCode(trx, code)) throw new InstitutionCodeTakenError();
+  // Issue 12 #9: proof that the caller is this clinic. Used up in this transaction, so a refusal
+  // below (login id taken) leaves the code usable.
+  const activationId = await useActivationCode(trx, code, request.activationCode, now);
   if (await findStaffByLoginId(trx, request.loginId)) throw new LoginIdTakenError();
   const at = now.toISOString();
   const institution: InstitutionRow = {
@@ -47,6 +54,7 @@ export async function registerInstitution(
     allowed_return_urls: '',
     declaration_retention_days: 30,
     created_at: at,
+    activated_at: at,
   };
   const staffId = randomUUID();
   await insertInstitution(trx, institution);
@@ -59,7 +67,9 @@ export async function registerInstitution(
     password_hash: passwordHash,
     created_at: at,
   });
+  await setActivationInstitution(trx, activationId, institution.id);
   await appendAudit(trx, { institutionId: institution.id, actorType: 'staff', actorId: staffId, action: 'institution.registered', subjectId: institution.id, outcome: 'ok' }, now);
+  await appendAudit(trx, { institutionId: institution.id, actorType: 'staff', actorId: staffId, action: 'institution.activated', subjectId: institution.id, outcome: 'ok', detail: 'activation_code' }, now);
   return { institutionId: institution.id, staffId };
 }
 

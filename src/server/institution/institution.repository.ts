@@ -5,8 +5,9 @@ export async function findInstitutionById(db: DbOrTx, id: string): Promise<Insti
   return db.selectFrom('institution').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The institution behind a link, if it is active (issue 12 #9: an inactive one's link does not work). */
 export async function findInstitutionByLinkToken(db: DbOrTx, token: string): Promise<InstitutionRow | undefined> {
-  return db.selectFrom('institution').selectAll().where('link_token', '=', token).executeTakeFirst();
+  return db.selectFrom('institution').selectAll().where('link_token', '=', token).where('activated_at', 'is not', null).executeTakeFirst();
 }
 
 export async function findFirstInstitution(db: DbOrTx): Promise<InstitutionRow | undefined> {
@@ -23,4 +24,10 @@ export async function findInstitutionByCode(db: DbOrTx, code: string): Promise<I
 
 export async function updateInstitution(db: DbOrTx, id: string, patch: InstitutionUpdate): Promise<void> {
   await db.updateTable('institution').set(patch).where('id', '=', id).execute();
+}
+
+/** Activates (a time) or deactivates (null) an institution; false when no institution has that code. */
+export async function setInstitutionActivatedAt(db: DbOrTx, code: string, activatedAt: string | null): Promise<boolean> {
+  const result = await db.updateTable('institution').set({ activated_at: activatedAt }).where('code', '=', code).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -8,7 +8,8 @@ import {
 } from '../../domain/institution-api.ts';
 import { staffAuditor } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { NotFoundError, ValidationError, validationErrorFrom } from '../http/errors.ts';
+import { AppError, NotFoundError, ValidationError, validationErrorFrom } from '../http/errors.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import { readJson } from '../http/validate.ts';
 import { hashPassword } from '../staff/password.ts';
 import { requirePermission, startSession } from '../staff/session.ts';
@@ -16,7 +17,7 @@ import { changedSettings, registerInstitution, reissueLink, saveSettings, settin
 import { findInstitutionById } from './institution.repository.ts';
 import { institutionLink } from './institution.service.ts';
 import type { InstitutionRow } from './institution.table.ts';
-import type { DbOrTx } from '../db/database.ts';
+import type { Db, DbOrTx } from '../db/database.ts';
 
 async function ownInstitution(db: DbOrTx, id: string): Promise<InstitutionRow> {
   const row = await findInstitutionById(db, id);
@@ -24,9 +25,16 @@ async function ownInstitution(db: DbOrTx, id: string): Promise<InstitutionRow> {
   return row;
 }
 
+async function auditRefusedRegistration(db: Db, institutionCode: string, reason: string, now: Date): Promise<void> {
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, { institutionId: null, actorType: 'staff', action: 'institution.registration_refused', subjectId: institutionCode, outcome: 'refused', detail: reason }, now),
+  );
+}
+
 /**
  * The clinic's own set-up (mounted at /api/staff/institution): registration of a new clinic
- * with its first administrator (no session yet), the settings (S2, S3, S5, return addresses,
+ * with its first administrator (no session yet; it needs the operator's one-time activation code,
+ * and is rate-limited per address in http/rate-limits.ts), the settings (S2, S3, S5, return addresses,
  * D5) and the institution link (M1). Everything else acts on the signed-in staff member's
  * own institution only; there is no institution id in any path.
  */
@@ -43,7 +51,15 @@ export const institutionRoutes = new Hono<AppEnv>()
     // Hash outside the transaction: it takes tens of milliseconds and holds no lock.
     const passwordHash = await hashPassword(request.password);
     const now = c.var.now();
-    const created = await c.var.db.transaction().execute((trx) => registerInstitution(trx, request, passwordHash, now));
+    let created: Awaited<ReturnType<typeof registerInstitution>>;
+    try {
+      created = await c.var.db.transaction().execute((trx) => registerInstitution(trx, request, passwordHash, now));
+    } catch (error) {
+      // Issue 12 #9: refused attempts are audited too (the 医療機関コード and the reason, no more),
+      // after the rollback, so an operator sees codes being tried.
+      if (error instanceof AppError) await auditRefusedRegistration(c.var.db, request.code.trim(), error.code, now);
+      throw error;
+    }
     // Password only: the new administrator must enrol a second factor before anything else (P3).
     await startSession(c, created.staffId, 'second_factor');
     return c.json({ institutionId: created.institutionId }, 201);

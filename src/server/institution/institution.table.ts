@@ -19,6 +19,11 @@ export interface InstitutionTable {
   /** D5: days a completed outage declaration is kept before it is destroyed. */
   declaration_retention_days: number;
   created_at: string;
+  /**
+   * Issue 12 #9: when the institution was activated (with an operator's one-time code); null while
+   * inactive: its link answers link_invalid and its staff cannot sign in.
+   */
+  activated_at: string | null;
 }
 
 export type InstitutionRow = Selectable<InstitutionTable>;

@@ -58,3 +58,19 @@ export async function claimCompletion(db: DbOrTx, id: string, at: string): Promi
 export async function markFailed(db: DbOrTx, id: string, code: string): Promise<void> {
   await db.updateTable('registration').set({ status: 'failed', failure_code: code }).where('id', '=', id).where('status', '<>', 'completed').execute();
 }
+
+/**
+ * Counts an answer that failed verification, in one guarded statement so that concurrent junk
+ * cannot overshoot the limit. Returns the new count, or undefined once the challenge has had
+ * `limit` failed answers (nothing is written then).
+ */
+export async function countFailedAnswer(db: DbOrTx, id: string, limit: number): Promise<number | undefined> {
+  const row = await db
+    .updateTable('handoff_challenge')
+    .set((eb) => ({ failed_answers: eb('failed_answers', '+', 1) }))
+    .where('id', '=', id)
+    .where('failed_answers', '<', limit)
+    .returning('failed_answers')
+    .executeTakeFirst();
+  return row ? Number(row.failed_answers) : undefined;
+}

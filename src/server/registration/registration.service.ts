@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { consentedScopes, disclosedRecord, formatScopes, parseScopes } from '../../domain/consent.ts';
 import { nextSteps, type EligibilityRecord } from '../../domain/eligibility.ts';
-import { CHALLENGE_TTL_MS, type HandoffChallenge, type HandoffRejection, type HandoffResponse } from '../../domain/handoff.ts';
+import { CHALLENGE_TTL_MS, MAX_FAILED_ANSWERS_PER_CHALLENGE, type HandoffChallenge, type HandoffRejection, type HandoffResponse } from '../../domain/handoff.ts';
 import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
 import type { RegistrationRequest } from '../../domain/registration-schema.ts';
 import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration.ts';
@@ -14,8 +14,8 @@ import type { InstitutionRow } from '../institution/institution.table.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import { verifyHandoffResponse } from '../handoff/verify-response.ts';
 import type { NationalServices } from '../national/national-services.ts';
-import { claimCompletion, consumeChallenge, markFailed, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
-import type { CardRequestPurpose, RegistrationRow } from './registration.table.ts';
+import { claimCompletion, consumeChallenge, countFailedAnswer, markFailed, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
+import type { CardRequestPurpose, HandoffChallengeRow, RegistrationRow } from './registration.table.ts';
 import { applyConsentUpdate, consentsInForce, revokeAllConsents, revokedByRequest } from './card-request.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
 
@@ -279,6 +279,18 @@ export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffReject
  * R6: the card app's answer. Verifies it (signature, chain, validity, revocation), resolves the
  * card holder, then registers the consent — all writes in one transaction, which also uses up
  * the challenge so that a replay finds it spent. A refusal is recorded before it is returned.
+ *
+ * Issue 12 #12: only a verified answer changes the request. The challenge id and nonce are in the
+ * QR code, so anyone who saw it can post an answer. One that fails verification (unknown, used or
+ * expired challenge, wrong nonce, bad signature, malformed or untrusted certificate) is refused to
+ * its sender — the card app shows why — and leaves the request pending: the tablet keeps waiting.
+ * So is a certificate that is expired or revoked, even with a valid signature: it proves only that
+ * someone holds that key, not who (a revoked card is typically a lost or stolen one, and expired
+ * cards are common), so it must not let a stranger with the QR code end someone else's request.
+ * The patient with such a card sees the reason on the card app. Only a fully verified card, whose
+ * holder did act, may end the request as failed: not registered for insurance use, consultation
+ * date passed, not the consent holder's card, consent no longer in force. (Face-authentication-only
+ * cards and PIN locks are refused by the card app itself and never reach this server.)
  */
 export async function acceptHandoff(db: Db, national: NationalServices, response: HandoffResponse, now: Date): Promise<HandoffResult> {
   const challenge = await findChallenge(db, response.challengeId);
@@ -289,15 +301,16 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     trust: national.cardTrust,
     now,
   });
+  if (!verdict.ok) return refuseUnverified(db, challenge, registration, verdict.rejection, now);
 
   let personId: string | null = null;
   let record: EligibilityRecord | null = null;
   // Eligibility is only looked up when a consent is registered; query, update and revocation
   // only need to know whose card it is.
-  let rejection: HandoffRejection | null = verdict.ok ? null : verdict.rejection;
-  if (verdict.ok && registration?.visit_type === 'online' && checkConsultationDate(registration.consultation_date, now) === 'past') {
+  let rejection: HandoffRejection | null = null;
+  if (registration?.visit_type === 'online' && checkConsultationDate(registration.consultation_date, now) === 'past') {
     rejection = 'consultation_date_passed';
-  } else if (verdict.ok) {
+  } else {
     const holder = await national.eligibility.resolveCardHolder(verdict.certificateSerial);
     if (!holder) rejection = 'card_not_registered';
     else {
@@ -313,15 +326,17 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     // Read again inside the transaction: another answer may have completed it meanwhile.
     const current = challenge ? await findRegistration(trx, challenge.registration_id) : undefined;
     if (!challenge || !registration || !current) return { ok: false, rejection: 'challenge_unknown' };
+    // A verified card whose holder cannot go on (not registered, date passed): the request fails,
+    // unless another answer has completed it meanwhile (guarded in SQL).
+    if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'card_not_registered', now, 'fail');
     const at = now.toISOString();
     // A registration completes once: an answer to another of its challenges (the patient switched
-    // between QR code and same device) must not register a second consent over the first.
-    if (rejection === null && current.status === 'completed') rejection = 'challenge_replayed';
-    if (rejection === null && !(await consumeChallenge(trx, challenge.id, at))) rejection = 'challenge_replayed';
+    // between QR code and same device) must not register a second consent over the first. The
+    // request already has its outcome (or another answer is completing it): it stays as it is.
+    if (current.status === 'completed' || !(await consumeChallenge(trx, challenge.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
     // Claim the request with a guarded write: on PostgreSQL a concurrent answer to another of its
     // challenges waits on this row and then finds it completed (SQLite serialises writers anyway).
-    if (rejection === null && !(await claimCompletion(trx, registration.id, at))) rejection = 'challenge_replayed';
-    if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'challenge_unknown', now);
+    if (!(await claimCompletion(trx, registration.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
 
     switch (current.purpose) {
       case 'register':
@@ -332,7 +347,7 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
         break;
       case 'update': {
         const refusal = await applyConsentUpdate(trx, current, personId, now);
-        if (refusal) return refuse(trx, current, refusal, now, true);
+        if (refusal) return refuse(trx, current, refusal, now, 'claimed');
         break;
       }
       case 'revokeAll':
@@ -347,18 +362,49 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
   });
 }
 
-/** Records a refused card answer; a completed request keeps its outcome, a pending one fails. */
+/**
+ * An answer that failed verification: counted on its challenge and audited, nothing else
+ * changes. Past MAX_FAILED_ANSWERS_PER_CHALLENGE further ones are refused without a write, so
+ * junk cannot fill the audit trail; a verified answer is still accepted (see acceptHandoff).
+ */
+async function refuseUnverified(
+  db: Db,
+  challenge: HandoffChallengeRow | undefined,
+  registration: RegistrationRow | undefined,
+  rejection: HandoffRejection,
+  now: Date,
+): Promise<HandoffResult> {
+  if (!challenge || !registration) return { ok: false, rejection: 'challenge_unknown' };
+  return db.transaction().execute(async (trx): Promise<HandoffResult> => {
+    const failed = await countFailedAnswer(trx, challenge.id, MAX_FAILED_ANSWERS_PER_CHALLENGE);
+    if (failed === undefined) return { ok: false, rejection: 'challenge_answers_limited' };
+    const event = {
+      institutionId: registration.institution_id,
+      actorType: 'patient' as const,
+      deviceId: registration.device_id,
+      subjectId: registration.id,
+      outcome: 'refused',
+    };
+    await appendAudit(trx, { ...event, action: 'handoff.refused', detail: rejection }, now);
+    if (failed === MAX_FAILED_ANSWERS_PER_CHALLENGE) await appendAudit(trx, { ...event, action: 'handoff.answers_limited', detail: String(failed) }, now);
+    return { ok: false, rejection };
+  });
+}
+
+/**
+ * Records a refused answer of a verified card. 'fail': a pending request fails (guarded in SQL,
+ * not on the row read earlier: a concurrent answer may have completed it); 'claimed': this very
+ * answer claimed the request and is now turning it down; 'keep': the request keeps its state.
+ */
 async function refuse(
   trx: DbOrTx,
   request: RegistrationRow,
   reason: HandoffRejection,
   now: Date,
-  claimedByThisAnswer = false,
+  effect: 'fail' | 'claimed' | 'keep',
 ): Promise<HandoffResult> {
-  // Guarded in SQL, not on the row read earlier: a concurrent answer may have completed it —
-  // unless this very answer claimed the request and is now turning it down.
-  if (claimedByThisAnswer) await updateRegistration(trx, request.id, { status: 'failed', failure_code: reason, completed_at: null });
-  else await markFailed(trx, request.id, reason);
+  if (effect === 'claimed') await updateRegistration(trx, request.id, { status: 'failed', failure_code: reason, completed_at: null });
+  else if (effect === 'fail') await markFailed(trx, request.id, reason);
   await appendAudit(
     trx,
     {

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
 import type { VisitType } from '../../domain/visit-type.ts';
 
@@ -41,6 +41,8 @@ export interface HandoffChallengeTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  /** Answers to this challenge that failed verification (issue 12 #12); they change nothing else. */
+  failed_answers: Generated<number>;
 }
 
 export type RegistrationRow = Selectable<RegistrationTable>;

@@ -79,6 +79,8 @@ export async function currentSession(c: Context<AppEnv>): Promise<AuthSession | 
   const age = now - Date.parse(row.session_created_at);
   const expired =
     row.disabled_at !== null ||
+    // Issue 12 #9: an institution the operator suspended ends its staff's sessions too.
+    row.institution_activated_at === null ||
     (row.stage === 'full'
       ? now - Date.parse(row.last_seen_at) > SESSION_IDLE_MS || age > SESSION_ABSOLUTE_MS
       : age > SECOND_FACTOR_PENDING_MS);

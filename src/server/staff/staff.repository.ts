@@ -25,7 +25,9 @@ export async function findSessionWithStaff(db: DbOrTx, tokenHash: string) {
   return db
     .selectFrom('staff_session')
     .innerJoin('staff_account', 'staff_account.id', 'staff_session.staff_id')
+    .innerJoin('institution', 'institution.id', 'staff_account.institution_id')
     .select([
+      'institution.activated_at as institution_activated_at',
       'staff_session.token_hash',
       'staff_session.created_at as session_created_at',
       'staff_session.last_seen_at',

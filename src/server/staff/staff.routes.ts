@@ -7,6 +7,7 @@ import { LoginFailedError, NotFoundError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { toInstitutionDto } from '../institution/institution.service.ts';
+import { InstitutionInactiveError } from '../institution/institution-activation.service.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authRoutes, loginStep } from './auth.routes.ts';
 import { assertNotLocked } from './lockout.ts';
@@ -28,6 +29,8 @@ export const staffRoutes = new Hono<AppEnv>()
     if (!staff || !ok || staff.disabled_at !== null) throw new LoginFailedError();
     // Issue 12 #2: an account locked by failed second factors is refused at the password step too.
     assertNotLocked(staff.locked_until, c.var.now());
+    // Issue 12 #9: staff of an institution the operator has not activated (or suspended) cannot sign in.
+    if ((await findInstitutionById(c.var.db, staff.institution_id))?.activated_at == null) throw new InstitutionInactiveError();
     await appendAudit(
       c.var.db,
       { institutionId: staff.institution_id, actorType: 'staff', actorId: staff.id, action: 'staff.login.password', subjectId: staff.id, outcome: 'ok' },
