@@ -871,7 +871,7 @@ describe('handoff rejections (R6): each with its own code, status and message', 
   });
 
   it('issue 12 #4: revocation_unavailable when the card issuer’s list is past nextUpdate; the card works once the list is fresh', async () => {
-    const dir = path.join(t.dataDir, 'card-sim');
+    const dir = path.dirname(t.cardSim.crlFile);
     const caCert = new x509.X509Certificate(fs.readFileSync(path.join(dir, 'ca-cert.pem'), 'utf8'));
     const params = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(fs.readFileSync(path.join(dir, 'ca-key.pem'), 'utf8')), params, false, ['sign']);
