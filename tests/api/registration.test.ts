@@ -193,6 +193,8 @@ describe('institution link (R1)', () => {
       name: seededInstitution.name,
       settings: { usesClinicalInfo: true, usesElectronicPrescription: true, showsPrescriptionForm: true },
       returnUrl: 'none',
+      // issue 12 #7: the public key queued declarations are sealed to.
+      declarationKey: { keyId: expect.any(String), publicKey: { kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String) } },
     });
     // Nothing internal leaks: no id, code, token or allow-list.
     expect(reply.text).not.toContain(seededInstitution.id);

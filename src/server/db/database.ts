@@ -15,6 +15,7 @@ import type { GuideRecordTable } from '../guide-record/guide-record.table.ts';
 import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.table.ts';
 import type { InstitutionDeviceTable } from '../device/device.table.ts';
 import type { PersonProfileTable } from '../person/person.table.ts';
+import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -38,6 +39,7 @@ export interface Tables {
   institution_device: InstitutionDeviceTable;
   person_profile: PersonProfileTable;
   guide_record: GuideRecordTable;
+  institution_declaration_key: InstitutionDeclarationKeyTable;
 }
 
 export type Db = Kysely<Tables>;
