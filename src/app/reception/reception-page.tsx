@@ -6,6 +6,7 @@ import { isVisitType } from '../../domain/visit-type.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { rememberClinicLink } from '../fallback/last-link.ts';
+import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { DoneStep } from './done-step.tsx';
@@ -72,6 +73,9 @@ export default function ReceptionPage({ token }: { token: string }) {
       if (result.ok) {
         // A valid clinic link: the installed app's start page offers its outage fallback (issue 5 §1).
         rememberClinicLink(token);
+        // issue 12 #7, #13: cache the institution's key for sealing offline, and send what waits
+        // for this institution (a reissued link's or a re-authorised device's forms) to this link.
+        if (result.data.declarationKey) void noteInstitutionLink(token, result.data.declarationKey).catch(() => undefined);
         setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
       }
       else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
