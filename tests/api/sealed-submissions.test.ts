@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../src/domain/api.ts';
 import type { DeclarationReceipt, DeclarationResponse } from '../../src/domain/declaration-api.ts';
+import { SIGNATURE_MAX_CHARS } from '../../src/domain/declaration-schema.ts';
 import { guideOutcome } from '../../src/domain/fallback-walk.ts';
 import type { GuideRecordInput, GuideRecordListResponse } from '../../src/domain/guide-record.ts';
 import type { InstitutionLinkResponse } from '../../src/domain/institution-api.ts';
@@ -122,6 +123,21 @@ describe('issue 12 #7: declarations sealed to the institution key', () => {
     const row = await t.db.selectFrom('institution_declaration_key').selectAll().where('institution_id', '=', t.demo.institution.id).executeTakeFirstOrThrow();
     expect(row.private_key_sealed.startsWith('sealed:v1:')).toBe(true);
     expect(row.key_id).toBe(declarationKey.keyId);
+  });
+
+  it('issue 12 #7: once opened, the form is checked as today: a signature at its limit fits sealed, a field error names the field', async () => {
+    const token = await currentToken();
+    const { declarationKey } = await publicDetails(token);
+    const large = form(token);
+    large.signature = `data:image/png;base64,iVBORw0KGgo${'A'.repeat(SIGNATURE_MAX_CHARS - 40)}`;
+    const fits = await sendDeclaration(await sealJson(declarationKey, 'declaration', large.id, token, large));
+    expect(fits.status, fits.text.slice(0, 200)).toBe(201);
+    const invalid = { ...form(token), phone: '12' };
+    const refused = await sendDeclaration(await sealJson(declarationKey, 'declaration', invalid.id, token, invalid));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('validation_failed');
+    expect(Object.keys(refused.body.error.fields ?? {})).toEqual(['phone']);
+    expect(refused.text).not.toContain(NAME);
   });
 
   it('issue 12 #7: a tampered envelope is refused (ciphertext, IV, ephemeral key, id outside) and nothing is stored', async () => {
