@@ -49,6 +49,8 @@ export const ERROR_CODES = [
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
   'declaration_not_completable',
+  // A sealed outbox submission that does not open with the institution's key (issue 12 #7).
+  'sealed_submission_unreadable',
   // Staff accounts and second factors (P3).
   'second_factor_required',
   'second_factor_failed',

@@ -1,3 +1,4 @@
+import type { DeclarationKeyDto } from './sealed-envelope.ts';
 import type { ConsentScope } from './consent.ts';
 import type { EligibilityRecord, NextStep } from './eligibility.ts';
 import type { HandoffChallenge, HandoffRejection } from './handoff.ts';
@@ -16,6 +17,11 @@ export interface InstitutionPublicDto {
   };
   /** Whether a return address passed by a telemedicine app is on the allow-list. */
   returnUrl: 'none' | 'allowed' | 'refused';
+  /**
+   * issue 12 #7: the public key the app seals queued declarations to (cached for offline use).
+   * Its id also tells the app which institution a link belongs to, after a reissue (#13).
+   */
+  declarationKey: DeclarationKeyDto;
 }
 
 export interface StartRegistrationResponse {

@@ -199,6 +199,8 @@ describe('institution link (R1)', () => {
       name: seededInstitution.name,
       settings: { usesClinicalInfo: true, usesElectronicPrescription: true, showsPrescriptionForm: true },
       returnUrl: 'none',
+      // issue 12 #7: the public key queued declarations are sealed to.
+      declarationKey: { keyId: expect.any(String), publicKey: { kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String) } },
     });
     // Nothing internal leaks: no id, code, token or allow-list.
     expect(reply.text).not.toContain(seededInstitution.id);
@@ -1231,9 +1233,9 @@ describe('guards added after review', () => {
     expectError(await renew(reg), 422, 'consultation_date_passed');
   });
 
-  it('P4: the starting device can read its registration for 3 hours, not longer', async () => {
+  it('P4, issue 12 #8: the starting device can read its registration for 30 minutes, not longer (was 3 hours)', async () => {
     const { reg } = await register('card-01');
-    t.clock.advance(3 * 60 * 60 * 1000);
+    t.clock.advance(30 * 60 * 1000);
     expect((await call(`/api/public/registrations/${reg.registrationId}`, { headers: auth(reg) })).status).toBe(200);
     t.clock.advance(1);
     expectError(await call(`/api/public/registrations/${reg.registrationId}`, { headers: auth(reg) }), 404, 'registration_not_found');

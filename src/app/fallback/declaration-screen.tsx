@@ -23,6 +23,7 @@ import { jstDate, type JstDate } from '../../domain/jst.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from '../reception/format.ts';
+import { institutionKeyFor } from '../storage/institution-keys.ts';
 import { enqueueDeclaration, subscribeOutbox } from '../storage/outbox.ts';
 import { CopayText, FollowUp } from './follow-up.tsx';
 import { dateOfBirthErrorPart, fieldErrors, type ErrorTarget, type FieldErrors, type FormState } from './form-state.ts';
@@ -93,6 +94,12 @@ export function DeclarationScreen({ token }: { token: string }) {
       return next;
     });
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  // issue 12 #7: have the clinic's public key at hand while the form is typed (if the server can be
+  // reached), so 送信 seals the form even if the connection is gone by then.
+  useEffect(() => {
+    void institutionKeyFor(token).catch(() => undefined);
+  }, [token]);
 
   // After a refused 送信, the first field with a message gets the focus.
   useEffect(() => {

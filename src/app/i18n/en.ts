@@ -282,6 +282,8 @@ export const en: Record<CoreKey, string> = {
   // Outage fallback (issue 5): decision guide F1–F8/E7/E8, the declaration form D1–D6, print view.
   'fb.link': 'What to do without a connection (declaration form)',
   'fb.menuLink': 'When eligibility cannot be checked online (works without a connection)',
+  'outbox.attentionTitle': 'The declaration made at {time} is on hold (needs attention).',
+  'outbox.attentionHint': "It is sent automatically once the clinic's new link is opened on this device, or the device is allowed again.",
   'outbox.reason.deviceRevoked': 'The clinic has stopped this device, so it cannot send. Send from another device or contact the clinic.',
   'device.revoked.title': 'This device has been blocked',
   'device.revoked.body': 'The clinic has stopped this device (for example, because it was lost). Please use another device or contact the clinic.',

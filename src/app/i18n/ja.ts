@@ -290,6 +290,8 @@ export const ja = {
   // Outage fallback (issue 5): decision guide F1–F8/E7/E8, the declaration form D1–D6, print view.
   'fb.link': '通信できないときの手順（申立書）',
   'fb.menuLink': 'オンラインで資格確認ができないとき（通信がなくても使えます）',
+  'outbox.attentionTitle': '{time}に作成した申立書は送信を保留しています（要対応）。',
+  'outbox.attentionHint': '医療機関の新しいリンクをこの端末で開くか、端末の使用が再び認められると、自動で送信されます。',
   'outbox.reason.deviceRevoked': '医療機関がこの端末を使用停止にしたため送信できません。別の端末から送るか、医療機関にお問い合わせください。',
   'device.revoked.title': 'この端末は使用停止になっています',
   'device.revoked.body': '医療機関がこの端末の利用を止めました（紛失したときなど）。別の端末を使うか、医療機関にお問い合わせください。',

@@ -6,9 +6,52 @@ export type FlowStep = 'menu' | 'visitType' | 'preparation' | 'consent' | 'date'
 
 export interface PendingRegistration {
   id: string;
+  /**
+   * Reads the patient's eligibility record (issue 12 #8): held in memory, and in sessionStorage
+   * (this tab only) just while the card step waits — never in localStorage.
+   */
   accessToken: string;
   cardAppUrl: string;
   sameDevice: boolean;
+  /** When the server issued it (device clock); the app forgets it REGISTRATION_TOKEN_MS later. */
+  issuedAt: number;
+}
+
+/** The app forgets an access token this long after it was issued (the server refuses it after 30 min too). */
+export const REGISTRATION_TOKEN_MS = 30 * 60 * 1000;
+
+export function tokenExpired(registration: PendingRegistration, now = Date.now()): boolean {
+  return !(typeof registration.issuedAt === 'number' && now - registration.issuedAt < REGISTRATION_TOKEN_MS && now >= registration.issuedAt - 60_000);
+}
+
+const TOKEN_PREFIX = 'zaitaku.registration.';
+
+/**
+ * The token survives a reload and the same-tab trip to the card app and back (sessionStorage is
+ * per tab), but only while the card step waits: once the result shows, it lives in memory only.
+ */
+export function loadSessionToken(key: string): PendingRegistration | null {
+  try {
+    const raw = sessionStorage.getItem(TOKEN_PREFIX + key);
+    if (!raw) return null;
+    const registration = JSON.parse(raw) as PendingRegistration;
+    if (typeof registration?.accessToken !== 'string' || tokenExpired(registration)) {
+      sessionStorage.removeItem(TOKEN_PREFIX + key);
+      return null;
+    }
+    return registration;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSessionToken(key: string, registration: PendingRegistration | null): void {
+  try {
+    if (registration && !tokenExpired(registration)) sessionStorage.setItem(TOKEN_PREFIX + key, JSON.stringify(registration));
+    else sessionStorage.removeItem(TOKEN_PREFIX + key);
+  } catch {
+    // storage refused: the token stays in memory for this page
+  }
 }
 
 /**
@@ -76,24 +119,38 @@ export function loadFlow(linkToken: string): FlowState | null {
     if (!raw) return null;
     const state = JSON.parse(raw) as FlowState;
     if (state.version !== 2 || Date.now() - state.savedAt > MAX_AGE_MS) {
-      localStorage.removeItem(PREFIX + linkToken);
+      clearFlow(linkToken);
       return null;
     }
-    return state;
+    // The token comes from this tab's session only, and only while the card step waits.
+    const registration = state.step === 'handoff' ? loadSessionToken(linkToken) : null;
+    if (registration) return { ...state, registration };
+    // No token (another tab, expired, or the result was already shown): a waiting card step goes
+    // back to the confirmation (the answers are kept); a result is not shown again.
+    if (state.step === 'handoff') return { ...state, step: 'confirm', registration: null };
+    if (state.step === 'done') {
+      clearFlow(linkToken);
+      return null;
+    }
+    return { ...state, registration: null };
   } catch {
     return null;
   }
 }
 
 export function saveFlow(linkToken: string, state: FlowState): void {
+  // issue 12 #8: the access token never goes to localStorage; the session keeps it only while
+  // the card step waits (a reload, the same-device trip to the card app and back).
+  saveSessionToken(linkToken, state.step === 'handoff' ? state.registration : null);
   try {
-    localStorage.setItem(PREFIX + linkToken, JSON.stringify({ ...state, savedAt: Date.now() }));
+    localStorage.setItem(PREFIX + linkToken, JSON.stringify({ ...state, registration: null, savedAt: Date.now() }));
   } catch {
     // Storage may be full or refused (private mode): the flow still works on this page.
   }
 }
 
 export function clearFlow(linkToken: string): void {
+  saveSessionToken(linkToken, null);
   try {
     localStorage.removeItem(PREFIX + linkToken);
   } catch {

@@ -6,7 +6,7 @@ import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
-import type { PendingRegistration } from './flow-state.ts';
+import { REGISTRATION_TOKEN_MS, tokenExpired, type PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
@@ -16,7 +16,10 @@ export type ManageMode = 'query' | 'revokeAll';
 
 type Phase = 'intro' | 'queryCard' | 'list' | 'editConsent' | 'editDate' | 'editRx' | 'confirm' | 'updateCard' | 'updated' | 'revokeCard' | 'revoked';
 
-/** Kept on the device like the registration flow: answers and where the patient is, never records. */
+/**
+ * Kept for this tab like the registration flow: answers and where the patient is, never records.
+ * It holds access tokens, so it lives in sessionStorage and dies with them (issue 12 #8).
+ */
 interface ManageState {
   mode: ManageMode;
   phase: Phase;
@@ -30,12 +33,16 @@ interface ManageState {
 }
 
 const KEY = (token: string) => `zaitaku.manage.${token}`;
-const MAX_AGE_MS = 3 * 60 * 60 * 1000;
+const MAX_AGE_MS = REGISTRATION_TOKEN_MS;
 
 function load(token: string, mode: ManageMode): ManageState {
   try {
-    const saved = JSON.parse(localStorage.getItem(KEY(token)) ?? 'null') as ManageState | null;
-    if (saved && saved.mode === mode && Date.now() - saved.savedAt < MAX_AGE_MS) return saved;
+    // Written by versions before issue 12 #8: a token must not stay in localStorage.
+    localStorage.removeItem(KEY(token));
+    const saved = JSON.parse(sessionStorage.getItem(KEY(token)) ?? 'null') as ManageState | null;
+    const live = (r: PendingRegistration | null) => r === null || !tokenExpired(r);
+    if (saved && saved.mode === mode && Date.now() - saved.savedAt < MAX_AGE_MS && live(saved.query) && live(saved.update)) return saved;
+    sessionStorage.removeItem(KEY(token));
   } catch {
     // a damaged entry starts afresh
   }
@@ -44,6 +51,7 @@ function load(token: string, mode: ManageMode): ManageState {
 
 export function clearManageState(token: string): void {
   try {
+    sessionStorage.removeItem(KEY(token));
     localStorage.removeItem(KEY(token));
   } catch {
     // nothing stored
@@ -88,7 +96,7 @@ export function ManageFlow({
 
   useEffect(() => {
     try {
-      localStorage.setItem(KEY(token), JSON.stringify({ ...state, savedAt: Date.now() }));
+      sessionStorage.setItem(KEY(token), JSON.stringify({ ...state, savedAt: Date.now() }));
     } catch {
       // storage refused: the flow still works on this page
     }
@@ -120,7 +128,7 @@ export function ManageFlow({
       body: { linkToken: token, arrival, ...(returnUrl ? { returnUrl } : {}), handoffPath: sameDevice ? 'sameDevice' : 'crossDevice', ...body },
     });
     setBusy(false);
-    if (result.ok) return { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice };
+    if (result.ok) return { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice, issuedAt: Date.now() };
     const failure = result.failure;
     setError(
       failure.kind === 'network'

@@ -6,8 +6,9 @@ import { isVisitType } from '../../domain/visit-type.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { rememberClinicLink } from '../fallback/last-link.ts';
+import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { clearFlow, loadFlow, newFlow, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
+import { clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { DoneStep } from './done-step.tsx';
 import { loadInstitution } from './early-institution.ts';
 import { prefersSameDevice } from './handoff-path.ts';
@@ -72,6 +73,9 @@ export default function ReceptionPage({ token }: { token: string }) {
       if (result.ok) {
         // A valid clinic link: the installed app's start page offers its outage fallback (issue 5 §1).
         rememberClinicLink(token);
+        // issue 12 #7, #13: cache the institution's key for sealing offline, and send what waits
+        // for this institution (a reissued link's or a re-authorised device's forms) to this link.
+        if (result.data.declarationKey) void noteInstitutionLink(token, result.data.declarationKey).catch(() => undefined);
         setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
       }
       else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
@@ -81,6 +85,19 @@ export default function ReceptionPage({ token }: { token: string }) {
   }, [token]);
 
   useEffect(() => saveFlow(token, flow), [token, flow]);
+
+  // issue 12 #8: the access token dies 30 minutes after it was issued, even on a page left open
+  // (the server refuses it then too); the reception starts afresh for the next patient.
+  const issuedAt = flow.registration?.issuedAt;
+  useEffect(() => {
+    if (issuedAt === undefined) return;
+    const expire = () => {
+      clearFlow(token);
+      setFlow(flowFromLink(query));
+    };
+    const timer = setTimeout(expire, Math.max(0, issuedAt + REGISTRATION_TOKEN_MS - Date.now()));
+    return () => clearTimeout(timer);
+  }, [token, issuedAt]);
 
   const institution = load.kind === 'ready' ? load.institution : null;
   const steps = useMemo(() => (institution ? stepsFor(flow, institution) : []), [flow, institution]);
@@ -169,7 +186,7 @@ export default function ReceptionPage({ token }: { token: string }) {
     if (result.ok) {
       update({
         step: 'handoff',
-        registration: { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice },
+        registration: { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice, issuedAt: Date.now() },
       });
       return;
     }

@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DeclarationKeyDto, SealedEnvelope } from '../../domain/sealed-envelope.ts';
 
 /**
  * The only module that opens IndexedDB (STYLE 4). Everything the device keeps about patients is
@@ -13,6 +14,8 @@ export const DB_VERSION = 2;
 export const DRAFTS = 'drafts';
 export const OUTBOX = 'outbox';
 export const KEYS = 'keys';
+/** issue 12 #7 (version 2): institutions' public keys by link, for sealing while offline. */
+export const INSTITUTION_KEYS = 'institutionKeys';
 /** The one record of the keys store. */
 export const DEVICE_KEY_ID = 'device';
 /** Issue 12 #15: the signing key of a tablet the clinic enrolled (one record, `ENROLMENT_ID`). */
@@ -35,7 +38,12 @@ export interface DraftRecord {
   payload: EncryptedPayload;
 }
 
-export type OutboxRecordState = 'queued' | 'sending' | 'rejected';
+/**
+ * 'attention' (issue 12 #13): refused because the link was reissued (link_invalid) or the device
+ * revoked (device_revoked). Kept, never sent by the regular passes, and queued again when a valid
+ * link of the same institution is opened on this device (which also proves it is allowed again).
+ */
+export type OutboxRecordState = 'queued' | 'sending' | 'rejected' | 'attention';
 
 export interface OutboxError {
   code: string;
@@ -60,10 +68,28 @@ export interface OutboxRecord {
   lastAttemptAt: number | null;
   /** The server's refusal (4xx, kept for staff to read) or why the last try did not get through. */
   lastError: OutboxError | null;
-  keyId: string;
+  /**
+   * issue 12 #7: the content sealed to the institution's public key. Nothing on the device opens
+   * it; its link (re-addressable) and the institution key id are in clear.
+   */
+  envelope?: SealedEnvelope;
+  /**
+   * Only until it can be sealed (no institution key cached yet when it was queued offline, or an
+   * entry written before sealing existed): the content encrypted with the device key.
+   */
+  keyId?: string;
+  payload?: EncryptedPayload;
+  /** The link of a not-yet-sealed entry, in clear, to fetch the institution's key. */
+  linkToken?: string;
   /** Set when decryption failed although the key id matched (damaged record). */
   unreadable?: true;
-  payload: EncryptedPayload;
+}
+
+/** An institution's public key as last received with the public details of `linkToken`. */
+export interface InstitutionKeyRecord {
+  linkToken: string;
+  key: DeclarationKeyDto;
+  savedAt: number;
 }
 
 export interface DeviceKeyRecord {
@@ -91,6 +117,7 @@ export interface ZaitakuDB extends DBSchema {
   [OUTBOX]: { key: string; value: OutboxRecord; indexes: { 'by-state': OutboxRecordState } };
   [KEYS]: { key: string; value: DeviceKeyRecord };
   [ENROLMENT]: { key: string; value: EnrolmentRecord };
+  [INSTITUTION_KEYS]: { key: string; value: InstitutionKeyRecord; indexes: { 'by-key': string } };
 }
 
 export type Database = IDBPDatabase<ZaitakuDB>;
@@ -110,6 +137,8 @@ export function database(): Promise<Database> {
       }
       if (oldVersion < 2) {
         db.createObjectStore(ENROLMENT);
+        const keys = db.createObjectStore(INSTITUTION_KEYS, { keyPath: 'linkToken' });
+        keys.createIndex('by-key', 'key.keyId');
       }
     },
     // Another tab runs a newer version: let it upgrade, and reopen (upgraded) on next use.

@@ -1,5 +1,5 @@
 import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
-import { clearDevice, discardRejected, enqueueDeclaration, enqueueGuideRecord, flushOutbox, outboxSummaries, unreadableOutboxCount } from './outbox.ts';
+import { clearDevice, discardRejected, enqueueDeclaration, enqueueGuideRecord, flushOutbox, noteInstitutionLink, outboxSummaries, unreadableOutboxCount } from './outbox.ts';
 
 /** The device's storage: encrypted drafts and the outbox (P4). See README.md in this folder. */
 export { deleteDraft, loadDraft, saveDraft, type DeclarationDraft } from './drafts.ts';
@@ -9,6 +9,7 @@ export {
   enqueueDeclaration,
   enqueueGuideRecord,
   flushOutbox,
+  noteInstitutionLink,
   outboxSummaries,
   returnRejectedToDraft,
   startOutboxSync,
@@ -23,7 +24,7 @@ export { persistentStorageResult, requestPersistentStorage, type PersistentStora
 
 const TEST_HOOK_FLAG = 'zaitaku.testHooks';
 
-const testHook = { enqueueDeclaration, enqueueGuideRecord, flushOutbox, outboxSummaries, unreadableOutboxCount, discardRejected, clearDevice, saveDraft, loadDraft, deleteDraft };
+const testHook = { enqueueDeclaration, enqueueGuideRecord, flushOutbox, outboxSummaries, unreadableOutboxCount, discardRejected, clearDevice, saveDraft, loadDraft, deleteDraft, noteInstitutionLink };
 
 declare global {
   interface Window {

@@ -67,6 +67,9 @@ export function OutboxBadge() {
     timeZone: 'Asia/Tokyo',
   });
   const rejected = entries.filter((e) => e.state === 'rejected');
+  // issue 12 #13: held, not refused: sent once a valid link of the clinic is opened here.
+  const attention = entries.filter((e) => e.state === 'attention');
+  const waiting = entries.filter((e) => e.state === 'queued' || e.state === 'sending');
   const sending = entries.some((e) => e.state === 'sending');
 
   return (
@@ -76,7 +79,7 @@ export function OutboxBadge() {
           <strong>{t('outbox.unsent', { count: String(entries.length) })}</strong>
           {sending && <span> {t('outbox.sending')}</span>}
         </p>
-        {entries.length > rejected.length && (
+        {waiting.length > 0 && (
           <button type="button" class="button" disabled={busy} onClick={() => void sendNow()}>
             {t('outbox.sendNow')}
           </button>
@@ -105,6 +108,18 @@ export function OutboxBadge() {
                   {t('outbox.discard')}
                 </button>
               )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {attention.length > 0 && (
+        <ul class="outbox-rejected" data-testid="outbox-attention">
+          {attention.map((entry) => (
+            <li key={entry.id}>
+              <p>
+                <strong>{t('outbox.attentionTitle', { time: time.format(entry.queuedAt) })}</strong> {reasonOf(entry, t)}
+              </p>
+              <p>{t('outbox.attentionHint')}</p>
             </li>
           ))}
         </ul>

@@ -1,21 +1,34 @@
 import type { DeclarationReceipt } from '../../domain/declaration-api.ts';
 import type { GuideOutcome } from '../../domain/fallback-guide.ts';
 import type { GuideRecord, GuideRecordReceipt } from '../../domain/guide-record.ts';
+import type { DeclarationKeyDto, SealedEnvelope, SealedKind } from '../../domain/sealed-envelope.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { onServiceWorkerMessage, requestBackgroundSync } from '../sw-bridge.ts';
 import { currentDeviceKey, decryptJson, encryptJson, UnreadablePayloadError } from './crypto.ts';
 import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type DraftRecord, type OutboxError, type OutboxRecord, type OutboxRecordKind } from './db.ts';
 import type { DeclarationDraft } from './drafts.ts';
+import { institutionKeyFor, rememberInstitutionKey } from './institution-keys.ts';
+import { sealJson } from './seal.ts';
 
 /**
  * The outbox of submitted declarations (P4). Our own store with explicit states, never workbox
  * background-sync (STYLE): queued → sending → acknowledged (purged) | rejected (4xx, kept with the
- * server's reason). An entry leaves the device only once the server has returned its receipt; the
- * form's client id makes every resend harmless (the server stores it once).
+ * server's reason) | attention (link reissued or device revoked: kept, sent again once a valid link
+ * of the institution is opened, issue 12 #13). An entry leaves the device only once the server has
+ * returned its receipt; the form's client id makes every resend harmless (the server stores it once).
+ *
+ * issue 12 #7: what waits is sealed to the institution's public key (seal.ts), which nothing on
+ * the device can open. Only when no key could be had yet (queued offline on a device that never
+ * reached the institution) is it kept encrypted with the device key, and sealed on the next pass.
  */
 
-export type OutboxState = 'queued' | 'sending' | 'rejected';
+export type OutboxState = 'queued' | 'sending' | 'rejected' | 'attention';
+
+/** Refusals that mean "not here, not now", not "this form is wrong" (issue 12 #13). */
+const REROUTABLE = new Set(['link_invalid', 'device_revoked']);
+/** How long queueing waits for an uncached institution key before keeping the form device-encrypted. */
+const KEY_LOOKUP_MS = 5_000;
 
 export interface OutboxEntrySummary {
   id: string;
@@ -65,8 +78,41 @@ const SEND_TIMEOUT_MS = 60_000;
 // ---------------------------------------------------------------------------------------------
 // Reading and changing records.
 
+/** Sendable: sealed (no device key needed), or encrypted with the device key still here. */
 function isReadable(record: OutboxRecord, key: DeviceKeyRecord | null): boolean {
-  return !record.unreadable && key !== null && record.keyId === key.keyId;
+  if (record.envelope) return true;
+  return !record.unreadable && key !== null && record.keyId === key.keyId && record.payload !== undefined;
+}
+
+const isWaiting = (state: OutboxState) => state === 'queued' || state === 'sending';
+
+/** Where a content goes and what is sent (the server's request body, before sealing). */
+function requestOf(content: AnyContent): { kind: SealedKind; id: string; linkToken: string; body: Record<string, unknown> } {
+  if (isGuideRecordContent(content)) return { kind: 'guideRecord', id: content.record.id, linkToken: content.record.linkToken, body: { ...content.record } };
+  return { kind: 'declaration', id: content.form.id, linkToken: content.form.linkToken, body: content.guide ? { ...content.form, guideOutcome: content.guide } : content.form };
+}
+
+/**
+ * The stored form of a content: sealed to the institution when its key is known (cached, or asked
+ * for now), else encrypted with the device key until a pass can seal it.
+ */
+async function protect(content: AnyContent): Promise<Pick<OutboxRecord, 'envelope' | 'keyId' | 'payload' | 'linkToken'>> {
+  const request = requestOf(content);
+  const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(KEY_LOOKUP_MS) : undefined;
+  const key = await institutionKeyFor(request.linkToken, signal).catch(() => null);
+  if (key) return { envelope: await sealJson(key, request.kind, request.id, request.linkToken, request.body) };
+  const { keyId, payload } = await encryptJson(content, OUTBOX, request.id);
+  return { keyId, payload, linkToken: request.linkToken };
+}
+
+/** The record with its device-encrypted content replaced by the envelope (a new content: a new rev). */
+function sealedRecord(record: OutboxRecord, envelope: SealedEnvelope): OutboxRecord {
+  const next: OutboxRecord = { ...record, rev: crypto.randomUUID(), envelope };
+  delete next.payload;
+  delete next.keyId;
+  delete next.linkToken;
+  delete next.unreadable;
+  return next;
 }
 
 function summaryOf(record: OutboxRecord): OutboxEntrySummary {
@@ -172,7 +218,6 @@ export async function unreadableOutboxCount(): Promise<number> {
 /** Encrypts and stores the form as 'queued', removes its draft in the same transaction, then tries to send. */
 export async function enqueueDeclaration(form: SubmittedForm, guide: GuideOutcome | null): Promise<void> {
   const content: OutboxContent = { form, guide };
-  const { keyId, payload } = await encryptJson(content, OUTBOX, form.id);
   const record: OutboxRecord = {
     id: form.id,
     state: 'queued',
@@ -181,8 +226,7 @@ export async function enqueueDeclaration(form: SubmittedForm, guide: GuideOutcom
     queuedAt: Date.now(),
     lastAttemptAt: null,
     lastError: null,
-    keyId,
-    payload,
+    ...(await protect(content)),
   };
   const db = await database();
   const tx = db.transaction([OUTBOX, DRAFTS], 'readwrite');
@@ -199,7 +243,6 @@ export async function enqueueDeclaration(form: SubmittedForm, guide: GuideOutcom
  */
 export async function enqueueGuideRecord(record: GuideRecord): Promise<void> {
   const content: GuideRecordContent = { record };
-  const { keyId, payload } = await encryptJson(content, OUTBOX, record.id);
   const entry: OutboxRecord = {
     id: record.id,
     kind: 'guideRecord',
@@ -209,8 +252,7 @@ export async function enqueueGuideRecord(record: GuideRecord): Promise<void> {
     queuedAt: Date.now(),
     lastAttemptAt: null,
     lastError: null,
-    keyId,
-    payload,
+    ...(await protect(content)),
   };
   const db = await database();
   await db.put(OUTBOX, entry);
@@ -218,12 +260,12 @@ export async function enqueueGuideRecord(record: GuideRecord): Promise<void> {
   flushInBackground();
 }
 
-/** Removes a rejected entry: a staff choice after reading the reason. Other states are left alone. */
+/** Removes a rejected (or needing attention) entry: a staff choice after reading the reason. Other states are left alone. */
 export async function discardRejected(id: string): Promise<void> {
   const db = await database();
   const tx = db.transaction(OUTBOX, 'readwrite');
   const record = await tx.store.get(id);
-  if (record?.state === 'rejected') await tx.store.delete(id);
+  if (record?.state === 'rejected' || record?.state === 'attention') await tx.store.delete(id);
   await tx.done;
   changed();
 }
@@ -235,8 +277,9 @@ export async function discardRejected(id: string): Promise<void> {
 export async function returnRejectedToDraft(id: string): Promise<DeclarationDraft | null> {
   const db = await database();
   const record = await db.get(OUTBOX, id);
-  // A guide record has no form to correct: it is only discarded.
-  if (record?.state !== 'rejected' || (record.kind ?? 'declaration') !== 'declaration') return null;
+  // A guide record has no form to correct: it is only discarded. A sealed form cannot be opened
+  // on the device at all (issue 12 #7): it too is only discarded.
+  if (record?.state !== 'rejected' || (record.kind ?? 'declaration') !== 'declaration' || !record.payload || !record.keyId) return null;
   let content: OutboxContent;
   try {
     content = await decryptJson<OutboxContent>(record.payload, record.keyId, OUTBOX, id);
@@ -267,6 +310,38 @@ export async function clearDevice(): Promise<void> {
   changed();
 }
 
+/**
+ * A valid link of an institution was opened on this device (its public details came back, so the
+ * link is current and the device allowed): remember its key, re-address this institution's
+ * entries to the link (sealed ones are recognised by the institution key id), put those needing
+ * attention back in the queue, and send (issue 12 #13). The server's idempotency by id makes a
+ * form that had in fact arrived harmless. Returns how many entries were changed.
+ */
+export async function noteInstitutionLink(linkToken: string, key: DeclarationKeyDto): Promise<number> {
+  await rememberInstitutionKey(linkToken, key);
+  const db = await database();
+  const tx = db.transaction(OUTBOX, 'readwrite');
+  let moved = 0;
+  for (const record of await tx.store.getAll()) {
+    if (record.state === 'rejected' || record.state === 'sending') continue;
+    const sameInstitution = record.envelope ? record.envelope.keyId === key.keyId : record.linkToken === linkToken;
+    if (!sameInstitution) continue;
+    const readdress = record.envelope !== undefined && record.envelope.linkToken !== linkToken;
+    const requeue = record.state === 'attention';
+    if (!readdress && !requeue) continue;
+    const next: OutboxRecord = { ...record, rev: crypto.randomUUID(), state: 'queued', lastError: requeue ? null : record.lastError };
+    if (readdress && record.envelope) next.envelope = { ...record.envelope, linkToken };
+    await tx.store.put(next);
+    moved++;
+  }
+  await tx.done;
+  if (moved > 0) {
+    changed();
+    flushInBackground();
+  }
+  return moved;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sending.
 
@@ -277,10 +352,8 @@ function isReceiptFor(data: unknown, id: string): boolean {
   return typeof receipt?.id === 'string' && receipt.id.toLowerCase() === id.toLowerCase() && typeof receipt.receivedAt === 'string';
 }
 
-async function send(content: AnyContent): Promise<SendOutcome> {
-  const [path, id, body] = isGuideRecordContent(content)
-    ? ['/public/guide-records', content.record.id, content.record]
-    : ['/public/declarations', content.form.id, content.guide ? { ...content.form, guideOutcome: content.guide } : content.form];
+async function send(kind: SealedKind, id: string, body: unknown): Promise<SendOutcome> {
+  const path = kind === 'guideRecord' ? '/public/guide-records' : '/public/declarations';
   const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined;
   const result = await api<DeclarationReceipt | GuideRecordReceipt>(path, { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal, signed: true });
   if (result.ok) {
@@ -306,28 +379,52 @@ async function pass(): Promise<FlushResult> {
   const db = await database();
   const key = await currentDeviceKey();
   // 'sending' is included: under the lock, such an entry was left by a sender that died.
-  const candidates = (await db.getAll(OUTBOX)).filter((r) => r.state !== 'rejected' && isReadable(r, key)).sort((a, b) => a.queuedAt - b.queuedAt);
+  const candidates = (await db.getAll(OUTBOX)).filter((r) => isWaiting(r.state) && isReadable(r, key)).sort((a, b) => a.queuedAt - b.queuedAt);
   let sent = 0;
   let rejected = 0;
-  for (const record of candidates) {
-    let content: AnyContent;
-    try {
-      content = await decryptJson<AnyContent>(record.payload, record.keyId, OUTBOX, record.id);
-    } catch (err) {
-      if (!(err instanceof UnreadablePayloadError)) throw err;
-      await change(record.id, record.rev, (r) => ({ ...r, unreadable: true }));
-      changed();
-      continue;
+  for (let record of candidates) {
+    let kind: SealedKind;
+    let body: unknown;
+    if (record.envelope) {
+      kind = record.envelope.kind;
+      body = record.envelope;
+    } else {
+      let content: AnyContent;
+      try {
+        content = await decryptJson<AnyContent>(record.payload!, record.keyId!, OUTBOX, record.id);
+      } catch (err) {
+        if (!(err instanceof UnreadablePayloadError)) throw err;
+        await change(record.id, record.rev, (r) => ({ ...r, unreadable: true }));
+        changed();
+        continue;
+      }
+      const request = requestOf(content);
+      kind = request.kind;
+      body = request.body;
+      // Sealed as soon as the institution's key can be had; then only the envelope is kept.
+      const institutionKey = await institutionKeyFor(request.linkToken).catch(() => null);
+      if (institutionKey) {
+        const envelope = await sealJson(institutionKey, request.kind, request.id, request.linkToken, request.body);
+        const sealed = await change(record.id, record.rev, (r) => (isWaiting(r.state) ? sealedRecord(r, envelope) : null));
+        if (!sealed) continue;
+        record = sealed;
+        body = envelope;
+        changed();
+      }
+      // No key (offline, or the link refused): sent as it is; the answer decides as for any entry.
     }
     const claimed = await change(record.id, record.rev, (r) =>
-      r.state === 'rejected' ? null : { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: Date.now() },
+      isWaiting(r.state) ? { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: Date.now() } : null,
     );
     if (!claimed) continue;
     changed();
-    const outcome = await send(content);
+    const outcome = await send(kind, record.id, body);
     if (outcome.kind === 'acknowledged') {
       await removeIfUnchanged(record.id, record.rev);
       sent++;
+    } else if (outcome.kind === 'rejected' && REROUTABLE.has(outcome.error.code)) {
+      // issue 12 #13: kept as "needs attention", sent again once a valid link of the institution is opened.
+      await change(record.id, record.rev, (r) => ({ ...r, state: 'attention', lastError: outcome.error }));
     } else if (outcome.kind === 'rejected') {
       await change(record.id, record.rev, (r) => ({ ...r, state: 'rejected', lastError: outcome.error }));
       rejected++;
@@ -339,7 +436,7 @@ async function pass(): Promise<FlushResult> {
     if (outcome.kind === 'retry' && outcome.offline) break;
   }
   const after = await snapshot();
-  return { sent, rejected, waiting: after.entries.filter((e) => e.state !== 'rejected').length, unreadable: after.unreadable };
+  return { sent, rejected, waiting: after.entries.filter((e) => isWaiting(e.state)).length, unreadable: after.unreadable };
 }
 
 /** One sender across tabs where the browser has Web Locks; within the page, one pass at a time anyway. */

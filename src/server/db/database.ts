@@ -17,6 +17,7 @@ import type { BatchQueryRunTable, RequeryResultTable } from '../requery/requery.
 import type { DeviceEnrolmentCodeTable, DeviceRequestNonceTable, EnrolledDeviceTable, InstitutionDeviceTable } from '../device/device.table.ts';
 import type { PersonProfileTable } from '../person/person.table.ts';
 import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
+import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -45,6 +46,7 @@ export interface Tables {
   device_enrolment_code: DeviceEnrolmentCodeTable;
   enrolled_device: EnrolledDeviceTable;
   device_request_nonce: DeviceRequestNonceTable;
+  institution_declaration_key: InstitutionDeclarationKeyTable;
 }
 
 export type Db = Kysely<Tables>;

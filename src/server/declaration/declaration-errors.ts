@@ -40,3 +40,10 @@ export class DeclarationNotCompletableError extends AppError {
     super(409, 'declaration_not_completable', 'Only a claimed declaration can be marked as completed.');
   }
 }
+
+/** issue 12 #7: a sealed submission that this institution's key does not open (another's, altered, damaged). */
+export class SealedSubmissionUnreadableError extends AppError {
+  constructor() {
+    super(422, 'sealed_submission_unreadable', 'This sealed form does not open with this institution\'s key. It was sealed for another institution or changed on the way.');
+  }
+}

@@ -22,6 +22,7 @@ import { senderTrust } from '../device/device-trust.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
 import { DeclarationConflictError, DeclarationNotFoundError } from './declaration-errors.ts';
+import { readIntake } from './sealed-intake.ts';
 import {
   claimDeclaration,
   completeDeclaration,
@@ -58,8 +59,7 @@ const KNOWN_MESSAGES = new Set<string>(Object.values(DECLARATION_MESSAGES));
  * Field messages are the form's own fixed sentences (the app maps them to its catalogue); any
  * other issue gets the generic rule text. Neither repeats what was sent.
  */
-async function readSubmission(c: Context<AppEnv>): Promise<{ form: Declaration; guideOutcome: GuideOutcome | null }> {
-  const body = await readJson(c, z.unknown());
+function parseSubmission(body: unknown): { form: Declaration; guideOutcome: GuideOutcome | null } {
   let formInput: unknown = body;
   let guideInput: unknown = null;
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'guideOutcome' in body) {
@@ -96,9 +96,12 @@ async function readSubmission(c: Context<AppEnv>): Promise<{ form: Declaration; 
  * 201 with the receipt the first time, 200 with the same receipt for a resend, 409 for a clash.
  */
 export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) => {
-  const submission = await readSubmission(c);
+  // issue 12 #7: sealed to the institution's key by the app's outbox (a plain body still works).
+  const intake = await readIntake(c, 'declaration', institutionByToken);
+  const submission = parseSubmission(intake.body);
   const device = deviceId(c);
-  const institution = await institutionByToken(c, submission.form.linkToken);
+  // A sealed form keeps the link it was typed on inside; the envelope's (current) link addresses it.
+  const institution = intake.institution ?? (await institutionByToken(c, submission.form.linkToken));
   // Issue 12 #15: an enrolled tablet's signature marks the declaration as from a device the
   // clinic trusts; a revoked key is refused here, whatever X-Device-Id it sends.
   const sender = await senderTrust(c, institution.id);

@@ -8,14 +8,15 @@ import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError, validationErrorFrom } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
+import { readIntake } from '../declaration/sealed-intake.ts';
 import { GuideRecordConflictError } from './guide-record-errors.ts';
 import { guideRecordList, purgeExpiredGuideRecords, receiveGuideRecord } from './guide-record.service.ts';
 
 const KNOWN_MESSAGES = new Set<string>(Object.values(GUIDE_RECORD_MESSAGES));
 
 /** Field messages are the schema's fixed sentences (none repeats the input); others get the generic rule text. */
-async function readRecord(c: Context<AppEnv>): Promise<GuideRecord> {
-  const parsed = guideRecordSchema.safeParse(await readJson(c, z.unknown()));
+function parseRecord(body: unknown): GuideRecord {
+  const parsed = guideRecordSchema.safeParse(body);
   if (parsed.success) return parsed.data;
   const generic = validationErrorFrom(parsed.error).fields ?? {};
   const fields: Record<string, string> = {};
@@ -34,9 +35,11 @@ async function readRecord(c: Context<AppEnv>): Promise<GuideRecord> {
  * The institution is the one of the link token, as for declarations.
  */
 export const guideRecordPublicRoutes = new Hono<AppEnv>().post('/', async (c) => {
-  const record = await readRecord(c);
+  // issue 12 #7: it may name the patient (kana, note), so the outbox seals it like a declaration.
+  const intake = await readIntake(c, 'guideRecord', institutionByToken);
+  const record = parseRecord(intake.body);
   const device = deviceId(c);
-  const institution = await institutionByToken(c, record.linkToken);
+  const institution = intake.institution ?? (await institutionByToken(c, record.linkToken));
   // Issue 12 #15: a signature must verify and its key must not be revoked, as for declarations.
   await senderTrust(c, institution.id);
   // P4: a revoked device's outbox is refused, as for declarations.

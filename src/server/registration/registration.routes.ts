@@ -75,6 +75,8 @@ function bearer(c: Context<AppEnv>): string | undefined {
 }
 
 /** The patient-facing reception: institution link, registration, and the card app's callback. */
+import { institutionDeclarationKey } from '../institution/declaration-key.service.ts';
+
 export const receptionRoutes = new Hono<AppEnv>()
   .get('/public/institutions/:token', async (c) => {
     const institution = await institutionByToken(c, c.req.param('token'));
@@ -94,6 +96,7 @@ export const receptionRoutes = new Hono<AppEnv>()
         showsPrescriptionForm: institution.shows_prescription_form === 1,
       },
       returnUrl: returnUrl === undefined ? 'none' : isReturnUrlAllowed(returnUrl, allowedReturnUrls(institution)) ? 'allowed' : 'refused',
+      declarationKey: await institutionDeclarationKey(c.var.db, c.var.secrets, institution.id, c.var.now()),
     };
     return c.json(body);
   })

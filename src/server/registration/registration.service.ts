@@ -172,10 +172,11 @@ export async function issueFirstChallenge(
 }
 
 /**
- * How long the starting device may read its registration: long enough for a visit, short enough
- * that a tablet left behind does not keep showing a patient's record (P4).
+ * How long the starting device may read its registration: long enough for the card step and the
+ * result screen, short enough that the next user of a shared tablet cannot fetch the record with
+ * a token left behind (P4; issue 12 #8: was 3 hours). The app drops the token sooner.
  */
-export const REGISTRATION_ACCESS_MS = 3 * 60 * 60 * 1000;
+export const REGISTRATION_ACCESS_MS = 30 * 60 * 1000;
 
 /** The registration, if the caller holds its access token; otherwise "not found" (no oracle). */
 export async function authorizedRegistration(db: DbOrTx, id: string, accessToken: string | undefined, now: Date): Promise<RegistrationRow> {
