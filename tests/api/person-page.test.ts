@@ -207,6 +207,26 @@ describe('search: kana, insurer number, reference number (R9)', () => {
   });
 });
 
+describe('person records by permission', () => {
+  it('issue 12 #16: a doctor may read a person but not set the reference number or the clinic record; a clerk may', async () => {
+    const before = await page('p11', 'doctor');
+    expect(before.status, before.text).toBe(200);
+    const clinic = { name: '試験 花子', nameKana: 'シケン ハナコ', sex: 'female', dateOfBirth: '1950-01-02', address: '' };
+    const ref = await call('/api/staff/persons/p11/reference-number', jsonRequest('PUT', { referenceNumber: 'D-1' }), 'doctor');
+    expect(ref.status).toBe(403);
+    expect(ref.body.error.code).toBe('forbidden');
+    const record = await call('/api/staff/persons/p11/clinic-record', jsonRequest('PUT', clinic), 'doctor');
+    expect(record.status).toBe(403);
+    const after = await page('p11', 'doctor');
+    expect(after.body.person.referenceNumber).toBe(before.body.person.referenceNumber);
+    expect(after.body.clinicRecord).toEqual(before.body.clinicRecord);
+    // The clerk (and the administrator) keep the desk work.
+    expect((await call('/api/staff/persons/p11/reference-number', jsonRequest('PUT', { referenceNumber: 'D-1' }), 'clerk')).status).toBe(200);
+    expect((await call('/api/staff/persons/p11/clinic-record', jsonRequest('PUT', clinic), 'admin')).status).toBe(200);
+    expect((await page('p11', 'doctor')).body.person.referenceNumber).toBe('D-1');
+  });
+});
+
 describe('person page (E2–E6), status only (P3)', () => {
   it('E2/E4: latest eligibility with next steps, consents with their audit trail, the 2割 × 現役並み contradiction', async () => {
     // The house call has expired; a continuing home-visit consent discloses the cost-limit data again.

@@ -74,10 +74,13 @@ export function keyringFromKeys(keys: ReadonlyArray<{ id: string; key: Buffer }>
 }
 
 function parseKeyList(text: string, source: string): Array<{ id: string; key: Buffer }> {
+  // Comments first, then commas: a comment may itself contain a comma.
   return text
-    .split(/[\n,]/)
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
+    .filter((line) => line !== '')
     .map((line) => {
       const colon = line.indexOf(':');
       if (colon <= 0) throw new SecretKeyError(`${source}: each key is written id:base64key.`);
