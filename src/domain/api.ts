@@ -63,6 +63,8 @@ export const ERROR_CODES = [
   'guide_record_conflict',
   // Rate limits on login, the staff sign-in steps and the patient handoff (issue 7 §4).
   'rate_limited',
+  // A cookie-authenticated change sent from another site's page (issue 12 #11).
+  'cross_site_refused',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -65,6 +65,13 @@ export class SecondFactorFailedError extends AppError {
   }
 }
 
+/** A cookie-authenticated change sent by a page of another origin (issue 12 #11). */
+export class CrossSiteRefusedError extends AppError {
+  constructor() {
+    super(403, 'cross_site_refused', 'Requests from another site are refused.');
+  }
+}
+
 /** Accounts: the change would leave the institution without an administrator. */
 export class LastAdminError extends AppError {
   constructor() {
