@@ -8,14 +8,21 @@ import { institutionLink } from './institution/institution.service.ts';
 import { log } from './http/logger.ts';
 import { embeddedNationalServices } from './national/national-services.ts';
 import { loadKeyring } from './secrets/keyring.ts';
+import { ensurePrivateDir } from './secrets/private-files.ts';
+import { sealClearTotpSecrets } from './staff/totp-secret.ts';
 import { startDeclarationPurge } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 
+// Every file the server creates (database, logs of SQLite, keys, demo login) is its own (issue 12 #6).
+process.umask(0o077);
 const config = readConfig();
+ensurePrivateDir(config.dataDir);
 const secrets = loadKeyring(config);
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
-const demo = await ensureDemoInstitution(db, {
+// Secrets written before sealing existed are sealed now, not at each account's next login (issue 12 #6).
+await sealClearTotpSecrets(db, secrets);
+const demo = await ensureDemoInstitution(db, secrets, {
   dataDir: config.dataDir,
   fixedPassword: config.demoPassword,
   fixedLinkToken: config.demoLinkToken,

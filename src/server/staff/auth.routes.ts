@@ -43,6 +43,7 @@ import {
   useRecoveryCode,
 } from './staff.repository.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
+import { openAccountTotp, openPendingTotp, sealAccountTotp, sealPendingTotp } from './totp-secret.ts';
 
 const ISSUER = '在宅受付';
 
@@ -133,7 +134,8 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await authSession(c);
     const { code } = await readJson(c, totpCodeSchema);
     const staff = await findStaffById(c.var.db, session.staff.id);
-    const step = staff?.totp_secret ? verifyTotp(staff.totp_secret, code, c.var.now(), staff.totp_last_step) : null;
+    const secret = staff ? await openAccountTotp(c.var.db, c.var.secrets, staff) : null;
+    const step = staff && secret ? verifyTotp(secret, code, c.var.now(), staff.totp_last_step) : null;
     // claimTotpStep refuses a step already used, even by a login racing this one.
     if (step === null || session.stage === 'full' || !(await claimTotpStep(c.var.db, session.staff.id, step))) {
       await audit(c, c.var.db, session, 'staff.login.second_factor', 'refused', 'totp');
@@ -208,7 +210,7 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await authSession(c);
     await assertMayEnrol(c.var.db, session);
     const secret = newTotpSecret();
-    await setSessionPendingTotp(c.var.db, session.tokenHash, secret);
+    await setSessionPendingTotp(c.var.db, session.tokenHash, sealPendingTotp(c.var.secrets, session.tokenHash, secret));
     const body: TotpEnrolmentStart = { secret, uri: otpauthUri(secret, session.staff.loginId, ISSUER) };
     return c.json(body);
   })
@@ -216,12 +218,12 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await authSession(c);
     await assertMayEnrol(c.var.db, session);
     const { code } = await readJson(c, totpCodeSchema);
-    const secret = session.pendingTotpSecret;
+    const secret = openPendingTotp(c.var.secrets, session.tokenHash, session.pendingTotpSecret);
     const step = secret ? verifyTotp(secret, code, c.var.now(), null) : null;
     if (!secret || step === null) throw new SecondFactorFailedError();
     await c.var.db.transaction().execute(async (trx) => {
       // The code just typed counts as used: it cannot log in a second time.
-      await updateStaff(trx, session.staff.id, { totp_secret: secret, totp_last_step: step });
+      await updateStaff(trx, session.staff.id, { totp_secret: sealAccountTotp(c.var.secrets, session.staff.id, secret), totp_last_step: step });
       await setSessionPendingTotp(trx, session.tokenHash, null);
       await audit(c, trx, session, 'staff.factor.enrol', 'ok', 'totp');
     });

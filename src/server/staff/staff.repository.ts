@@ -90,6 +90,16 @@ export async function updateStaff(
   await db.updateTable('staff_account').set(values).where('id', '=', id).execute();
 }
 
+/** Replaces a clear TOTP secret by its sealed form, unless it changed meanwhile (issue 12 #6). */
+export async function resealTotpSecret(db: DbOrTx, id: string, clear: string, sealed: string): Promise<void> {
+  await db.updateTable('staff_account').set({ totp_secret: sealed }).where('id', '=', id).where('totp_secret', '=', clear).execute();
+}
+
+/** Accounts whose TOTP secret is not sealed yet (`sealed:` prefix, see secrets/keyring.ts). */
+export async function listClearTotpSecrets(db: DbOrTx): Promise<Array<{ id: string; totp_secret: string | null }>> {
+  return db.selectFrom('staff_account').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).where('totp_secret', 'not like', 'sealed:%').execute();
+}
+
 /** Records a TOTP step as used, only if it is newer than the last one (two racing logins: one wins). */
 export async function claimTotpStep(db: DbOrTx, id: string, step: number): Promise<boolean> {
   const result = await db

@@ -10,7 +10,7 @@ export interface StaffAccountTable {
   /** `scrypt$N$r$p$salt$hash`, salt and hash base64url. */
   password_hash: string;
   created_at: string;
-  /** Base32 TOTP secret once enrolled. */
+  /** The TOTP secret once enrolled, sealed (staff/totp-secret.ts); clear base32 from before sealing until next read. */
   totp_secret: string | null;
   /** The last accepted TOTP step; that step and earlier ones are refused (replay). */
   totp_last_step: number | null;
@@ -27,7 +27,7 @@ export interface StaffSessionTable {
   stage: SessionStage;
   /** The WebAuthn challenge issued to this session, until it is used. */
   challenge: string | null;
-  /** A TOTP secret shown for enrolment, saved to the account once a code from it is entered. */
+  /** A TOTP secret shown for enrolment (sealed), saved to the account once a code from it is entered. */
   pending_totp_secret: string | null;
 }
 
