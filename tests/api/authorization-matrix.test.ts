@@ -40,6 +40,8 @@ const RULES: Record<string, Rule> = {
   'GET /api/staff/auth/factors': session,
   'POST /api/staff/auth/recovery-codes': session,
   'POST /api/staff/auth/unlock': session,
+  'POST /api/staff/auth/lock': session,
+  'POST /api/staff/activity': session,
   'GET /api/staff/accounts': can('staff.manage'),
   'POST /api/staff/accounts': can('staff.manage'),
   'PATCH /api/staff/accounts/:id/role': can('staff.manage'),

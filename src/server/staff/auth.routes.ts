@@ -35,10 +35,12 @@ import {
   findStaffById,
   insertPasskey,
   listPasskeys,
+  lockSession,
   replaceRecoveryCodes,
   setSessionChallenge,
   setSessionPendingTotp,
   updatePasskeyUse,
+  unlockSession,
   updateStaff,
   useRecoveryCode,
 } from './staff.repository.ts';
@@ -54,14 +56,14 @@ class EnrolmentNotAllowedError extends AppError {
 }
 
 /** The session of either stage; the routes below are the only ones a password-only session reaches. */
-async function authSession(c: Context<AppEnv>): Promise<AuthSession> {
-  const session = await currentSession(c);
+async function authSession(c: Context<AppEnv>, options: { allowLocked?: boolean } = {}): Promise<AuthSession> {
+  const session = await currentSession(c, options);
   if (!session) throw new UnauthenticatedError();
   return session;
 }
 
-async function fullSession(c: Context<AppEnv>): Promise<AuthSession> {
-  const session = await authSession(c);
+async function fullSession(c: Context<AppEnv>, options: { allowLocked?: boolean } = {}): Promise<AuthSession> {
+  const session = await authSession(c, options);
   if (session.stage !== 'full') throw new UnauthenticatedError();
   return session;
 }
@@ -307,15 +309,21 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json(body);
   })
   /**
-   * P4 idle lock: the console hides everything after a few idle minutes and asks for the
-   * password again. The session itself goes on (its server limits still apply).
+   * P4 idle lock (issue 12 #10): the session is locked on the server after five idle minutes or
+   * when the console locks itself (/lock); the password unlocks it. Both answer a locked session.
    */
   .post('/unlock', async (c) => {
-    const session = await fullSession(c);
+    const session = await fullSession(c, { allowLocked: true });
     const { password } = await readJson(c, unlockRequestSchema);
     const staff = await findStaffById(c.var.db, session.staff.id);
     const ok = staff ? await verifyPassword(password, staff.password_hash) : false;
     await audit(c, c.var.db, session, 'staff.unlock', ok ? 'ok' : 'refused');
     if (!ok) throw new LoginFailedError();
+    await unlockSession(c.var.db, session.tokenHash, c.var.now().toISOString());
+    return c.body(null, 204);
+  })
+  .post('/lock', async (c) => {
+    const session = await fullSession(c, { allowLocked: true });
+    await lockSession(c.var.db, session.tokenHash, c.var.now().toISOString());
     return c.body(null, 204);
   });

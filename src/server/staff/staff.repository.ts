@@ -17,7 +17,7 @@ export async function updateStaffPassword(db: DbOrTx, id: string, passwordHash: 
 export async function insertSession(db: DbOrTx, tokenHash: string, staffId: string, now: string, stage: SessionStage): Promise<void> {
   await db
     .insertInto('staff_session')
-    .values({ token_hash: tokenHash, staff_id: staffId, created_at: now, last_seen_at: now, stage, challenge: null, pending_totp_secret: null })
+    .values({ token_hash: tokenHash, staff_id: staffId, created_at: now, last_seen_at: now, stage, challenge: null, pending_totp_secret: null, locked_at: null })
     .execute();
 }
 
@@ -32,6 +32,7 @@ export async function findSessionWithStaff(db: DbOrTx, tokenHash: string) {
       'staff_session.stage',
       'staff_session.challenge',
       'staff_session.pending_totp_secret',
+      'staff_session.locked_at',
       'staff_account.id',
       'staff_account.institution_id',
       'staff_account.login_id',
@@ -45,6 +46,16 @@ export async function findSessionWithStaff(db: DbOrTx, tokenHash: string) {
 
 export async function touchSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
   await db.updateTable('staff_session').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** Issue 12 #10: locks a session (the first lock time is kept). */
+export async function lockSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
+  await db.updateTable('staff_session').set({ locked_at: now }).where('token_hash', '=', tokenHash).where('locked_at', 'is', null).execute();
+}
+
+/** After the password: unlocked, and the idle timers start again from now. */
+export async function unlockSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
+  await db.updateTable('staff_session').set({ locked_at: null, last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
 }
 
 export async function deleteSession(db: DbOrTx, tokenHash: string): Promise<void> {

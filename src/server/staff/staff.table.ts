@@ -27,6 +27,8 @@ export interface StaffSessionTable {
   stage: SessionStage;
   /** The WebAuthn challenge issued to this session, until it is used. */
   challenge: string | null;
+  /** Issue 12 #10: when the console locked the session; until the password is given again only unlock and logout answer. */
+  locked_at: string | null;
   /** A TOTP secret shown for enrolment (sealed), saved to the account once a code from it is entered. */
   pending_totp_secret: string | null;
 }
