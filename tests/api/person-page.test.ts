@@ -22,14 +22,14 @@ const HOUR_MS = 60 * 60 * 1000;
 const P01_DISEASE = '人工腎臓を実施している慢性腎不全';
 
 let t: TestApp;
-/** Sessions end after 30 idle minutes and the clock jumps days: log in again when it moved. */
+/** Sessions lock after 5 idle minutes (issue 12 #10) and the clock jumps days: log in again when it moved. */
 const cookies = new Map<string, { cookie: string; at: number }>();
 const consents: Record<string, string> = {};
 
 async function cookieOf(who: StaffRole | 'other'): Promise<string> {
   const now = t.clock.now().getTime();
   const held = cookies.get(who);
-  if (held && now - held.at < 10 * 60 * 1000) return held.cookie;
+  if (held && now - held.at < 3 * 60 * 1000) return held.cookie;
   let cookie: string;
   if (who === 'other') {
     cookie = await loginWithTotp(t, 'other-clerk-d', 'other-password-1', TEST_TOTP_SECRET);
