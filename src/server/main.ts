@@ -20,7 +20,7 @@ ensurePrivateDir(config.dataDir);
 const secrets = loadKeyring(config);
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
-// Secrets written before sealing existed are sealed now, not at each account's next login (issue 12 #6).
+// Secrets written before sealing existed, or sealed with an older key, are (re)sealed now (issue 12 #6).
 await sealClearTotpSecrets(db, secrets);
 const demo = await ensureDemoInstitution(db, secrets, {
   dataDir: config.dataDir,

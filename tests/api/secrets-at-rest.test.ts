@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TotpEnrolmentStart } from '../../src/domain/staff-auth.ts';
 import { openDatabase, SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
-import { isSealed } from '../../src/server/secrets/keyring.ts';
+import { isSealed, keyringFromKeys } from '../../src/server/secrets/keyring.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { accountTotpContext, sealClearTotpSecrets } from '../../src/server/staff/totp-secret.ts';
 import { totpCode } from '../../src/server/staff/totp.ts';
@@ -60,6 +61,23 @@ describe('TOTP secrets at rest (issue 12 #6)', () => {
     const rows = await t.db.selectFrom('staff_account').select('totp_secret').where('totp_secret', 'is not', null).execute();
     expect(rows.every((r) => isSealed(r.totp_secret!))).toBe(true);
     expect(await sealClearTotpSecrets(t.db, t.secrets)).toBe(0);
+  });
+
+  it('issue 12 #6: after a key rotation the start-up sweep reseals with the new key; the old one can then go', async () => {
+    const oldKey = { id: 'old', key: randomBytes(32) };
+    const newKey = { id: 'new', key: randomBytes(32) };
+    const before = keyringFromKeys([oldKey], 'test');
+    const row = await storedSecret('demo-doctor');
+    await t.db.updateTable('staff_account').set({ totp_secret: before.seal(TEST_TOTP_SECRET, accountTotpContext(row.id)) }).where('id', '=', row.id).execute();
+    const rotated = keyringFromKeys([newKey, oldKey], 'test');
+    // The other accounts are under the app's key, which this ring lacks: skipped, not fatal.
+    expect(await sealClearTotpSecrets(t.db, rotated)).toBe(1);
+    const after = await storedSecret('demo-doctor');
+    expect(after.totp_secret!.startsWith('sealed:v1:new:')).toBe(true);
+    expect(keyringFromKeys([newKey], 'test').open(after.totp_secret!, accountTotpContext(row.id))).toBe(TEST_TOTP_SECRET);
+    // Put back under the app's own key for the tests that follow.
+    await t.db.updateTable('staff_account').set({ totp_secret: TEST_TOTP_SECRET }).where('id', '=', row.id).execute();
+    await sealClearTotpSecrets(t.db, t.secrets);
   });
 
   it('issue 12 #6: a secret being enrolled is sealed in the session, and the enrolled one in the account', async () => {

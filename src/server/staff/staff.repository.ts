@@ -106,9 +106,9 @@ export async function resealTotpSecret(db: DbOrTx, id: string, clear: string, se
   await db.updateTable('staff_account').set({ totp_secret: sealed }).where('id', '=', id).where('totp_secret', '=', clear).execute();
 }
 
-/** Accounts whose TOTP secret is not sealed yet (`sealed:` prefix, see secrets/keyring.ts). */
-export async function listClearTotpSecrets(db: DbOrTx): Promise<Array<{ id: string; totp_secret: string | null }>> {
-  return db.selectFrom('staff_account').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).where('totp_secret', 'not like', 'sealed:%').execute();
+/** Every account's stored TOTP secret (sealed or, from before sealing, clear). */
+export async function listTotpSecrets(db: DbOrTx): Promise<Array<{ id: string; totp_secret: string | null }>> {
+  return db.selectFrom('staff_account').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute();
 }
 
 /** Records a TOTP step as used, only if it is newer than the last one (two racing logins: one wins). */

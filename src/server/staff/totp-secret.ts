@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../db/database.ts';
-import { isSealed, type Keyring } from '../secrets/keyring.ts';
-import { listClearTotpSecrets, resealTotpSecret } from './staff.repository.ts';
+import { log } from '../http/logger.ts';
+import { isSealed, SecretKeyError, type Keyring } from '../secrets/keyring.ts';
+import { listTotpSecrets, resealTotpSecret } from './staff.repository.ts';
 
 /**
  * TOTP secrets at rest (issue 12 #6): sealed with the keyring, the row named in the context, so
@@ -26,11 +27,38 @@ export async function openAccountTotp(db: DbOrTx, secrets: Keyring, staff: { id:
   return stored;
 }
 
-/** At start-up: seals every secret still in clear, so none waits for its account's next login. */
+/** `sealed:v1:<key id>:…` → the key id. */
+function keyIdOf(sealed: string): string | undefined {
+  return sealed.split(':')[2];
+}
+
+/**
+ * At start-up: seals every secret still in clear, so none waits for its account's next login,
+ * and reseals those of an older key (rotation: once this has run, the old key can be dropped).
+ * Returns how many were rewritten.
+ */
 export async function sealClearTotpSecrets(db: DbOrTx, secrets: Keyring): Promise<number> {
-  const rows = (await listClearTotpSecrets(db)).filter((row) => row.totp_secret !== null && !isSealed(row.totp_secret));
-  for (const row of rows) await openAccountTotp(db, secrets, row);
-  return rows.length;
+  let rewritten = 0;
+  for (const row of await listTotpSecrets(db)) {
+    const stored = row.totp_secret;
+    if (stored === null) continue;
+    if (!isSealed(stored)) {
+      await openAccountTotp(db, secrets, row);
+    } else if (keyIdOf(stored) !== secrets.currentId) {
+      let secret: string;
+      try {
+        secret = secrets.open(stored, accountTotpContext(row.id));
+      } catch (error) {
+        if (!(error instanceof SecretKeyError)) throw error;
+        // Its key is not configured (any more): that account's TOTP fails until it is reset; the server still starts.
+        log('warn', 'totp_secret_unreadable', { staffId: row.id });
+        continue;
+      }
+      await resealTotpSecret(db, row.id, stored, sealAccountTotp(secrets, row.id, secret));
+    } else continue;
+    rewritten++;
+  }
+  return rewritten;
 }
 
 export function sealPendingTotp(secrets: Keyring, tokenHash: string, secret: string): string {
