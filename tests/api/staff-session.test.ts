@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffMeResponse } from '../../src/domain/api.ts';
 import { agreeToAll } from '../../src/domain/consent.ts';
 import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_LOCK_IDLE_MS } from '../../src/server/staff/session.ts';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_LOCK_IDLE_MS, UNLOCK_ATTEMPTS } from '../../src/server/staff/session.ts';
 import { createTestApp, jsonRequest, loginAsDemo, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
 
 let t: TestApp;
@@ -142,6 +142,20 @@ describe('idle lock kept by the server (P4, issue 12 #10)', () => {
     expect((await t.app.request('/api/staff/auth/lock', jsonRequest('POST', {}, { cookie }))).status).toBe(204);
     expect((await unlock(cookie, TEST_PASSWORD)).status).toBe(204);
     expect((await me(cookie)).status).toBe(200);
+  });
+
+  it('issue 12 #10: five wrong passwords at the lock screen end the session', async () => {
+    const cookie = await loginAsDemo(t);
+    expect((await t.app.request('/api/staff/auth/lock', jsonRequest('POST', {}, { cookie }))).status).toBe(204);
+    for (let i = 1; i < UNLOCK_ATTEMPTS; i++) expect(await codeOf(await unlock(cookie, `wrong-${i}`))).toBe('login_failed');
+    // A right password in between starts the count again.
+    expect((await unlock(cookie, TEST_PASSWORD)).status).toBe(204);
+    expect((await t.app.request('/api/staff/auth/lock', jsonRequest('POST', {}, { cookie }))).status).toBe(204);
+    for (let i = 1; i < UNLOCK_ATTEMPTS; i++) expect(await codeOf(await unlock(cookie, `wrong-${i}`))).toBe('login_failed');
+    // The last one ends the session: the console goes back to the login.
+    expect(await codeOf(await unlock(cookie, 'wrong-last'))).toBe('unauthenticated');
+    expect(await codeOf(await unlock(cookie, TEST_PASSWORD))).toBe('unauthenticated');
+    expect(await codeOf(await me(cookie))).toBe('unauthenticated');
   });
 
   it('issue 12 #10: logout works on a locked session and ends it', async () => {

@@ -27,9 +27,10 @@ import { AppError, LoginFailedError, SecondFactorFailedError, UnauthenticatedErr
 import { readJson } from '../http/validate.ts';
 import { verifyPassword } from './password.ts';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.ts';
-import { currentSession, promoteSession, type AuthSession } from './session.ts';
+import { currentSession, endSession, promoteSession, UNLOCK_ATTEMPTS, type AuthSession } from './session.ts';
 import {
   claimTotpStep,
+  countUnlockFailure,
   countUnusedRecoveryCodes,
   findPasskey,
   findStaffById,
@@ -318,7 +319,14 @@ export const authRoutes = new Hono<AppEnv>()
     const staff = await findStaffById(c.var.db, session.staff.id);
     const ok = staff ? await verifyPassword(password, staff.password_hash) : false;
     await audit(c, c.var.db, session, 'staff.unlock', ok ? 'ok' : 'refused');
-    if (!ok) throw new LoginFailedError();
+    if (!ok) {
+      // A few wrong passwords end the session: whoever found the tablet must log in from scratch.
+      if ((await countUnlockFailure(c.var.db, session.tokenHash)) >= UNLOCK_ATTEMPTS) {
+        await endSession(c);
+        throw new UnauthenticatedError();
+      }
+      throw new LoginFailedError();
+    }
     await unlockSession(c.var.db, session.tokenHash, c.var.now().toISOString());
     return c.body(null, 204);
   })

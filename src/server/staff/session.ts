@@ -22,6 +22,8 @@ export const SECOND_FACTOR_PENDING_MS = 5 * 60 * 1000;
  * locks itself after as long without a touch and says so at once (POST /auth/lock).
  */
 export const SESSION_LOCK_IDLE_MS = 5 * 60 * 1000;
+/** Wrong passwords at the lock screen before the session ends. */
+export const UNLOCK_ATTEMPTS = 5;
 
 export interface SignedInStaff {
   id: string;

@@ -55,7 +55,18 @@ export async function lockSession(db: DbOrTx, tokenHash: string, now: string): P
 
 /** After the password: unlocked, and the idle timers start again from now. */
 export async function unlockSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
-  await db.updateTable('staff_session').set({ locked_at: null, last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+  await db.updateTable('staff_session').set({ locked_at: null, last_seen_at: now, unlock_failures: 0 }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** Counts a wrong password at the lock screen; returns the count so far. */
+export async function countUnlockFailure(db: DbOrTx, tokenHash: string): Promise<number> {
+  await db
+    .updateTable('staff_session')
+    .set((eb) => ({ unlock_failures: eb('unlock_failures', '+', 1) }))
+    .where('token_hash', '=', tokenHash)
+    .execute();
+  const row = await db.selectFrom('staff_session').select('unlock_failures').where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row?.unlock_failures ?? 0;
 }
 
 export async function deleteSession(db: DbOrTx, tokenHash: string): Promise<void> {

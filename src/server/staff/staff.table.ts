@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { StaffRole } from '../../domain/api.ts';
 
 export interface StaffAccountTable {
@@ -29,6 +29,8 @@ export interface StaffSessionTable {
   challenge: string | null;
   /** Issue 12 #10: when the console locked the session; until the password is given again only unlock and logout answer. */
   locked_at: string | null;
+  /** Wrong passwords given to unlock since the last right one; at UNLOCK_ATTEMPTS the session ends. */
+  unlock_failures: Generated<number>;
   /** A TOTP secret shown for enrolment (sealed), saved to the account once a code from it is entered. */
   pending_totp_secret: string | null;
 }
