@@ -63,11 +63,18 @@ export async function apiUpload<T>(path: string, body: Uint8Array<ArrayBuffer>, 
   return toResult<T>(response);
 }
 
+/**
+ * Sent on `window` when the server answers `session_locked` (issue 12 #10): the staff console
+ * shows its lock screen, whichever screen made the call.
+ */
+export const SESSION_LOCKED_EVENT = 'zaitaku:session-locked';
+
 async function toResult<T>(response: Response): Promise<ApiResult<T>> {
   if (response.status === 204) return { ok: true, data: undefined as T };
   const json: unknown = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: json as T };
   const error = (json as (ApiErrorBody & { error: { attemptsRemaining?: unknown } }) | null)?.error;
+  if (error?.code === 'session_locked' && typeof window !== 'undefined') window.dispatchEvent(new Event(SESSION_LOCKED_EVENT));
   return {
     ok: false,
     failure: {

@@ -77,6 +77,10 @@ export const ERROR_CODES = [
   'rate_limited',
   // Issue 12 #2: an account locked after repeated second-factor failures.
   'account_locked',
+  // A cookie-authenticated change sent from another site's page (issue 12 #11).
+  'cross_site_refused',
+  // The staff session is locked after idle minutes: only unlock and logout answer (issue 12 #10).
+  'session_locked',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

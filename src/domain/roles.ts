@@ -10,6 +10,8 @@ export const STAFF_ROLES = ['clerk', 'doctor', 'admin'] as const satisfies reado
 export const PERMISSION_ROLES = {
   /** Consent status: search, lists, the dashboard and person page without medical content. */
   'consent.view': ['clerk', 'doctor', 'admin'],
+  /** R9 reference number and the E3 clinic record of a person: desk work, not the doctor's (issue 12 #16). */
+  'person.edit': ['clerk', 'admin'],
   /** X1/X2: revoke a consent on the patient's request. */
   'consent.revoke': ['clerk', 'doctor', 'admin'],
   /** Q1–Q6: eligibility re-query, single, CSV and batch. */

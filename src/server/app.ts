@@ -8,6 +8,7 @@ import { AppError, errorBody, handleError, NotFoundError } from './http/errors.t
 import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { mountRateLimits } from './http/rate-limits.ts';
+import { refuseCrossOrigin } from './http/same-origin.ts';
 import { serveApp } from './http/static.ts';
 import { cardSimulatorProxy } from './national/embedded/card-simulator/sim-proxy.ts';
 import type { NationalServices } from './national/national-services.ts';
@@ -78,6 +79,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const batchLimit = limitOf(MAX_BATCH_BODY_BYTES);
   // The limit is chosen by the exact path: every other route keeps 1 MiB.
   api.use((c, next) => (BATCH_QUERY_PATHS.has(c.req.path) ? batchLimit : standardLimit)(c, next));
+  // Every staff change carries the session cookie (login sets it): another site's page sends none (issue 12 #11).
+  api.use('/staff/*', refuseCrossOrigin());
   // Login, the staff sign-in steps and the patient handoff (issue 7 §4); after the body limit.
   mountRateLimits(api, options.config.rateLimits);
   api.route('/health', healthRoutes(options.schemaVersion));

@@ -12,6 +12,8 @@ import { startCardSimulatorProcess, type CardSimulatorProcess } from './national
 import { createNationalServices } from './national/national-services.ts';
 import { resolveCardTrustSources, StartupRefusedError } from './national/trust-config.ts';
 import { loadKeyring } from './secrets/keyring.ts';
+import { ensurePrivateDir } from './secrets/private-files.ts';
+import { sealClearTotpSecrets } from './staff/totp-secret.ts';
 import { startDeclarationPurge } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 
@@ -21,6 +23,8 @@ function refuse(message: string): never {
   process.exit(1);
 }
 
+// Every file the server creates (database, logs of SQLite, keys, demo login) is its own (issue 12 #6).
+process.umask(0o077);
 let config: ServerConfig;
 try {
   config = readConfig();
@@ -40,13 +44,16 @@ if (config.appMode === 'demo') {
 const simulatorStarting = config.cardSimulator ? startCardSimulatorProcess({ simDataDir: config.simDataDir, port: config.simPort }) : null;
 // Awaited below; a failure meanwhile must not count as an unhandled rejection.
 simulatorStarting?.catch(() => undefined);
+ensurePrivateDir(config.dataDir);
 const secrets = loadKeyring(config);
 const { db, dialect, location } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
+// Secrets written before sealing existed, or sealed with an older key, are (re)sealed now (issue 12 #6).
+await sealClearTotpSecrets(db, secrets);
 // Demo data only in demo mode; a production installation starts empty.
 const demo: DemoSeedResult | null =
   config.appMode === 'demo'
-    ? await ensureDemoInstitution(db, {
+    ? await ensureDemoInstitution(db, secrets, {
         dataDir: config.dataDir,
         fixedPassword: config.demoPassword,
         fixedLinkToken: config.demoLinkToken,

@@ -98,11 +98,11 @@ async function login(loginId: string, password: string): Promise<string> {
 type Who = 'demo' | 'other';
 const sessions = new Map<Who, { cookie: string; at: number }>();
 
-/** A session valid at the test clock's time: the clock jumps days, and sessions end after 30 idle minutes. */
+/** A session valid at the test clock's time: the clock jumps days, and sessions lock after 5 idle minutes (issue 12 #10). */
 async function sessionOf(who: Who): Promise<string> {
   const now = t.clock.now().getTime();
   const known = sessions.get(who);
-  if (known && now >= known.at && now - known.at < 10 * 60 * 1000) return known.cookie;
+  if (known && now >= known.at && now - known.at < 3 * 60 * 1000) return known.cookie;
   const cookie = who === 'demo' ? await login(t.demo.loginId, TEST_PASSWORD) : await login('other-declaration-clerk', OTHER_PASSWORD);
   sessions.set(who, { cookie, at: now });
   return cookie;

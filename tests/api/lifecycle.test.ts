@@ -74,12 +74,12 @@ const PASSWORDS: Record<Exclude<Who, 'anonymous'>, [string, string]> = {
 };
 const sessions = new Map<Who, { cookie: string; at: number }>();
 
-/** A session cookie valid on the test clock: the clock jumps days ahead, sessions end after 30 idle minutes. */
+/** A session cookie valid on the test clock: the clock jumps days ahead, sessions lock after 5 idle minutes (issue 12 #10). */
 async function cookieOf(who: Who): Promise<string> {
   if (who === 'anonymous') return '';
   const now = t.clock.now().getTime();
   const held = sessions.get(who);
-  if (held && now - held.at < 10 * 60 * 1000) {
+  if (held && now - held.at < 3 * 60 * 1000) {
     held.at = now;
     return held.cookie;
   }

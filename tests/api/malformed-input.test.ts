@@ -96,6 +96,9 @@ function templates(): Record<string, unknown> {
     'POST /api/staff/auth/enrol/passkey/verify': { id: 'credential', rawId: 'credential', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'AA' } },
     'POST /api/staff/auth/recovery-codes': {},
     'POST /api/staff/auth/unlock': { password: 'wrong-password' },
+    // The server's idle lock (issue 12 #10): no body is read.
+    'POST /api/staff/auth/lock': {},
+    'POST /api/staff/activity': {},
     'POST /api/staff/accounts': { loginId: 'fuzz-clerk', displayName: '受付', role: 'clerk', password: 'a-long-password-1' },
     'POST /api/staff/accounts/:id/reset-factors': {},
     'POST /api/staff/accounts/:id/disable': {},

@@ -22,14 +22,14 @@ const HOUR_MS = 60 * 60 * 1000;
 const P01_DISEASE = '人工腎臓を実施している慢性腎不全';
 
 let t: TestApp;
-/** Sessions end after 30 idle minutes and the clock jumps days: log in again when it moved. */
+/** Sessions lock after 5 idle minutes (issue 12 #10) and the clock jumps days: log in again when it moved. */
 const cookies = new Map<string, { cookie: string; at: number }>();
 const consents: Record<string, string> = {};
 
 async function cookieOf(who: StaffRole | 'other'): Promise<string> {
   const now = t.clock.now().getTime();
   const held = cookies.get(who);
-  if (held && now - held.at < 10 * 60 * 1000) return held.cookie;
+  if (held && now - held.at < 3 * 60 * 1000) return held.cookie;
   let cookie: string;
   if (who === 'other') {
     cookie = await loginWithTotp(t, 'other-clerk-d', 'other-password-1', TEST_TOTP_SECRET);
@@ -204,6 +204,26 @@ describe('search: kana, insurer number, reference number (R9)', () => {
     const invalid = await call('/api/staff/persons/p01/reference-number', jsonRequest('PUT', { referenceNumber: 'no spaces allowed' }));
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.fields).toHaveProperty('referenceNumber');
+  });
+});
+
+describe('person records by permission', () => {
+  it('issue 12 #16: a doctor may read a person but not set the reference number or the clinic record; a clerk may', async () => {
+    const before = await page('p11', 'doctor');
+    expect(before.status, before.text).toBe(200);
+    const clinic = { name: '試験 花子', nameKana: 'シケン ハナコ', sex: 'female', dateOfBirth: '1950-01-02', address: '' };
+    const ref = await call('/api/staff/persons/p11/reference-number', jsonRequest('PUT', { referenceNumber: 'D-1' }), 'doctor');
+    expect(ref.status).toBe(403);
+    expect(ref.body.error.code).toBe('forbidden');
+    const record = await call('/api/staff/persons/p11/clinic-record', jsonRequest('PUT', clinic), 'doctor');
+    expect(record.status).toBe(403);
+    const after = await page('p11', 'doctor');
+    expect(after.body.person.referenceNumber).toBe(before.body.person.referenceNumber);
+    expect(after.body.clinicRecord).toEqual(before.body.clinicRecord);
+    // The clerk (and the administrator) keep the desk work.
+    expect((await call('/api/staff/persons/p11/reference-number', jsonRequest('PUT', { referenceNumber: 'D-1' }), 'clerk')).status).toBe(200);
+    expect((await call('/api/staff/persons/p11/clinic-record', jsonRequest('PUT', clinic), 'admin')).status).toBe(200);
+    expect((await page('p11', 'doctor')).body.person.referenceNumber).toBe('D-1');
   });
 });
 

@@ -11,6 +11,7 @@ import type { Db } from '../../src/server/db/database.ts';
 import { openDatabase } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
 import { ensureDemoInstitution } from '../../src/server/demo/demo-seed.ts';
+import { loadKeyring } from '../../src/server/secrets/keyring.ts';
 import { DEMO_CARDS } from '../../src/server/national/embedded/card-simulator/demo-cards.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { ensureTestCa } from '../../src/server/national/embedded/test-ca.ts';
@@ -228,7 +229,7 @@ export async function prepareDataDir(dataDir: string, extra: number, withConsent
   const { db } = openDatabase({ dataDir });
   try {
     await migrateToLatest(db);
-    await ensureDemoInstitution(db, { dataDir, fixedPassword: 'bench-password-1', fixedLinkToken: DEMO_LINK_TOKEN });
+    await ensureDemoInstitution(db, loadKeyring({ dataDir }), { dataDir, fixedPassword: 'bench-password-1', fixedLinkToken: DEMO_LINK_TOKEN });
     await ensureTestCa(simDataDirOf(dataDir), new Date());
     const out: SeededInstitution[] = [];
     for (let i = 0; i <= extra; i++) out.push(await seedInstitution(db, i, new Date(), withConsents));

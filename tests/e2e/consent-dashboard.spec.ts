@@ -78,6 +78,10 @@ test('person page: E6 warning; a doctor gets the link to the clinical view', asy
   await expect(page.getByText('医療券の社会保険の状況と、保険資格の情報が合っていません。福祉事務所に確認してください。')).toBeVisible();
   await expect(page.getByText('高血圧症')).toHaveCount(0);
   await expect(page.getByRole('link', { name: /同意された診療・薬剤情報を見る/ })).toHaveAttribute('href', '/staff/clinical/p17');
+  // Issue 12 #16: the reference number and the clinic record are the desk's work (person.edit): no forms for a doctor.
+  await expect(page.getByText('照会番号（カルテ番号）')).toBeVisible();
+  await expect(page.getByRole('button', { name: '照会番号を保存' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: '記録を保存して照合' })).toHaveCount(0);
   await snapshot(page, 'person-page-doctor-e6', info.project.name);
 });
 

@@ -52,6 +52,12 @@ test('P4: the idle lock hides the console until the password is entered again', 
   await snapshot(page, 'staff-idle-lock', info.project.name);
   await expectNoSeriousA11yViolations(page);
 
+  // Issue 12 #10: the lock is kept by the server too: reloading (or another tab) opens at the lock screen.
+  await page.reload();
+  await expect(lock).toBeVisible();
+  await expect(page.getByText('デモ管理者（管理者）でログイン中')).toBeHidden();
+  expect((await page.request.get('/api/staff/me')).status()).toBe(401);
+
   await lock.getByLabel('パスワード').fill('not-the-password');
   await lock.getByRole('button', { name: 'ロックを解除' }).click();
   await expect(lock.getByRole('alert')).toHaveText('パスワードが正しくありません。');

@@ -51,6 +51,8 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
   }
   const { page } = state;
   const { person } = page;
+  // The server refuses these edits without `person.edit` (issue 12 #16); the forms follow it.
+  const canEdit = me.permissions.includes('person.edit');
   return (
     <>
       <p>
@@ -71,7 +73,14 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
           <dt>{t('staffPerson.insurerNumber')}</dt>
           <dd>{person.insurerNumber || t('field.blank')}</dd>
         </dl>
-        <ReferenceNumberForm personRef={person.personRef} current={person.referenceNumber} onSaved={() => changed(t('staffPerson.ref.saved'))} />
+        {canEdit ? (
+          <ReferenceNumberForm personRef={person.personRef} current={person.referenceNumber} onSaved={() => changed(t('staffPerson.ref.saved'))} />
+        ) : (
+          <dl class="facts">
+            <dt>{t('staffPerson.ref.label')}</dt>
+            <dd>{person.referenceNumber ?? t('field.blank')}</dd>
+          </dl>
+        )}
         {me.permissions.includes('clinical.view') && (
           <p>
             <a class="button" href={`/staff/clinical/${encodeURIComponent(person.personRef)}`}>
@@ -97,7 +106,7 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
         )}
       </section>
 
-      <ClinicRecordForm personRef={person.personRef} initial={page.clinicRecord} onSaved={() => changed(t('staffPerson.clinic.saved'))} />
+      {canEdit && <ClinicRecordForm personRef={person.personRef} initial={page.clinicRecord} onSaved={() => changed(t('staffPerson.clinic.saved'))} />}
 
       <section class="card" aria-labelledby="person-requery-title">
         <h2 id="person-requery-title">{t('staffPerson.requery')}</h2>

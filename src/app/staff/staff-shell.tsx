@@ -5,7 +5,7 @@ import type { LoginStepResponse, PendingLoginResponse } from '../../domain/staff
 import { api, type ApiFailure } from '../api-client.ts';
 import type { Permission } from '../../domain/roles.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import { IdleLock } from './idle-lock.tsx';
+import { IdleLock, LockScreen } from './idle-lock.tsx';
 import { LoginFlow } from './staff-login.tsx';
 
 export type StaffSection =
@@ -17,6 +17,8 @@ type State =
   | { kind: 'loading' }
   | { kind: 'signedOut'; pending?: LoginStepResponse }
   | { kind: 'signedIn'; me: StaffMeResponse }
+  /** The server has locked the session (issue 12 #10): the password, or logout. */
+  | { kind: 'locked' }
   | { kind: 'failed'; failure: ApiFailure };
 
 export function failureMessage(t: Translate, failure: ApiFailure): string {
@@ -58,7 +60,8 @@ export function StaffShell({ section, children }: { section: StaffSection; child
       const pending = await api<PendingLoginResponse>('/staff/auth/pending');
       const step = pending.ok ? pending.data : undefined;
       setState(step && step.next !== 'done' ? { kind: 'signedOut', pending: step } : { kind: 'signedOut' });
-    } else if (result.failure.kind === 'server' && result.failure.status === 401) setState({ kind: 'signedOut' });
+    } else if (result.failure.kind === 'server' && result.failure.code === 'session_locked') setState({ kind: 'locked' });
+    else if (result.failure.kind === 'server' && result.failure.status === 401) setState({ kind: 'signedOut' });
     else setState({ kind: 'failed', failure: result.failure });
   }
   useEffect(() => {
@@ -74,6 +77,7 @@ export function StaffShell({ section, children }: { section: StaffSection; child
           {failureMessage(t, state.failure)}
         </p>
       )}
+      {state.kind === 'locked' && <LockScreen onUnlocked={() => void loadMe()} onSessionEnded={() => setState({ kind: 'signedOut' })} />}
       {state.kind === 'signedOut' && <LoginFlow initial={state.pending} onSignedIn={() => void loadMe()} />}
       {state.kind === 'signedIn' && (
         <IdleLock onSessionEnded={() => setState({ kind: 'signedOut' })}>

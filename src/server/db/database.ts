@@ -19,6 +19,7 @@ import type { PersonProfileTable } from '../person/person.table.ts';
 import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
 import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
+import { ensurePrivateDir, makeFilePrivate } from '../secrets/private-files.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
 export interface Tables {
@@ -77,8 +78,11 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
       location: `postgres://${url.host}${url.pathname}`,
     };
   }
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const file = path.join(options.dataDir, SQLITE_FILE_NAME);
+  // 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const suffix of ['', '-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   const sqlite = new DatabaseSync(file);
   // WAL lets readers proceed during a write; synchronous=FULL makes every acknowledged commit
   // survive a power cut, which a consent registry must guarantee.
@@ -86,6 +90,8 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   sqlite.exec('PRAGMA synchronous = FULL');
   sqlite.exec('PRAGMA foreign_keys = ON');
   sqlite.exec('PRAGMA busy_timeout = 5000');
+  // Whatever the process umask, the files SQLite has just created are the owner's only.
+  for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   return {
     db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) }),
     dialect: 'sqlite',

@@ -9,6 +9,8 @@ import { newLinkToken } from '../institution/institution.service.ts';
 import { hashPassword } from '../staff/password.ts';
 import { findStaffByLoginId, insertStaff, updateStaff, updateStaffPassword } from '../staff/staff.repository.ts';
 import { newTotpSecret, otpauthUri } from '../staff/totp.ts';
+import { openAccountTotp, sealAccountTotp } from '../staff/totp-secret.ts';
+import type { Keyring } from '../secrets/keyring.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 
 export const DEMO_LOGIN_ID = 'demo-admin';
@@ -45,6 +47,8 @@ export interface DemoSeedResult {
  */
 export async function ensureDemoInstitution(
   db: Db,
+  /** Seals the demo accounts' TOTP secret (issue 12 #6). */
+  secrets: Keyring,
   options: {
     dataDir: string;
     fixedPassword?: string | undefined;
@@ -68,7 +72,9 @@ export async function ensureDemoInstitution(
     if (options.fixedTotpSecret) {
       for (const account of DEMO_ACCOUNTS) {
         const staff = await findStaffByLoginId(db, account.loginId);
-        if (staff && staff.totp_secret !== options.fixedTotpSecret) await updateStaff(db, staff.id, { totp_secret: options.fixedTotpSecret, totp_last_step: null });
+        if (staff && (await openAccountTotp(db, secrets, staff)) !== options.fixedTotpSecret) {
+          await updateStaff(db, staff.id, { totp_secret: sealAccountTotp(secrets, staff.id, options.fixedTotpSecret), totp_last_step: null });
+        }
       }
     }
     return {
@@ -103,15 +109,16 @@ export async function ensureDemoInstitution(
   await db.transaction().execute(async (trx) => {
     await insertInstitution(trx, institution);
     for (const account of DEMO_ACCOUNTS) {
+      const id = randomUUID();
       await insertStaff(trx, {
-        id: randomUUID(),
+        id,
         institution_id: institution.id,
         login_id: account.loginId,
         display_name: account.displayName,
         role: account.role,
         password_hash: passwordHash,
         created_at: now,
-        totp_secret: totpSecret,
+        totp_secret: sealAccountTotp(secrets, id, totpSecret),
       });
     }
   });

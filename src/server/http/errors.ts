@@ -81,6 +81,20 @@ export class SecondFactorFailedError extends AppError {
   }
 }
 
+/** P4 idle lock (issue 12 #10): the session waits for its user's password (unlock) or logout. */
+export class SessionLockedError extends AppError {
+  constructor() {
+    super(401, 'session_locked', 'The screen is locked. Enter your password to continue.');
+  }
+}
+
+/** A cookie-authenticated change sent by a page of another origin (issue 12 #11). */
+export class CrossSiteRefusedError extends AppError {
+  constructor() {
+    super(403, 'cross_site_refused', 'Requests from another site are refused.');
+  }
+}
+
 /** Accounts: the change would leave the institution without an administrator. */
 export class LastAdminError extends AppError {
   constructor() {

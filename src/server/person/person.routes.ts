@@ -41,14 +41,14 @@ export const personRoutes = new Hono<AppEnv>()
     const body: PersonPageResponse = { ...page, qualificationChoice };
     return c.json(body);
   })
-  .put('/:personRef/reference-number', requirePermission('consent.view'), async (c) => {
+  .put('/:personRef/reference-number', requirePermission('person.edit'), async (c) => {
     const personRef = personRefParam(c);
     const { referenceNumber } = await readJson(c, referenceNumberSchema);
     const ctx = ctxOf(c);
     const person = await staffTransaction(c, { action: 'person.reference_number_set', personRef }, (trx) => setReferenceNumber(trx, ctx, personRef, referenceNumber));
     return c.json({ person });
   })
-  .put('/:personRef/clinic-record', requirePermission('consent.view'), async (c) => {
+  .put('/:personRef/clinic-record', requirePermission('person.edit'), async (c) => {
     const personRef = personRefParam(c);
     const record = await readJson(c, clinicRecordSchema);
     const ctx = ctxOf(c);

@@ -28,22 +28,26 @@ import { readJson } from '../http/validate.ts';
 import { beginFactorAttempt } from './lockout.ts';
 import { verifyPassword } from './password.ts';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.ts';
-import { currentSession, promoteSession, type AuthSession } from './session.ts';
+import { currentSession, endSession, promoteSession, UNLOCK_ATTEMPTS, type AuthSession } from './session.ts';
 import {
   claimTotpStep,
+  countUnlockFailure,
   countUnusedRecoveryCodes,
   findPasskey,
   findStaffById,
   insertPasskey,
   listPasskeys,
+  lockSession,
   replaceRecoveryCodes,
   setSessionChallenge,
   setSessionPendingTotp,
   updatePasskeyUse,
+  unlockSession,
   updateStaff,
   useRecoveryCode,
 } from './staff.repository.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
+import { openAccountTotp, openPendingTotp, sealAccountTotp, sealPendingTotp } from './totp-secret.ts';
 
 const ISSUER = '在宅受付';
 
@@ -54,14 +58,14 @@ class EnrolmentNotAllowedError extends AppError {
 }
 
 /** The session of either stage; the routes below are the only ones a password-only session reaches. */
-async function authSession(c: Context<AppEnv>): Promise<AuthSession> {
-  const session = await currentSession(c);
+async function authSession(c: Context<AppEnv>, options: { allowLocked?: boolean } = {}): Promise<AuthSession> {
+  const session = await currentSession(c, options);
   if (!session) throw new UnauthenticatedError();
   return session;
 }
 
-async function fullSession(c: Context<AppEnv>): Promise<AuthSession> {
-  const session = await authSession(c);
+async function fullSession(c: Context<AppEnv>, options: { allowLocked?: boolean } = {}): Promise<AuthSession> {
+  const session = await authSession(c, options);
   if (session.stage !== 'full') throw new UnauthenticatedError();
   return session;
 }
@@ -136,7 +140,8 @@ export const authRoutes = new Hono<AppEnv>()
     // Issue 12 #2: counted against the account before the code is checked; 423 while locked.
     const attempt = await beginFactorAttempt(c, session.staff);
     const staff = await findStaffById(c.var.db, session.staff.id);
-    const step = staff?.totp_secret ? verifyTotp(staff.totp_secret, code, c.var.now(), staff.totp_last_step) : null;
+    const secret = staff ? await openAccountTotp(c.var.db, c.var.secrets, staff) : null;
+    const step = staff && secret ? verifyTotp(secret, code, c.var.now(), staff.totp_last_step) : null;
     // claimTotpStep refuses a step already used, even by a login racing this one.
     if (step === null || session.stage === 'full' || !(await claimTotpStep(c.var.db, session.staff.id, step))) {
       await audit(c, c.var.db, session, 'staff.login.second_factor', 'refused', 'totp');
@@ -219,7 +224,7 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await authSession(c);
     await assertMayEnrol(c.var.db, session);
     const secret = newTotpSecret();
-    await setSessionPendingTotp(c.var.db, session.tokenHash, secret);
+    await setSessionPendingTotp(c.var.db, session.tokenHash, sealPendingTotp(c.var.secrets, session.tokenHash, secret));
     const body: TotpEnrolmentStart = { secret, uri: otpauthUri(secret, session.staff.loginId, ISSUER) };
     return c.json(body);
   })
@@ -227,12 +232,12 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await authSession(c);
     await assertMayEnrol(c.var.db, session);
     const { code } = await readJson(c, totpCodeSchema);
-    const secret = session.pendingTotpSecret;
+    const secret = openPendingTotp(c.var.secrets, session.tokenHash, session.pendingTotpSecret);
     const step = secret ? verifyTotp(secret, code, c.var.now(), null) : null;
     if (!secret || step === null) throw new SecondFactorFailedError();
     await c.var.db.transaction().execute(async (trx) => {
       // The code just typed counts as used: it cannot log in a second time.
-      await updateStaff(trx, session.staff.id, { totp_secret: secret, totp_last_step: step });
+      await updateStaff(trx, session.staff.id, { totp_secret: sealAccountTotp(c.var.secrets, session.staff.id, secret), totp_last_step: step });
       await setSessionPendingTotp(trx, session.tokenHash, null);
       await audit(c, trx, session, 'staff.factor.enrol', 'ok', 'totp');
     });
@@ -316,15 +321,28 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json(body);
   })
   /**
-   * P4 idle lock: the console hides everything after a few idle minutes and asks for the
-   * password again. The session itself goes on (its server limits still apply).
+   * P4 idle lock (issue 12 #10): the session is locked on the server after five idle minutes or
+   * when the console locks itself (/lock); the password unlocks it. Both answer a locked session.
    */
   .post('/unlock', async (c) => {
-    const session = await fullSession(c);
+    const session = await fullSession(c, { allowLocked: true });
     const { password } = await readJson(c, unlockRequestSchema);
     const staff = await findStaffById(c.var.db, session.staff.id);
     const ok = staff ? await verifyPassword(password, staff.password_hash) : false;
     await audit(c, c.var.db, session, 'staff.unlock', ok ? 'ok' : 'refused');
-    if (!ok) throw new LoginFailedError();
+    if (!ok) {
+      // A few wrong passwords end the session: whoever found the tablet must log in from scratch.
+      if ((await countUnlockFailure(c.var.db, session.tokenHash)) >= UNLOCK_ATTEMPTS) {
+        await endSession(c);
+        throw new UnauthenticatedError();
+      }
+      throw new LoginFailedError();
+    }
+    await unlockSession(c.var.db, session.tokenHash, c.var.now().toISOString());
+    return c.body(null, 204);
+  })
+  .post('/lock', async (c) => {
+    const session = await fullSession(c, { allowLocked: true });
+    await lockSession(c.var.db, session.tokenHash, c.var.now().toISOString());
     return c.body(null, 204);
   });

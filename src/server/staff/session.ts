@@ -4,7 +4,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { StaffRole } from '../../domain/api.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { type Permission, roleCan } from '../../domain/roles.ts';
-import { ForbiddenError, SecondFactorRequiredError, UnauthenticatedError } from '../http/errors.ts';
+import { ForbiddenError, SecondFactorRequiredError, SessionLockedError, UnauthenticatedError } from '../http/errors.ts';
+import { isCrossOrigin } from '../http/same-origin.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
 import type { SessionStage } from './staff.table.ts';
 
@@ -15,6 +16,14 @@ export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 /** A password-only session has five minutes to present the second factor (or enrol one). */
 export const SECOND_FACTOR_PENDING_MS = 5 * 60 * 1000;
+/**
+ * P4 idle lock, kept by the server (issue 12 #10): five minutes without a request of its user
+ * and a full session is locked; only unlock (the password) and logout answer it. The console
+ * locks itself after as long without a touch and says so at once (POST /auth/lock).
+ */
+export const SESSION_LOCK_IDLE_MS = 5 * 60 * 1000;
+/** Wrong passwords at the lock screen before the session ends. */
+export const UNLOCK_ATTEMPTS = 5;
 
 export interface SignedInStaff {
   id: string;
@@ -30,6 +39,8 @@ export interface AuthSession {
   stage: SessionStage;
   challenge: string | null;
   pendingTotpSecret: string | null;
+  /** A full session that is locked (issue 12 #10); only `currentSession(c, { allowLocked: true })` returns one. */
+  locked: boolean;
   staff: SignedInStaff;
 }
 
@@ -67,9 +78,12 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
 
 /**
  * The session on this browser of either stage, or null. Deletes it when past its limits (or
- * the account was disabled) and touches the idle timer of a full one.
+ * the account was disabled). A locked session answers 401 `session_locked` unless the caller
+ * is unlock, lock or logout (`allowLocked`). Every other request of a full session counts as its
+ * user's activity and moves the idle timers; `activity: false` (a public route that only notes
+ * who sent something, such as an outbox retrying in the background) moves nothing.
  */
-export async function currentSession(c: Context<AppEnv>): Promise<AuthSession | null> {
+export async function currentSession(c: Context<AppEnv>, options: { allowLocked?: boolean; activity?: boolean } = {}): Promise<AuthSession | null> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   const tokenHash = hashToken(token);
@@ -88,17 +102,27 @@ export async function currentSession(c: Context<AppEnv>): Promise<AuthSession | 
     await deleteSession(c.var.db, tokenHash);
     return null;
   }
+  const locked = row.stage === 'full' && (row.locked_at !== null || now - Date.parse(row.last_seen_at) >= SESSION_LOCK_IDLE_MS);
+  // A refused request is no activity: a locked session still ends 30 minutes after its last use.
+  if (locked && !options.allowLocked) throw new SessionLockedError();
+  if (locked || options.activity === false) return sessionOf(tokenHash, row, locked);
   // The idle timer moves at most once a minute: each touch is a durable commit, and writing one
   // per staff request halved re-query throughput (npm run bench). Idle ends 30–31 minutes after
-  // the last request instead of exactly 30.
+  // the last request instead of exactly 30, and the lock 4–5 minutes after it (the console's
+  // activity signal, recordActivity, writes at once).
   if (row.stage === 'full' && now - Date.parse(row.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
     await touchSession(c.var.db, tokenHash, new Date(now).toISOString());
   }
+  return sessionOf(tokenHash, row, false);
+}
+
+function sessionOf(tokenHash: string, row: NonNullable<Awaited<ReturnType<typeof findSessionWithStaff>>>, locked: boolean): AuthSession {
   return {
     tokenHash,
     stage: row.stage,
     challenge: row.challenge,
     pendingTotpSecret: row.pending_totp_secret,
+    locked,
     staff: {
       id: row.id,
       institutionId: row.institution_id,
@@ -109,10 +133,27 @@ export async function currentSession(c: Context<AppEnv>): Promise<AuthSession | 
   };
 }
 
-/** The staff member fully signed in on this browser (password and second factor), or null. */
-export async function currentStaff(c: Context<AppEnv>): Promise<SignedInStaff | null> {
+/**
+ * The console's sign of life while its user reads or types without sending anything
+ * (POST /api/staff/activity): moves the idle timers now, so the server does not lock a session
+ * whose user is busy on a long form. The console sends it only on a touch, click or key.
+ */
+export async function recordActivity(c: Context<AppEnv>): Promise<void> {
   const session = await currentSession(c);
-  return session?.stage === 'full' ? session.staff : null;
+  if (!session) throw new UnauthenticatedError();
+  if (session.stage !== 'full') throw new SecondFactorRequiredError();
+  await touchSession(c.var.db, session.tokenHash, c.var.now().toISOString());
+}
+
+/**
+ * Who is signed in on this browser, for the public routes that note which staff member sent
+ * something: a full, unlocked session sent from our own pages, or null. Not the user's activity
+ * (the outbox retries in the background), and never a refusal.
+ */
+export async function currentStaff(c: Context<AppEnv>): Promise<SignedInStaff | null> {
+  if (isCrossOrigin(c)) return null;
+  const session = await currentSession(c, { allowLocked: true, activity: false });
+  return session?.stage === 'full' && !session.locked ? session.staff : null;
 }
 
 /** A password-only session gets its own 401 code, so the console asks for the second factor. */

@@ -17,7 +17,7 @@ export async function updateStaffPassword(db: DbOrTx, id: string, passwordHash: 
 export async function insertSession(db: DbOrTx, tokenHash: string, staffId: string, now: string, stage: SessionStage): Promise<void> {
   await db
     .insertInto('staff_session')
-    .values({ token_hash: tokenHash, staff_id: staffId, created_at: now, last_seen_at: now, stage, challenge: null, pending_totp_secret: null })
+    .values({ token_hash: tokenHash, staff_id: staffId, created_at: now, last_seen_at: now, stage, challenge: null, pending_totp_secret: null, locked_at: null })
     .execute();
 }
 
@@ -34,6 +34,7 @@ export async function findSessionWithStaff(db: DbOrTx, tokenHash: string) {
       'staff_session.stage',
       'staff_session.challenge',
       'staff_session.pending_totp_secret',
+      'staff_session.locked_at',
       'staff_account.id',
       'staff_account.institution_id',
       'staff_account.login_id',
@@ -47,6 +48,27 @@ export async function findSessionWithStaff(db: DbOrTx, tokenHash: string) {
 
 export async function touchSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
   await db.updateTable('staff_session').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** Issue 12 #10: locks a session (the first lock time is kept). */
+export async function lockSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
+  await db.updateTable('staff_session').set({ locked_at: now }).where('token_hash', '=', tokenHash).where('locked_at', 'is', null).execute();
+}
+
+/** After the password: unlocked, and the idle timers start again from now. */
+export async function unlockSession(db: DbOrTx, tokenHash: string, now: string): Promise<void> {
+  await db.updateTable('staff_session').set({ locked_at: null, last_seen_at: now, unlock_failures: 0 }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** Counts a wrong password at the lock screen; returns the count so far. */
+export async function countUnlockFailure(db: DbOrTx, tokenHash: string): Promise<number> {
+  await db
+    .updateTable('staff_session')
+    .set((eb) => ({ unlock_failures: eb('unlock_failures', '+', 1) }))
+    .where('token_hash', '=', tokenHash)
+    .execute();
+  const row = await db.selectFrom('staff_session').select('unlock_failures').where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row?.unlock_failures ?? 0;
 }
 
 export async function deleteSession(db: DbOrTx, tokenHash: string): Promise<void> {
@@ -90,6 +112,16 @@ export async function updateStaff(
   values: Partial<Pick<StaffAccountTable, 'role' | 'disabled_at' | 'totp_secret' | 'totp_last_step'>>,
 ): Promise<void> {
   await db.updateTable('staff_account').set(values).where('id', '=', id).execute();
+}
+
+/** Replaces a clear TOTP secret by its sealed form, unless it changed meanwhile (issue 12 #6). */
+export async function resealTotpSecret(db: DbOrTx, id: string, clear: string, sealed: string): Promise<void> {
+  await db.updateTable('staff_account').set({ totp_secret: sealed }).where('id', '=', id).where('totp_secret', '=', clear).execute();
+}
+
+/** Every account's stored TOTP secret (sealed or, from before sealing, clear). */
+export async function listTotpSecrets(db: DbOrTx): Promise<Array<{ id: string; totp_secret: string | null }>> {
+  return db.selectFrom('staff_account').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute();
 }
 
 /** Records a TOTP step as used, only if it is newer than the last one (two racing logins: one wins). */

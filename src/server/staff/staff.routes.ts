@@ -13,7 +13,7 @@ import { authRoutes, loginStep } from './auth.routes.ts';
 import { assertNotLocked } from './lockout.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
 import { findStaffByLoginId } from './staff.repository.ts';
-import { endSession, requireStaff, startSession } from './session.ts';
+import { endSession, recordActivity, requireStaff, startSession } from './session.ts';
 
 export const staffRoutes = new Hono<AppEnv>()
   /**
@@ -54,6 +54,11 @@ export const staffRoutes = new Hono<AppEnv>()
       appMode: c.var.config.appMode,
     };
     return c.json(body);
+  })
+  /** P4 idle lock (issue 12 #10): a touch, click or key in the console counts as the user's activity. */
+  .post('/activity', async (c) => {
+    await recordActivity(c);
+    return c.body(null, 204);
   })
   .route('/auth', authRoutes)
   .route('/accounts', accountRoutes);

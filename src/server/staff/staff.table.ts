@@ -10,7 +10,7 @@ export interface StaffAccountTable {
   /** `scrypt$N$r$p$salt$hash`, salt and hash base64url. */
   password_hash: string;
   created_at: string;
-  /** Base32 TOTP secret once enrolled. */
+  /** The TOTP secret once enrolled, sealed (staff/totp-secret.ts); clear base32 from before sealing until next read. */
   totp_secret: string | null;
   /** The last accepted TOTP step; that step and earlier ones are refused (replay). */
   totp_last_step: number | null;
@@ -31,7 +31,11 @@ export interface StaffSessionTable {
   stage: SessionStage;
   /** The WebAuthn challenge issued to this session, until it is used. */
   challenge: string | null;
-  /** A TOTP secret shown for enrolment, saved to the account once a code from it is entered. */
+  /** Issue 12 #10: when the console locked the session; until the password is given again only unlock and logout answer. */
+  locked_at: string | null;
+  /** Wrong passwords given to unlock since the last right one; at UNLOCK_ATTEMPTS the session ends. */
+  unlock_failures: Generated<number>;
+  /** A TOTP secret shown for enrolment (sealed), saved to the account once a code from it is entered. */
   pending_totp_secret: string | null;
 }
 

@@ -73,7 +73,8 @@ export async function createTestApp(
   const postgres = await testDatabaseUrl(dataDir);
   const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
   const schemaVersion = await migrateToLatest(opened.db);
-  const demo = await ensureDemoInstitution(opened.db, { dataDir, fixedPassword: TEST_PASSWORD, fixedTotpSecret: TEST_TOTP_SECRET });
+  const secrets = loadKeyring({ dataDir });
+  const demo = await ensureDemoInstitution(opened.db, secrets, { dataDir, fixedPassword: TEST_PASSWORD, fixedTotpSecret: TEST_TOTP_SECRET });
   // In-process requests all share one client key, and suites log in and register many times:
   // limits are generous unless a test sets its own (options.config overrides any setting).
   const config = {
@@ -92,7 +93,6 @@ export async function createTestApp(
     trust,
     simulator: async (pathAndQuery, init) => simApp.request(pathAndQuery, init),
   });
-  const secrets = loadKeyring({ dataDir });
   const app = createApp({ ...opened, config, schemaVersion, national, secrets, now: clock.now, serveStatic: false });
   return {
     app,
