@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * A submission sealed to the institution's public key (issue 12 #7): the outbox keeps only this
  * envelope, so a stolen tablet cannot read what it has queued — the device holds no key that
@@ -36,22 +34,6 @@ export interface SealedEnvelope {
   iv: string;
   ciphertext: string;
 }
-
-const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/).max(2_000_000);
-const ecPublicJwk = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: b64url.max(64), y: b64url.max(64) }).strip();
-
-export const sealedEnvelopeSchema = z
-  .object({
-    sealed: z.literal(SEALED_VERSION),
-    kind: z.enum(['declaration', 'guideRecord']),
-    id: z.string().uuid(),
-    linkToken: z.string().min(1).max(200),
-    keyId: z.string().min(1).max(64),
-    epk: ecPublicJwk,
-    iv: b64url.max(32),
-    ciphertext: b64url,
-  })
-  .strict();
 
 export function isSealedEnvelope(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { sealed?: unknown }).sealed !== undefined;
