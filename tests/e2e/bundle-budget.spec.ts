@@ -16,10 +16,17 @@ import { expect, test } from '@playwright/test';
  * the sizes measured then (entry 48.6 → 23.5 KiB, route 59.2 → 33.9 KiB) to stop growth.
  */
 const KiB = 1024;
-/** The entry: index.html's module script and its preloaded imports (23.5 KiB when set). */
-const ENTRY_BUDGET = 24.5 * KiB;
-/** Everything the patient route /i/<token> loads, the lazy reception chunk included (33.9 KiB when set; target 40). */
-const ROUTE_BUDGET = 35 * KiB;
+/**
+ * The entry: index.html's module script and its preloaded imports (23.5 KiB when set; 26.2 KiB
+ * after issue 12, whose outbox sealing, institution-key cache and device signing ship with the
+ * outbox, which is still in the entry: moving it out is issue 18 §3).
+ */
+const ENTRY_BUDGET = 27 * KiB;
+/**
+ * Everything the patient route /i/<token> loads, the lazy reception chunk included (33.9 KiB when
+ * set, 37.1 KiB after issue 12's sealing, signing and token handling; target 40).
+ */
+const ROUTE_BUDGET = 38 * KiB;
 
 test.use({ serviceWorkers: 'block' });
 
