@@ -83,6 +83,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/staff/institution/link/reissue': can('institution.manage'),
   'GET /api/staff/devices': can('device.manage'),
   'POST /api/staff/devices/:deviceId/revoke': can('device.manage'),
+  'POST /api/staff/devices/:deviceId/restore': can('device.manage'),
   'POST /api/staff/devices/enrolment-codes': can('device.manage'),
   'POST /api/staff/devices/enrolled/:keyId/revoke': can('device.manage'),
   'GET /api/staff/guide-records': can('declaration.manage'),

@@ -526,6 +526,56 @@ describe('devices (P4)', () => {
   });
 });
 
+describe('allowing a revoked device again (issue 12 #13)', () => {
+  const LAPTOP = 'd4a6c8e0-2b4d-4f6a-8c0e-2a4c6e8a0b2d';
+
+  it('issue 12 #13: a revoked device allowed again sends what it held, once', async () => {
+    const token = await currentToken();
+    expect((await call(`/api/public/institutions/${token}`, { headers: { 'x-device-id': LAPTOP } })).status).toBe(200);
+    const clerk = await loginAs(t, 'clerk');
+    expect((await call(`/api/staff/devices/${LAPTOP}/revoke`, { method: 'POST', headers: { cookie: clerk } })).status).toBe(200);
+
+    // What the outbox keeps as "needs attention": refused, nothing stored.
+    const declarationId = '5e7a9c1e-3d5b-4f7a-9c1e-3d5b7f9a1c3e';
+    const form = declarationForm(declarationId, token);
+    const held = await call('/api/public/declarations', jsonRequest('POST', form, { 'x-device-id': LAPTOP }));
+    expect(held.status).toBe(403);
+    expect(errorOf(held).code).toBe('device_revoked');
+    expect(await t.db.selectFrom('declaration').select('id').where('id', '=', declarationId).executeTakeFirst()).toBeUndefined();
+
+    // Neither a doctor nor a clerk of another clinic can allow it.
+    expect((await call(`/api/staff/devices/${LAPTOP}/restore`, { method: 'POST', headers: { cookie: await loginAs(t, 'doctor') } })).status).toBe(403);
+    const other = await register(registration({ code: codeWith('141111111'), activationCode: await issueCode(codeWith('141111111')), loginId: 'kanagawa-admin' }));
+    expect(other.status).toBe(201);
+    const foreign = await call(`/api/staff/devices/${LAPTOP}/restore`, { method: 'POST', headers: { cookie: await enrolTotp(other.cookie!) } });
+    expect(foreign.status).toBe(404);
+    expect(errorOf(foreign).code).toBe('device_not_found');
+    expect(errorOf(await call('/api/public/declarations', jsonRequest('POST', form, { 'x-device-id': LAPTOP }))).code).toBe('device_revoked');
+
+    // The clinic's clerk allows it again; doing so twice is harmless and audited once.
+    const restored = await call<{ device: { deviceId: string; revokedAt: string | null } }>(`/api/staff/devices/${LAPTOP}/restore`, { method: 'POST', headers: { cookie: clerk } });
+    expect(restored.status).toBe(200);
+    expect(restored.body.device).toMatchObject({ deviceId: LAPTOP, revokedAt: null });
+    expect((await call(`/api/staff/devices/${LAPTOP.toUpperCase()}/restore`, { method: 'POST', headers: { cookie: clerk } })).status).toBe(200);
+    const row = await t.db.selectFrom('institution_device').selectAll().where('device_id', '=', LAPTOP).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ revoked_at: null, revoked_by: null });
+    expect((await call(`/api/staff/devices/${crypto.randomUUID()}/restore`, { method: 'POST', headers: { cookie: clerk } })).status).toBe(404);
+
+    // The held declaration goes through, and its resend is the same receipt, stored once.
+    const sent = await call<{ id: string; receivedAt: string }>('/api/public/declarations', jsonRequest('POST', form, { 'x-device-id': LAPTOP }));
+    expect(sent.status).toBe(201);
+    expect(sent.body.id).toBe(declarationId);
+    const resent = await call<{ id: string; receivedAt: string }>('/api/public/declarations', jsonRequest('POST', form, { 'x-device-id': LAPTOP }));
+    expect(resent.status).toBe(200);
+    expect(resent.body).toEqual(sent.body);
+    expect(await t.db.selectFrom('declaration').select('id').where('id', '=', declarationId).execute()).toHaveLength(1);
+
+    const restoredEvents = (await t.db.selectFrom('audit_event').select(['action', 'subject_id']).where('action', '=', 'device.restored').execute()).filter((e) => e.subject_id === LAPTOP);
+    expect(restoredEvents).toHaveLength(1);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+});
+
 /** A new clinic's administrator enrols TOTP with the password-only session registration gives. */
 async function enrolTotp(pendingCookie: string): Promise<string> {
   const start = await t.app.request('/api/staff/auth/enrol/totp/start', { method: 'POST', headers: { cookie: pendingCookie } });

@@ -107,6 +107,7 @@ function templates(): Record<string, unknown> {
     'POST /api/staff/institution/register': { code: '3410712362', activationCode: 'VS52-5HK5-ETFC-D5MK', name: '診療所', loginId: 'fuzz-admin', displayName: '管理者', password: 'a-long-password-1' },
     'POST /api/staff/institution/link/reissue': {},
     'POST /api/staff/devices/:deviceId/revoke': {},
+    'POST /api/staff/devices/:deviceId/restore': {},
     // Devices the clinic trusts (issue 12 #15).
     'POST /api/staff/devices/enrolment-codes': {},
     'POST /api/staff/devices/enrolled/:keyId/revoke': {},

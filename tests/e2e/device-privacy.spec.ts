@@ -3,7 +3,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { expect, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { LINK, useCard } from './support/reception.ts';
-import { staffApiCookie } from './support/staff-login.ts';
+import { signInStaff, staffApiCookie } from './support/staff-login.ts';
 
 /**
  * Issue 12 §6 and §10: nothing of a patient left on a shared tablet. After a finished
@@ -12,7 +12,8 @@ import { staffApiCookie } from './support/staff-login.ts';
  * device key — holds no name, number or date of birth (#7, #8). A queued declaration is sealed to
  * the institution, so even the device key does not open it (#7). A declaration queued for a link
  * that has since been reissued waits as "needs attention" and is sent once the clinic's current
- * link is opened (#13). Tablet only: the reception tablet is the shared device in question.
+ * link is opened (#13); one refused because the clinic revoked the tablet waits the same way and is
+ * sent once staff allow the device again (#13). Tablet only: the reception tablet is the shared device in question.
  */
 
 test.beforeEach(({}, info) => {
@@ -308,5 +309,48 @@ test('issue 12 #13: a declaration queued for a link since reissued waits as "nee
   await expect.poll(() => summaries(page), { timeout: 10_000 }).toEqual([]);
   await expect(page.getByRole('region', { name: '未送信の申立書' })).toHaveCount(0);
   expect(sends).toEqual([404, 201]);
+  expect(await inboxCopies(request, form.id)).toEqual([expect.objectContaining({ id: form.id, name: NAME })]);
+});
+
+test('issue 12 #13: a declaration refused because the tablet was revoked waits as "needs attention", and is sent once staff allow the device again', async ({ page, browser, request }) => {
+  test.setTimeout(120_000);
+  await openLinkWithHook(page);
+  const tablet = await page.evaluate(() => localStorage.getItem('zaitaku.deviceId'));
+  expect(tablet).toMatch(/^[0-9a-f-]{36}$/);
+  const cookie = await staffApiCookie(request, 'clerk');
+  expect((await request.post(`/api/staff/devices/${tablet}/revoke`, { headers: { cookie } })).status()).toBe(200);
+
+  const sends: number[] = [];
+  page.on('response', (res) => {
+    if (res.url().endsWith('/api/public/declarations') && res.request().method() === 'POST') sends.push(res.status());
+  });
+  const form = declaration(E2E_LINK_TOKEN);
+  await page.evaluate((f) => (window as unknown as { __zaitakuOutbox: Hook }).__zaitakuOutbox.enqueueDeclaration(f, null), form);
+  await expect
+    .poll(async () => (await summaries(page)).map((s) => [s.state, s.lastError?.code]))
+    .toEqual([['attention', 'device_revoked']]);
+  await expect(page.getByRole('region', { name: '未送信の申立書' }).getByTestId('outbox-attention')).toContainText('要対応');
+  expect(sends).toEqual([403]);
+  expect(await inboxCopies(request, form.id)).toEqual([]);
+
+  // At the clinic, a clerk finds the tablet in the device list and allows it again (asked first).
+  const clinic = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const staff = await clinic.newPage();
+  await signInStaff(staff, '/staff/devices', 'clerk');
+  const row = staff.getByRole('row').filter({ hasText: tablet!.slice(0, 8) });
+  await expect(row).toContainText('使用停止（');
+  await row.getByRole('button', { name: `利用を再開する… ${tablet!.slice(0, 8)}` }).click();
+  await expect(staff.getByRole('alertdialog')).toContainText('利用を再開しますか？');
+  await staff.getByRole('alertdialog').getByRole('button', { name: '利用を再開する' }).click();
+  await expect(staff.getByText(`端末 ${tablet!.slice(0, 8)} の利用を再開しました。`)).toBeVisible();
+  await expect(row).toContainText('利用できます');
+  await clinic.close();
+
+  // The tablet opens the clinic link again: the held declaration is sent, and is in the inbox once.
+  await page.goto(LINK);
+  await expect(page.getByText('在宅受付デモクリニック').first()).toBeVisible();
+  await expect.poll(() => summaries(page), { timeout: 10_000 }).toEqual([]);
+  await expect(page.getByRole('region', { name: '未送信の申立書' })).toHaveCount(0);
+  expect(sends).toEqual([403, 201]);
   expect(await inboxCopies(request, form.id)).toEqual([expect.objectContaining({ id: form.id, name: NAME })]);
 });

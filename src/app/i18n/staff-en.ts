@@ -509,10 +509,14 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'inst.devices.thisDevice': 'This device',
   'inst.devices.unknownUa': 'Unknown',
   'inst.devices.revoke': 'Revoke…',
-  'inst.devices.confirm': 'Revoke device {device} ({ua})? It can no longer start a reception or show results, starting now. This cannot be undone.',
+  'inst.devices.confirm': 'Revoke device {device} ({ua})? It can no longer start a reception or show results, starting now.',
   'inst.devices.yes': 'Revoke',
   'inst.devices.no': 'Cancel',
   'inst.devices.done': 'Device {device} was revoked.',
+  'inst.devices.restore': 'Allow again…',
+  'inst.devices.restoreConfirm': 'Allow device {device} ({ua}) again? Only do this for a device that has been found. Declarations still waiting on it are sent the next time it opens the link.',
+  'inst.devices.restoreYes': 'Allow again',
+  'inst.devices.restored': 'Device {device} is allowed again.',
   'inst.forbidden': 'Your role does not allow this screen. Please ask an administrator.',
 
   // Consent dashboard and person page (issue 6 §3: R9, E2–E6, X5).

@@ -511,10 +511,14 @@ export const staffJa = {
   'inst.devices.thisDevice': 'この端末',
   'inst.devices.unknownUa': '不明',
   'inst.devices.revoke': '使用停止にする…',
-  'inst.devices.confirm': '端末 {device}（{ua}）を使用停止にしますか？この端末からは、受付も結果の表示もすぐにできなくなります。元には戻せません。',
+  'inst.devices.confirm': '端末 {device}（{ua}）を使用停止にしますか？この端末からは、受付も結果の表示もすぐにできなくなります。',
   'inst.devices.yes': '使用停止にする',
   'inst.devices.no': 'やめる',
   'inst.devices.done': '端末 {device} を使用停止にしました。',
+  'inst.devices.restore': '利用を再開する…',
+  'inst.devices.restoreConfirm': '端末 {device}（{ua}）の利用を再開しますか？見つかった端末だけを再開してください。この端末に残っている申立書は、次にリンクを開いたときに送られます。',
+  'inst.devices.restoreYes': '利用を再開する',
+  'inst.devices.restored': '端末 {device} の利用を再開しました。',
   'inst.forbidden': 'この画面はあなたの役割（権限）では使えません。管理者にお尋ねください。',
 
   // Consent dashboard and person page (issue 6 §3: R9, E2–E6, X5).

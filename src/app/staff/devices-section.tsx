@@ -12,18 +12,24 @@ function shortInstant(iso: string, lang: 'ja' | 'en'): string {
   return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(iso));
 }
 
+/** What staff can do to a browser device: its route's last segment. */
+type Change = 'revoke' | 'restore';
+
 /** Staff recognise a device by the start of its random id, as on the device's own screen. */
 function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-/** P4: devices that used the institution link recently; revoke a lost one (asks first). */
+/**
+ * P4: devices that used the institution link recently; revoke a lost one (asks first). Issue 12
+ * #13: a revoked one can be allowed again (asks too); its outbox then sends what it held back.
+ */
 export function DevicesSection() {
   const { t, lang } = useI18n();
   const [devices, setDevices] = useState<DeviceDto[] | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [confirming, setConfirming] = useState<DeviceDto | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<{ device: DeviceDto; change: Change } | null>(null);
+  const [done, setDone] = useState<{ device: string; change: Change } | null>(null);
   const [busy, setBusy] = useState(false);
   const [enrolled, setEnrolled] = useState<EnrolledDeviceDto[] | null>(null);
   const here = deviceId();
@@ -36,16 +42,21 @@ export function DevicesSection() {
     });
   }, []);
 
-  async function revoke(device: DeviceDto) {
+  async function apply(device: DeviceDto, change: Change) {
     setBusy(true);
     setFailure(null);
-    const result = await api<{ device: DeviceDto }>(`/staff/devices/${encodeURIComponent(device.deviceId)}/revoke`, { method: 'POST' });
+    const result = await api<{ device: DeviceDto }>(`/staff/devices/${encodeURIComponent(device.deviceId)}/${change}`, { method: 'POST' });
     setBusy(false);
     setConfirming(null);
     if (result.ok) {
       setDevices((list) => list?.map((d) => (d.deviceId === device.deviceId ? result.data.device : d)) ?? null);
-      setDone(shortId(device.deviceId));
+      setDone({ device: shortId(device.deviceId), change });
     } else setFailure(result.failure);
+  }
+
+  function ask(device: DeviceDto, change: Change) {
+    setDone(null);
+    setConfirming({ device, change });
   }
 
   const ua = (d: DeviceDto) => (d.userAgent === 'unknown' ? t('inst.devices.unknownUa') : d.userAgent.replaceAll('unknown', t('inst.devices.unknownUa')));
@@ -63,7 +74,7 @@ export function DevicesSection() {
         )}
         {done && (
           <p class="message success" role="status">
-            {t('inst.devices.done', { device: done })}
+            {t(done.change === 'revoke' ? 'inst.devices.done' : 'inst.devices.restored', { device: done.device })}
           </p>
         )}
         {devices === null && !failure && <p role="status">{t('staff.loading')}</p>}
@@ -94,11 +105,16 @@ export function DevicesSection() {
                     <td>{d.registrations}</td>
                     <td>
                       {d.revokedAt ? (
-                        t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
+                        <>
+                          {t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })}{' '}
+                          <button type="button" class="button small" onClick={() => ask(d, 'restore')} aria-label={`${t('inst.devices.restore')} ${shortId(d.deviceId)}`}>
+                            {t('inst.devices.restore')}
+                          </button>
+                        </>
                       ) : (
                         <>
                           {t('inst.devices.active')}{' '}
-                          <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
+                          <button type="button" class="button danger small" onClick={() => ask(d, 'revoke')} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
                             {t('inst.devices.revoke')}
                           </button>
                         </>
@@ -112,10 +128,17 @@ export function DevicesSection() {
         )}
         {confirming && (
           <div class="message warning" role="alertdialog" aria-labelledby="device-confirm">
-            <p id="device-confirm">{t('inst.devices.confirm', { device: shortId(confirming.deviceId), ua: ua(confirming) })}</p>
+            <p id="device-confirm">
+              {t(confirming.change === 'revoke' ? 'inst.devices.confirm' : 'inst.devices.restoreConfirm', { device: shortId(confirming.device.deviceId), ua: ua(confirming.device) })}
+            </p>
             <div class="button-row">
-              <button type="button" class="button danger" disabled={busy} onClick={() => void revoke(confirming)}>
-                {t('inst.devices.yes')}
+              <button
+                type="button"
+                class={confirming.change === 'revoke' ? 'button danger' : 'button primary'}
+                disabled={busy}
+                onClick={() => void apply(confirming.device, confirming.change)}
+              >
+                {t(confirming.change === 'revoke' ? 'inst.devices.yes' : 'inst.devices.restoreYes')}
               </button>
               <button type="button" class="button" disabled={busy} onClick={() => setConfirming(null)}>
                 {t('inst.devices.no')}

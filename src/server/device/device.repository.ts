@@ -66,6 +66,18 @@ export async function markDeviceRevoked(db: DbOrTx, institutionId: string, devic
   return Number(result.numUpdatedRows);
 }
 
+/** Issue 12 #13: the clinic allows a revoked browser device again; 0 when it was not revoked. */
+export async function markDeviceRestored(db: DbOrTx, institutionId: string, deviceId: string): Promise<number> {
+  const result = await db
+    .updateTable('institution_device')
+    .set({ revoked_at: null, revoked_by: null })
+    .where('institution_id', '=', institutionId)
+    .where('device_id', '=', deviceId)
+    .where('revoked_at', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Enrolled devices (issue 12 #15).
 

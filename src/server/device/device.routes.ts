@@ -7,7 +7,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
-import { findDevice, findEnrolledDevice, listDevices, listEnrolledDevices, markDeviceRevoked, markEnrolledDeviceRevoked } from './device.repository.ts';
+import { findDevice, findEnrolledDevice, listDevices, listEnrolledDevices, markDeviceRestored, markDeviceRevoked, markEnrolledDeviceRevoked } from './device.repository.ts';
 import { createEnrolmentCode, enrolDevice, toEnrolledDeviceDto } from './device-trust.service.ts';
 import { DEVICE_LIST_DAYS, DeviceNotFoundError, toDeviceDto } from './device.service.ts';
 
@@ -18,6 +18,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * one. Issue 12 #15: enrolment codes for the clinic's own tablets, and revoking an enrolled one.
  * Revoking a browser's random id (`/:deviceId/revoke`) is advisory: clearing site storage makes a
  * new id. Only an enrolled device's revocation cannot be dodged.
+ * Issue 12 #13: a revoked browser device can be allowed again (`/:deviceId/restore`), so what its
+ * outbox held back as "needs attention" is sent. An enrolled device's revocation stays final: a
+ * lost tablet that turns up is enrolled again with a new code, so a key that was out of the
+ * clinic's hands is never trusted again.
  */
 export const deviceRoutes = new Hono<AppEnv>()
   .get('/', requirePermission('device.manage'), async (c) => {
@@ -68,6 +72,25 @@ export const deviceRoutes = new Hono<AppEnv>()
       // Revoking twice is harmless: the first revocation's time and author stay.
       if ((await markDeviceRevoked(trx, staff.institutionId, id, now.toISOString(), staff.id)) > 0) {
         await audit(trx, { action: 'device.revoked', subjectId: id, outcome: 'ok' }, now);
+      }
+      return (await findDevice(trx, staff.institutionId, id))!;
+    });
+    return c.json({ device: toDeviceDto(row) });
+  })
+  .post('/:deviceId/restore', requirePermission('device.manage'), async (c) => {
+    const deviceId = c.req.param('deviceId');
+    if (!UUID.test(deviceId)) throw new DeviceNotFoundError();
+    const id = deviceId.toLowerCase();
+    const staff = c.var.staff;
+    const audit = staffAuditor(c);
+    const now = c.var.now();
+    const row = await c.var.db.transaction().execute(async (trx) => {
+      // Another institution's device is not found, exactly like an unknown one.
+      const existing = await findDevice(trx, staff.institutionId, id);
+      if (!existing) throw new DeviceNotFoundError();
+      // Allowing a device that is not revoked changes nothing and records nothing.
+      if ((await markDeviceRestored(trx, staff.institutionId, id)) > 0) {
+        await audit(trx, { action: 'device.restored', subjectId: id, outcome: 'ok' }, now);
       }
       return (await findDevice(trx, staff.institutionId, id))!;
     });
