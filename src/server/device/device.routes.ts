@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { DbOrTx } from '../db/database.ts';
 import { deviceEnrolmentRequestSchema, type EnrolledDeviceDto } from '../../domain/device-signature.ts';
 import type { DeviceListResponse } from '../../domain/institution-api.ts';
 import { staffAuditor, staffDevice } from '../consent/staff-action.ts';
@@ -59,43 +60,37 @@ export const deviceRoutes = new Hono<AppEnv>()
     const device: EnrolledDeviceDto = toEnrolledDeviceDto(row);
     return c.json({ device });
   })
-  .post('/:deviceId/revoke', requirePermission('device.manage'), async (c) => {
-    const deviceId = c.req.param('deviceId');
-    if (!UUID.test(deviceId)) throw new DeviceNotFoundError();
-    const id = deviceId.toLowerCase();
-    const staff = c.var.staff;
-    const audit = staffAuditor(c);
-    const now = c.var.now();
-    const row = await c.var.db.transaction().execute(async (trx) => {
-      const existing = await findDevice(trx, staff.institutionId, id);
-      if (!existing) throw new DeviceNotFoundError();
-      // Revoking twice is harmless: the first revocation's time and author stay.
-      if ((await markDeviceRevoked(trx, staff.institutionId, id, now.toISOString(), staff.id)) > 0) {
-        await audit(trx, { action: 'device.revoked', subjectId: id, outcome: 'ok' }, now);
-      }
-      return (await findDevice(trx, staff.institutionId, id))!;
-    });
-    return c.json({ device: toDeviceDto(row) });
-  })
-  .post('/:deviceId/restore', requirePermission('device.manage'), async (c) => {
-    const deviceId = c.req.param('deviceId');
-    if (!UUID.test(deviceId)) throw new DeviceNotFoundError();
-    const id = deviceId.toLowerCase();
-    const staff = c.var.staff;
-    const audit = staffAuditor(c);
-    const now = c.var.now();
-    const row = await c.var.db.transaction().execute(async (trx) => {
-      // Another institution's device is not found, exactly like an unknown one.
-      const existing = await findDevice(trx, staff.institutionId, id);
-      if (!existing) throw new DeviceNotFoundError();
-      // Allowing a device that is not revoked changes nothing and records nothing.
-      if ((await markDeviceRestored(trx, staff.institutionId, id)) > 0) {
-        await audit(trx, { action: 'device.restored', subjectId: id, outcome: 'ok' }, now);
-      }
-      return (await findDevice(trx, staff.institutionId, id))!;
-    });
-    return c.json({ device: toDeviceDto(row) });
+  // Revoking twice is harmless (the first revocation's time and author stay); allowing a device
+  // that is not revoked changes nothing. Only a real change is audited.
+  .post('/:deviceId/revoke', requirePermission('device.manage'), (c) =>
+    changeDevice(c, 'device.revoked', (trx, institutionId, id, now, staffId) => markDeviceRevoked(trx, institutionId, id, now, staffId)),
+  )
+  .post('/:deviceId/restore', requirePermission('device.manage'), (c) =>
+    changeDevice(c, 'device.restored', (trx, institutionId, id) => markDeviceRestored(trx, institutionId, id)),
+  );
+
+/** Revokes or restores a browser device id of the staff member's institution, in one transaction. */
+async function changeDevice(
+  c: Context<AppEnv>,
+  action: 'device.revoked' | 'device.restored',
+  mark: (trx: DbOrTx, institutionId: string, id: string, now: string, staffId: string) => Promise<number>,
+) {
+  const deviceId = c.req.param('deviceId') ?? '';
+  if (!UUID.test(deviceId)) throw new DeviceNotFoundError();
+  const id = deviceId.toLowerCase();
+  const staff = c.var.staff;
+  const audit = staffAuditor(c);
+  const now = c.var.now();
+  const row = await c.var.db.transaction().execute(async (trx) => {
+    // Another institution's device is not found, exactly like an unknown one.
+    if (!(await findDevice(trx, staff.institutionId, id))) throw new DeviceNotFoundError();
+    if ((await mark(trx, staff.institutionId, id, now.toISOString(), staff.id)) > 0) {
+      await audit(trx, { action, subjectId: id, outcome: 'ok' }, now);
+    }
+    return (await findDevice(trx, staff.institutionId, id))!;
   });
+  return c.json({ device: toDeviceDto(row) });
+}
 
 /**
  * `POST /api/public/device-enrolments`: a tablet registers the public half of its new key pair
