@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ErrorCode } from '../domain/api.ts';
+import type { ApiErrorBody, ErrorCode } from '../domain/shared/api.ts';
 
 /** What a failed call tells the screen: a server error code, or that the network failed. */
 export type ApiFailure =

@@ -7,7 +7,7 @@ import {
   signedText,
   type DeviceEnrolmentRequest,
   type DeviceEnrolmentResponse,
-} from '../domain/device-signature.ts';
+} from '../domain/staff/device-signature.ts';
 import { api, type ApiResult } from './api-client.ts';
 import { database, ENROLMENT, ENROLMENT_ID, type EnrolmentRecord } from './storage/db.ts';
 

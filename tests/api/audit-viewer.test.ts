@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { AUDIT_CSV_HEADER, type AuditEventsResponse, type AuditStaffResponse, type AuditVerifyResponse } from '../../src/domain/audit-api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { AUDIT_CSV_HEADER, type AuditEventsResponse, type AuditStaffResponse, type AuditVerifyResponse } from '../../src/domain/staff/audit-api.ts';
 import { appendAudit } from '../../src/server/audit/audit.service.ts';
 import { createTestApp, loginAs, type TestApp } from './support/test-app.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffRole } from '../../src/domain/api.ts';
-import { type Permission, roleCan, STAFF_ROLES } from '../../src/domain/roles.ts';
+import type { StaffRole } from '../../src/domain/shared/api.ts';
+import { type Permission, roleCan, STAFF_ROLES } from '../../src/domain/staff/roles.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 

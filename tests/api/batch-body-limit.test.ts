@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import type { BatchQueryResponse } from '../../src/domain/staff-lifecycle-api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import type { BatchQueryResponse } from '../../src/domain/consent/staff-lifecycle-api.ts';
 import { createTestApp, jsonRequest, loginAsDemo, type TestApp } from './support/test-app.ts';
 
 /**

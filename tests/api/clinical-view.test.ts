@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { DEMO_PIN } from '../../src/domain/card-simulator.ts';
-import type { ClinicalPersonsResponse, ClinicalViewResponse } from '../../src/domain/clinical.ts';
-import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent.ts';
-import type { HandoffChallenge } from '../../src/domain/handoff.ts';
-import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
+import type { ClinicalPersonsResponse, ClinicalViewResponse } from '../../src/domain/consent/clinical.ts';
+import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent/consent.ts';
+import type { HandoffChallenge } from '../../src/domain/registration/handoff.ts';
+import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';

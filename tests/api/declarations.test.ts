@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
 import type {
   DeclarationInboxResponse,
   DeclarationReceipt,
   DeclarationResponse,
   DeclarationStateResponse,
-} from '../../src/domain/declaration-api.ts';
-import { DECLARATION_MESSAGES, SIGNATURE_MAX_CHARS, type DeclarationInput } from '../../src/domain/declaration-schema.ts';
-import type { GuideOutcome } from '../../src/domain/fallback-guide.ts';
+} from '../../src/domain/declaration/declaration-api.ts';
+import { DECLARATION_MESSAGES, SIGNATURE_MAX_CHARS, type DeclarationInput } from '../../src/domain/declaration/declaration-schema.ts';
+import type { GuideOutcome } from '../../src/domain/fallback/fallback-guide.ts';
 import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { purgeExpiredDeclarations, startDeclarationPurge } from '../../src/server/declaration/declaration.service.ts';

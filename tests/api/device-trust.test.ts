@@ -1,8 +1,8 @@
 import { randomUUID, webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { agreeToAll } from '../../src/domain/consent.ts';
-import type { DeclarationInboxResponse, DeclarationResponse } from '../../src/domain/declaration-api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { agreeToAll } from '../../src/domain/consent/consent.ts';
+import type { DeclarationInboxResponse, DeclarationResponse } from '../../src/domain/declaration/declaration-api.ts';
 import {
   base64url,
   normaliseEnrolmentCode,
@@ -10,9 +10,9 @@ import {
   type DeviceEnrolmentResponse,
   type EnrolledDeviceDto,
   type EnrolmentCodeResponse,
-} from '../../src/domain/device-signature.ts';
-import { guideOutcome } from '../../src/domain/fallback-walk.ts';
-import type { DeviceListResponse } from '../../src/domain/institution-api.ts';
+} from '../../src/domain/staff/device-signature.ts';
+import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
+import type { DeviceListResponse } from '../../src/domain/institution/institution-api.ts';
 import { scaledRateLimits } from '../../src/server/http/rate-limit.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ApiErrorBody, type HealthResponse } from '../../src/domain/api.ts';
+import { ERROR_CODES, type ApiErrorBody, type HealthResponse } from '../../src/domain/shared/api.ts';
 import { createTestApp, jsonRequest, type TestApp } from './support/test-app.ts';
 
 let t: TestApp;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { guideOutcome } from '../../src/domain/fallback-walk.ts';
-import { GUIDE_RECORD_MESSAGES, type GuideRecordInput, type GuideRecordListResponse, type GuideRecordReceipt } from '../../src/domain/guide-record.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
+import { GUIDE_RECORD_MESSAGES, type GuideRecordInput, type GuideRecordListResponse, type GuideRecordReceipt } from '../../src/domain/fallback/guide-record.ts';
 import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginWithTotp, TEST_PASSWORD, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { DEMO_PIN } from '../../src/domain/card-simulator.ts';
-import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent.ts';
-import type { HandoffChallenge } from '../../src/domain/handoff.ts';
-import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
+import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent/consent.ts';
+import type { HandoffChallenge } from '../../src/domain/registration/handoff.ts';
+import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import type {
   BatchQueryResponse,
   ConsentEligibilityResponse,
@@ -15,7 +15,7 @@ import type {
   RequeryHistoryResponse,
   RequeryMatchDto,
   RequeryResponse,
-} from '../../src/domain/staff-lifecycle-api.ts';
+} from '../../src/domain/consent/staff-lifecycle-api.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreeToAll } from '../../src/domain/consent.ts';
-import { HANDOFF_PROTOCOL } from '../../src/domain/handoff.ts';
-import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
+import { agreeToAll } from '../../src/domain/consent/consent.ts';
+import { HANDOFF_PROTOCOL } from '../../src/domain/registration/handoff.ts';
+import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
-import { guideOutcome } from '../../src/domain/fallback-walk.ts';
+import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
 import {
   captureLogs,
   deepJson,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { DEMO_PIN } from '../../src/domain/card-simulator.ts';
-import { agreeToAll, agreeToNone } from '../../src/domain/consent.ts';
-import type { HandoffChallenge } from '../../src/domain/handoff.ts';
-import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../src/domain/reception-api.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
+import { agreeToAll, agreeToNone } from '../../src/domain/consent/consent.ts';
+import type { HandoffChallenge } from '../../src/domain/registration/handoff.ts';
+import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { createTestApp, jsonRequest, type TestApp } from './support/test-app.ts';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, StaffRole } from '../../src/domain/api.ts';
-import { DEMO_PIN } from '../../src/domain/card-simulator.ts';
-import { agreeToAll } from '../../src/domain/consent.ts';
-import type { ConsentDashboardResponse, PersonPageResponse } from '../../src/domain/consent-dashboard.ts';
-import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
+import type { ApiErrorBody, StaffRole } from '../../src/domain/shared/api.ts';
+import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
+import { agreeToAll } from '../../src/domain/consent/consent.ts';
+import type { ConsentDashboardResponse, PersonPageResponse } from '../../src/domain/consent/consent-dashboard.ts';
+import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { notePersonRecord } from '../../src/server/person/person-profile.ts';

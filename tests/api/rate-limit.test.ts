@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ApiErrorBody } from '../../src/domain/api.ts';
-import { agreeToAll } from '../../src/domain/consent.ts';
+import { ERROR_CODES, type ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { agreeToAll } from '../../src/domain/consent/consent.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from '../../src/server/http/rate-limit.ts';
 import { createTestApp, jsonRequest, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
 

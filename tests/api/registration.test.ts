@@ -4,10 +4,10 @@ import path from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import { DEMO_PIN } from '../../src/domain/card-simulator.ts';
-import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent.ts';
-import { nextSteps, type EligibilityStatus } from '../../src/domain/eligibility.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
+import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent/consent.ts';
+import { nextSteps, type EligibilityStatus } from '../../src/domain/registration/eligibility.ts';
 import {
   CHALLENGE_TTL_MS,
   HANDOFF_REJECTIONS,
@@ -16,14 +16,14 @@ import {
   type HandoffChallenge,
   type HandoffRejection,
   type HandoffResponse,
-} from '../../src/domain/handoff.ts';
+} from '../../src/domain/registration/handoff.ts';
 import type {
   HandoffAcceptedResponse,
   InstitutionPublicDto,
   NewChallengeResponse,
   RegistrationOutcomeDto,
   StartRegistrationResponse,
-} from '../../src/domain/reception-api.ts';
+} from '../../src/domain/registration/reception-api.ts';
 import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { HandoffRejectedError } from '../../src/server/handoff/handoff-errors.ts';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from '../../src/domain/api.ts';
-import type { DeclarationReceipt, DeclarationResponse } from '../../src/domain/declaration-api.ts';
-import { SIGNATURE_MAX_CHARS } from '../../src/domain/declaration-schema.ts';
-import { guideOutcome } from '../../src/domain/fallback-walk.ts';
-import type { GuideRecordInput, GuideRecordListResponse } from '../../src/domain/guide-record.ts';
-import type { InstitutionLinkResponse } from '../../src/domain/institution-api.ts';
-import type { InstitutionPublicDto } from '../../src/domain/reception-api.ts';
-import type { SealedEnvelope } from '../../src/domain/sealed-envelope.ts';
+import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
+import type { DeclarationReceipt, DeclarationResponse } from '../../src/domain/declaration/declaration-api.ts';
+import { SIGNATURE_MAX_CHARS } from '../../src/domain/declaration/declaration-schema.ts';
+import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
+import type { GuideRecordInput, GuideRecordListResponse } from '../../src/domain/fallback/guide-record.ts';
+import type { InstitutionLinkResponse } from '../../src/domain/institution/institution-api.ts';
+import type { InstitutionPublicDto } from '../../src/domain/registration/reception-api.ts';
+import type { SealedEnvelope } from '../../src/domain/declaration/sealed-envelope.ts';
 import { sealJson } from '../../src/app/storage/seal.ts';
 import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TotpEnrolmentStart } from '../../src/domain/staff-auth.ts';
+import type { TotpEnrolmentStart } from '../../src/domain/staff/staff-auth.ts';
 import { openDatabase, SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
 import { isSealed, keyringFromKeys } from '../../src/server/secrets/keyring.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';

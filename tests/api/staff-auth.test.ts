@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffMeResponse } from '../../src/domain/api.ts';
-import type { LoginStepResponse, RecoveryCodesResponse, StaffAccountDto, StaffAccountsResponse, TotpEnrolmentStart } from '../../src/domain/staff-auth.ts';
+import type { StaffMeResponse } from '../../src/domain/shared/api.ts';
+import type { LoginStepResponse, RecoveryCodesResponse, StaffAccountDto, StaffAccountsResponse, TotpEnrolmentStart } from '../../src/domain/staff/staff-auth.ts';
 import { SECOND_FACTOR_PENDING_MS } from '../../src/server/staff/session.ts';
 import { totpCode } from '../../src/server/staff/totp.ts';
 import {

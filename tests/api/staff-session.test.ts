@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffMeResponse } from '../../src/domain/api.ts';
-import { agreeToAll } from '../../src/domain/consent.ts';
-import type { StartRegistrationResponse } from '../../src/domain/reception-api.ts';
+import type { StaffMeResponse } from '../../src/domain/shared/api.ts';
+import { agreeToAll } from '../../src/domain/consent/consent.ts';
+import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_LOCK_IDLE_MS, UNLOCK_ATTEMPTS } from '../../src/server/staff/session.ts';
 import { createTestApp, jsonRequest, loginAsDemo, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
 

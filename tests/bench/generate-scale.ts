@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
+import { institutionCheckDigit } from '../../src/domain/institution/institution-code.ts';
 import { eventHash } from '../../src/server/audit/audit.service.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
 import { prepareDataDir } from './support.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../../playwright.config.ts';
-import { institutionCheckDigit } from '../../src/domain/institution-code.ts';
+import { institutionCheckDigit } from '../../src/domain/institution/institution-code.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { enrolTotpOnScreen, signInStaff } from './support/staff-login.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { E2E_LINK_TOKEN } from '../../playwright.config.ts';
-import { DECLARATION_FIELDS } from '../../src/domain/declaration.ts';
+import { DECLARATION_FIELDS } from '../../src/domain/declaration/declaration.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { signInStaff } from './support/staff-login.ts';
 

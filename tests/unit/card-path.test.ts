@@ -5,7 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHALLENGE_TTL_MS, HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../../src/domain/handoff.ts';
+import { CHALLENGE_TTL_MS, HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../../src/domain/registration/handoff.ts';
 import { verifyHandoffResponse, type StoredChallenge } from '../../src/server/handoff/verify-response.ts';
 import { createCardTrust, type CardTrust, type CardTrustSources } from '../../src/server/national/card-trust.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clinicalViewDecision, type ConsentForClinicalView } from '../../src/domain/clinical.ts';
-import { consentValidUntil } from '../../src/domain/validity.ts';
+import { clinicalViewDecision, type ConsentForClinicalView } from '../../src/domain/consent/clinical.ts';
+import { consentValidUntil } from '../../src/domain/consent/validity.ts';
 
 const NOW = new Date('2026-11-22T01:00:00.000Z');
 const ALL = ['surgery', 'clinical', 'medication', 'dispensing', 'checkup', 'costLimit', 'specificDisease'] as const;

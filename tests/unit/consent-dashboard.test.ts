@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardStatus, parseDashboardQuery, reconfirmationDueBefore, searchKey } from '../../src/domain/consent-dashboard.ts';
-import { isReconfirmationDue } from '../../src/domain/reconfirmation.ts';
+import { dashboardStatus, parseDashboardQuery, reconfirmationDueBefore, searchKey } from '../../src/domain/consent/consent-dashboard.ts';
+import { isReconfirmationDue } from '../../src/domain/consent/reconfirmation.ts';
 
 const now = new Date('2026-11-22T03:00:00Z');
 const HOUR = 60 * 60 * 1000;

@@ -8,7 +8,7 @@ import {
   obtainableScopes,
   parseScopes,
   type ConsentSettings,
-} from '../../src/domain/consent.ts';
+} from '../../src/domain/consent/consent.ts';
 
 const full: ConsentSettings = { usesClinicalInfo: true, usesElectronicPrescription: true };
 

@@ -10,7 +10,7 @@ import {
   lateElderlyFrom,
   preSchoolUntil,
   type CopayInput,
-} from '../../src/domain/copay.ts';
+} from '../../src/domain/declaration/copay.ts';
 
 const copay = (dateOfBirth: string | null, onDate: string, more: Partial<CopayInput> = {}) =>
   expectedCopay({ dateOfBirth, onDate, insuranceType: 'employee', ...more });

@@ -9,7 +9,7 @@ import {
   parseCsvRecords,
   readBatchCsv,
   readRequeryCsv,
-} from '../../src/domain/csv.ts';
+} from '../../src/domain/requery/csv.ts';
 
 const HEADER = '保険者番号,記号,番号,枝番,生年月日';
 const utf8 = (text: string) => new TextEncoder().encode(text);

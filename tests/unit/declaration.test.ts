@@ -16,13 +16,13 @@ import {
   withoutInapplicableAnswers,
   type Declaration,
   type InsuranceType,
-} from '../../src/domain/declaration.ts';
+} from '../../src/domain/declaration/declaration.ts';
 import {
   DECLARATION_MESSAGES,
   declarationDraftSchema,
   declarationSchema,
   SIGNATURE_MAX_CHARS,
-} from '../../src/domain/declaration-schema.ts';
+} from '../../src/domain/declaration/declaration-schema.ts';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 /** 10:00 on 22 November 2025, Japan time. */

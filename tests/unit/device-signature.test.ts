@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { base64url, formatEnrolmentCode, fromBase64url, normaliseEnrolmentCode, signedText } from '../../src/domain/device-signature.ts';
+import { base64url, formatEnrolmentCode, fromBase64url, normaliseEnrolmentCode, signedText } from '../../src/domain/staff/device-signature.ts';
 
 /** Issue 12 #15: the pieces the tablet and the server must agree on byte for byte. */
 describe('device signatures (issue 12 #15)', () => {

@@ -4,7 +4,7 @@ import {
   nextSteps,
   selectQualification,
   type QualificationCandidate,
-} from '../../src/domain/eligibility.ts';
+} from '../../src/domain/registration/eligibility.ts';
 
 describe('E2 next steps per eligibility status', () => {
   // 003: after 資格（無効）/資格情報なし the Mynaportal shows no valid qualification either.

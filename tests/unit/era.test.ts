@@ -9,7 +9,7 @@ import {
   parseEraNumber,
   toEraDate,
   type EraId,
-} from '../../src/domain/era.ts';
+} from '../../src/domain/shared/era.ts';
 
 const parse = (era: string, year: number | string, month: number | string, day: number | string) =>
   parseEraDate({ era, year, month, day });
@@ -190,7 +190,7 @@ describe('D4 formatEraDate with other ICU versions', () => {
   it('D4: an ICU that prints 1年 still gives 元年', async () => {
     vi.resetModules();
     const used = stubIntl('令和', '1');
-    const era = await import('../../src/domain/era.ts');
+    const era = await import('../../src/domain/shared/era.ts');
     expect(era.formatEraDate('2019-05-01')).toBe('令和元年5月1日');
     expect(used.calls).toBe(1);
   });
@@ -198,7 +198,7 @@ describe('D4 formatEraDate with other ICU versions', () => {
   it('D4: an engine without 令和 (prints 平成31年 after April 2019) is overruled by the era table', async () => {
     vi.resetModules();
     const used = stubIntl('平成', '31');
-    const era = await import('../../src/domain/era.ts');
+    const era = await import('../../src/domain/shared/era.ts');
     expect(era.formatEraDate('2019-05-01')).toBe('令和元年5月1日');
     expect(used.calls).toBe(1);
   });

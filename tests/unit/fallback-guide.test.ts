@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDeclaration } from '../../src/domain/declaration.ts';
+import { emptyDeclaration } from '../../src/domain/declaration/declaration.ts';
 import {
   checkGuideOutcome,
   FALLBACK_CAUSES,
@@ -10,7 +10,7 @@ import {
   resolutionsFor,
   type FallbackCause,
   type GuideOutcome,
-} from '../../src/domain/fallback-guide.ts';
+} from '../../src/domain/fallback/fallback-guide.ts';
 
 const F1_ALL = ['proofMynaportalScreen', 'proofCertificate', 'proofCardWithNotice', 'proofHealthInsuranceCard'];
 const F1_WITHOUT_PORTAL = ['proofCertificate', 'proofCardWithNotice', 'proofHealthInsuranceCard'];

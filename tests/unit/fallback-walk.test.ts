@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGuideOutcome, FALLBACK_CAUSES, resolutionsFor } from '../../src/domain/fallback-guide.ts';
+import { checkGuideOutcome, FALLBACK_CAUSES, resolutionsFor } from '../../src/domain/fallback/fallback-guide.ts';
 import {
   followUpSteps,
   guideOutcome,
@@ -7,7 +7,7 @@ import {
   paperPrescriptionApplies,
   resolutionOfStep,
   walkSteps,
-} from '../../src/domain/fallback-walk.ts';
+} from '../../src/domain/fallback/fallback-walk.ts';
 
 const ids = (steps: { id: string }[]) => steps.map((s) => s.id);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { guideOutcome } from '../../src/domain/fallback-walk.ts';
-import { containsTwelveDigitRun, GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecordInput } from '../../src/domain/guide-record.ts';
+import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
+import { containsTwelveDigitRun, GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecordInput } from '../../src/domain/fallback/guide-record.ts';
 
 const ID = '0f8b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
 

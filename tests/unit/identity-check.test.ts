@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdentity, givenNameKana, normaliseText, type ClinicPersonRecord, type DisplayedIdentity } from '../../src/domain/identity-check.ts';
-import { normaliseKana } from '../../src/domain/kana.ts';
+import { checkIdentity, givenNameKana, normaliseText, type ClinicPersonRecord, type DisplayedIdentity } from '../../src/domain/registration/identity-check.ts';
+import { normaliseKana } from '../../src/domain/shared/kana.ts';
 
 const displayed: DisplayedIdentity = {
   name: '加藤　恭子',

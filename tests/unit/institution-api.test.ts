@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badReturnUrlLines, institutionSettingsSchema, registerInstitutionSchema, returnUrlLines, userAgentSummary } from '../../src/domain/institution-api.ts';
+import { badReturnUrlLines, institutionSettingsSchema, registerInstitutionSchema, returnUrlLines, userAgentSummary } from '../../src/domain/institution/institution-api.ts';
 
 describe('return addresses of telemedicine apps (R1, R7 settings)', () => {
   it('accepts https prefixes one per line, ignoring blank lines and spaces around', () => {

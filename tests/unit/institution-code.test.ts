@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInstitutionCode, institutionCheckDigit } from '../../src/domain/institution-code.ts';
+import { checkInstitutionCode, institutionCheckDigit } from '../../src/domain/institution/institution-code.ts';
 
 describe('医療機関コード check digit', () => {
   it('gives 2 for the published example 341071236 (so 3410712362 is valid)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { QualificationCandidate } from '../../src/domain/eligibility.ts';
-import { copayCategoryCheck, explainQualificationChoice, medicalAidCheck } from '../../src/domain/insurance-checks.ts';
+import type { QualificationCandidate } from '../../src/domain/registration/eligibility.ts';
+import { copayCategoryCheck, explainQualificationChoice, medicalAidCheck } from '../../src/domain/registration/insurance-checks.ts';
 import { createLocalRegistry } from '../../src/server/national/embedded/local-registry.ts';
 
 const costLimit = (applicationCategory: string) => ({ category: '限度額適用認定証', applicationCategory, validFrom: null, validTo: null, issuedOn: null, longStayDate: null });

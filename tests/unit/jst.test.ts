@@ -6,7 +6,7 @@ import {
   jstDate,
   jstMinuteOfDay,
   startOfJstDate,
-} from '../../src/domain/jst.ts';
+} from '../../src/domain/shared/jst.ts';
 
 /** An instant given as Japan wall-clock time. */
 const jst = (wall: string) => new Date(`${wall}+09:00`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKana, normaliseKana, toKatakana } from '../../src/domain/kana.ts';
+import { isKana, normaliseKana, toKatakana } from '../../src/domain/shared/kana.ts';
 
 describe('D4 furigana must be kana', () => {
   it('D4: hiragana, katakana, ー, ・ and spaces (full- and half-width) are kana', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ELIGIBILITY_STATUSES, selectQualification, type EligibilityRecord } from '../../src/domain/eligibility.ts';
-import { jstDate } from '../../src/domain/jst.ts';
+import { ELIGIBILITY_STATUSES, selectQualification, type EligibilityRecord } from '../../src/domain/registration/eligibility.ts';
+import { jstDate } from '../../src/domain/shared/jst.ts';
 import { DEMO_PERSON_IDS, demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { createLocalRegistry } from '../../src/server/national/embedded/local-registry.ts';
 

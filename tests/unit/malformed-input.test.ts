@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import * as api from '../../src/domain/api.ts';
-import * as cardSimulatorSchema from '../../src/domain/card-simulator-schema.ts';
-import { decodeUtf8, parseCsvRecords, readBatchCsv, readRequeryCsv } from '../../src/domain/csv.ts';
-import * as declarationApiSchema from '../../src/domain/declaration-api-schema.ts';
-import * as declarationSchema from '../../src/domain/declaration-schema.ts';
-import { ERAS, eraYearRange, findEra, formatEraDate, parseEraDate, parseEraNumber, toEraDate } from '../../src/domain/era.ts';
-import * as handoffSchema from '../../src/domain/handoff-schema.ts';
-import * as registrationSchema from '../../src/domain/registration-schema.ts';
-import * as staffLifecycleSchema from '../../src/domain/staff-lifecycle-schema.ts';
+import * as api from '../../src/domain/shared/api.ts';
+import * as cardSimulatorSchema from '../../src/domain/registration/card-simulator-schema.ts';
+import { decodeUtf8, parseCsvRecords, readBatchCsv, readRequeryCsv } from '../../src/domain/requery/csv.ts';
+import * as declarationApiSchema from '../../src/domain/declaration/declaration-api-schema.ts';
+import * as declarationSchema from '../../src/domain/declaration/declaration-schema.ts';
+import { ERAS, eraYearRange, findEra, formatEraDate, parseEraDate, parseEraNumber, toEraDate } from '../../src/domain/shared/era.ts';
+import * as handoffSchema from '../../src/domain/registration/handoff-schema.ts';
+import * as registrationSchema from '../../src/domain/registration/registration-schema.ts';
+import * as staffLifecycleSchema from '../../src/domain/consent/staff-lifecycle-schema.ts';
 import { validationErrorFrom } from '../../src/server/http/errors.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyReconfirmation, isReconfirmationDue, reconfirmationDueOn, sameDayNextMonth } from '../../src/domain/reconfirmation.ts';
-import type { ConsentScope } from '../../src/domain/consent.ts';
+import { applyReconfirmation, isReconfirmationDue, reconfirmationDueOn, sameDayNextMonth } from '../../src/domain/consent/reconfirmation.ts';
+import type { ConsentScope } from '../../src/domain/consent/consent.ts';
 
 /** An instant given as Japan wall-clock time. */
 const jst = (wall: string) => new Date(`${wall}+09:00`).toISOString();

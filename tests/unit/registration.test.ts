@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { agreeToAll } from '../../src/domain/consent.ts';
-import { asksPrescriptionForm, checkConsultationDate } from '../../src/domain/registration.ts';
-import { registrationRequestSchema } from '../../src/domain/registration-schema.ts';
+import { agreeToAll } from '../../src/domain/consent/consent.ts';
+import { asksPrescriptionForm, checkConsultationDate } from '../../src/domain/registration/registration.ts';
+import { registrationRequestSchema } from '../../src/domain/registration/registration-schema.ts';
 import { isReturnUrlAllowed } from '../../src/server/registration/return-url.ts';
 
 const jst = (wall: string) => new Date(`${wall}+09:00`);

@@ -9,7 +9,7 @@ import {
   resultAgeInDays,
   visibleRequeryResults,
   type ConsentForRequery,
-} from '../../src/domain/requery.ts';
+} from '../../src/domain/requery/requery.ts';
 
 /** An instant given as Japan wall-clock time. */
 const jst = (wall: string) => new Date(`${wall}+09:00`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consentState, consentValidUntil, mayViewScope, outpatientValidUntil, type ConsentForViewing } from '../../src/domain/validity.ts';
+import { consentState, consentValidUntil, mayViewScope, outpatientValidUntil, type ConsentForViewing } from '../../src/domain/consent/validity.ts';
 
 const jst = (wall: string) => new Date(`${wall}+09:00`);
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { isVisitType, VISIT_TYPES } from '../../src/domain/visit-type.ts';
+import { isVisitType, VISIT_TYPES } from '../../src/domain/shared/visit-type.ts';
 
 it('knows exactly the three visit types of a consent', () => {
   expect(VISIT_TYPES).toEqual(['homeVisit', 'houseCall', 'online']);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import { DEMO_PIN, type SimCardDto, type SimCardListResponse } from '../../domain/card-simulator.ts';
-import type { HandoffResponse } from '../../domain/handoff.ts';
+import { DEMO_PIN, type SimCardDto, type SimCardListResponse } from '../../domain/registration/card-simulator.ts';
+import type { HandoffResponse } from '../../domain/registration/handoff.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { rejectionMessage } from '../reception/rejection-message.ts';

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import { expectedCopay } from '../../domain/copay.ts';
+import { expectedCopay } from '../../domain/declaration/copay.ts';
 import {
   copayQuestionApplies,
   DECLARATION_FIELDS,
@@ -14,12 +14,12 @@ import {
   type Declaration,
   type DeclarationField,
   type DeclarationNoteId,
-} from '../../domain/declaration.ts';
-import { declarationDraftSchema, declarationSchema, type DeclarationMessageKey } from '../../domain/declaration-schema.ts';
-import { formatEraDate, parseEraDate, type EraId } from '../../domain/era.ts';
-import { outageSearchCriteriaFrom, outageSearchMissing, type GuideOutcome } from '../../domain/fallback-guide.ts';
-import { guideOutcome, paperPrescriptionApplies } from '../../domain/fallback-walk.ts';
-import { jstDate, type JstDate } from '../../domain/jst.ts';
+} from '../../domain/declaration/declaration.ts';
+import { declarationDraftSchema, declarationSchema, type DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
+import { formatEraDate, parseEraDate, type EraId } from '../../domain/shared/era.ts';
+import { outageSearchCriteriaFrom, outageSearchMissing, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
+import { guideOutcome, paperPrescriptionApplies } from '../../domain/fallback/fallback-walk.ts';
+import { jstDate, type JstDate } from '../../domain/shared/jst.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from '../reception/format.ts';

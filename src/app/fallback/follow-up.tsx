@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import type { CopayPercent, CopayResult } from '../../domain/copay.ts';
-import type { FallbackCause, GuideResolution, OutageSearchMissing } from '../../domain/fallback-guide.ts';
-import { followUpSteps } from '../../domain/fallback-walk.ts';
+import type { CopayPercent, CopayResult } from '../../domain/declaration/copay.ts';
+import type { FallbackCause, GuideResolution, OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
+import { followUpSteps } from '../../domain/fallback/fallback-walk.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 

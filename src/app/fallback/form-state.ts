@@ -5,10 +5,10 @@ import {
   INSURANCE_TYPES,
   type Declaration,
   type DeclarationFieldId,
-} from '../../domain/declaration.ts';
-import { DECLARATION_MESSAGES, type DeclarationMessageKey } from '../../domain/declaration-schema.ts';
-import { ERA_IDS, type EraId } from '../../domain/era.ts';
-import { jstDate } from '../../domain/jst.ts';
+} from '../../domain/declaration/declaration.ts';
+import { DECLARATION_MESSAGES, type DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
+import { ERA_IDS, type EraId } from '../../domain/shared/era.ts';
+import { jstDate } from '../../domain/shared/jst.ts';
 
 /**
  * The declaration form as typed: text stays text (a year written 「元」 or 「３１」 is kept as it is),

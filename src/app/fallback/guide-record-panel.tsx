@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { walkSteps } from '../../domain/fallback-walk.ts';
-import type { FallbackCause, GuideOutcome } from '../../domain/fallback-guide.ts';
-import { GUIDE_RECORD_KANA_MAX, GUIDE_RECORD_MESSAGES, GUIDE_RECORD_NOTE_MAX, guideRecordSchema } from '../../domain/guide-record.ts';
-import { jstDate } from '../../domain/jst.ts';
+import { walkSteps } from '../../domain/fallback/fallback-walk.ts';
+import type { FallbackCause, GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
+import { GUIDE_RECORD_KANA_MAX, GUIDE_RECORD_MESSAGES, GUIDE_RECORD_NOTE_MAX, guideRecordSchema } from '../../domain/fallback/guide-record.ts';
+import { jstDate } from '../../domain/shared/jst.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { enqueueGuideRecord } from '../storage/outbox.ts';

@@ -1,8 +1,8 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import type { CopayPercent } from '../../domain/copay.ts';
-import { FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution, type GuideStep } from '../../domain/fallback-guide.ts';
+import type { CopayPercent } from '../../domain/declaration/copay.ts';
+import { FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution, type GuideStep } from '../../domain/fallback/fallback-guide.ts';
 import {
   guideOutcome,
   isOnlineResolution,
@@ -10,7 +10,7 @@ import {
   paperPrescriptionApplies,
   resolutionOfStep,
   walkSteps,
-} from '../../domain/fallback-walk.ts';
+} from '../../domain/fallback/fallback-walk.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { deleteDraft, loadDraft } from '../storage/drafts.ts';

@@ -8,8 +8,8 @@ import {
   DECLARATION_TEXT_JA,
   EXPLANATION_SHEET_JA,
   type DeclarationFieldId,
-} from '../../domain/declaration.ts';
-import { toEraDate, ERAS } from '../../domain/era.ts';
+} from '../../domain/declaration/declaration.ts';
+import { toEraDate, ERAS } from '../../domain/shared/era.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { loadDraft } from '../storage/drafts.ts';
 import { formStateFrom, hasContent, type FormState } from './form-state.ts';

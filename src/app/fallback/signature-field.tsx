@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import SignaturePad from 'signature_pad';
-import { SIGNATURE_MAX_CHARS } from '../../domain/declaration-schema.ts';
+import { SIGNATURE_MAX_CHARS } from '../../domain/declaration/declaration-schema.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** The drawing's pixels per CSS pixel: sharp on a tablet, small enough for SIGNATURE_MAX_CHARS. */

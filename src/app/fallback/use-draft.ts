@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { loadDraft, saveDraft } from '../storage/drafts.ts';
 import { formStateFrom, hasContent, newFormState, type FormState } from './form-state.ts';
 

@@ -1,4 +1,4 @@
-import { FALLBACK_CAUSES, GUIDE_RESOLUTIONS, type FallbackCause, type GuideOutcome, type GuideResolution } from '../../domain/fallback-guide.ts';
+import { FALLBACK_CAUSES, GUIDE_RESOLUTIONS, type FallbackCause, type GuideOutcome, type GuideResolution } from '../../domain/fallback/fallback-guide.ts';
 
 /**
  * Where the nurse is in the decision guide, kept on the device so a reload or a sleeping tablet

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { StaffMeResponse } from '../../domain/api.ts';
+import type { StaffMeResponse } from '../../domain/shared/api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { StaffShell } from '../staff/staff-shell.tsx';
 import { clearDevice } from '../storage/index.ts';

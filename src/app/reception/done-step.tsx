@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { RegistrationOutcomeDto } from '../../domain/reception-api.ts';
+import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EligibilityView } from './eligibility-view.tsx';

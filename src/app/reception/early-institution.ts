@@ -1,4 +1,4 @@
-import type { InstitutionPublicDto } from '../../domain/reception-api.ts';
+import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { api, type ApiResult } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 

@@ -1,4 +1,4 @@
-import type { EligibilityRecord, NextStep } from '../../domain/eligibility.ts';
+import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from './format.ts';

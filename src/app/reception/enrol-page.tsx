@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ENROLMENT_CODE_LENGTH, normaliseEnrolmentCode } from '../../domain/device-signature.ts';
+import { ENROLMENT_CODE_LENGTH, normaliseEnrolmentCode } from '../../domain/staff/device-signature.ts';
 import { currentEnrolment, enrolThisDevice } from '../device-key.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { EnrolmentRecord } from '../storage/db.ts';

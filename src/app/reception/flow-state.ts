@@ -1,6 +1,6 @@
-import type { ConsentChoice } from '../../domain/consent.ts';
-import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
-import type { VisitType } from '../../domain/visit-type.ts';
+import type { ConsentChoice } from '../../domain/consent/consent.ts';
+import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
+import type { VisitType } from '../../domain/shared/visit-type.ts';
 
 export type FlowStep = 'menu' | 'visitType' | 'preparation' | 'consent' | 'date' | 'prescription' | 'confirm' | 'handoff' | 'done';
 

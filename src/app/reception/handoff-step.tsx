@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { HandoffRejection } from '../../domain/handoff.ts';
-import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/reception-api.ts';
+import type { HandoffRejection } from '../../domain/registration/handoff.ts';
+import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { PendingRegistration } from './flow-state.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CONSENT_CHOICES } from '../../domain/consent.ts';
-import type { InstitutionPublicDto, PatientConsentDto, RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
-import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
+import { CONSENT_CHOICES } from '../../domain/consent/consent.ts';
+import type { InstitutionPublicDto, PatientConsentDto, RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
+import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import type { InstitutionPublicDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
-import { asksPrescriptionForm } from '../../domain/registration.ts';
-import { isVisitType } from '../../domain/visit-type.ts';
+import type { InstitutionPublicDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
+import { asksPrescriptionForm } from '../../domain/registration/registration.ts';
+import { isVisitType } from '../../domain/shared/visit-type.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { rememberClinicLink } from '../fallback/last-link.ts';

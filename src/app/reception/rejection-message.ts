@@ -1,4 +1,4 @@
-import { HANDOFF_REJECTIONS, type HandoffRejection } from '../../domain/handoff.ts';
+import { HANDOFF_REJECTIONS, type HandoffRejection } from '../../domain/registration/handoff.ts';
 import type { Translate } from '../i18n/i18n.tsx';
 
 /** The patient-facing sentence for a handoff refusal; any other code gets the generic one. */

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent.ts';
-import { isCardRegistrationMaintenance, jstDate } from '../../domain/jst.ts';
-import type { InstitutionPublicDto } from '../../domain/reception-api.ts';
-import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration.ts';
-import { VISIT_TYPES } from '../../domain/visit-type.ts';
+import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consent.ts';
+import { isCardRegistrationMaintenance, jstDate } from '../../domain/shared/jst.ts';
+import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
+import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration/registration.ts';
+import { VISIT_TYPES } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { StaffRole } from '../../domain/api.ts';
-import { STAFF_ROLES } from '../../domain/roles.ts';
-import { createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff-auth.ts';
+import type { StaffRole } from '../../domain/shared/api.ts';
+import { STAFF_ROLES } from '../../domain/staff/roles.ts';
+import { createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { formatInstant } from '../reception/format.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { StaffMeResponse } from '../../domain/api.ts';
-import { auditQueryString, type AuditCursor, type AuditEventDto, type AuditEventsResponse, type AuditFilter, type AuditStaffResponse, type AuditVerifyResponse } from '../../domain/audit-api.ts';
+import type { StaffMeResponse } from '../../domain/shared/api.ts';
+import { auditQueryString, type AuditCursor, type AuditEventDto, type AuditEventsResponse, type AuditFilter, type AuditStaffResponse, type AuditVerifyResponse } from '../../domain/staff/audit-api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';

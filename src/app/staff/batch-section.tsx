@@ -1,8 +1,8 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BATCH_CSV_COLUMNS, csvTemplate, formatCsv, readBatchCsv, type CsvFileProblem } from '../../domain/csv.ts';
-import { BATCH_QUERY_LIMIT, type CostLimitFlags } from '../../domain/requery.ts';
-import type { BatchMatchDto, BatchQueryResponse, BatchRowDto } from '../../domain/staff-lifecycle-api.ts';
+import { BATCH_CSV_COLUMNS, csvTemplate, formatCsv, readBatchCsv, type CsvFileProblem } from '../../domain/requery/csv.ts';
+import { BATCH_QUERY_LIMIT, type CostLimitFlags } from '../../domain/requery/requery.ts';
+import type { BatchMatchDto, BatchQueryResponse, BatchRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n, type Lang, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';

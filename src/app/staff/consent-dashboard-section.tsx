@@ -7,8 +7,8 @@ import {
   type DashboardQuery,
   type DashboardStatus,
   type SearchField,
-} from '../../domain/consent-dashboard.ts';
-import { VISIT_TYPES, type VisitType } from '../../domain/visit-type.ts';
+} from '../../domain/consent/consent-dashboard.ts';
+import { VISIT_TYPES, type VisitType } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
 import { lifecycleFailure } from './lifecycle-errors.ts';

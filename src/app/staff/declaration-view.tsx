@@ -5,9 +5,9 @@ import {
   type Declaration,
   type DeclarationField,
   type DeclarationSection,
-} from '../../domain/declaration.ts';
-import { formatEraDate } from '../../domain/era.ts';
-import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+} from '../../domain/declaration/declaration.ts';
+import { formatEraDate } from '../../domain/shared/era.ts';
+import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { useI18n, type Lang, type Translate } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
 

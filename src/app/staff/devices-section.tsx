@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { EnrolledDeviceDto, EnrolmentCodeResponse } from '../../domain/device-signature.ts';
-import type { DeviceDto, DeviceListResponse } from '../../domain/institution-api.ts';
+import type { EnrolledDeviceDto, EnrolmentCodeResponse } from '../../domain/staff/device-signature.ts';
+import type { DeviceDto, DeviceListResponse } from '../../domain/institution/institution-api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { GuideRecordItemDto } from '../../domain/guide-record.ts';
+import type { GuideRecordItemDto } from '../../domain/fallback/guide-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';

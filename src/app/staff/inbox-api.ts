@@ -5,8 +5,8 @@ import type {
   DeclarationStateResponse,
   DeclarationStatus,
   VerifyDeclarationRequest,
-} from '../../domain/declaration-api.ts';
-import type { GuideRecordListResponse } from '../../domain/guide-record.ts';
+} from '../../domain/declaration/declaration-api.ts';
+import type { GuideRecordListResponse } from '../../domain/fallback/guide-record.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 

@@ -11,9 +11,9 @@ import {
   type DeclarationStatus,
   type DeclarationStepDto,
   type QualificationFound,
-} from '../../domain/declaration-api.ts';
-import type { ClaimMethod } from '../../domain/fallback-guide.ts';
-import type { SenderTrust } from '../../domain/device-signature.ts';
+} from '../../domain/declaration/declaration-api.ts';
+import type { ClaimMethod } from '../../domain/fallback/fallback-guide.ts';
+import type { SenderTrust } from '../../domain/staff/device-signature.ts';
 import type { ApiFailure, ApiResult } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { checkInsuranceQuery, type InsuranceField, type InsuranceQuery } from '../../domain/csv.ts';
+import { checkInsuranceQuery, type InsuranceField, type InsuranceQuery } from '../../domain/requery/csv.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Field } from './staff-shell.tsx';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { StaffMeResponse } from '../../domain/api.ts';
-import type { InstitutionLinkResponse } from '../../domain/institution-api.ts';
+import type { StaffMeResponse } from '../../domain/shared/api.ts';
+import type { InstitutionLinkResponse } from '../../domain/institution/institution-api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsentScope } from '../../domain/consent.ts';
-import type { ReconfirmationAnswer } from '../../domain/reconfirmation.ts';
-import type { ConsentListItemDto, ConsentListsResponse } from '../../domain/staff-lifecycle-api.ts';
+import type { ConsentScope } from '../../domain/consent/consent.ts';
+import type { ReconfirmationAnswer } from '../../domain/consent/reconfirmation.ts';
+import type { ConsentListItemDto, ConsentListsResponse } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { lifecycleFailure } from './lifecycle-errors.ts';

@@ -1,5 +1,5 @@
-import type { ConsentDashboardResponse, DashboardPersonDto, DashboardQuery, PersonPageResponse } from '../../domain/consent-dashboard.ts';
-import type { ClinicPersonRecord, OtherPersonStep } from '../../domain/identity-check.ts';
+import type { ConsentDashboardResponse, DashboardPersonDto, DashboardQuery, PersonPageResponse } from '../../domain/consent/consent-dashboard.ts';
+import type { ClinicPersonRecord, OtherPersonStep } from '../../domain/registration/identity-check.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 

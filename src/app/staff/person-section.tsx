@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { StaffMeResponse } from '../../domain/api.ts';
-import type { PersonAuditEntryDto, PersonPageResponse } from '../../domain/consent-dashboard.ts';
-import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, type ClinicPersonRecord, type FieldComparison } from '../../domain/identity-check.ts';
-import { clinicRecordSchema, referenceNumberSchema } from '../../domain/person-schema.ts';
+import type { StaffMeResponse } from '../../domain/shared/api.ts';
+import type { PersonAuditEntryDto, PersonPageResponse } from '../../domain/consent/consent-dashboard.ts';
+import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, type ClinicPersonRecord, type FieldComparison } from '../../domain/registration/identity-check.ts';
+import { clinicRecordSchema, referenceNumberSchema } from '../../domain/staff/person-schema.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
 import { Field } from './staff-shell.tsx';

@@ -1,5 +1,5 @@
-import type { EligibilityRecord, NextStep } from '../../domain/eligibility.ts';
-import type { ConsentSummaryDto } from '../../domain/staff-lifecycle-api.ts';
+import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
+import type { ConsentSummaryDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { Lang } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';

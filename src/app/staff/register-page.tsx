@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import { checkInstitutionCode } from '../../domain/institution-code.ts';
-import { MIN_PASSWORD_LENGTH } from '../../domain/institution-api.ts';
+import { checkInstitutionCode } from '../../domain/institution/institution-code.ts';
+import { MIN_PASSWORD_LENGTH } from '../../domain/institution/institution-api.ts';
 import { api } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { csvTemplate, readRequeryCsv, type InsuranceQuery } from '../../domain/csv.ts';
-import { REQUERY_LIMITS } from '../../domain/requery.ts';
-import type { RequeryHistoryResponse, RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/staff-lifecycle-api.ts';
+import { csvTemplate, readRequeryCsv, type InsuranceQuery } from '../../domain/requery/csv.ts';
+import { REQUERY_LIMITS } from '../../domain/requery/requery.ts';
+import type { RequeryHistoryResponse, RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
 import { InsuranceForm } from './insurance-form.tsx';

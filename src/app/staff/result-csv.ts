@@ -1,5 +1,5 @@
-import { formatCsv, REQUERY_CSV_COLUMNS } from '../../domain/csv.ts';
-import type { RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/staff-lifecycle-api.ts';
+import { formatCsv, REQUERY_CSV_COLUMNS } from '../../domain/requery/csv.ts';
+import type { RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import type { Lang, Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';

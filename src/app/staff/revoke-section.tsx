@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { InsuranceQuery } from '../../domain/csv.ts';
-import { STAFF_REVOKE_REASONS, type ConsentSummaryDto, type PersonMatchDto, type StaffRevokeReason } from '../../domain/staff-lifecycle-api.ts';
+import type { InsuranceQuery } from '../../domain/requery/csv.ts';
+import { STAFF_REVOKE_REASONS, type ConsentSummaryDto, type PersonMatchDto, type StaffRevokeReason } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { InsuranceForm } from './insurance-form.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';

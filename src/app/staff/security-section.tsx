@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { MyFactorsResponse, RecoveryCodesResponse } from '../../domain/staff-auth.ts';
+import type { MyFactorsResponse, RecoveryCodesResponse } from '../../domain/staff/staff-auth.ts';
 import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PasskeyEnrolment, RecoveryCodesCard, TotpEnrolment } from './staff-login.tsx';

@@ -1,6 +1,6 @@
-import type { InsuranceQuery } from '../../domain/csv.ts';
-import type { ConsentScope } from '../../domain/consent.ts';
-import type { ReconfirmationAnswer } from '../../domain/reconfirmation.ts';
+import type { InsuranceQuery } from '../../domain/requery/csv.ts';
+import type { ConsentScope } from '../../domain/consent/consent.ts';
+import type { ReconfirmationAnswer } from '../../domain/consent/reconfirmation.ts';
 import type {
   BatchQueryResponse,
   ConsentListsResponse,
@@ -10,7 +10,7 @@ import type {
   RequeryHistoryResponse,
   RequeryResponse,
   StaffRevokeReason,
-} from '../../domain/staff-lifecycle-api.ts';
+} from '../../domain/consent/staff-lifecycle-api.ts';
 import { api, apiUpload } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 

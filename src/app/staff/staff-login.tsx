@@ -1,7 +1,7 @@
 import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { useState } from 'preact/hooks';
-import { loginRequestSchema } from '../../domain/api.ts';
-import type { LoginStepResponse, RecoveryCodesResponse, TotpEnrolmentStart } from '../../domain/staff-auth.ts';
+import { loginRequestSchema } from '../../domain/shared/api.ts';
+import type { LoginStepResponse, RecoveryCodesResponse, TotpEnrolmentStart } from '../../domain/staff/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';

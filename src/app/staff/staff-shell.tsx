@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { StaffMeResponse } from '../../domain/api.ts';
-import type { LoginStepResponse, PendingLoginResponse } from '../../domain/staff-auth.ts';
+import type { StaffMeResponse } from '../../domain/shared/api.ts';
+import type { LoginStepResponse, PendingLoginResponse } from '../../domain/staff/staff-auth.ts';
 import { api, type ApiFailure } from '../api-client.ts';
-import type { Permission } from '../../domain/roles.ts';
+import type { Permission } from '../../domain/staff/roles.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { IdleLock, LockScreen } from './idle-lock.tsx';
 import { LoginFlow } from './staff-login.tsx';
@@ -25,7 +25,7 @@ export function failureMessage(t: Translate, failure: ApiFailure): string {
   return failure.kind === 'network' ? t('error.network') : t('error.server');
 }
 
-/** Each section names the permission it needs (domain/roles.ts); the nav hides what the role lacks. */
+/** Each section names the permission it needs (domain/staff/roles.ts); the nav hides what the role lacks. */
 const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster' | 'persons'>; href: string; permission: Permission | null }> = [
   { section: 'home', href: '/staff', permission: null },
   { section: 'revoke', href: '/staff/revoke', permission: 'consent.revoke' },

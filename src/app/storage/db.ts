@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DeclarationKeyDto, SealedEnvelope } from '../../domain/sealed-envelope.ts';
+import type { DeclarationKeyDto, SealedEnvelope } from '../../domain/declaration/sealed-envelope.ts';
 
 /**
  * The only module that opens IndexedDB (STYLE 4). Everything the device keeps about patients is

@@ -1,4 +1,4 @@
-import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { decryptJson, encryptJson, UnreadablePayloadError } from './crypto.ts';
 import { database, DRAFTS, OUTBOX, type DraftRecord } from './db.ts';
 

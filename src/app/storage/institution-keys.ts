@@ -1,5 +1,5 @@
-import type { InstitutionPublicDto } from '../../domain/reception-api.ts';
-import type { DeclarationKeyDto } from '../../domain/sealed-envelope.ts';
+import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
+import type { DeclarationKeyDto } from '../../domain/declaration/sealed-envelope.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { database, INSTITUTION_KEYS } from './db.ts';

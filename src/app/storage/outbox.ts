@@ -1,7 +1,7 @@
-import type { DeclarationReceipt } from '../../domain/declaration-api.ts';
-import type { GuideOutcome } from '../../domain/fallback-guide.ts';
-import type { GuideRecord, GuideRecordReceipt } from '../../domain/guide-record.ts';
-import type { DeclarationKeyDto, SealedEnvelope, SealedKind } from '../../domain/sealed-envelope.ts';
+import type { DeclarationReceipt } from '../../domain/declaration/declaration-api.ts';
+import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
+import type { GuideRecord, GuideRecordReceipt } from '../../domain/fallback/guide-record.ts';
+import type { DeclarationKeyDto, SealedEnvelope, SealedKind } from '../../domain/declaration/sealed-envelope.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { onServiceWorkerMessage, requestBackgroundSync } from '../sw-bridge.ts';

@@ -1,4 +1,4 @@
-import { sealBinding, SEALED_VERSION, type DeclarationKeyDto, type SealedEnvelope, type SealedKind } from '../../domain/sealed-envelope.ts';
+import { sealBinding, SEALED_VERSION, type DeclarationKeyDto, type SealedEnvelope, type SealedKind } from '../../domain/declaration/sealed-envelope.ts';
 
 /**
  * Seals a submission to the institution's public key (issue 12 #7): a fresh ECDH P-256 key pair

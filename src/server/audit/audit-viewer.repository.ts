@@ -1,4 +1,4 @@
-import type { AuditCursor, AuditEventDto, AuditFilter } from '../../domain/audit-api.ts';
+import type { AuditCursor, AuditEventDto, AuditFilter } from '../../domain/staff/audit-api.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AuditEventRow } from './audit.table.ts';
 

@@ -8,7 +8,7 @@ import {
   type AuditEventsResponse,
   type AuditStaffResponse,
   type AuditVerifyResponse,
-} from '../../domain/audit-api.ts';
+} from '../../domain/staff/audit-api.ts';
 import { staffAuditor } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError } from '../http/errors.ts';

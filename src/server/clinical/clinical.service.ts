@@ -4,9 +4,9 @@ import {
   type ClinicalViewResponse,
   type ConsentForClinicalView,
   type MedicalSection,
-} from '../../domain/clinical.ts';
-import { parseScopes } from '../../domain/consent.ts';
-import { consentState } from '../../domain/validity.ts';
+} from '../../domain/consent/clinical.ts';
+import { parseScopes } from '../../domain/consent/consent.ts';
+import { consentState } from '../../domain/consent/validity.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';
 import type { StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';

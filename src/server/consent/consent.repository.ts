@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { EligibilityRecord } from '../../domain/eligibility.ts';
-import type { VisitType } from '../../domain/visit-type.ts';
+import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import type { VisitType } from '../../domain/shared/visit-type.ts';
 import { notePersonRecord } from '../person/person-profile.ts';
 import type { ConsentRow, ConsentTable, EligibilityCheckTable } from './consent.table.ts';
 

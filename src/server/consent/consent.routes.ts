@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { checkInsuranceQuery, type InsuranceQuery } from '../../domain/csv.ts';
-import type { ConsentResponse } from '../../domain/staff-lifecycle-api.ts';
-import { insuranceQuerySchema, revokeRequestSchema } from '../../domain/staff-lifecycle-schema.ts';
+import { checkInsuranceQuery, type InsuranceQuery } from '../../domain/requery/csv.ts';
+import type { ConsentResponse } from '../../domain/consent/staff-lifecycle-api.ts';
+import { insuranceQuerySchema, revokeRequestSchema } from '../../domain/consent/staff-lifecycle-schema.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';

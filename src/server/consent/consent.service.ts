@@ -1,7 +1,7 @@
-import { disclosedRecord, parseScopes } from '../../domain/consent.ts';
-import type { InsuranceQuery } from '../../domain/csv.ts';
-import { nextSteps, type EligibilityRecord } from '../../domain/eligibility.ts';
-import { isReconfirmationDue, reconfirmationDueOn } from '../../domain/reconfirmation.ts';
+import { disclosedRecord, parseScopes } from '../../domain/consent/consent.ts';
+import type { InsuranceQuery } from '../../domain/requery/csv.ts';
+import { nextSteps, type EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import { isReconfirmationDue, reconfirmationDueOn } from '../../domain/consent/reconfirmation.ts';
 import type {
   ConsentEligibilityResponse,
   ConsentListItemDto,
@@ -10,8 +10,8 @@ import type {
   PersonLabelDto,
   PersonSearchResponse,
   StaffRevokeReason,
-} from '../../domain/staff-lifecycle-api.ts';
-import { consentState, type RevokeReason } from '../../domain/validity.ts';
+} from '../../domain/consent/staff-lifecycle-api.ts';
+import { consentState, type RevokeReason } from '../../domain/consent/validity.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
 import type { StaffAuditor } from './staff-action.ts';

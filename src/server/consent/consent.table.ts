@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { PrescriptionForm } from '../../domain/registration.ts';
-import type { VisitType } from '../../domain/visit-type.ts';
+import type { PrescriptionForm } from '../../domain/registration/registration.ts';
+import type { VisitType } from '../../domain/shared/visit-type.ts';
 
 export type ConsentStatus = 'active' | 'revoked';
 

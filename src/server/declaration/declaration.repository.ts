@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DeclarationStatus } from '../../domain/declaration-api.ts';
+import type { DeclarationStatus } from '../../domain/declaration/declaration-api.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { DeclarationRow, DeclarationUpdate, NewDeclarationRow } from './declaration.table.ts';
 

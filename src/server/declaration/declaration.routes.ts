@@ -1,16 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { DeclarationInboxResponse, DeclarationResponse, DeclarationStateResponse, DeclarationStatus } from '../../domain/declaration-api.ts';
+import type { DeclarationInboxResponse, DeclarationResponse, DeclarationStateResponse, DeclarationStatus } from '../../domain/declaration/declaration-api.ts';
 import {
   claimDeclarationSchema,
   declarationStatusSchema,
   GUIDE_OUTCOME_MESSAGE,
   guideOutcomeSchema,
   verifyDeclarationSchema,
-} from '../../domain/declaration-api-schema.ts';
-import { DECLARATION_MESSAGES, declarationSchema } from '../../domain/declaration-schema.ts';
-import type { Declaration } from '../../domain/declaration.ts';
-import { checkGuideOutcome, type GuideOutcome } from '../../domain/fallback-guide.ts';
+} from '../../domain/declaration/declaration-api-schema.ts';
+import { DECLARATION_MESSAGES, declarationSchema } from '../../domain/declaration/declaration-schema.ts';
+import type { Declaration } from '../../domain/declaration/declaration.ts';
+import { checkGuideOutcome, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';

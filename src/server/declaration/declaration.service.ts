@@ -1,4 +1,4 @@
-import type { Declaration } from '../../domain/declaration.ts';
+import type { Declaration } from '../../domain/declaration/declaration.ts';
 import {
   allowedClaimMethods,
   type ClaimDeclarationRequest,
@@ -8,9 +8,9 @@ import {
   type DeclarationStateDto,
   type DeclarationStatus,
   type VerifyDeclarationRequest,
-} from '../../domain/declaration-api.ts';
-import type { SenderTrust } from '../../domain/device-signature.ts';
-import type { GuideOutcome } from '../../domain/fallback-guide.ts';
+} from '../../domain/declaration/declaration-api.ts';
+import type { SenderTrust } from '../../domain/staff/device-signature.ts';
+import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { log } from '../http/logger.ts';

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { DeclarationStatus, QualificationFound } from '../../domain/declaration-api.ts';
-import type { ClaimMethod } from '../../domain/fallback-guide.ts';
+import type { DeclarationStatus, QualificationFound } from '../../domain/declaration/declaration-api.ts';
+import type { ClaimMethod } from '../../domain/fallback/fallback-guide.ts';
 
 /** A received 被保険者資格申立書 (F3, D1–D6) and the clinic's work on it until it is purged (D5). */
 export interface DeclarationTable {

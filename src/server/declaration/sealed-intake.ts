@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { isSealedEnvelope, sealBinding, type SealedEnvelope, type SealedKind } from '../../domain/sealed-envelope.ts';
-import { sealedEnvelopeSchema } from '../../domain/sealed-envelope-schema.ts';
+import { isSealedEnvelope, sealBinding, type SealedEnvelope, type SealedKind } from '../../domain/declaration/sealed-envelope.ts';
+import { sealedEnvelopeSchema } from '../../domain/declaration/sealed-envelope-schema.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { validationErrorFrom } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StaffRole } from '../../domain/api.ts';
-import { institutionCheckDigit } from '../../domain/institution-code.ts';
+import type { StaffRole } from '../../domain/shared/api.ts';
+import { institutionCheckDigit } from '../../domain/institution/institution-code.ts';
 import type { Db } from '../db/database.ts';
 import { findFirstInstitution, insertInstitution } from '../institution/institution.repository.ts';
 import { newLinkToken } from '../institution/institution.service.ts';

@@ -18,7 +18,7 @@ import {
   type DeviceEnrolmentResponse,
   type EnrolledDeviceDto,
   type EnrolmentCodeResponse,
-} from '../../domain/device-signature.ts';
+} from '../../domain/staff/device-signature.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';

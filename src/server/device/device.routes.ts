@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { DbOrTx } from '../db/database.ts';
-import { deviceEnrolmentRequestSchema, type EnrolledDeviceDto } from '../../domain/device-signature.ts';
-import type { DeviceListResponse } from '../../domain/institution-api.ts';
+import { deviceEnrolmentRequestSchema, type EnrolledDeviceDto } from '../../domain/staff/device-signature.ts';
+import type { DeviceListResponse } from '../../domain/institution/institution-api.ts';
 import { staffAuditor, staffDevice } from '../consent/staff-action.ts';
 import { institutionByToken } from '../declaration/declaration.routes.ts';
 import type { AppEnv } from '../http/app-env.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { userAgentSummary, type DeviceDto } from '../../domain/institution-api.ts';
+import { userAgentSummary, type DeviceDto } from '../../domain/institution/institution-api.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError } from '../http/errors.ts';

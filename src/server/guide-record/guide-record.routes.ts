@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecord, type GuideRecordListResponse } from '../../domain/guide-record.ts';
+import { GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecord, type GuideRecordListResponse } from '../../domain/fallback/guide-record.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
 import { deviceId, institutionByToken, staffContext } from '../declaration/declaration.routes.ts';

@@ -1,4 +1,4 @@
-import type { GuideRecord, GuideRecordItemDto, GuideRecordListResponse, GuideRecordReceipt } from '../../domain/guide-record.ts';
+import type { GuideRecord, GuideRecordItemDto, GuideRecordListResponse, GuideRecordReceipt } from '../../domain/fallback/guide-record.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { canonicalJson, INBOX_LIMIT, purgeAfter, type StaffContext } from '../declaration/declaration.service.ts';

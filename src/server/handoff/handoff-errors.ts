@@ -1,4 +1,4 @@
-import type { HandoffRejection } from '../../domain/handoff.ts';
+import type { HandoffRejection } from '../../domain/registration/handoff.ts';
 import { AppError } from '../http/errors.ts';
 
 /** Fixed, patient-readable English sentences; the app shows its own translation per code. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffRejection, type HandoffResponse } from '../../domain/handoff.ts';
+import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffRejection, type HandoffResponse } from '../../domain/registration/handoff.ts';
 import type { CardTrust } from '../national/card-trust.ts';
 
 export interface StoredChallenge {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { HealthResponse } from '../../domain/api.ts';
+import type { HealthResponse } from '../../domain/shared/api.ts';
 import type { AppEnv } from '../http/app-env.ts';
 
 export function healthRoutes(schemaVersion: string) {

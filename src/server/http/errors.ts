@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
-import type { ApiErrorBody, ErrorCode } from '../../domain/api.ts';
+import type { ApiErrorBody, ErrorCode } from '../../domain/shared/api.ts';
 import { log } from './logger.ts';
 
 /**
@@ -60,7 +60,7 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
-/** Signed in, but the role does not allow this (P3 and the authorization matrix in domain/roles.ts). */
+/** Signed in, but the role does not allow this (P3 and the authorization matrix in domain/staff/roles.ts). */
 export class ForbiddenError extends AppError {
   constructor() {
     super(403, 'forbidden', 'Your role does not allow this.');

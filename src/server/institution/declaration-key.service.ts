@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DeclarationKeyDto } from '../../domain/sealed-envelope.ts';
+import type { DeclarationKeyDto } from '../../domain/declaration/sealed-envelope.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { findDeclarationKey, insertDeclarationKeyOnce } from './declaration-key.repository.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { checkInstitutionCode } from '../../domain/institution-code.ts';
+import { checkInstitutionCode } from '../../domain/institution/institution-code.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { InstitutionSettings, RegisterInstitutionRequest } from '../../domain/institution-api.ts';
-import { returnUrlLines } from '../../domain/institution-api.ts';
+import type { InstitutionSettings, RegisterInstitutionRequest } from '../../domain/institution/institution-api.ts';
+import { returnUrlLines } from '../../domain/institution/institution-api.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';

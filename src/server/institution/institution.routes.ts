@@ -5,7 +5,7 @@ import {
   registerInstitutionSchema,
   type InstitutionLinkResponse,
   type InstitutionSettingsResponse,
-} from '../../domain/institution-api.ts';
+} from '../../domain/institution/institution-api.ts';
 import { staffAuditor } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError, NotFoundError, ValidationError, validationErrorFrom } from '../http/errors.ts';

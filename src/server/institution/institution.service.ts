@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { InstitutionDto } from '../../domain/api.ts';
+import type { InstitutionDto } from '../../domain/shared/api.ts';
 import type { InstitutionRow } from './institution.table.ts';
 
 /** 128 random bits, URL-safe: the institution link cannot be guessed or enumerated. */

@@ -3,8 +3,8 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs/promises';
-import type { CardRevocationStatus } from '../../domain/api.ts';
-import type { HandoffRejection } from '../../domain/handoff.ts';
+import type { CardRevocationStatus } from '../../domain/shared/api.ts';
+import type { HandoffRejection } from '../../domain/registration/handoff.ts';
 import { log } from '../http/logger.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);

@@ -1,6 +1,6 @@
-import type { MedicalInformation, MedicalScope } from '../../domain/clinical.ts';
-import type { EligibilityRecord } from '../../domain/eligibility.ts';
-import type { QualificationChoice } from '../../domain/insurance-checks.ts';
+import type { MedicalInformation, MedicalScope } from '../../domain/consent/clinical.ts';
+import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import type { QualificationChoice } from '../../domain/registration/insurance-checks.ts';
 
 /**
  * How the reception server reaches the national eligibility database (オンライン資格確認等システム).
@@ -54,7 +54,7 @@ export interface EligibilitySource {
    * 診療情報, 手術情報, 特定健診情報) as of `asOf`, for the scopes named and no others: a list
    * whose scope is not in `scopes` comes back empty, so a caller cannot over-fetch by mistake.
    * The caller has already decided that a valid consent at its institution covers `scopes`
-   * (domain/clinical.ts) and records the view in its audit trail; the source does neither.
+   * (domain/consent/clinical.ts) and records the view in its audit trail; the source does neither.
    * Lists are newest first; dates are 'YYYY-MM-DD' (Japan). An unknown `personId` rejects.
    */
   medicalInformation(personId: string, scopes: readonly MedicalScope[], asOf: Date): Promise<MedicalInformation>;

@@ -1,5 +1,5 @@
-import type { EligibilityRecord } from '../../domain/eligibility.ts';
-import { normaliseKana } from '../../domain/kana.ts';
+import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import { normaliseKana } from '../../domain/shared/kana.ts';
 import type { DbOrTx } from '../db/database.ts';
 
 /** The profile columns an eligibility record fills (the search keys and the list label). */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DashboardQuery } from '../../domain/consent-dashboard.ts';
+import type { DashboardQuery } from '../../domain/consent/consent-dashboard.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { PersonProfileRow, PersonProfileTable } from './person.table.ts';
 

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { parseDashboardQuery, type PersonPageResponse } from '../../domain/consent-dashboard.ts';
-import { clinicRecordSchema, otherPersonSchema, referenceNumberSchema } from '../../domain/person-schema.ts';
+import { parseDashboardQuery, type PersonPageResponse } from '../../domain/consent/consent-dashboard.ts';
+import { clinicRecordSchema, otherPersonSchema, referenceNumberSchema } from '../../domain/staff/person-schema.ts';
 import { staffAuditor, staffTransaction } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { NotFoundError } from '../http/errors.ts';

@@ -1,4 +1,4 @@
-import { parseScopes, disclosedRecord } from '../../domain/consent.ts';
+import { parseScopes, disclosedRecord } from '../../domain/consent/consent.ts';
 import {
   DASHBOARD_PAGE_SIZE,
   EXPIRING_WITHIN_MS,
@@ -10,11 +10,11 @@ import {
   type DashboardQuery,
   type PersonAuditEntryDto,
   type PersonPageResponse,
-} from '../../domain/consent-dashboard.ts';
-import { nextSteps, type EligibilityRecord } from '../../domain/eligibility.ts';
-import { checkIdentity, EMPTY_CLINIC_RECORD, type ClinicPersonRecord, type OtherPersonStep } from '../../domain/identity-check.ts';
-import { copayCategoryCheck, medicalAidCheck } from '../../domain/insurance-checks.ts';
-import type { ConsentSummaryDto } from '../../domain/staff-lifecycle-api.ts';
+} from '../../domain/consent/consent-dashboard.ts';
+import { nextSteps, type EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import { checkIdentity, EMPTY_CLINIC_RECORD, type ClinicPersonRecord, type OtherPersonStep } from '../../domain/registration/identity-check.ts';
+import { copayCategoryCheck, medicalAidCheck } from '../../domain/registration/insurance-checks.ts';
+import type { ConsentSummaryDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { consentsOfPersonsAt } from '../consent/consent.repository.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';
 import { stateOf, toConsentSummary } from '../consent/consent.service.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { reconfirmationRequestSchema } from '../../domain/staff-lifecycle-schema.ts';
+import { reconfirmationRequestSchema } from '../../domain/consent/staff-lifecycle-schema.ts';
 import { staffTransaction } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { readJson } from '../http/validate.ts';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { formatScopes, parseScopes } from '../../domain/consent.ts';
-import { applyReconfirmation } from '../../domain/reconfirmation.ts';
-import type { ReconfirmationResponse } from '../../domain/staff-lifecycle-api.ts';
-import type { ReconfirmationRequest } from '../../domain/staff-lifecycle-schema.ts';
-import type { RevokeReason } from '../../domain/validity.ts';
+import { formatScopes, parseScopes } from '../../domain/consent/consent.ts';
+import { applyReconfirmation } from '../../domain/consent/reconfirmation.ts';
+import type { ReconfirmationResponse } from '../../domain/consent/staff-lifecycle-api.ts';
+import type { ReconfirmationRequest } from '../../domain/consent/staff-lifecycle-schema.ts';
+import type { RevokeReason } from '../../domain/consent/validity.ts';
 import { ConsentNotHomeVisitError, ConsentRevokedError } from '../consent/consent-errors.ts';
 import { markConsentConfirmed, markConsentRevoked, setLastConfirmed } from '../consent/consent.repository.ts';
 import { consentAt, requireActive, toConsentSummary } from '../consent/consent.service.ts';

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { consentedScopes, formatScopes, parseScopes } from '../../domain/consent.ts';
-import type { HandoffRejection } from '../../domain/handoff.ts';
-import type { PatientConsentDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
-import type { CardRequest } from '../../domain/registration-schema.ts';
-import { asksPrescriptionForm, checkConsultationDate } from '../../domain/registration.ts';
-import { consentState, consentValidUntil, type RevokeReason } from '../../domain/validity.ts';
+import { consentedScopes, formatScopes, parseScopes } from '../../domain/consent/consent.ts';
+import type { HandoffRejection } from '../../domain/registration/handoff.ts';
+import type { PatientConsentDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
+import type { CardRequest } from '../../domain/registration/registration-schema.ts';
+import { asksPrescriptionForm, checkConsultationDate } from '../../domain/registration/registration.ts';
+import { consentState, consentValidUntil, type RevokeReason } from '../../domain/consent/validity.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { findConsent, markConsentRevoked } from '../consent/consent.repository.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';

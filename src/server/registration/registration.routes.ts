@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { handoffResponseSchema } from '../../domain/handoff-schema.ts';
-import type { HandoffAcceptedResponse, InstitutionPublicDto, NewChallengeResponse } from '../../domain/reception-api.ts';
-import { cardRequestSchema, registrationRequestSchema } from '../../domain/registration-schema.ts';
+import { handoffResponseSchema } from '../../domain/registration/handoff-schema.ts';
+import type { HandoffAcceptedResponse, InstitutionPublicDto, NewChallengeResponse } from '../../domain/registration/reception-api.ts';
+import { cardRequestSchema, registrationRequestSchema } from '../../domain/registration/registration-schema.ts';
 import { startCardRequest } from './card-request.service.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';

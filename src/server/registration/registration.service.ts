@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { consentedScopes, disclosedRecord, formatScopes, parseScopes } from '../../domain/consent.ts';
-import { nextSteps, type EligibilityRecord } from '../../domain/eligibility.ts';
-import { CHALLENGE_TTL_MS, MAX_FAILED_ANSWERS_PER_CHALLENGE, type HandoffChallenge, type HandoffRejection, type HandoffResponse } from '../../domain/handoff.ts';
-import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/reception-api.ts';
-import type { RegistrationRequest } from '../../domain/registration-schema.ts';
-import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration.ts';
-import { consentValidUntil, type RevokeReason } from '../../domain/validity.ts';
+import { consentedScopes, disclosedRecord, formatScopes, parseScopes } from '../../domain/consent/consent.ts';
+import { nextSteps, type EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import { CHALLENGE_TTL_MS, MAX_FAILED_ANSWERS_PER_CHALLENGE, type HandoffChallenge, type HandoffRejection, type HandoffResponse } from '../../domain/registration/handoff.ts';
+import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
+import type { RegistrationRequest } from '../../domain/registration/registration-schema.ts';
+import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration/registration.ts';
+import { consentValidUntil, type RevokeReason } from '../../domain/consent/validity.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { eligibilityForConsent, activeConsentsOfType, findConsent, insertConsent, insertEligibilityCheck, markConsentRevoked } from '../consent/consent.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';

@@ -1,6 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
-import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration.ts';
-import type { VisitType } from '../../domain/visit-type.ts';
+import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
+import type { VisitType } from '../../domain/shared/visit-type.ts';
 
 export type RegistrationStatus = 'awaitingCard' | 'completed' | 'failed';
 

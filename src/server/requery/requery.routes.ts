@@ -12,15 +12,15 @@ import {
   type CsvReadResult,
   type InsuranceQuery,
   type RowCheck,
-} from '../../domain/csv.ts';
-import { BATCH_QUERY_LIMIT, checkRowCount, requeryLimit, type RequeryClient } from '../../domain/requery.ts';
+} from '../../domain/requery/csv.ts';
+import { BATCH_QUERY_LIMIT, checkRowCount, requeryLimit, type RequeryClient } from '../../domain/requery/requery.ts';
 import {
   batchRequestSchema,
   batchRowSchema,
   insuranceQuerySchema,
   requeryClientSchema,
   requeryRequestSchema,
-} from '../../domain/staff-lifecycle-schema.ts';
+} from '../../domain/consent/staff-lifecycle-schema.ts';
 import { staffAuditor, staffTransaction } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError, NotFoundError, ValidationError } from '../http/errors.ts';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { disclosedRecord, parseScopes } from '../../domain/consent.ts';
-import type { BatchQueryRow, InsuranceQuery, RowCheck } from '../../domain/csv.ts';
-import { nextSteps, type EligibilityRecord, type EligibilityStatus } from '../../domain/eligibility.ts';
-import { jstDate } from '../../domain/jst.ts';
+import { disclosedRecord, parseScopes } from '../../domain/consent/consent.ts';
+import type { BatchQueryRow, InsuranceQuery, RowCheck } from '../../domain/requery/csv.ts';
+import { nextSteps, type EligibilityRecord, type EligibilityStatus } from '../../domain/registration/eligibility.ts';
+import { jstDate } from '../../domain/shared/jst.ts';
 import {
   costLimitFlags,
   REQUERY_DISPLAY_MAX_AGE_DAYS,
   requeryGate,
   visibleRequeryResults,
   type RequeryClient,
-} from '../../domain/requery.ts';
+} from '../../domain/requery/requery.ts';
 import type {
   BatchMatchDto,
   BatchQueryResponse,
@@ -18,8 +18,8 @@ import type {
   RequeryMatchDto,
   RequeryResponse,
   RequeryRowDto,
-} from '../../domain/staff-lifecycle-api.ts';
-import type { RevokeReason } from '../../domain/validity.ts';
+} from '../../domain/consent/staff-lifecycle-api.ts';
+import type { RevokeReason } from '../../domain/consent/validity.ts';
 import { consentsOfPersonsAt } from '../consent/consent.repository.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';
 import type { StaffAuditEntry, StaffAuditor } from '../consent/staff-action.ts';

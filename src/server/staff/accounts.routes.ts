@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { changeRoleSchema, createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff-auth.ts';
+import { changeRoleSchema, createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff/staff-auth.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';

@@ -19,7 +19,7 @@ import {
   type RecoveryCodesResponse,
   type SecondFactorMethod,
   type TotpEnrolmentStart,
-} from '../../domain/staff-auth.ts';
+} from '../../domain/staff/staff-auth.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
-import { RECOVERY_CODE_COUNT } from '../../domain/staff-auth.ts';
+import { RECOVERY_CODE_COUNT } from '../../domain/staff/staff-auth.ts';
 
 // No 0/O, 1/I/L: the codes are printed or written down and typed back.
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { StaffRole } from '../../domain/api.ts';
+import type { StaffRole } from '../../domain/shared/api.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { type Permission, roleCan } from '../../domain/roles.ts';
+import { type Permission, roleCan } from '../../domain/staff/roles.ts';
 import { ForbiddenError, SecondFactorRequiredError, SessionLockedError, UnauthenticatedError } from '../http/errors.ts';
 import { isCrossOrigin } from '../http/same-origin.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
@@ -173,7 +173,7 @@ export function requireStaff(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Guards a staff route by permission (domain/roles.ts): no session → 401, a password-only
+ * Guards a staff route by permission (domain/staff/roles.ts): no session → 401, a password-only
  * session → 401 `second_factor_required`, a role the permission does not list → 403. Sets
  * `c.var.staff`; data access still filters by the staff member's own institution, so changing
  * an id in the path never reaches another clinic's data.

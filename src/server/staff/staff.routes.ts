@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { loginRequestSchema, type StaffMeResponse } from '../../domain/api.ts';
-import { permissionsOf } from '../../domain/roles.ts';
+import { loginRequestSchema, type StaffMeResponse } from '../../domain/shared/api.ts';
+import { permissionsOf } from '../../domain/staff/roles.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { LoginFailedError, NotFoundError } from '../http/errors.ts';

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { StaffRole } from '../../domain/api.ts';
+import type { StaffRole } from '../../domain/shared/api.ts';
 
 export interface StaffAccountTable {
   id: string;

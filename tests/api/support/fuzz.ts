@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, vi } from 'vitest';
-import { ERROR_CODES, type ApiErrorBody } from '../../../src/domain/api.ts';
+import { ERROR_CODES, type ApiErrorBody } from '../../../src/domain/shared/api.ts';
 
 /**
  * Shared pieces of the malformed-input property tests (issue 7 §3): a recognisable marker that the

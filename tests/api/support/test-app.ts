@@ -8,7 +8,7 @@ import type { ServerConfig } from '../../../src/server/config.ts';
 import { openDatabase } from '../../../src/server/db/database.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { DEMO_ACCOUNTS, ensureDemoInstitution } from '../../../src/server/demo/demo-seed.ts';
-import type { StaffRole } from '../../../src/domain/api.ts';
+import type { StaffRole } from '../../../src/domain/shared/api.ts';
 import type { CardTrustSources } from '../../../src/server/national/card-trust.ts';
 import { createCardSimulatorApp } from '../../../src/server/national/embedded/card-simulator/sim-app.ts';
 import { ensureTestCa } from '../../../src/server/national/embedded/test-ca.ts';

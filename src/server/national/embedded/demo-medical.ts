@@ -5,8 +5,8 @@ import type {
   MedicalInformation,
   MedicationEntry,
   SurgeryEntry,
-} from '../../../domain/clinical.ts';
-import { jstDate } from '../../../domain/jst.ts';
+} from '../../../domain/consent/clinical.ts';
+import { jstDate } from '../../../domain/shared/jst.ts';
 
 /**
  * The embedded registry's medical records (薬剤情報, 処方・調剤情報, 診療情報, 手術情報,

@@ -1,5 +1,5 @@
-import type { EligibilityRecord, QualificationCandidate } from '../../../domain/eligibility.ts';
-import { jstDate } from '../../../domain/jst.ts';
+import type { EligibilityRecord, QualificationCandidate } from '../../../domain/registration/eligibility.ts';
+import { jstDate } from '../../../domain/shared/jst.ts';
 
 /**
  * The embedded registry's demo persons: fictional people, plausible insurers (insurer numbers

@@ -1,6 +1,6 @@
-import { selectQualification, type EligibilityRecord } from '../../../domain/eligibility.ts';
-import { explainQualificationChoice } from '../../../domain/insurance-checks.ts';
-import { jstDate } from '../../../domain/jst.ts';
+import { selectQualification, type EligibilityRecord } from '../../../domain/registration/eligibility.ts';
+import { explainQualificationChoice } from '../../../domain/registration/insurance-checks.ts';
+import { jstDate } from '../../../domain/shared/jst.ts';
 import type { EligibilitySource } from '../eligibility-source.ts';
 import { demoMedicalInformation } from './demo-medical.ts';
 import { DEMO_PERSON_IDS, demoPersons, type DemoPerson, type PersonField } from './demo-persons.ts';

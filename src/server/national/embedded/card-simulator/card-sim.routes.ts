@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { SimCardListResponse } from '../../../../domain/card-simulator.ts';
-import { simCardSignRequestSchema } from '../../../../domain/card-simulator-schema.ts';
-import type { HandoffResponse } from '../../../../domain/handoff.ts';
+import type { SimCardListResponse } from '../../../../domain/registration/card-simulator.ts';
+import { simCardSignRequestSchema } from '../../../../domain/registration/card-simulator-schema.ts';
+import type { HandoffResponse } from '../../../../domain/registration/handoff.ts';
 import type { AppEnv } from '../../../http/app-env.ts';
 import { readJson } from '../../../http/validate.ts';
 import type { TestCaMaterial } from '../test-ca.ts';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { PIN_ATTEMPTS_BEFORE_LOCK, type SimCardDto } from '../../../../domain/card-simulator.ts';
-import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../../../../domain/handoff.ts';
+import { PIN_ATTEMPTS_BEFORE_LOCK, type SimCardDto } from '../../../../domain/registration/card-simulator.ts';
+import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../../../../domain/registration/handoff.ts';
 import type { DbOrTx } from '../../../db/database.ts';
 import { AppError, AppErrorWithExtra } from '../../../http/errors.ts';
 import type { TestCaMaterial } from '../test-ca.ts';

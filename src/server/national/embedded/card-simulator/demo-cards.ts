@@ -1,4 +1,4 @@
-import { DEMO_PIN, type DemoCardKind } from '../../../../domain/card-simulator.ts';
+import { DEMO_PIN, type DemoCardKind } from '../../../../domain/registration/card-simulator.ts';
 
 export { DEMO_PIN };
 export type { DemoCardKind };

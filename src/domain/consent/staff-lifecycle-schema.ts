@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONSENT_SCOPES } from './consent.ts';
 import { RECONFIRMATION_ANSWERS } from './reconfirmation.ts';
-import { REQUERY_CLIENTS } from './requery.ts';
+import { REQUERY_CLIENTS } from '../requery/requery.ts';
 import { STAFF_REVOKE_REASONS } from './staff-lifecycle-api.ts';
 
 // Request schemas of the staff lifecycle API, checked on both sides. Staff screens only: the

@@ -20,10 +20,10 @@
  * - F1's order is DOMAIN's; the documents list the proofs as equal alternatives ("患者に確認可能な
  *   方法で", 001 lines 224–231, card + お知らせ first), so the order is a suggestion, not a rule.
  */
-import type { CopayBasis, CopayPercent } from './copay.ts';
-import { declarationDateOfBirth, type Declaration } from './declaration.ts';
-import type { Sex } from './eligibility.ts';
-import type { JstDate } from './jst.ts';
+import type { CopayBasis, CopayPercent } from '../declaration/copay.ts';
+import { declarationDateOfBirth, type Declaration } from '../declaration/declaration.ts';
+import type { Sex } from '../registration/eligibility.ts';
+import type { JstDate } from '../shared/jst.ts';
 
 /** Why the online check could not be done at the visit. */
 export const FALLBACK_CAUSES = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StaffRole } from './api.ts';
+import type { StaffRole } from '../shared/api.ts';
 import { STAFF_ROLES } from './roles.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CopayBasis } from './copay.ts';
 import { DECLARATION_STATUSES, QUALIFICATIONS_FOUND } from './declaration-api.ts';
-import { CLAIM_METHODS, FALLBACK_CAUSES, GUIDE_RESOLUTIONS, type GuideOutcome } from './fallback-guide.ts';
+import { CLAIM_METHODS, FALLBACK_CAUSES, GUIDE_RESOLUTIONS, type GuideOutcome } from '../fallback/fallback-guide.ts';
 
 // Zod schemas of the declaration API (declaration-api.ts), shared by the app and the server.
 // Messages are fixed sentences: none repeats what was sent.

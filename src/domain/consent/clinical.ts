@@ -1,6 +1,6 @@
 import { CONSENT_SCOPES, type ConsentScope } from './consent.ts';
 import { consentState, type ConsentForViewing } from './validity.ts';
-import type { VisitType } from './visit-type.ts';
+import type { VisitType } from '../shared/visit-type.ts';
 
 /**
  * P3, S1–S3, V1–V3: what a doctor may see of a person's consented medical information

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OTHER_PERSON_STEPS } from './identity-check.ts';
+import { OTHER_PERSON_STEPS } from '../registration/identity-check.ts';
 
 // Request schemas of the person page (`/api/staff/persons`). Staff screens only (zod).
 

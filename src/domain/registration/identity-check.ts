@@ -1,5 +1,5 @@
 import type { EligibilityRecord, Sex } from './eligibility.ts';
-import { normaliseKana } from './kana.ts';
+import { normaliseKana } from '../shared/kana.ts';
 
 /**
  * E3 (003 second notice, 2023-07-04; 001 1-③): on first use or after an insurer change, staff

@@ -10,9 +10,9 @@ import {
   withoutInapplicableAnswers,
   type Declaration,
 } from './declaration.ts';
-import { eraYearRange, findEra, parseEraDate, parseEraNumber, type EraId } from './era.ts';
-import { jstDate, isJstDate } from './jst.ts';
-import { isKana, toKatakana } from './kana.ts';
+import { eraYearRange, findEra, parseEraDate, parseEraNumber, type EraId } from '../shared/era.ts';
+import { jstDate, isJstDate } from '../shared/jst.ts';
+import { isKana, toKatakana } from '../shared/kana.ts';
 
 // Kept apart from declaration.ts so that screens using only the plain rules do not load zod.
 // Shared by the app (before queuing) and the server (on receipt).

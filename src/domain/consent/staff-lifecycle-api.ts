@@ -1,10 +1,10 @@
 import type { ConsentScope } from './consent.ts';
-import type { EligibilityRecord, EligibilityStatus, NextStep } from './eligibility.ts';
-import type { JstDate } from './jst.ts';
+import type { EligibilityRecord, EligibilityStatus, NextStep } from '../registration/eligibility.ts';
+import type { JstDate } from '../shared/jst.ts';
 import type { ReconfirmationAnswer } from './reconfirmation.ts';
-import type { CostLimitFlags, RequeryClient } from './requery.ts';
+import type { CostLimitFlags, RequeryClient } from '../requery/requery.ts';
 import type { ConsentState, RevokeReason } from './validity.ts';
-import type { VisitType } from './visit-type.ts';
+import type { VisitType } from '../shared/visit-type.ts';
 
 /**
  * JSON shapes of the staff lifecycle API (`/api/staff/consents`, `/api/staff/requery`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CONSENT_CHOICES, type ConsentChoices } from './consent.ts';
+import { CONSENT_CHOICES, type ConsentChoices } from '../consent/consent.ts';
 import { ARRIVAL_ROUTES, PRESCRIPTION_FORMS } from './registration.ts';
-import { VISIT_TYPES } from './visit-type.ts';
+import { VISIT_TYPES } from '../shared/visit-type.ts';
 
 // Kept apart from registration.ts so that the patient's screens, which use only the plain
 // rules, do not load zod.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { HANDOFF_REJECTIONS } from './handoff.ts';
-import type { Permission } from './roles.ts';
+import { HANDOFF_REJECTIONS } from '../registration/handoff.ts';
+import type { Permission } from '../staff/roles.ts';
 
 /**
  * The JSON contract between the app and the server: request schemas (validated on both sides)

@@ -1,5 +1,5 @@
-import { formatCsv } from './csv.ts';
-import { endOfJstDate, isJstDate, startOfJstDate } from './jst.ts';
+import { formatCsv } from '../requery/csv.ts';
+import { endOfJstDate, isJstDate, startOfJstDate } from '../shared/jst.ts';
 
 /**
  * X5, P5: the audit viewer (admin only): filter the institution's trail by person, staff member,

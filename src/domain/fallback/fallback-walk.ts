@@ -13,7 +13,7 @@
  * - declarationSubmitted (F6 3–4, 003 3(4)): the form was filled (F3) or F4's verbal confirmation
  *   stands for it; never for F5.
  */
-import type { CopayBasis, CopayPercent } from './copay.ts';
+import type { CopayBasis, CopayPercent } from '../declaration/copay.ts';
 import {
   guideFor,
   guideStepIds,

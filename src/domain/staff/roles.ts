@@ -1,4 +1,4 @@
-import type { StaffRole } from './api.ts';
+import type { StaffRole } from '../shared/api.ts';
 
 /**
  * P3 and the staff authorization matrix. Every staff API route names exactly one permission;

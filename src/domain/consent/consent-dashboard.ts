@@ -1,12 +1,12 @@
-import type { EligibilityRecord, EligibilityStatus, NextStep } from './eligibility.ts';
-import type { ClinicPersonRecord, IdentityCheckResult } from './identity-check.ts';
-import type { CopayCheck, QualificationChoice } from './insurance-checks.ts';
-import { jstDate, startOfJstDate } from './jst.ts';
-import { normaliseKana } from './kana.ts';
+import type { EligibilityRecord, EligibilityStatus, NextStep } from '../registration/eligibility.ts';
+import type { ClinicPersonRecord, IdentityCheckResult } from '../registration/identity-check.ts';
+import type { CopayCheck, QualificationChoice } from '../registration/insurance-checks.ts';
+import { jstDate, startOfJstDate } from '../shared/jst.ts';
+import { normaliseKana } from '../shared/kana.ts';
 import { sameDayNextMonth } from './reconfirmation.ts';
 import type { ConsentSummaryDto, RequeryHistoryResponse } from './staff-lifecycle-api.ts';
 import { consentState, type ConsentForViewing } from './validity.ts';
-import { VISIT_TYPES, type VisitType } from './visit-type.ts';
+import { VISIT_TYPES, type VisitType } from '../shared/visit-type.ts';
 
 /**
  * The staff consent dashboard (issue 6 §3) and the person page: consent status as the dashboard

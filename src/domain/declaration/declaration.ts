@@ -14,9 +14,9 @@
  * - the closing 年月日 line (765) is the date of the declaration, without an era box.
  */
 import { ageOn, expectedCopay, type CopayResult, type DeclaredRatio } from './copay.ts';
-import type { Sex } from './eligibility.ts';
-import { parseEraDate, type EraId } from './era.ts';
-import { jstDate, type JstDate } from './jst.ts';
+import type { Sex } from '../registration/eligibility.ts';
+import { parseEraDate, type EraId } from '../shared/era.ts';
+import { jstDate, type JstDate } from '../shared/jst.ts';
 
 /** 保険種別, the form's boxes in order: 社保 / 国保 / 後期 / その他 / わからない. */
 export const INSURANCE_TYPES = ['employee', 'national', 'lateElderly', 'other', 'unknown'] as const;

@@ -1,4 +1,4 @@
-import type { EnrolledDeviceDto } from './device-signature.ts';
+import type { EnrolledDeviceDto } from '../staff/device-signature.ts';
 import { z } from 'zod';
 import { checkInstitutionCode, type InstitutionCodeProblem } from './institution-code.ts';
 

@@ -1,6 +1,6 @@
 import type { Declaration } from './declaration.ts';
-import type { SenderTrust } from './device-signature.ts';
-import type { ClaimMethod, GuideOutcome } from './fallback-guide.ts';
+import type { SenderTrust } from '../staff/device-signature.ts';
+import type { ClaimMethod, GuideOutcome } from '../fallback/fallback-guide.ts';
 
 /**
  * JSON shapes of the declaration API: the outbox's submission (`POST /api/public/declarations`,

@@ -1,5 +1,5 @@
-import { isJstDate, jstDate, type JstDate } from './jst.ts';
-import type { VisitType } from './visit-type.ts';
+import { isJstDate, jstDate, type JstDate } from '../shared/jst.ts';
+import type { VisitType } from '../shared/visit-type.ts';
 
 /**
  * How the patient reached the institution link (R1): `link` — the institution's URL or QR code;

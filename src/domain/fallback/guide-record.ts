@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { guideOutcomeSchema } from './declaration-api-schema.ts';
+import { guideOutcomeSchema } from '../declaration/declaration-api-schema.ts';
 import { checkGuideOutcome, guideStepIds, FALLBACK_CAUSES, type GuideOutcome, type GuideStepId } from './fallback-guide.ts';
-import { isJstDate, type JstDate } from './jst.ts';
-import { isKana, toKatakana } from './kana.ts';
+import { isJstDate, type JstDate } from '../shared/jst.ts';
+import { isKana, toKatakana } from '../shared/kana.ts';
 
 /**
  * The record of a decision-guide walk that ended WITHOUT a declaration form (F1 proof, F4, F5,

@@ -1,5 +1,5 @@
 import { CONSENT_SCOPES, type ConsentScope } from './consent.ts';
-import { jstDate, type JstDate } from './jst.ts';
+import { jstDate, type JstDate } from '../shared/jst.ts';
 
 /**
  * V5: for a continuing home-visit consent, staff confirm verbally about once a month that viewing

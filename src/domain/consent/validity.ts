@@ -1,6 +1,6 @@
-import { endOfJstDate, type JstDate } from './jst.ts';
+import { endOfJstDate, type JstDate } from '../shared/jst.ts';
 import type { ConsentScope } from './consent.ts';
-import type { VisitType } from './visit-type.ts';
+import type { VisitType } from '../shared/visit-type.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

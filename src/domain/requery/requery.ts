@@ -1,8 +1,8 @@
-import type { ConsentScope } from './consent.ts';
-import type { CostLimitCertificate } from './eligibility.ts';
-import { jstDate, startOfJstDate } from './jst.ts';
-import { consentState } from './validity.ts';
-import type { VisitType } from './visit-type.ts';
+import type { ConsentScope } from '../consent/consent.ts';
+import type { CostLimitCertificate } from '../registration/eligibility.ts';
+import { jstDate, startOfJstDate } from '../shared/jst.ts';
+import { consentState } from '../consent/validity.ts';
+import type { VisitType } from '../shared/visit-type.ts';
 
 /**
  * Re-query (再照会, Q1–Q5) and the batch query before visits (一括照会, Q6): limits, once a day,

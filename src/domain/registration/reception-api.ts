@@ -1,9 +1,9 @@
-import type { DeclarationKeyDto } from './sealed-envelope.ts';
-import type { ConsentScope } from './consent.ts';
+import type { DeclarationKeyDto } from '../declaration/sealed-envelope.ts';
+import type { ConsentScope } from '../consent/consent.ts';
 import type { EligibilityRecord, NextStep } from './eligibility.ts';
 import type { HandoffChallenge, HandoffRejection } from './handoff.ts';
 import type { ArrivalRoute, PrescriptionForm, RegistrationOutcomeStatus } from './registration.ts';
-import type { VisitType } from './visit-type.ts';
+import type { VisitType } from '../shared/visit-type.ts';
 
 /** JSON shapes of the patient-facing reception API (`/api/public`, `/api/handoff`). */
 

@@ -16,7 +16,7 @@
  * All dates are Japan calendar dates 'YYYY-MM-DD' (jst.ts).
  */
 import type { InsuranceType } from './declaration.ts';
-import { isJstDate, jstDate, type JstDate } from './jst.ts';
+import { isJstDate, jstDate, type JstDate } from '../shared/jst.ts';
 
 /** A copay ratio a patient can declare (一部負担金の割合: 3割 / 2割 / 1割), in percent. */
 export type RatioPercent = 10 | 20 | 30;

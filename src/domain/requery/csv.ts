@@ -1,4 +1,4 @@
-import { isJstDate } from './jst.ts';
+import { isJstDate } from '../shared/jst.ts';
 
 /**
  * The re-query CSV (Q1–Q3) and the batch-query CSV (Q6): the template, reading an uploaded file
