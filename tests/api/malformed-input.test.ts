@@ -192,8 +192,7 @@ type BodyKind =
   | { kind: 'deep'; depth: number; shape: 'array' | 'object' }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'huge'; size: number }
-  | { kind: 'csv'; text: string }
-  | { kind: 'csvRows'; text: string };
+  | { kind: 'csv'; text: string };
 
 const bodyKind: fc.Arbitrary<BodyKind> = fc.oneof(
   { arbitrary: fc.constant<BodyKind>({ kind: 'none' }), weight: 1 },

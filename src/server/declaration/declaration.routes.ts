@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import type { DeclarationInboxResponse, DeclarationResponse, DeclarationStateResponse, DeclarationStatus } from '../../domain/declaration/declaration-api.ts';
 import {
   claimDeclarationSchema,

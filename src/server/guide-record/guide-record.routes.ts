@@ -1,12 +1,10 @@
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { Hono } from 'hono';
 import { GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecord, type GuideRecordListResponse } from '../../domain/fallback/guide-record.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
 import { deviceId, institutionByToken, staffContext } from '../declaration/declaration.routes.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError, validationErrorFrom } from '../http/errors.ts';
-import { readJson } from '../http/validate.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
 import { readIntake } from '../declaration/sealed-intake.ts';
 import { GuideRecordConflictError } from './guide-record-errors.ts';
