@@ -1,7 +1,8 @@
 // Checks the import graph of every TypeScript file in the project, in well under a second:
 // - no import circles, counting `import type` and `import()` too (import-x/no-cycle skips
 //   type-only imports, and a type-only circle still ties two features together);
-// - no export that no other file imports (dead code, or an `export` keyword to drop).
+// - no dead export: one that no other file imports and its own file does not use either.
+//   (An export used only inside its own file is allowed: it is live code.)
 // Run by `npm run lint` after ESLint. Only syntax is read (TypeScript's parser, no type check).
 // Usage: node tests/lint/import-graph.ts
 import fs from 'node:fs';
@@ -15,7 +16,9 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist']);
 
 /** One import or re-export of a project file; `names` holds '*' when every export may be used. */
 type Edge = { to: string; names: string[] };
-type Module = { edges: Edge[]; exports: Map<string, number> };
+/** An export's line, and whether its own file uses it (never counted for an `export { x }` list). */
+type Export = { line: number; usedInFile: boolean };
+type Module = { edges: Edge[]; exports: Map<string, Export> };
 
 function sourceFiles(): string[] {
   const files = fs.readdirSync(ROOT).filter((name) => /\.tsx?$/.test(name));
@@ -57,9 +60,12 @@ function readModule(file: string): Module {
   const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   const edges: Edge[] = [];
-  const exports = new Map<string, number>();
-  const addExport = (name: string, node: ts.Node) =>
-    exports.set(name, source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1);
+  const exports = new Map<string, Export>();
+  const declared: string[] = [];
+  const addExport = (name: string, node: ts.Node, inExportList = false) => {
+    exports.set(name, { line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, usedInFile: false });
+    if (!inExportList) declared.push(name);
+  };
   const addEdge = (specifier: ts.Node | undefined, names: string[]) => {
     if (!specifier || !ts.isStringLiteralLike(specifier)) return;
     const to = resolveSpecifier(file, specifier.text);
@@ -80,11 +86,11 @@ function readModule(file: string): Module {
     } else if (ts.isExportDeclaration(statement)) {
       const clause = statement.exportClause;
       if (clause && ts.isNamedExports(clause)) {
-        for (const element of clause.elements) addExport(element.name.text, element);
+        for (const element of clause.elements) addExport(element.name.text, element, true);
         addEdge(statement.moduleSpecifier, clause.elements.map((element) => (element.propertyName ?? element.name).text));
       } else {
         // `export * from` and `export * as ns from` pass on whatever the target exports.
-        if (clause) addExport(clause.name.text, clause);
+        if (clause) addExport(clause.name.text, clause, true);
         addEdge(statement.moduleSpecifier, ['*']);
       }
     } else if (ts.isExportAssignment(statement)) {
@@ -101,13 +107,20 @@ function readModule(file: string): Module {
     }
   }
 
-  // `import('./x.ts')` as a call or as a type reaches every export of x.
+  // `import('./x.ts')` as a call or as a type reaches every export of x. Identifiers are counted
+  // to tell an export its file uses (more than its one declaration) from a dead one.
+  const identifierCount = new Map<string, number>();
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) addEdge(node.arguments[0], ['*']);
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) addEdge(node.argument.literal, ['*']);
+    if (ts.isIdentifier(node)) identifierCount.set(node.text, (identifierCount.get(node.text) ?? 0) + 1);
     ts.forEachChild(node, visit);
   };
   visit(source);
+  for (const name of declared) {
+    const entry = exports.get(name);
+    if (entry) entry.usedInFile = (identifierCount.get(name) ?? 0) > 1;
+  }
   return { edges, exports };
 }
 
@@ -149,8 +162,11 @@ function circles(graph: Map<string, Module>): string[][] {
   return found;
 }
 
-/** Exports of imported files that no importer names. Files nothing imports are entry points (main, CLIs, migrations, tests). */
-function unusedExports(graph: Map<string, Module>): string[] {
+/**
+ * Exports that no importer names and their own file does not use. Files nothing imports are
+ * entry points (main, CLIs, migrations, tests) and are skipped.
+ */
+function deadExports(graph: Map<string, Module>): string[] {
   const usedNames = new Map<string, Set<string>>();
   for (const module of graph.values()) {
     for (const { to, names } of module.edges) {
@@ -163,8 +179,8 @@ function unusedExports(graph: Map<string, Module>): string[] {
   for (const [file, module] of graph) {
     const used = usedNames.get(file);
     if (!used || used.has('*')) continue;
-    for (const [name, line] of module.exports) {
-      if (!used.has(name)) unused.push(`${file}:${line}  ${name}`);
+    for (const [name, { line, usedInFile }] of module.exports) {
+      if (!used.has(name) && !usedInFile) unused.push(`${file}:${line}  ${name}`);
     }
   }
   return unused;
@@ -172,7 +188,7 @@ function unusedExports(graph: Map<string, Module>): string[] {
 
 const graph = new Map(sourceFiles().map((file) => [file, readModule(file)] as const));
 const foundCircles = circles(graph);
-const foundUnused = unusedExports(graph);
+const foundUnused = deadExports(graph);
 for (const group of foundCircles) {
   console.error(`Import circle: ${group.join(' ↔ ')}`);
   for (const file of group) {
@@ -180,8 +196,8 @@ for (const group of foundCircles) {
     console.error(`  ${file} imports ${[...new Set(inCircle)].join(', ')}`);
   }
 }
-for (const line of foundUnused) console.error(`Export imported by no other file: ${line}`);
+for (const line of foundUnused) console.error(`Dead export (imported nowhere, unused in its file): ${line}`);
 if (foundCircles.length > 0 || foundUnused.length > 0) {
-  console.error(`\n${foundCircles.length} import circle(s), ${foundUnused.length} unused export(s) in ${graph.size} files.`);
+  console.error(`\n${foundCircles.length} import circle(s), ${foundUnused.length} dead export(s) in ${graph.size} files.`);
   process.exitCode = 1;
 }

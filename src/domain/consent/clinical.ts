@@ -1,4 +1,4 @@
-import { CONSENT_SCOPES, type ConsentScope } from './consent.ts';
+import type { ConsentScope } from './consent.ts';
 import { consentState, type ConsentForViewing } from './validity.ts';
 import type { VisitType } from '../shared/visit-type.ts';
 
@@ -127,9 +127,4 @@ export interface ClinicalViewResponse {
 /** GET /api/staff/clinical/persons: persons with a consent at this institution. */
 export interface ClinicalPersonsResponse {
   persons: Array<{ personRef: string; name: string; state: 'active' | 'expired' | 'revoked'; latestVisitType: VisitType }>;
-}
-
-/** Keeps CONSENT_SCOPES and MEDICAL_SCOPES in step: every medical scope is a consent scope. */
-export function isMedicalScope(scope: string): scope is MedicalScope {
-  return (MEDICAL_SCOPES as readonly string[]).includes(scope) && (CONSENT_SCOPES as readonly string[]).includes(scope);
 }

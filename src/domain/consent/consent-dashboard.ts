@@ -52,11 +52,6 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
 /** R9 reference numbers (照会番号): the clinic's own chart number; letters, digits and - only. */
 export const REFERENCE_NUMBER = /^[0-9A-Za-z-]{1,20}$/;
 
-/** The form a reference number is stored and searched in: NFKC (full-width digits), trimmed. */
-export function normaliseReferenceNumber(value: string): string {
-  return value.normalize('NFKC').trim();
-}
-
 /** The search key of a field's text, or null when the text cannot match anything. */
 export function searchKey(field: SearchField, text: string): string | null {
   const value = text.normalize('NFKC').trim();

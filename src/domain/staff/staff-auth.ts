@@ -56,7 +56,6 @@ export const createAccountSchema = z.object({
   /** An initial password the administrator hands over; 12 characters at least (ASVS 2.1.1). */
   password: z.string().min(12).max(256),
 });
-export type CreateAccountRequest = z.infer<typeof createAccountSchema>;
 
 export const changeRoleSchema = z.object({ role: roleSchema });
 

@@ -1,5 +1,3 @@
-import type { Selectable } from 'kysely';
-
 /** V5: the patient's answer when staff confirm at a visit that viewing continues. */
 export type ReconfirmationAnswer = 'continue' | 'stopViewing' | 'revoke';
 
@@ -13,5 +11,3 @@ export interface ReconfirmationTable {
   /** The consent's scopes after the answer (narrowed for stopViewing, empty for revoke). */
   scopes_after: string;
 }
-
-export type ReconfirmationRow = Selectable<ReconfirmationTable>;

@@ -63,5 +63,4 @@ export interface StaffRecoveryCodeTable {
 }
 
 export type StaffAccountRow = Selectable<StaffAccountTable>;
-export type StaffSessionRow = Selectable<StaffSessionTable>;
 export type StaffPasskeyRow = Selectable<StaffPasskeyTable>;

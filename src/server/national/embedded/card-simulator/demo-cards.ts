@@ -1,7 +1,6 @@
 import { DEMO_PIN, type DemoCardKind } from '../../../../domain/registration/card-simulator.ts';
 
 export { DEMO_PIN };
-export type { DemoCardKind };
 
 /**
  * The demo My Number cards of the embedded card-app simulator (DOMAIN §10). Each card holds a
