@@ -15,7 +15,7 @@ const SOURCE_DIRS = ['src', 'sw', 'tests'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist']);
 
 /** One import or re-export of a project file; `names` holds '*' when every export may be used. */
-type Edge = { to: string; names: string[] };
+type Edge = { to: string; names: string[]; kind: 'value' | 'type' | 'dynamic' };
 /** An export's line, and whether its own file uses it (never counted for an `export { x }` list). */
 type Export = { line: number; usedInFile: boolean };
 type Module = { edges: Edge[]; exports: Map<string, Export> };
@@ -66,10 +66,10 @@ function readModule(file: string): Module {
     exports.set(name, { line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, usedInFile: false });
     if (!inExportList) declared.push(name);
   };
-  const addEdge = (specifier: ts.Node | undefined, names: string[]) => {
+  const addEdge = (specifier: ts.Node | undefined, names: string[], kind: Edge['kind'] = 'value') => {
     if (!specifier || !ts.isStringLiteralLike(specifier)) return;
     const to = resolveSpecifier(file, specifier.text);
-    if (to) edges.push({ to, names });
+    if (to) edges.push({ to, names, kind });
   };
 
   for (const statement of source.statements) {
@@ -79,19 +79,22 @@ function readModule(file: string): Module {
       if (clause?.name) names.push('default');
       const bindings = clause?.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) names.push('*');
+      let typeOnly = clause?.isTypeOnly ?? false;
       if (bindings && ts.isNamedImports(bindings)) {
         for (const element of bindings.elements) names.push((element.propertyName ?? element.name).text);
+        typeOnly ||= !clause?.name && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
       }
-      addEdge(statement.moduleSpecifier, names);
+      addEdge(statement.moduleSpecifier, names, typeOnly ? 'type' : 'value');
     } else if (ts.isExportDeclaration(statement)) {
       const clause = statement.exportClause;
       if (clause && ts.isNamedExports(clause)) {
         for (const element of clause.elements) addExport(element.name.text, element, true);
-        addEdge(statement.moduleSpecifier, clause.elements.map((element) => (element.propertyName ?? element.name).text));
+        const typeOnly = statement.isTypeOnly || clause.elements.every((element) => element.isTypeOnly);
+        addEdge(statement.moduleSpecifier, clause.elements.map((element) => (element.propertyName ?? element.name).text), typeOnly ? 'type' : 'value');
       } else {
         // `export * from` and `export * as ns from` pass on whatever the target exports.
         if (clause) addExport(clause.name.text, clause, true);
-        addEdge(statement.moduleSpecifier, ['*']);
+        addEdge(statement.moduleSpecifier, ['*'], statement.isTypeOnly ? 'type' : 'value');
       }
     } else if (ts.isExportAssignment(statement)) {
       addExport('default', statement);
@@ -111,8 +114,8 @@ function readModule(file: string): Module {
   // to tell an export its file uses (more than its one declaration) from a dead one.
   const identifierCount = new Map<string, number>();
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) addEdge(node.arguments[0], ['*']);
-    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) addEdge(node.argument.literal, ['*']);
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) addEdge(node.arguments[0], ['*'], 'dynamic');
+    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) addEdge(node.argument.literal, ['*'], 'type');
     if (ts.isIdentifier(node)) identifierCount.set(node.text, (identifierCount.get(node.text) ?? 0) + 1);
     ts.forEachChild(node, visit);
   };
@@ -192,8 +195,9 @@ const foundUnused = deadExports(graph);
 for (const group of foundCircles) {
   console.error(`Import circle: ${group.join(' ↔ ')}`);
   for (const file of group) {
-    const inCircle = graph.get(file)!.edges.filter(({ to }) => group.includes(to)).map(({ to }) => to);
-    console.error(`  ${file} imports ${[...new Set(inCircle)].join(', ')}`);
+    const inCircle = graph.get(file)!.edges.filter(({ to }) => group.includes(to));
+    const described = inCircle.map(({ to, kind }) => (kind === 'value' ? to : `${to} (${kind === 'type' ? 'import type' : 'import()'})`));
+    console.error(`  ${file} imports ${[...new Set(described)].join(', ')}`);
   }
 }
 for (const line of foundUnused) console.error(`Dead export (imported nowhere, unused in its file): ${line}`);
