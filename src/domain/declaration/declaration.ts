@@ -14,13 +14,12 @@
  * - the closing 年月日 line (765) is the date of the declaration, without an era box.
  */
 import { ageOn, expectedCopay, type CopayResult, type DeclaredRatio } from './copay.ts';
+import type { InsuranceType } from './insurance-type.ts';
 import type { Sex } from '../registration/eligibility.ts';
 import { parseEraDate, type EraId } from '../shared/era.ts';
 import { jstDate, type JstDate } from '../shared/jst.ts';
 
-/** 保険種別, the form's boxes in order: 社保 / 国保 / 後期 / その他 / わからない. */
-export const INSURANCE_TYPES = ['employee', 'national', 'lateElderly', 'other', 'unknown'] as const;
-export type InsuranceType = (typeof INSURANCE_TYPES)[number];
+export { INSURANCE_TYPES, type InsuranceType } from './insurance-type.ts';
 
 /** 保険証の交付を受けた時期: □１か月以内 □それより前 □わからない. */
 export const CARD_ISSUED_WHEN = ['withinMonth', 'earlier', 'unknown'] as const;
