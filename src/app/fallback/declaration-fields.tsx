@@ -1,4 +1,4 @@
-import type { DeclarationField, FieldQuestion } from '../../domain/declaration/declaration.ts';
+import type { DeclarationField, DeclarationFieldKind, FieldQuestion } from '../../domain/declaration/declaration.ts';
 import type { DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
 import { formatEraDate } from '../../domain/shared/era.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -14,8 +14,8 @@ import type { DeclarationFormModel } from './use-declaration-form.ts';
  * and whether it is asked come from the form hook. Nothing here knows a field by its id.
  */
 
-type FieldOf<K extends DeclarationField['kind']> = Extract<DeclarationField, { kind: K }>;
-interface InputProps<K extends DeclarationField['kind']> {
+type FieldOf<K extends DeclarationFieldKind> = Extract<DeclarationField, { kind: K }>;
+interface InputProps<K extends DeclarationFieldKind> {
   field: FieldOf<K>;
   model: DeclarationFormModel;
 }
