@@ -1,100 +1,129 @@
 import {
-  CARD_ISSUED_WHEN,
   DECLARATION_FIELDS,
-  DECLARATION_SEXES,
-  INSURANCE_TYPES,
+  emptyDeclaration,
   type Declaration,
+  type DeclarationField,
   type DeclarationFieldId,
+  type EraDateFieldId,
 } from '../../domain/declaration/declaration.ts';
 import { DECLARATION_MESSAGES, type DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
-import { ERA_IDS, type EraId } from '../../domain/shared/era.ts';
-import { jstDate } from '../../domain/shared/jst.ts';
+import { ERA_IDS, parseEraDate, type EraId } from '../../domain/shared/era.ts';
+import { jstDate, type JstDate } from '../../domain/shared/jst.ts';
 
-/**
- * The declaration form as typed: text stays text (a year written 「元」 or 「３１」 is kept as it is),
- * so bad input is never lost; the schema reads it on every change and on submit. This is what the
- * draft holds (storage/drafts.ts, encrypted at rest).
- */
-export type FormState = Omit<Declaration, 'dateOfBirth' | 'declaredOn'> & {
-  dateOfBirth: { era: EraId | null; year: string; month: string; day: string };
-  declaredOn: string | null;
-};
-
-/** A new, blank form; the declaration's date starts as today (Japan), which the patient may change. */
-export function newFormState(linkToken: string, now = new Date()): FormState {
-  return {
-    id: crypto.randomUUID(),
-    createdAt: now.toISOString(),
-    linkToken,
-    referenceNumber: '',
-    holdsValidCard: false,
-    insuranceType: null,
-    insurerName: '',
-    employerName: '',
-    cardIssuedWhen: null,
-    copayRatio: null,
-    name: '',
-    nameKana: '',
-    dateOfBirth: { era: null, year: '', month: '', day: '' },
-    sex: null,
-    address: '',
-    otherResidence: '',
-    declaredOn: jstDate(now),
-    signature: null,
-    relationship: '',
-    phone: '',
-  };
+/** An era date as typed: the era box, and 年 月 日 as text (「元」 or 「３１」 are kept as written). */
+export interface EraDateText {
+  era: EraId | null;
+  year: string;
+  month: string;
+  day: string;
 }
 
+/**
+ * The declaration form as typed: text stays text, so bad input is never lost; the schema reads it
+ * on every change and on submit. This is what the draft holds (storage/drafts.ts, encrypted at
+ * rest). It differs from a Declaration only in its era dates.
+ */
+export type FormState = Omit<Declaration, EraDateFieldId> & Record<EraDateFieldId, EraDateText>;
+
 const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
-const oneOf = <T extends string | number>(values: readonly T[], value: unknown): T | null =>
-  values.includes(value as T) ? (value as T) : null;
+
+/** A declaration as the form shows it. */
+export function formStateOf(declaration: Declaration): FormState {
+  const { dateOfBirth, ...rest } = declaration;
+  const eraDate = (value: Declaration[EraDateFieldId]): EraDateText => ({ era: value.era, year: str(value.year), month: str(value.month), day: str(value.day) });
+  return { ...rest, dateOfBirth: eraDate(dateOfBirth) };
+}
+
+/** A new, blank form (the domain's one blank form); the declaration's date starts as today (Japan), which the patient may change. */
+export function newFormState(linkToken: string, now = new Date()): FormState {
+  const blank = emptyDeclaration({ id: crypto.randomUUID(), createdAt: now.toISOString(), linkToken });
+  return formStateOf({ ...blank, declaredOn: jstDate(now) });
+}
+
+/** One field of a saved draft, read defensively by its kind: anything unreadable is blank. */
+function readField(field: DeclarationField, raw: unknown): string | number | boolean | EraDateText | null {
+  switch (field.kind) {
+    case 'checkbox':
+      return raw === true;
+    case 'choice':
+      return field.options?.find((o) => o.value === raw)?.value ?? null;
+    case 'text':
+    case 'address':
+    case 'kana':
+    case 'phone':
+      return str(raw);
+    case 'eraDate': {
+      const parts = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      return { era: ERA_IDS.find((era) => era === parts.era) ?? null, year: str(parts.year), month: str(parts.month), day: str(parts.day) };
+    }
+    case 'date':
+    case 'signature':
+      return typeof raw === 'string' && raw !== '' ? raw : null;
+    default: {
+      const unexpected: never = field;
+      throw new RangeError(`unknown field kind ${String(unexpected)}`);
+    }
+  }
+}
 
 /** A saved draft's form, read defensively: anything unreadable becomes blank rather than failing. */
 export function formStateFrom(record: Record<string, unknown>, linkToken: string): FormState {
   const blank = newFormState(linkToken);
-  const dob = (typeof record.dateOfBirth === 'object' && record.dateOfBirth !== null ? record.dateOfBirth : {}) as Record<string, unknown>;
-  const ratio = record.copayRatio;
-  return {
+  const form: FormState = {
+    ...blank,
     id: typeof record.id === 'string' && record.id !== '' ? record.id : blank.id,
     createdAt: typeof record.createdAt === 'string' && record.createdAt !== '' ? record.createdAt : blank.createdAt,
-    linkToken,
     referenceNumber: str(record.referenceNumber),
-    holdsValidCard: record.holdsValidCard === true,
-    insuranceType: oneOf(INSURANCE_TYPES, record.insuranceType),
-    insurerName: str(record.insurerName),
-    employerName: str(record.employerName),
-    cardIssuedWhen: oneOf(CARD_ISSUED_WHEN, record.cardIssuedWhen),
-    copayRatio: ratio === 10 || ratio === 20 || ratio === 30 || ratio === 'unknown' ? ratio : null,
-    name: str(record.name),
-    nameKana: str(record.nameKana),
-    dateOfBirth: { era: oneOf(ERA_IDS, dob.era), year: str(dob.year), month: str(dob.month), day: str(dob.day) },
-    sex: oneOf(DECLARATION_SEXES, record.sex),
-    address: str(record.address),
-    otherResidence: str(record.otherResidence),
-    declaredOn: typeof record.declaredOn === 'string' && record.declaredOn !== '' ? record.declaredOn : null,
-    signature: typeof record.signature === 'string' && record.signature !== '' ? record.signature : null,
-    relationship: str(record.relationship),
-    phone: str(record.phone),
   };
+  // Each value is of its field's kind (readField), which the field list ties to the field's type.
+  for (const field of DECLARATION_FIELDS) Object.assign(form, { [field.id]: readField(field, record[field.id]) });
+  return form;
+}
+
+/** Whether a field holds an answer; the declaration's date does not count (it is pre-filled at creation). */
+function isAnswered(field: DeclarationField, form: FormState): boolean {
+  switch (field.kind) {
+    case 'checkbox':
+      return form[field.id];
+    case 'choice':
+      return form[field.id] !== null;
+    case 'text':
+    case 'address':
+    case 'kana':
+    case 'phone':
+      return form[field.id].trim() !== '';
+    case 'eraDate': {
+      const value = form[field.id];
+      return value.era !== null || [value.year, value.month, value.day].some((v) => v.trim() !== '');
+    }
+    case 'date':
+      return false;
+    case 'signature':
+      return form[field.id] !== null;
+    default: {
+      const unexpected: never = field;
+      throw new RangeError(`unknown field kind ${String(unexpected)}`);
+    }
+  }
 }
 
 /** Whether anything was written yet (the date pre-filled at creation does not count). */
 export function hasContent(form: FormState): boolean {
-  const { dateOfBirth: dob } = form;
-  return (
-    [form.referenceNumber, form.insurerName, form.employerName, form.name, form.nameKana, form.address, form.otherResidence, form.relationship, form.phone].some(
-      (v) => v.trim() !== '',
-    ) ||
-    form.holdsValidCard ||
-    form.insuranceType !== null ||
-    form.cardIssuedWhen !== null ||
-    form.copayRatio !== null ||
-    form.sex !== null ||
-    form.signature !== null ||
-    dob.era !== null ||
-    [dob.year, dob.month, dob.day].some((v) => v.trim() !== '')
-  );
+  return form.referenceNumber.trim() !== '' || DECLARATION_FIELDS.some((field) => isAnswered(field, form));
+}
+
+/** The Japan day the form was started: D2's age and E7's charge are worked out for it. */
+export function formDay(createdAt: string): JstDate {
+  const created = new Date(createdAt);
+  return jstDate(Number.isNaN(created.getTime()) ? new Date() : created);
+}
+
+/** An era date as 'YYYY-MM-DD' when every part is written and names a real day of its era (D4). */
+export function eraDateOf(value: EraDateText): JstDate | null {
+  const { era, year, month, day } = value;
+  if (era === null || year.trim() === '' || month.trim() === '' || day.trim() === '') return null;
+  const parsed = parseEraDate({ era, year, month, day });
+  return parsed.ok ? parsed.date : null;
 }
 
 /** Where an error is shown: a form field, or the clinic's patient number. */
@@ -118,9 +147,10 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
   return errors;
 }
 
-/** The part of the date of birth an error points at (for aria-invalid on that input). */
-export function dateOfBirthErrorPart(issues: readonly { path: readonly PropertyKey[] }[]): 'year' | 'month' | 'day' | 'all' | null {
-  const issue = issues.find((i) => i.path[0] === 'dateOfBirth');
+/** The part of an era date an error points at (for aria-invalid on that input). */
+export type EraDatePart = 'year' | 'month' | 'day';
+export function eraDateErrorPart(issues: readonly { path: readonly PropertyKey[] }[], id: EraDateFieldId): EraDatePart | 'all' | null {
+  const issue = issues.find((i) => i.path[0] === id);
   if (!issue) return null;
   const part = issue.path[1];
   return part === 'year' || part === 'month' || part === 'day' ? part : 'all';

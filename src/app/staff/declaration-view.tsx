@@ -74,17 +74,19 @@ function FieldValue({ field, form, t, lang }: { field: DeclarationField; form: D
     case 'eraDate':
       return <DateOfBirth field={field} form={form} t={t} lang={lang} />;
     case 'date': {
-      const value = form.declaredOn;
+      const value = form[field.id];
       if (!value) return <Blank t={t} />;
       const era = lang === 'ja' ? formatEraDate(value) : null;
       return <>{era ? `${era}（${formatDate(value, lang)}）` : formatDate(value, lang)}</>;
     }
-    case 'signature':
-      return form.signature ? (
-        <img class="signature-image" src={form.signature} alt={t('staffInbox.value.signatureAlt', { name: form.name || form.nameKana || t('field.blank') })} />
+    case 'signature': {
+      const image = form[field.id];
+      return image ? (
+        <img class="signature-image" src={image} alt={t('staffInbox.value.signatureAlt', { name: form.name || form.nameKana || t('field.blank') })} />
       ) : (
         <span class="blank-value">{t('staffInbox.value.noSignature')}</span>
       );
+    }
     default: {
       const value = form[field.id];
       return typeof value === 'string' && value.trim() !== '' ? <>{value}</> : <Blank t={t} />;
@@ -93,8 +95,8 @@ function FieldValue({ field, form, t, lang }: { field: DeclarationField; form: D
 }
 
 /** 生年月日 as written (era box and 年 月 日, any part may be blank, D3), with the western date when complete (D4). */
-function DateOfBirth({ field, form, t, lang }: { field: DeclarationField; form: Declaration; t: Translate; lang: Lang }) {
-  const { era, year, month, day } = form.dateOfBirth;
+function DateOfBirth({ field, form, t, lang }: { field: Extract<DeclarationField, { kind: 'eraDate' }>; form: Declaration; t: Translate; lang: Lang }) {
+  const { era, year, month, day } = form[field.id];
   if (era === null && year === null && month === null && day === null) return <Blank t={t} />;
   const unknown = t('staffInbox.value.unknownPart');
   const written = t('staffInbox.value.eraDate', {
@@ -103,7 +105,7 @@ function DateOfBirth({ field, form, t, lang }: { field: DeclarationField; form: 
     month: month === null ? unknown : String(month),
     day: day === null ? unknown : String(day),
   });
-  const iso = declarationDateOfBirth(form.dateOfBirth);
+  const iso = declarationDateOfBirth(form[field.id]);
   return <>{iso ? `${written}（${formatDate(iso, lang)}）` : written}</>;
 }
 

@@ -15,7 +15,7 @@
  * 第143条), and someone born on 29 February reaches it on 28 February in common years.
  * All dates are Japan calendar dates 'YYYY-MM-DD' (jst.ts).
  */
-import type { InsuranceType } from './declaration.ts';
+import type { InsuranceType } from './insurance-type.ts';
 import { isJstDate, jstDate, type JstDate } from '../shared/jst.ts';
 
 /** A copay ratio a patient can declare (一部負担金の割合: 3割 / 2割 / 1割), in percent. */

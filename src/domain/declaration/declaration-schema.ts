@@ -12,7 +12,7 @@ import {
 } from './declaration.ts';
 import { eraYearRange, findEra, parseEraDate, parseEraNumber, type EraId } from '../shared/era.ts';
 import { jstDate, isJstDate } from '../shared/jst.ts';
-import { isKana, toKatakana } from '../shared/kana.ts';
+import { kanaTextSchema } from '../shared/kana-schema.ts';
 
 // Kept apart from declaration.ts so that screens using only the plain rules do not load zod.
 // Shared by the app (before queuing) and the server (on receipt).
@@ -121,20 +121,7 @@ const dateOfBirthSchema = z
   })
   .default({ era: null, year: null, month: null, day: null });
 
-const nameKanaSchema = z
-  .string({ error: M.text })
-  .max(100, { error: M.tooLong })
-  .transform((value, ctx) => {
-    const trimmed = value.trim();
-    if (trimmed === '') return '';
-    if (!isKana(trimmed)) {
-      ctx.addIssue({ code: 'custom', message: M.kana });
-      return z.NEVER;
-    }
-    // Stored as full-width katakana with single spaces, as the form's （フリガナ） and the outage search want it.
-    return toKatakana(trimmed).replace(/ +/g, ' ');
-  })
-  .default('');
+const nameKanaSchema = kanaTextSchema(100, { notText: M.text, tooLong: M.tooLong, notKana: M.kana });
 
 const dateSchema = z
   .string({ error: M.date })

@@ -14,13 +14,12 @@
  * - the closing 年月日 line (765) is the date of the declaration, without an era box.
  */
 import { ageOn, expectedCopay, type CopayResult, type DeclaredRatio } from './copay.ts';
+import type { InsuranceType } from './insurance-type.ts';
 import type { Sex } from '../registration/eligibility.ts';
 import { parseEraDate, type EraId } from '../shared/era.ts';
 import { jstDate, type JstDate } from '../shared/jst.ts';
 
-/** 保険種別, the form's boxes in order: 社保 / 国保 / 後期 / その他 / わからない. */
-export const INSURANCE_TYPES = ['employee', 'national', 'lateElderly', 'other', 'unknown'] as const;
-export type InsuranceType = (typeof INSURANCE_TYPES)[number];
+export { INSURANCE_TYPES, type InsuranceType } from './insurance-type.ts';
 
 /** 保険証の交付を受けた時期: □１か月以内 □それより前 □わからない. */
 export const CARD_ISSUED_WHEN = ['withinMonth', 'earlier', 'unknown'] as const;
@@ -88,7 +87,18 @@ export interface Declaration {
 export type DeclarationFieldId = Exclude<keyof Declaration, 'id' | 'createdAt' | 'linkToken' | 'referenceNumber'>;
 export type DeclarationNoteId = '※1' | '※2' | '※3' | '※4' | '※5';
 export type DeclarationSectionId = 'insurance' | 'cardFace' | 'signature';
-export type DeclarationFieldKind = 'checkbox' | 'choice' | 'text' | 'kana' | 'eraDate' | 'date' | 'signature' | 'phone';
+
+/** The fields whose saved value has exactly type T (so a field's kind and its value cannot disagree). */
+type FieldIdsOf<T> = {
+  [K in DeclarationFieldId]: [Declaration[K]] extends [T] ? ([T] extends [Declaration[K]] ? K : never) : never;
+}[DeclarationFieldId];
+export type CheckboxFieldId = FieldIdsOf<boolean>;
+export type TextFieldId = FieldIdsOf<string>;
+export type EraDateFieldId = FieldIdsOf<DeclarationDateOfBirth>;
+/** A day ('YYYY-MM-DD') or a drawn signature: a string, or null when blank. */
+export type OptionalTextFieldId = FieldIdsOf<string | null>;
+/** Boxes of which at most one is ticked: the value is one of the field's options, or null. */
+export type ChoiceFieldId = Exclude<DeclarationFieldId, CheckboxFieldId | TextFieldId | EraDateFieldId | OptionalTextFieldId>;
 
 export interface DeclarationOption<V> {
   value: V;
@@ -96,18 +106,47 @@ export interface DeclarationOption<V> {
   en: string;
 }
 
-export interface DeclarationField {
-  id: DeclarationFieldId;
+/** Where the paper form (別紙様式) prints a field that has no row of its own. */
+export interface DeclarationPrintPlace {
+  /** The field whose row holds this one. */
+  within: DeclarationFieldId;
+  /** reading: label under the row's label, value above its value (フリガナ over 氏名); aside: 「label：value」 after the value. */
+  as: 'reading' | 'aside';
+}
+
+interface DeclarationFieldBase {
   section: DeclarationSectionId;
-  kind: DeclarationFieldKind;
   /** The row label as printed on the form. */
   labelJa: string;
   labelEn: string;
   /** The note marker printed with the label. */
   note?: DeclarationNoteId;
-  /** The boxes, in the form's order (for checkbox: the one box's text). */
+  /** The boxes, in the form's order (for checkbox: the one box's text; for eraDate: the eras). */
   options?: readonly DeclarationOption<string | number>[];
+  /** The paper form prints the field inside another field's row (default: a row of its own). */
+  printedIn?: DeclarationPrintPlace;
+  /** A line the paper form prints under the field's boxes. */
+  printHintJa?: string;
+  /** The screen shows the expected copay (E7) with this question. */
+  showsExpectedCopay?: true;
 }
+
+/**
+ * How a field is written, which decides how it is entered, checked, printed and shown:
+ * - checkbox: one box (boolean); choice: boxes of which one may be ticked (an option's value or null);
+ * - text: one line; address: several lines; kana: フリガナ (D4); phone: a phone number;
+ * - eraDate: an era box with 年 月 日 (D4); date: a western calendar day; signature: drawn on the screen.
+ */
+export type DeclarationField = DeclarationFieldBase &
+  (
+    | { kind: 'checkbox'; id: CheckboxFieldId }
+    | { kind: 'choice'; id: ChoiceFieldId }
+    | { kind: 'text' | 'address' | 'kana' | 'phone'; id: TextFieldId }
+    | { kind: 'eraDate'; id: EraDateFieldId }
+    | { kind: 'date'; id: OptionalTextFieldId }
+    | { kind: 'signature'; id: OptionalTextFieldId }
+  );
+export type DeclarationFieldKind = DeclarationField['kind'];
 
 export interface DeclarationSection {
   id: DeclarationSectionId;
@@ -116,12 +155,14 @@ export interface DeclarationSection {
   headingEn: string;
   /** Notes printed for the section as a whole. */
   notes: readonly DeclarationNoteId[];
+  /** On paper: a ruled table of rows, or lines to write on (the closing date, signature and phone). */
+  printAs: 'table' | 'lines';
 }
 
 export const DECLARATION_SECTIONS: readonly DeclarationSection[] = [
-  { id: 'insurance', headingJa: '１ 保険証等に関する事項', headingEn: '1 Health insurance', notes: ['※1', '※2'] },
-  { id: 'cardFace', headingJa: '２ マイナンバーカードの券面事項等', headingEn: '2 As on the My Number card', notes: ['※3', '※4'] },
-  { id: 'signature', headingJa: '', headingEn: '', notes: ['※5'] },
+  { id: 'insurance', headingJa: '１ 保険証等に関する事項', headingEn: '1 Health insurance', notes: ['※1', '※2'], printAs: 'table' },
+  { id: 'cardFace', headingJa: '２ マイナンバーカードの券面事項等', headingEn: '2 As on the My Number card', notes: ['※3', '※4'], printAs: 'table' },
+  { id: 'signature', headingJa: '', headingEn: '', notes: ['※5'], printAs: 'lines' },
 ];
 
 /** Every field of the form, in the document's order (003 lines 698–770). UI and print view follow it. */
@@ -156,6 +197,8 @@ export const DECLARATION_FIELDS: readonly DeclarationField[] = [
     kind: 'choice',
     labelJa: '保険証の交付を受けた時期',
     labelEn: 'When the card was issued',
+    // Under the boxes (line 714).
+    printHintJa: '（わかる範囲で記入してください）',
     options: [
       { value: 'withinMonth', ja: '１か月以内', en: 'Within the last month' },
       { value: 'earlier', ja: 'それより前', en: 'Earlier' },
@@ -169,6 +212,7 @@ export const DECLARATION_FIELDS: readonly DeclarationField[] = [
     labelJa: '一部負担金の割合',
     labelEn: 'Copayment ratio',
     note: '※2',
+    showsExpectedCopay: true,
     options: [
       { value: 30, ja: '３割', en: '30 %' },
       { value: 20, ja: '２割', en: '20 %' },
@@ -177,7 +221,7 @@ export const DECLARATION_FIELDS: readonly DeclarationField[] = [
     ],
   },
   { id: 'name', section: 'cardFace', kind: 'text', labelJa: '氏名', labelEn: 'Name' },
-  { id: 'nameKana', section: 'cardFace', kind: 'kana', labelJa: '（フリガナ）', labelEn: 'Name in kana' },
+  { id: 'nameKana', section: 'cardFace', kind: 'kana', labelJa: '（フリガナ）', labelEn: 'Name in kana', printedIn: { within: 'name', as: 'reading' } },
   {
     id: 'dateOfBirth',
     section: 'cardFace',
@@ -203,11 +247,28 @@ export const DECLARATION_FIELDS: readonly DeclarationField[] = [
       { value: 'female', ja: '女', en: 'Female' },
     ],
   },
-  { id: 'address', section: 'cardFace', kind: 'text', labelJa: '住所', labelEn: 'Address' },
-  { id: 'otherResidence', section: 'cardFace', kind: 'text', labelJa: '居所', labelEn: 'Where you live, if not the address on the card', note: '※3' },
+  { id: 'address', section: 'cardFace', kind: 'address', labelJa: '住所', labelEn: 'Address' },
+  {
+    id: 'otherResidence',
+    section: 'cardFace',
+    kind: 'address',
+    labelJa: '居所',
+    labelEn: 'Where you live, if not the address on the card',
+    note: '※3',
+    // ※3 is the box for a residence inside the 住所 row (line 757).
+    printedIn: { within: 'address', as: 'aside' },
+  },
   { id: 'declaredOn', section: 'signature', kind: 'date', labelJa: '年月日', labelEn: 'Date' },
   { id: 'signature', section: 'signature', kind: 'signature', labelJa: '署名', labelEn: 'Signature' },
-  { id: 'relationship', section: 'signature', kind: 'text', labelJa: '患者との関係', labelEn: 'Relationship to the patient', note: '※5' },
+  {
+    id: 'relationship',
+    section: 'signature',
+    kind: 'text',
+    labelJa: '患者との関係',
+    labelEn: 'Relationship to the patient',
+    note: '※5',
+    printedIn: { within: 'signature', as: 'aside' },
+  },
   { id: 'phone', section: 'signature', kind: 'phone', labelJa: '連絡先電話番号', labelEn: 'Contact phone number' },
 ];
 
@@ -219,8 +280,6 @@ export const DECLARATION_TEXT_JA = {
   preamble: '私は有効な保険証の交付を受けています。医療保険の被保険者資格について、次のとおり申し立てます。',
   instructions:
     '※ わかる範囲で記入し、あてはまる□に「✓」を付けてください。記入いただいた内容は、診療報酬の請求などに必要な範囲でのみ使い、その事務が終わりしだい速やかに廃棄します。',
-  /** Under 保険証の交付を受けた時期 (line 714). */
-  cardIssuedWhenHint: '（わかる範囲で記入してください）',
 } as const;
 
 /** The notes ※1–※5 in our own words, keeping the document's facts (003 lines 721–770). */
@@ -334,6 +393,34 @@ export function isDeclarationUsable(declaration: Pick<Declaration, 'name' | 'nam
   return [declaration.name, declaration.nameKana, declaration.referenceNumber].some((v) => v.trim() !== '');
 }
 
+/** Whether the form asks a question, given the other answers (D1, D2). */
+export type FieldQuestion = EmployerQuestion;
+
+/** The answers that decide which questions are asked. */
+export interface QuestionAnswers {
+  insuranceType: InsuranceType | null;
+  insurerName: string;
+  /** 'YYYY-MM-DD' when complete and real, else null. */
+  dateOfBirth: JstDate | null;
+}
+
+/** D1, D2: the questions that depend on other answers; a field not named here is always asked. */
+export function conditionalQuestions(answers: QuestionAnswers, today: JstDate | Date): Partial<Record<DeclarationFieldId, FieldQuestion>> {
+  return {
+    employerName: employerNameQuestion(answers.insuranceType, answers.insurerName),
+    copayRatio: copayQuestionApplies(answers.dateOfBirth, answers.insuranceType, today) ? 'asked' : 'notAsked',
+  };
+}
+
+/** Whether the field is asked, from conditionalQuestions' answer. */
+export function questionOf(questions: Partial<Record<DeclarationFieldId, FieldQuestion>>, id: DeclarationFieldId): FieldQuestion {
+  return questions[id] ?? 'asked';
+}
+
+function withBlankAnswer<K extends DeclarationFieldId>(declaration: Declaration, blank: Declaration, id: K): Declaration {
+  return { ...declaration, [id]: blank[id] };
+}
+
 /**
  * Clears the answers to questions the form does not ask given the other answers (D1, D2), so a
  * type changed after typing an employer leaves nothing behind that should not be kept (D5).
@@ -342,17 +429,18 @@ export function isDeclarationUsable(declaration: Pick<Declaration, 'name' | 'nam
 export function withoutInapplicableAnswers(declaration: Declaration): Declaration {
   const created = new Date(declaration.createdAt);
   if (Number.isNaN(created.getTime())) return declaration;
-  const today = jstDate(created);
-  const employerAsked = employerNameApplies(declaration.insuranceType, declaration.insurerName);
-  const copayAsked = copayQuestionApplies(declarationDateOfBirth(declaration.dateOfBirth), declaration.insuranceType, today);
-  return {
-    ...declaration,
-    employerName: employerAsked ? declaration.employerName : '',
-    copayRatio: copayAsked ? declaration.copayRatio : null,
-  };
+  const questions = conditionalQuestions(
+    { insuranceType: declaration.insuranceType, insurerName: declaration.insurerName, dateOfBirth: declarationDateOfBirth(declaration.dateOfBirth) },
+    jstDate(created),
+  );
+  const blank = emptyDeclaration(declaration);
+  return DECLARATION_FIELDS.reduce(
+    (answers, field) => (questionOf(questions, field.id) === 'notAsked' ? withBlankAnswer(answers, blank, field.id) : answers),
+    { ...declaration },
+  );
 }
 
-/** A new, blank form (D3: everything starts empty). */
+/** A new, blank form (D3: everything starts empty): the one blank form, used by the app's draft too. */
 export function emptyDeclaration(init: { id: string; createdAt: string; linkToken: string; referenceNumber?: string }): Declaration {
   return {
     id: init.id,

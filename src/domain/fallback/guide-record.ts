@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { guideOutcomeSchema } from '../declaration/declaration-api-schema.ts';
 import { checkGuideOutcome, guideStepIds, FALLBACK_CAUSES, type GuideOutcome, type GuideStepId } from './fallback-guide.ts';
 import { isJstDate, type JstDate } from '../shared/jst.ts';
-import { isKana, toKatakana } from '../shared/kana.ts';
+import { kanaTextSchema } from '../shared/kana-schema.ts';
 
 /**
  * The record of a decision-guide walk that ended WITHOUT a declaration form (F1 proof, F4, F5,
@@ -67,19 +67,7 @@ export function containsTwelveDigitRun(text: string): boolean {
   return /\d(?:[\s\-ー－]*\d){11}/.test(digits);
 }
 
-const kanaSchema = z
-  .string({ error: M.kana })
-  .max(GUIDE_RECORD_KANA_MAX, { error: M.tooLong })
-  .transform((value, ctx) => {
-    const trimmed = value.trim();
-    if (trimmed === '') return '';
-    if (!isKana(trimmed)) {
-      ctx.addIssue({ code: 'custom', message: M.kana });
-      return z.NEVER;
-    }
-    return toKatakana(trimmed).replace(/ +/g, ' ');
-  })
-  .default('');
+const kanaSchema = kanaTextSchema(GUIDE_RECORD_KANA_MAX, { notText: M.kana, tooLong: M.tooLong, notKana: M.kana });
 
 const noteSchema = z
   .string({ error: M.tooLong })
