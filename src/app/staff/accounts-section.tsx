@@ -5,7 +5,8 @@ import { createAccountSchema, type StaffAccountDto, type StaffAccountsResponse }
 import { api, type ApiFailure } from '../api-client.ts';
 import { formatInstant } from '../reception/format.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import { failureMessage, Field } from './staff-shell.tsx';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 type FormField = 'loginId' | 'displayName' | 'role' | 'password';
 

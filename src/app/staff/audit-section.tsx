@@ -4,7 +4,8 @@ import { auditQueryString, type AuditCursor, type AuditEventDto, type AuditEvent
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
-import { Field, failureMessage } from './staff-shell.tsx';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 /** Actions the services record, offered as suggestions; any other code can still be typed. */
 const KNOWN_ACTIONS = [

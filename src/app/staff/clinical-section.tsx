@@ -5,7 +5,7 @@ import type { ClinicalPersonsResponse, ClinicalViewResponse, MedicalSection } fr
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
-import { failureMessage } from './staff-shell.tsx';
+import { failureMessage } from './section-failure.ts';
 
 type Load<T> = { kind: 'loading' } | { kind: 'done'; data: T } | { kind: 'failed'; failure: ApiFailure };
 

@@ -5,7 +5,8 @@ import { MIN_PASSWORD_LENGTH } from '../../domain/institution/institution-api.ts
 import { api } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
-import { Field, failureMessage } from './staff-shell.tsx';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 type FieldName = 'code' | 'activationCode' | 'name' | 'loginId' | 'displayName' | 'password' | 'passwordConfirm';
 type Values = Record<FieldName, string>;

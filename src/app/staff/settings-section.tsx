@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { badReturnUrlLines, MAX_RETURN_URLS, RETENTION_DAYS, returnUrlLines, type InstitutionSettings, type InstitutionSettingsResponse } from '../../domain/institution/institution-api.ts';
 import { api, type ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import { Field } from './staff-shell.tsx';
+import { Field } from './field.tsx';
 import { sectionFailure } from './section-failure.ts';
 
 /** The form keeps the retention as typed, so a half-typed number is never lost. */
