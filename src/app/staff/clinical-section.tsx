@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/shared/api.ts';
-import type { ClinicalPersonsResponse, ClinicalViewResponse, MedicalSection } from '../../domain/consent/clinical.ts';
+import type { MedicalSection } from '../../domain/consent/clinical.ts';
 import type { ApiFailure, ApiResult } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { clinicalPersons, clinicalView } from './clinical-api.ts';
