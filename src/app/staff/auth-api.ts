@@ -1,4 +1,4 @@
-import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import type { LoginRequest, StaffMeResponse } from '../../domain/shared/api.ts';
 import type { LoginStepResponse, MyFactorsResponse, PendingLoginResponse, RecoveryCodesResponse, TotpEnrolmentStart } from '../../domain/staff/staff-auth.ts';
 import { api } from '../api-client.ts';
@@ -19,7 +19,7 @@ export const logout = () => api<unknown>('/staff/logout', { method: 'POST' });
 // Second factor at login.
 export const passkeySignInOptions = () => api<PublicKeyCredentialRequestOptionsJSON>('/staff/auth/passkey/options', { method: 'POST' });
 
-export const passkeySignInVerify = (response: unknown) => api<unknown>('/staff/auth/passkey/verify', { method: 'POST', body: { response } });
+export const passkeySignInVerify = (response: AuthenticationResponseJSON) => api<unknown>('/staff/auth/passkey/verify', { method: 'POST', body: { response } });
 
 export const verifyCode = (mode: 'totp' | 'recovery', code: string) =>
   api<unknown>(mode === 'totp' ? '/staff/auth/totp' : '/staff/auth/recovery', { method: 'POST', body: { code } });
@@ -27,7 +27,7 @@ export const verifyCode = (mode: 'totp' | 'recovery', code: string) =>
 // Enrolment of a factor: forced after the first password, or from 「セキュリティ」.
 export const passkeyEnrolOptions = () => api<PublicKeyCredentialCreationOptionsJSON>('/staff/auth/enrol/passkey/options', { method: 'POST' });
 
-export const passkeyEnrolVerify = (response: unknown) => api<RecoveryCodesResponse>('/staff/auth/enrol/passkey/verify', { method: 'POST', body: { response } });
+export const passkeyEnrolVerify = (response: RegistrationResponseJSON) => api<RecoveryCodesResponse>('/staff/auth/enrol/passkey/verify', { method: 'POST', body: { response } });
 
 export const totpEnrolStart = () => api<TotpEnrolmentStart>('/staff/auth/enrol/totp/start', { method: 'POST' });
 
