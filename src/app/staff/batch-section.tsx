@@ -10,7 +10,7 @@ import { CsvResult } from './csv-result.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { detectCharset } from './requery-section.tsx';
 import { downloadCsv, fieldLabel, jstStamp, outcomeLabel } from './result-csv.ts';
-import { batchQueryCsv } from './staff-api.ts';
+import { batchQueryCsv } from './requery-api.ts';
 
 /** The batch routes' request body limit (8 MiB); a larger file is refused here before it is sent. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { InsuranceForm } from './insurance-form.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { RecordSummary } from './record-summary.tsx';
 import { downloadCsv, jstStamp, outcomeLabel, requeryResultCsv, rowNote } from './result-csv.ts';
-import { requeryCsv, requeryHistory, requerySingle } from './staff-api.ts';
+import { requeryCsv, requeryHistory, requerySingle } from './requery-api.ts';
 
 /** The request body limit of the API; a larger file is refused here before it is sent. */
 const MAX_FILE_BYTES = 1024 * 1024;
