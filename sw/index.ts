@@ -2,6 +2,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
+import { isPageToWorkerMessage } from '../src/domain/shared/sw-messages.ts';
 import { handleOutboxSync } from './outbox-sync.ts';
 import { PRECACHE_ENTRIES } from './precache.ts';
 import { hashedAssetStrategy, isHashedAsset, shellNavigationRoute } from './strategies.ts';
@@ -16,7 +17,7 @@ registerRoute(({ url }) => isHashedAsset(url, self.location.origin), hashedAsset
 
 // A new version waits until the page says the user agreed (sw-bridge → 「更新する」).
 self.addEventListener('message', (event) => {
-  if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+  if (isPageToWorkerMessage(event.data) && event.data.type === 'SKIP_WAITING') void self.skipWaiting();
 });
 
 // A Background Sync asks open pages to send their outbox (the page owns IndexedDB).

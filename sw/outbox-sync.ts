@@ -1,7 +1,5 @@
 /// <reference lib="webworker" />
-
-/** The Background Sync tag the page registers while declarations wait (src/app/storage/outbox.ts). */
-export const OUTBOX_SYNC_TAG = 'outbox';
+import { OUTBOX_SYNC_TAG, type WorkerToPageMessage } from '../src/domain/shared/sw-messages.ts';
 
 /** SyncEvent is not in TypeScript's WebWorker lib yet (Chromium only). */
 interface SyncEvent extends ExtendableEvent {
@@ -19,7 +17,8 @@ export function handleOutboxSync(scope: ServiceWorkerGlobalScope): void {
     if (sync.tag !== OUTBOX_SYNC_TAG) return;
     sync.waitUntil(
       scope.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((pages) => {
-        for (const page of pages) page.postMessage({ type: 'FLUSH_OUTBOX' });
+        const message: WorkerToPageMessage = { type: 'FLUSH_OUTBOX' };
+        for (const page of pages) page.postMessage(message);
       }),
     );
   });

@@ -5,16 +5,14 @@ import {
   DEVICE_SIGNATURE_HEADER,
   DEVICE_TIMESTAMP_HEADER,
   signedText,
-  type DeviceEnrolmentRequest,
-  type DeviceEnrolmentResponse,
+  type DevicePublicKey,
 } from '../domain/staff/device-signature.ts';
-import { api, type ApiResult } from './api-client.ts';
 import { database, ENROLMENT, ENROLMENT_ID, type EnrolmentRecord } from './storage/db.ts';
 
 /**
  * Issue 12 #15: this tablet as a device the clinic trusts. Enrolment makes an ECDSA P-256 key
  * pair whose private half is non-extractable (kept as a CryptoKey in IndexedDB, never as bytes),
- * registers the public half with a one-time code, and from then on every request to the
+ * registers the public half with a one-time code (reception/enrol-api.ts), and from then on every request to the
  * institution's public endpoints carries a signature (see api-client `signed`).
  */
 
@@ -29,25 +27,21 @@ export async function currentEnrolment(): Promise<EnrolmentRecord | null> {
   }
 }
 
-/** Enrols this device at the institution of `linkToken` with a code staff created. */
-export async function enrolThisDevice(linkToken: string, code: string, label: string): Promise<ApiResult<DeviceEnrolmentResponse>> {
-  if (!globalThis.crypto?.subtle) return { ok: false, failure: { kind: 'network' } };
+/**
+ * A new key pair for enrolment: the private half cannot be exported, the public half as the
+ * server reads it. Null where the browser has no Web Crypto.
+ */
+export async function newDeviceKey(): Promise<{ privateKey: CryptoKey; publicKey: DevicePublicKey } | null> {
+  if (!globalThis.crypto?.subtle) return null;
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  const body: DeviceEnrolmentRequest = { linkToken, code, label, publicKey: { kty: 'EC', crv: 'P-256', x: jwk.x ?? '', y: jwk.y ?? '' } };
-  const result = await api<DeviceEnrolmentResponse>('/public/device-enrolments', { method: 'POST', body });
-  if (result.ok) {
-    const record: EnrolmentRecord = {
-      keyId: result.data.keyId,
-      privateKey: pair.privateKey,
-      institutionName: result.data.institutionName,
-      label: result.data.label,
-      enrolledAt: result.data.enrolledAt,
-    };
-    const db = await database();
-    await db.put(ENROLMENT, record, ENROLMENT_ID);
-  }
-  return result;
+  return { privateKey: pair.privateKey, publicKey: { kty: 'EC', crv: 'P-256', x: jwk.x ?? '', y: jwk.y ?? '' } };
+}
+
+/** Keeps the enrolment the server confirmed; from now on requests are signed with its key. */
+export async function keepEnrolment(record: EnrolmentRecord): Promise<void> {
+  const db = await database();
+  await db.put(ENROLMENT, record, ENROLMENT_ID);
 }
 
 /** Staff "forget the enrolment" on this device (the clinic should also revoke it). */

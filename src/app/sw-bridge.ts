@@ -1,3 +1,5 @@
+import { isWorkerToPageMessage, type PageToWorkerMessage, type SyncTag, type WorkerToPageMessage } from '../domain/shared/sw-messages.ts';
+
 /**
  * The page's only contact with the service worker: registers it, notices when a new version is
  * waiting and lets the caller ask the user. It renders nothing itself. `apply` activates the new
@@ -7,15 +9,17 @@ export function registerServiceWorker(onUpdateWaiting: (apply: () => void) => vo
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   // workbox-window arrives after the first screen, as its own chunk: the patient's first load is
   // budgeted (issue 7), and registration waits for the page anyway.
-  void import('workbox-window').then(({ Workbox }) => {
+  void import('workbox-window').then(({ Workbox, messageSW }) => {
     const wb = new Workbox('/sw.js');
     wb.addEventListener('waiting', () => {
       onUpdateWaiting(() => {
         wb.addEventListener('controlling', () => window.location.reload());
-        wb.messageSkipWaiting();
+        // What Workbox's messageSkipWaiting() does, with the message from sw-messages.ts.
+        const message: PageToWorkerMessage = { type: 'SKIP_WAITING' };
+        void registered.then((registration) => registration?.waiting && messageSW(registration.waiting, message));
       });
     });
-    void wb.register();
+    const registered = wb.register();
     // A tablet may stay on one page for days: look for a new version whenever it comes back.
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void wb.update();
@@ -24,10 +28,10 @@ export function registerServiceWorker(onUpdateWaiting: (apply: () => void) => vo
 }
 
 /** Calls `handler` when the service worker posts a message of this type (a Background Sync asking to flush). */
-export function onServiceWorkerMessage(type: string, handler: () => void): void {
+export function onServiceWorkerMessage(type: WorkerToPageMessage['type'], handler: () => void): void {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if ((event.data as { type?: unknown } | null)?.type === type) handler();
+    if (isWorkerToPageMessage(event.data) && event.data.type === type) handler();
   });
 }
 
@@ -35,7 +39,7 @@ export function onServiceWorkerMessage(type: string, handler: () => void): void 
  * Asks for a Background Sync under `tag` where the browser has it (Chromium); elsewhere, or when
  * refused, nothing happens: callers must never depend on it.
  */
-export async function requestBackgroundSync(tag: string): Promise<boolean> {
+export async function requestBackgroundSync(tag: SyncTag): Promise<boolean> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return false;
   try {
     const registration = (await navigator.serviceWorker.getRegistration()) as

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import { DEMO_PIN, type SimCardDto, type SimCardListResponse } from '../../domain/registration/card-simulator.ts';
-import type { HandoffResponse } from '../../domain/registration/handoff.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import { DEMO_PIN, type SimCardDto } from '../../domain/registration/card-simulator.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { rejectionMessage } from '../reception/rejection-message.ts';
+import { deliverCardAnswer, listCards, signWithCard } from './card-app-api.ts';
 
 type Phase =
   | { kind: 'loading' }
@@ -47,7 +47,7 @@ export default function CardAppPage() {
       setPhase({ kind: 'badLink' });
       return;
     }
-    void api<SimCardListResponse>('/cards', { base: '/sim/api' }).then((result) => {
+    void listCards().then((result) => {
       if (result.ok) setPhase({ kind: 'chooseCard', cards: result.data.cards });
       else setPhase({ kind: 'disabled' });
     });
@@ -73,11 +73,7 @@ export default function CardAppPage() {
     if (!challengeId || !nonce || !callback) return;
     setMessage(null);
     setBusy('reading');
-    const signed = await api<HandoffResponse>(`/cards/${encodeURIComponent(card.id)}/sign`, {
-      base: '/sim/api',
-      method: 'POST',
-      body: { pin, challengeId, nonce },
-    });
+    const signed = await signWithCard(card.id, { pin, challengeId, nonce });
     setPin('');
     if (!signed.ok) {
       setBusy(null);
@@ -86,7 +82,7 @@ export default function CardAppPage() {
     }
     // The card's answer goes to the reception's callback: signature and certificate, no PIN.
     setBusy('sending');
-    const delivered = await api(callback.replace(/^\/api/, ''), { method: 'POST', body: signed.data });
+    const delivered = await deliverCardAnswer(callback, signed.data);
     setBusy(null);
     if (!delivered.ok) {
       const failure = delivered.failure;
@@ -194,7 +190,7 @@ export default function CardAppPage() {
   );
 
   async function reloadCards() {
-    const result = await api<SimCardListResponse>('/cards', { base: '/sim/api' });
+    const result = await listCards();
     setPhase(result.ok ? { kind: 'chooseCard', cards: result.data.cards } : { kind: 'disabled' });
   }
 }

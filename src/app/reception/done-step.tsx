@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
-import { api } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EligibilityView } from './eligibility-view.tsx';
 import type { FlowState } from './flow-state.ts';
 import { formatInstant } from './format.ts';
+import { registrationOutcome } from './reception-api.ts';
 
 /**
  * R7: home visits and house calls show the eligibility record with what to do next; online
@@ -17,9 +17,7 @@ export function DoneStep({ flow, onFinish }: { flow: FlowState; onFinish: (retur
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
-    void api<RegistrationOutcomeDto>(`/public/registrations/${registration.id}`, {
-      headers: { authorization: `Bearer ${registration.accessToken}` },
-    }).then((result) => {
+    void registrationOutcome(registration).then((result) => {
       if (result.ok) setOutcome(result.data);
       else setFailed(true);
     });

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ENROLMENT_CODE_LENGTH, normaliseEnrolmentCode } from '../../domain/staff/device-signature.ts';
-import { currentEnrolment, enrolThisDevice } from '../device-key.ts';
+import { currentEnrolment } from '../device-key.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { EnrolmentRecord } from '../storage/db.ts';
+import { enrolThisDevice } from './enrol-api.ts';
 import { formatInstant } from './format.ts';
 
 type State = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; institution: string } | { kind: 'error'; message: string };

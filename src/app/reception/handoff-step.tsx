@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HandoffRejection } from '../../domain/registration/handoff.ts';
-import type { NewChallengeResponse, RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
-import { api } from '../api-client.ts';
+import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { PendingRegistration } from './flow-state.ts';
 import type { QrCode } from './qr-code.tsx';
+import { newChallenge, registrationOutcome } from './reception-api.ts';
 import { rejectionMessage } from './rejection-message.ts';
 
 /** The tablet learns of the card app's answer by asking every second (well within R6's 2 s). */
@@ -21,10 +21,6 @@ function LazyQrCode(props: { value: string; label: string }) {
     };
   }, []);
   return Qr ? <Qr {...props} /> : null;
-}
-
-function authHeader(registration: PendingRegistration) {
-  return { authorization: `Bearer ${registration.accessToken}` };
 }
 
 /**
@@ -55,7 +51,7 @@ export function HandoffStep({
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
-      const result = await api<RegistrationOutcomeDto>(`/public/registrations/${registration.id}`, { headers: authHeader(registration) });
+      const result = await registrationOutcome(registration);
       if (stopped) return;
       if (result.ok) {
         setOffline(false);
@@ -83,11 +79,7 @@ export function HandoffStep({
 
   async function renew(sameDevice: boolean) {
     setRenewing(true);
-    const result = await api<NewChallengeResponse>(`/public/registrations/${registration.id}/challenge`, {
-      method: 'POST',
-      body: { sameDevice },
-      headers: authHeader(registration),
-    });
+    const result = await newChallenge(registration, sameDevice);
     setRenewing(false);
     if (result.ok) {
       setOutcome(null);

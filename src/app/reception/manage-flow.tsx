@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CONSENT_CHOICES } from '../../domain/consent/consent.ts';
-import type { InstitutionPublicDto, PatientConsentDto, RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
+import type { InstitutionPublicDto, PatientConsentDto } from '../../domain/registration/reception-api.ts';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
-import { api } from '../api-client.ts';
-import { deviceId } from '../device-id.ts';
+import type { CardRequest } from '../../domain/registration/registration-schema.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { REGISTRATION_TOKEN_MS, tokenExpired, type PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
+import { registrationOutcome, startCardRequest } from './reception-api.ts';
 import { choiceLabel, ConsentChoices, DateField, PrescriptionChoice, type ConsentAnswers } from './steps.tsx';
 
 export type ManageMode = 'query' | 'revokeAll';
@@ -104,7 +104,7 @@ export function ManageFlow({
   const set = (patch: Partial<ManageState>) => setState((s) => ({ ...s, ...patch }));
 
   async function outcomeOf(request: PendingRegistration) {
-    return api<RegistrationOutcomeDto>(`/public/registrations/${request.id}`, { headers: { authorization: `Bearer ${request.accessToken}` } });
+    return registrationOutcome(request);
   }
 
   // The consent list and the revocation count are read from the server, not kept on the device.
@@ -121,12 +121,8 @@ export function ManageFlow({
     setBusy(true);
     setError(null);
     const sameDevice = prefersSameDevice();
-    const result = await api<StartRegistrationResponse>('/public/card-requests', {
-      method: 'POST',
-      headers: { 'x-device-id': deviceId() },
-      signed: true,
-      body: { linkToken: token, arrival, ...(returnUrl ? { returnUrl } : {}), handoffPath: sameDevice ? 'sameDevice' : 'crossDevice', ...body },
-    });
+    // The purpose's own fields come from the callers below; the server checks the whole against cardRequestSchema.
+    const result = await startCardRequest({ linkToken: token, arrival, ...(returnUrl ? { returnUrl } : {}), handoffPath: sameDevice ? 'sameDevice' : 'crossDevice', ...body } as CardRequest);
     setBusy(false);
     if (result.ok) return { id: result.data.registrationId, accessToken: result.data.accessToken, cardAppUrl: result.data.cardAppUrl, sameDevice, issuedAt: Date.now() };
     const failure = result.failure;

@@ -1,10 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import type { InstitutionPublicDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
+import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { asksPrescriptionForm } from '../../domain/registration/registration.ts';
 import { isVisitType } from '../../domain/shared/visit-type.ts';
-import { api } from '../api-client.ts';
-import { deviceId } from '../device-id.ts';
 import { rememberClinicLink } from '../fallback/last-link.ts';
 import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -15,6 +13,7 @@ import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
 import { ManageFlow } from './manage-flow.tsx';
+import { startRegistration } from './reception-api.ts';
 import { ConfirmStep, ConsentStep, DateStep, MenuStep, PreparationStep, PrescriptionStep, VisitTypeStep, type StepProps } from './steps.tsx';
 
 type Load =
@@ -160,27 +159,22 @@ export default function ReceptionPage({ token }: { token: string }) {
     setSubmitting(true);
     setSubmitError(null);
     const sameDevice = prefersSameDevice();
-    const result = await api<StartRegistrationResponse>('/public/registrations', {
-      method: 'POST',
-      headers: { 'x-device-id': deviceId() },
-      signed: true,
-      body: {
-        linkToken: token,
-        visitType,
-        arrival: flow.arrival,
-        ...(flow.returnUrl ? { returnUrl: flow.returnUrl } : {}),
-        appSupportsElectronicPrescription: flow.appSupportsElectronicPrescription,
-        choices: {
-          surgery: flow.answers.surgery === true,
-          medication: flow.answers.medication === true,
-          checkup: flow.answers.checkup === true,
-          costLimit: flow.answers.costLimit === true,
-          specificDisease: flow.answers.specificDisease === true,
-        },
-        ...(visitType === 'online' ? { consultationDate: flow.consultationDate } : {}),
-        ...(flow.prescriptionForm && steps.includes('prescription') ? { prescriptionForm: flow.prescriptionForm } : {}),
-        handoffPath: sameDevice ? 'sameDevice' : 'crossDevice',
+    const result = await startRegistration({
+      linkToken: token,
+      visitType,
+      arrival: flow.arrival,
+      ...(flow.returnUrl ? { returnUrl: flow.returnUrl } : {}),
+      appSupportsElectronicPrescription: flow.appSupportsElectronicPrescription,
+      choices: {
+        surgery: flow.answers.surgery === true,
+        medication: flow.answers.medication === true,
+        checkup: flow.answers.checkup === true,
+        costLimit: flow.answers.costLimit === true,
+        specificDisease: flow.answers.specificDisease === true,
       },
+      ...(visitType === 'online' ? { consultationDate: flow.consultationDate } : {}),
+      ...(flow.prescriptionForm && steps.includes('prescription') ? { prescriptionForm: flow.prescriptionForm } : {}),
+      handoffPath: sameDevice ? 'sameDevice' : 'crossDevice',
     });
     setSubmitting(false);
     if (result.ok) {

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { StaffRole } from '../../domain/shared/api.ts';
-import { STAFF_ROLES } from '../../domain/staff/roles.ts';
-import { createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff/staff-auth.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import { STAFF_ROLES, type StaffRole } from '../../domain/staff/roles.ts';
+import { createAccountSchema, type StaffAccountDto } from '../../domain/staff/staff-auth.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { formatInstant } from '../reception/format.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import { failureMessage, Field } from './staff-shell.tsx';
+import { changeAccount, createAccount, listAccounts, type AccountChange } from './accounts-api.ts';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 type FormField = 'loginId' | 'displayName' | 'role' | 'password';
 
@@ -23,7 +24,7 @@ export function AccountsSection({ selfId }: { selfId: string }) {
   const [notice, setNotice] = useState<string | null>(null);
 
   async function load() {
-    const result = await api<StaffAccountsResponse>('/staff/accounts');
+    const result = await listAccounts();
     if (result.ok) setAccounts(result.data.accounts);
     else setError(accountFailure(t, result.failure));
   }
@@ -31,14 +32,11 @@ export function AccountsSection({ selfId }: { selfId: string }) {
     void load();
   }, []);
 
-  async function act(account: StaffAccountDto, path: string, body: unknown, done: string, confirmText?: string) {
+  async function act(account: StaffAccountDto, change: AccountChange, body: { role: StaffRole } | undefined, done: string, confirmText?: string) {
     if (confirmText && !window.confirm(confirmText)) return;
     setError(null);
     setNotice(null);
-    const result = await api<StaffAccountDto>(`/staff/accounts/${encodeURIComponent(account.id)}/${path}`, {
-      method: path === 'role' ? 'PATCH' : 'POST',
-      body,
-    });
+    const result = await changeAccount(account.id, change, body);
     if (result.ok) {
       setNotice(done);
       await load();
@@ -175,7 +173,7 @@ function CreateAccountForm({ onCreated }: { onCreated: (a: StaffAccountDto) => v
     }
     setFieldErrors({});
     setBusy(true);
-    const result = await api<StaffAccountDto>('/staff/accounts', { method: 'POST', body: parsed.data });
+    const result = await createAccount(parsed.data);
     setBusy(false);
     if (result.ok) {
       setValues({ loginId: '', displayName: '', role: 'clerk', password: '' });

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/shared/api.ts';
-import { auditQueryString, type AuditCursor, type AuditEventDto, type AuditEventsResponse, type AuditFilter, type AuditStaffResponse, type AuditVerifyResponse } from '../../domain/staff/audit-api.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import type { AuditCursor, AuditEventDto, AuditEventsResponse, AuditFilter, AuditStaffResponse, AuditVerifyResponse } from '../../domain/staff/audit-api.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
-import { Field, failureMessage } from './staff-shell.tsx';
+import { auditCsvHref, auditEvents, auditStaff, verifyAuditChain } from './audit-api.ts';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 /** Actions the services record, offered as suggestions; any other code can still be typed. */
 const KNOWN_ACTIONS = [
@@ -66,7 +68,7 @@ function AuditViewer() {
 
   async function load(filter: AuditFilter, before: AuditCursor | null): Promise<boolean> {
     setPage({ kind: 'loading' });
-    const result = await api<AuditEventsResponse>(`/staff/audit/events?${auditQueryString(filter, before)}`);
+    const result = await auditEvents(filter, before);
     if (result.ok) {
       setFieldErrors({});
       setPage({ kind: 'done', data: result.data });
@@ -89,7 +91,7 @@ function AuditViewer() {
   }
 
   useEffect(() => {
-    void api<AuditStaffResponse>('/staff/audit/staff').then((r) => r.ok && setStaff(r.data.staff));
+    void auditStaff().then((r) => r.ok && setStaff(r.data.staff));
     void load({}, null);
   }, []);
 
@@ -113,7 +115,7 @@ function AuditViewer() {
 
   async function runVerify() {
     setVerify({ kind: 'running' });
-    const result = await api<AuditVerifyResponse>('/staff/audit/verify', { method: 'POST' });
+    const result = await verifyAuditChain();
     setVerify(result.ok ? { kind: 'done', result: result.data } : { kind: 'failed', message: auditFailure(t, result.failure) });
   }
 
@@ -128,7 +130,7 @@ function AuditViewer() {
     onInput: (e: Event) => setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value }),
     'aria-invalid': fieldErrors[key] ? ('true' as const) : undefined,
   });
-  const csvHref = `/api/staff/audit/events.csv?${auditQueryString(applied)}`;
+  const csvHref = auditCsvHref(applied);
 
   return (
     <>

@@ -6,15 +6,14 @@ import type { BatchMatchDto, BatchQueryResponse, BatchRowDto } from '../../domai
 import { useI18n, type Lang, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';
+import { CsvResult } from './csv-result.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { detectCharset } from './requery-section.tsx';
-import { downloadCsv, fieldLabel, jstStamp } from './result-csv.ts';
-import { batchQueryCsv } from './staff-api.ts';
+import { downloadCsv, fieldLabel, jstStamp, outcomeLabel } from './result-csv.ts';
+import { batchQueryCsv } from './requery-api.ts';
 
 /** The batch routes' request body limit (8 MiB); a larger file is refused here before it is sent. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
-/** Rows shown on screen; every row is in the result file. */
-const SHOWN_ROWS = 100;
 
 /** A file read on this device, waiting for the clerk to confirm today's one run. */
 interface Prepared {
@@ -207,54 +206,22 @@ function BatchResult({
         {t('staffBatch.resultTitle', { rows: String(response.rows.length) })}
       </h2>
       <p class="message success">{t('staffBatch.ranAt', { at: formatInstant(response.ranAt, lang) })}</p>
-      <dl class="outcome-counts">
-        {(Object.keys(counts) as Array<keyof typeof counts>).map((k) => (
-          <div key={k}>
-            <dt>{t(COUNT_LABELS[k])}</dt>
-            <dd>{counts[k]}</dd>
-          </div>
-        ))}
-      </dl>
-      <p class="hint">{t('staffBatch.keepResult')}</p>
-      <div class="button-row">
-        <button
-          type="button"
-          class="button primary"
-          onClick={() => downloadCsv(`batch-result-${jstStamp(new Date(response.ranAt))}.csv`, batchResultCsv(t, lang, response, inputs))}
-        >
-          {t('staffLc.csv.downloadResult')}
-        </button>
-      </div>
-      {response.rows.length > SHOWN_ROWS && <p class="hint">{t('staffLc.csv.shownRows', { shown: String(SHOWN_ROWS) })}</p>}
-      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="batch-table-caption">
-        <table class="data-table">
-          <caption id="batch-table-caption">{t('staffLc.csv.tableCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('staffLc.csv.line')}</th>
-              <th scope="col">{t('staffLc.csv.outcome')}</th>
-              <th scope="col">{t('field.name')}</th>
-              <th scope="col">{t('staffLc.csv.status')}</th>
-              <th scope="col">{t('staffBatch.costLimit')}</th>
-              <th scope="col">{t('staffLc.csv.note')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {response.rows.slice(0, SHOWN_ROWS).flatMap((row) =>
-              (row.matches.length > 0 ? row.matches : [null]).map((match, i) => (
-                <tr key={`${row.row}-${i}`} class={`outcome-${match?.outcome ?? row.outcome}${costLimitChanged(match) ? ' cost-limit-changed' : ''}`}>
-                  <td>{row.line ?? row.row}</td>
-                  <td>{batchOutcomeLabel(t, row, match)}</td>
-                  <td>{match?.name ?? ''}</td>
-                  <td>{match?.outcome === 'ok' ? t(`status.${match.status}`) : ''}</td>
-                  <td>{match?.outcome === 'ok' ? costLimitText(t, match.costLimit) : ''}</td>
-                  <td>{batchRowNote(t, row, match)}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
-      </div>
+      <CsvResult
+        id="batch"
+        counts={(Object.keys(counts) as Array<keyof typeof counts>).map((k) => ({ key: k, label: t(COUNT_LABELS[k]), count: counts[k] }))}
+        onDownload={() => downloadCsv(`batch-result-${jstStamp(new Date(response.ranAt))}.csv`, batchResultCsv(t, lang, response, inputs))}
+        rows={response.rows}
+        columns={[
+          { header: t('staffLc.csv.outcome'), cell: (row, match) => outcomeLabel(t, row, match) },
+          { header: t('field.name'), cell: (_row, match) => match?.name ?? '' },
+          { header: t('staffLc.csv.status'), cell: (_row, match) => (match?.outcome === 'ok' ? t(`status.${match.status}`) : '') },
+          { header: t('staffBatch.costLimit'), cell: (_row, match) => (match?.outcome === 'ok' ? costLimitText(t, match.costLimit) : '') },
+          { header: t('staffLc.csv.note'), cell: (row, match) => batchRowNote(t, row, match) },
+        ]}
+        rowClass={(match) => (costLimitChanged(match) ? ' cost-limit-changed' : '')}
+      >
+        <p class="hint">{t('staffBatch.keepResult')}</p>
+      </CsvResult>
     </section>
   );
 }
@@ -295,10 +262,6 @@ export function costLimitText(t: Translate, flags: CostLimitFlags | null): strin
     ...(flags.applicationCategoryChanged ? [t('staffBatch.costLimit.applicationCategory')] : []),
   ];
   return t('staffBatch.costLimit.changed', { parts: parts.join('・') });
-}
-
-function batchOutcomeLabel(t: Translate, row: BatchRowDto, match: BatchMatchDto | null): string {
-  return match ? t(`staffLc.outcome.${match.outcome}`) : t(`staffLc.outcome.${row.outcome === 'invalid' ? 'invalid' : 'notFound'}`);
 }
 
 function batchRowNote(t: Translate, row: BatchRowDto, match: BatchMatchDto | null): string {
@@ -344,7 +307,7 @@ export function batchResultCsv(t: Translate, lang: Lang, response: BatchQueryRes
       const flags = ok?.costLimit ?? undefined;
       lines.push([
         ...head,
-        batchOutcomeLabel(t, row, match),
+        outcomeLabel(t, row, match),
         match?.name ?? '',
         ok ? t(`status.${ok.status}`) : '',
         ok ? (ok.costLimit === null ? t('staffBatch.costLimit.notConsented') : flag(ok.costLimit.changed)) : '',

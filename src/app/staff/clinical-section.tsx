@@ -1,21 +1,22 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/shared/api.ts';
-import type { ClinicalPersonsResponse, ClinicalViewResponse, MedicalSection } from '../../domain/consent/clinical.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import type { MedicalSection } from '../../domain/consent/clinical.ts';
+import type { ApiFailure, ApiResult } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { clinicalPersons, clinicalView } from './clinical-api.ts';
 import { formatDate, formatInstant } from '../reception/format.ts';
-import { failureMessage } from './staff-shell.tsx';
+import { failureMessage } from './section-failure.ts';
 
 type Load<T> = { kind: 'loading' } | { kind: 'done'; data: T } | { kind: 'failed'; failure: ApiFailure };
 
-function useLoad<T>(path: string | null): Load<T> {
+/** Loads once per `key` (the person shown): a new key loads again. */
+function useLoad<T>(load: () => Promise<ApiResult<T>>, key: string): Load<T> {
   const [state, setState] = useState<Load<T>>({ kind: 'loading' });
   useEffect(() => {
-    if (path === null) return;
     setState({ kind: 'loading' });
-    void api<T>(path).then((r) => setState(r.ok ? { kind: 'done', data: r.data } : { kind: 'failed', failure: r.failure }));
-  }, [path]);
+    void load().then((r) => setState(r.ok ? { kind: 'done', data: r.data } : { kind: 'failed', failure: r.failure }));
+  }, [key]);
   return state;
 }
 
@@ -43,7 +44,7 @@ export function ClinicalSection({ me, personRef }: { me: StaffMeResponse; person
 
 function PersonList() {
   const { t } = useI18n();
-  const state = useLoad<ClinicalPersonsResponse>('/staff/clinical/persons');
+  const state = useLoad(clinicalPersons, 'persons');
   if (state.kind === 'loading') return <p role="status">{t('staff.loading')}</p>;
   if (state.kind === 'failed') {
     return (
@@ -78,7 +79,7 @@ function PersonList() {
 
 function PersonView({ personRef }: { personRef: string }) {
   const { t, lang } = useI18n();
-  const state = useLoad<ClinicalViewResponse>(`/staff/clinical/persons/${encodeURIComponent(personRef)}`);
+  const state = useLoad(() => clinicalView(personRef), personRef);
   const back = (
     <p>
       <a class="back-link" href="/staff/clinical">

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EnrolledDeviceDto, EnrolmentCodeResponse } from '../../domain/staff/device-signature.ts';
-import type { DeviceDto, DeviceListResponse } from '../../domain/institution/institution-api.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import type { DeviceDto } from '../../domain/institution/institution-api.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';
+import { changeDevice, createEnrolmentCode, listDevices, revokeEnrolledDevice } from './devices-api.ts';
 import { sectionFailure } from './section-failure.ts';
 
 /** A compact Japan-time instant (2026/11/22 14:13): the table stays within a desktop width. */
@@ -35,7 +36,7 @@ export function DevicesSection() {
   const here = deviceId();
 
   useEffect(() => {
-    void api<DeviceListResponse>('/staff/devices').then((r) => {
+    void listDevices().then((r) => {
       if (!r.ok) return setFailure(r.failure);
       setDevices(r.data.devices);
       setEnrolled(r.data.enrolled);
@@ -45,7 +46,7 @@ export function DevicesSection() {
   async function apply(device: DeviceDto, change: Change) {
     setBusy(true);
     setFailure(null);
-    const result = await api<{ device: DeviceDto }>(`/staff/devices/${encodeURIComponent(device.deviceId)}/${change}`, { method: 'POST' });
+    const result = await changeDevice(device.deviceId, change);
     setBusy(false);
     setConfirming(null);
     if (result.ok) {
@@ -168,7 +169,7 @@ function EnrolledDevices({ enrolled, onRevoked }: { enrolled: EnrolledDeviceDto[
     setBusy(true);
     setFailure(null);
     setDone(null);
-    const result = await api<EnrolmentCodeResponse>('/staff/devices/enrolment-codes', { method: 'POST' });
+    const result = await createEnrolmentCode();
     setBusy(false);
     if (result.ok) setCode(result.data);
     else setFailure(result.failure);
@@ -177,7 +178,7 @@ function EnrolledDevices({ enrolled, onRevoked }: { enrolled: EnrolledDeviceDto[
   async function revoke(device: EnrolledDeviceDto) {
     setBusy(true);
     setFailure(null);
-    const result = await api<{ device: EnrolledDeviceDto }>(`/staff/devices/enrolled/${encodeURIComponent(device.keyId)}/revoke`, { method: 'POST' });
+    const result = await revokeEnrolledDevice(device.keyId);
     setBusy(false);
     setConfirming(null);
     if (result.ok) {

@@ -1,8 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, SESSION_LOCKED_EVENT } from '../api-client.ts';
+import { SESSION_LOCKED_EVENT } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { failureMessage, Field } from './staff-shell.tsx';
+import { lockSession, logout, signalActivity, unlockSession } from './auth-api.ts';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 /** P4: minutes without a touch, click or key before the console locks itself. */
 export const IDLE_LOCK_DEFAULT_SECONDS = 5 * 60;
@@ -55,7 +57,7 @@ export function IdleLock({ children, onSessionEnded }: { children: ComponentChil
       lastActivity.current = now;
       if (now - lastSignal.current >= ACTIVITY_SIGNAL_MS) {
         lastSignal.current = now;
-        void api('/staff/activity', { method: 'POST' });
+        void signalActivity();
       }
     };
     for (const name of ACTIVITY_EVENTS) document.addEventListener(name, mark, { capture: true, passive: true });
@@ -75,7 +77,7 @@ export function IdleLock({ children, onSessionEnded }: { children: ComponentChil
     if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     // The session itself is locked on the server at once, so another tab or a copied cookie
     // does not carry on behind the lock screen (issue 12 #10).
-    void api('/staff/auth/lock', { method: 'POST' });
+    void lockSession();
   }, [locked]);
 
   return (
@@ -105,7 +107,7 @@ export function LockScreen({ onUnlocked, onSessionEnded }: { onUnlocked: () => v
     }
     setFieldError(undefined);
     setBusy(true);
-    const result = await api('/staff/auth/unlock', { method: 'POST', body: { password } });
+    const result = await unlockSession(password);
     setBusy(false);
     setPassword('');
     if (result.ok) {
@@ -148,7 +150,7 @@ export function LockScreen({ onUnlocked, onSessionEnded }: { onUnlocked: () => v
             type="button"
             class="button"
             onClick={async () => {
-              await api('/staff/logout', { method: 'POST' });
+              await logout();
               onSessionEnded();
             }}
           >

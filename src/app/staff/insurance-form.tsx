@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { checkInsuranceQuery, type InsuranceField, type InsuranceQuery } from '../../domain/requery/csv.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { Field } from './staff-shell.tsx';
+import { Field } from './field.tsx';
 
 const FIELDS: ReadonlyArray<{ key: InsuranceField; optional: boolean; inputMode: 'numeric' | 'text' }> = [
   { key: 'insurerNumber', optional: false, inputMode: 'numeric' },

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/shared/api.ts';
 import type { InstitutionLinkResponse } from '../../domain/institution/institution-api.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';
 import { formatInstant } from '../reception/format.ts';
 import { qrPngBlob, qrSvgFile, saveFile } from './qr-files.ts';
+import { loadLink, reissueLink } from './institution-api.ts';
 import { sectionFailure } from './section-failure.ts';
 import { staffEn } from '../i18n/staff-en.ts';
 import { staffJa } from '../i18n/staff-ja.ts';
@@ -16,7 +17,7 @@ type Load = { kind: 'loading' } | { kind: 'ready'; link: InstitutionLinkResponse
 export function useInstitutionLink(): [Load, (link: InstitutionLinkResponse) => void] {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   useEffect(() => {
-    void api<InstitutionLinkResponse>('/staff/institution/link').then((r) => setLoad(r.ok ? { kind: 'ready', link: r.data } : { kind: 'failed', failure: r.failure }));
+    void loadLink().then((r) => setLoad(r.ok ? { kind: 'ready', link: r.data } : { kind: 'failed', failure: r.failure }));
   }, []);
   return [load, (link) => setLoad({ kind: 'ready', link })];
 }
@@ -58,7 +59,7 @@ export function LinkSection({ me }: { me: StaffMeResponse }) {
 
   async function doReissue() {
     setReissue('working');
-    const result = await api<InstitutionLinkResponse>('/staff/institution/link/reissue', { method: 'POST' });
+    const result = await reissueLink();
     if (result.ok) {
       setLink(result.data);
       setCopy('idle');

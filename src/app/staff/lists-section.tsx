@@ -7,7 +7,7 @@ import type { MessageKey } from '../i18n/ja.ts';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { ConsentLine, dobText } from './record-summary.tsx';
 import { RevokeConfirm } from './revoke-section.tsx';
-import { consentLists, recordReconfirmation } from './staff-api.ts';
+import { consentLists, recordReconfirmation } from './lifecycle-api.ts';
 
 type Lists = { kind: 'loading' } | { kind: 'done'; lists: ConsentListsResponse } | { kind: 'failed'; message: string };
 

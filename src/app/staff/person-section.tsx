@@ -5,7 +5,7 @@ import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, type ClinicPersonRecord, type
 import { clinicRecordSchema, referenceNumberSchema } from '../../domain/staff/person-schema.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
-import { Field } from './staff-shell.tsx';
+import { Field } from './field.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { loadPerson, recordOtherPerson, saveClinicRecord, saveReferenceNumber } from './person-api.ts';
 import { ConsentLine, dobText, RecordSummary } from './record-summary.tsx';

@@ -2,10 +2,11 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { checkInstitutionCode } from '../../domain/institution/institution-code.ts';
 import { MIN_PASSWORD_LENGTH } from '../../domain/institution/institution-api.ts';
-import { api } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { registerInstitution } from './institution-api.ts';
 import type { MessageKey } from '../i18n/ja.ts';
-import { Field, failureMessage } from './staff-shell.tsx';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 type FieldName = 'code' | 'activationCode' | 'name' | 'loginId' | 'displayName' | 'password' | 'passwordConfirm';
 type Values = Record<FieldName, string>;
@@ -58,16 +59,13 @@ export function RegisterPage() {
       return;
     }
     setSubmitting(true);
-    const result = await api('/staff/institution/register', {
-      method: 'POST',
-      body: {
-        code: values.code.trim(),
-        activationCode: values.activationCode.trim(),
-        name: values.name.trim(),
-        loginId: values.loginId.trim(),
-        displayName: values.displayName.trim(),
-        password: values.password,
-      },
+    const result = await registerInstitution({
+      code: values.code.trim(),
+      activationCode: values.activationCode.trim(),
+      name: values.name.trim(),
+      loginId: values.loginId.trim(),
+      displayName: values.displayName.trim(),
+      password: values.password,
     });
     setSubmitting(false);
     if (result.ok) {

@@ -4,16 +4,15 @@ import { REQUERY_LIMITS } from '../../domain/requery/requery.ts';
 import type { RequeryHistoryResponse, RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
+import { CsvResult } from './csv-result.tsx';
 import { InsuranceForm } from './insurance-form.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { RecordSummary } from './record-summary.tsx';
 import { downloadCsv, jstStamp, outcomeLabel, requeryResultCsv, rowNote } from './result-csv.ts';
-import { requeryCsv, requeryHistory, requerySingle } from './staff-api.ts';
+import { requeryCsv, requeryHistory, requerySingle } from './requery-api.ts';
 
 /** The request body limit of the API; a larger file is refused here before it is sent. */
 const MAX_FILE_BYTES = 1024 * 1024;
-/** Rows shown on screen; every row is in the result file. */
-const SHOWN_ROWS = 100;
 
 /** Q1–Q5: re-query one person with the form, or up to 1000 with a CSV file. */
 export function RequerySection() {
@@ -226,53 +225,20 @@ function CsvRequery() {
           <h3 tabIndex={-1} ref={summaryHeading}>
             {t('staffLc.csv.summaryTitle', { rows: String(state.response.rows.length) })}
           </h3>
-          <dl class="outcome-counts">
-            {(Object.keys(counts) as Array<keyof typeof counts>).map((k) => (
-              <div key={k}>
-                <dt>{t(`staffLc.outcome.${k}`)}</dt>
-                <dd>{counts[k]}</dd>
-              </div>
-            ))}
-          </dl>
-          <div class="button-row">
-            <button
-              type="button"
-              class="button primary"
-              onClick={() =>
-                downloadCsv(`requery-result-${jstStamp(new Date(state.response.queriedAt))}.csv`, requeryResultCsv(t, lang, state.response, state.inputs))
-              }
-            >
-              {t('staffLc.csv.downloadResult')}
-            </button>
-          </div>
-          {state.response.rows.length > SHOWN_ROWS && <p class="hint">{t('staffLc.csv.shownRows', { shown: String(SHOWN_ROWS) })}</p>}
-          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="requery-table-caption">
-            <table class="data-table">
-              <caption id="requery-table-caption">{t('staffLc.csv.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('staffLc.csv.line')}</th>
-                  <th scope="col">{t('staffLc.csv.outcome')}</th>
-                  <th scope="col">{t('field.name')}</th>
-                  <th scope="col">{t('staffLc.csv.status')}</th>
-                  <th scope="col">{t('staffLc.csv.note')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.response.rows.slice(0, SHOWN_ROWS).flatMap((row) =>
-                  (row.matches.length > 0 ? row.matches : [null]).map((match, i) => (
-                    <tr key={`${row.row}-${i}`} class={`outcome-${match?.outcome ?? row.outcome}`}>
-                      <td>{row.line ?? row.row}</td>
-                      <td>{outcomeLabel(t, row, match)}</td>
-                      <td>{match?.name ?? ''}</td>
-                      <td>{match?.outcome === 'ok' ? t(`status.${match.record.status}`) : ''}</td>
-                      <td>{rowNote(t, row, match)}</td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
-          </div>
+          <CsvResult
+            id="requery"
+            counts={(Object.keys(counts) as Array<keyof typeof counts>).map((k) => ({ key: k, label: t(`staffLc.outcome.${k}`), count: counts[k] }))}
+            onDownload={() =>
+              downloadCsv(`requery-result-${jstStamp(new Date(state.response.queriedAt))}.csv`, requeryResultCsv(t, lang, state.response, state.inputs))
+            }
+            rows={state.response.rows}
+            columns={[
+              { header: t('staffLc.csv.outcome'), cell: (row, match) => outcomeLabel(t, row, match) },
+              { header: t('field.name'), cell: (_row, match) => match?.name ?? '' },
+              { header: t('staffLc.csv.status'), cell: (_row, match) => (match?.outcome === 'ok' ? t(`status.${match.record.status}`) : '') },
+              { header: t('staffLc.csv.note'), cell: (row, match) => rowNote(t, row, match) },
+            ]}
+          />
         </div>
       )}
     </section>

@@ -1,5 +1,5 @@
 import { formatCsv, REQUERY_CSV_COLUMNS } from '../../domain/requery/csv.ts';
-import type { RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
+import type { QueryRowDto, RequeryMatchDto, RequeryMatchOutcome, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import type { Lang, Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';
@@ -25,7 +25,8 @@ export function rowNote(t: Translate, row: RequeryRowDto, match: RequeryMatchDto
   return notes.join(' ');
 }
 
-export function outcomeLabel(t: Translate, row: RequeryRowDto, match: RequeryMatchDto | null): string {
+/** The outcome of one person of a row (re-query or batch query), or of the row when nobody matched. */
+export function outcomeLabel(t: Translate, row: Pick<QueryRowDto<unknown>, 'outcome'>, match: { outcome: RequeryMatchOutcome } | null): string {
   return match ? t(`staffLc.outcome.${match.outcome}`) : t(`staffLc.outcome.${row.outcome === 'invalid' ? 'invalid' : 'notFound'}`);
 }
 

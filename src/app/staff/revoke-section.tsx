@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { InsuranceForm } from './insurance-form.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { ConsentLine, RecordSummary } from './record-summary.tsx';
-import { revokeConsent, searchPersons } from './staff-api.ts';
+import { revokeConsent, searchPersons } from './lifecycle-api.ts';
 
 type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; matches: PersonMatchDto[] } | { kind: 'failed'; message: string };
 

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { MyFactorsResponse, RecoveryCodesResponse } from '../../domain/staff/staff-auth.ts';
-import { api } from '../api-client.ts';
+import type { MyFactorsResponse } from '../../domain/staff/staff-auth.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { myFactors, newRecoveryCodes } from './auth-api.ts';
 import { PasskeyEnrolment, RecoveryCodesCard, TotpEnrolment } from './staff-login.tsx';
-import { failureMessage } from './staff-shell.tsx';
+import { failureMessage } from './section-failure.ts';
 
 /** "My security": the signed-in person's second factors; add a passkey or new recovery codes. */
 export function SecuritySection() {
@@ -14,7 +14,7 @@ export function SecuritySection() {
   const [codes, setCodes] = useState<string[] | null>(null);
 
   async function load() {
-    const result = await api<MyFactorsResponse>('/staff/auth/factors');
+    const result = await myFactors();
     if (result.ok) setFactors(result.data);
     else setError(failureMessage(t, result.failure));
   }
@@ -61,7 +61,7 @@ export function SecuritySection() {
           type="button"
           class="button"
           onClick={async () => {
-            const result = await api<RecoveryCodesResponse>('/staff/auth/recovery-codes', { method: 'POST' });
+            const result = await newRecoveryCodes();
             if (result.ok) setCodes(result.data.recoveryCodes);
             else setError(failureMessage(t, result.failure));
           }}

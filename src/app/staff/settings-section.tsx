@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { badReturnUrlLines, MAX_RETURN_URLS, RETENTION_DAYS, returnUrlLines, type InstitutionSettings, type InstitutionSettingsResponse } from '../../domain/institution/institution-api.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import { badReturnUrlLines, MAX_RETURN_URLS, RETENTION_DAYS, returnUrlLines, type InstitutionSettings } from '../../domain/institution/institution-api.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import { Field } from './staff-shell.tsx';
+import { Field } from './field.tsx';
+import { loadSettings, saveSettings } from './institution-api.ts';
 import { sectionFailure } from './section-failure.ts';
 
 /** The form keeps the retention as typed, so a half-typed number is never lost. */
@@ -30,7 +31,7 @@ export function SettingsSection() {
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | 'invalid' | { failure: ApiFailure }>('idle');
 
   useEffect(() => {
-    void api<InstitutionSettingsResponse>('/staff/institution/settings').then((r) => {
+    void loadSettings().then((r) => {
       if (r.ok) setForm({ ...r.data.settings, declarationRetentionDays: String(r.data.settings.declarationRetentionDays) });
       else setLoadFailure(r.failure);
     });
@@ -53,10 +54,7 @@ export function SettingsSection() {
       return;
     }
     setStatus('saving');
-    const result = await api<InstitutionSettingsResponse>('/staff/institution/settings', {
-      method: 'PUT',
-      body: { ...current, declarationRetentionDays: Number(current.declarationRetentionDays.trim()) },
-    });
+    const result = await saveSettings({ ...current, declarationRetentionDays: Number(current.declarationRetentionDays.trim()) });
     if (result.ok) {
       setForm({ ...result.data.settings, declarationRetentionDays: String(result.data.settings.declarationRetentionDays) });
       setStatus('saved');

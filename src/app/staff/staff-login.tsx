@@ -1,11 +1,13 @@
-import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'preact/hooks';
 import { loginRequestSchema } from '../../domain/shared/api.ts';
-import type { LoginStepResponse, RecoveryCodesResponse, TotpEnrolmentStart } from '../../domain/staff/staff-auth.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import type { LoginStepResponse, TotpEnrolmentStart } from '../../domain/staff/staff-auth.ts';
+import type { ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';
-import { Field, failureMessage } from './staff-shell.tsx';
+import { login, logout, passkeyEnrolOptions, passkeyEnrolVerify, passkeySignInOptions, passkeySignInVerify, totpEnrolFinish, totpEnrolStart, verifyCode } from './auth-api.ts';
+import { Field } from './field.tsx';
+import { failureMessage } from './section-failure.ts';
 
 /**
  * Staff login in two steps (P3): the password, then a second factor — a TOTP code from an
@@ -23,7 +25,7 @@ export function LoginFlow({ onSignedIn, initial }: { onSignedIn: () => void; ini
     initial ? (initial.next === 'enrol' ? { kind: 'enrol' } : { kind: 'factor', methods: initial.methods }) : { kind: 'password' },
   );
   const restart = async () => {
-    await api('/staff/logout', { method: 'POST' });
+    await logout();
     setStep({ kind: 'password' });
   };
   switch (step.kind) {
@@ -82,7 +84,7 @@ function PasswordForm({ onNext }: { onNext: (next: LoginStepResponse) => void })
     }
     setFieldErrors({});
     setSubmitting(true);
-    const result = await api<LoginStepResponse>('/staff/login', { method: 'POST', body: parsed.data });
+    const result = await login(parsed.data);
     setSubmitting(false);
     if (result.ok) {
       onNext(result.data);
@@ -144,7 +146,7 @@ function PasswordForm({ onNext }: { onNext: (next: LoginStepResponse) => void })
 
 /** Runs the browser's passkey sign-in against the server's options; null on success, else the failure text. */
 export async function passkeySignIn(t: Translate): Promise<string | null> {
-  const options = await api<PublicKeyCredentialRequestOptionsJSON>('/staff/auth/passkey/options', { method: 'POST' });
+  const options = await passkeySignInOptions();
   if (!options.ok) return factorFailure(t, options.failure);
   let response;
   try {
@@ -152,13 +154,13 @@ export async function passkeySignIn(t: Translate): Promise<string | null> {
   } catch {
     return t('staffAuth.passkey.cancelled');
   }
-  const verified = await api('/staff/auth/passkey/verify', { method: 'POST', body: { response } });
+  const verified = await passkeySignInVerify(response);
   return verified.ok ? null : factorFailure(t, verified.failure);
 }
 
 /** Registers a passkey on this device; returns the recovery codes issued (first factor only) or an error text. */
 export async function passkeyRegister(t: Translate): Promise<{ ok: true; codes: string[] } | { ok: false; message: string }> {
-  const options = await api<PublicKeyCredentialCreationOptionsJSON>('/staff/auth/enrol/passkey/options', { method: 'POST' });
+  const options = await passkeyEnrolOptions();
   if (!options.ok) return { ok: false, message: factorFailure(t, options.failure) };
   let response;
   try {
@@ -166,7 +168,7 @@ export async function passkeyRegister(t: Translate): Promise<{ ok: true; codes: 
   } catch {
     return { ok: false, message: t('staffAuth.passkey.cancelled') };
   }
-  const verified = await api<RecoveryCodesResponse>('/staff/auth/enrol/passkey/verify', { method: 'POST', body: { response } });
+  const verified = await passkeyEnrolVerify(response);
   return verified.ok ? { ok: true, codes: verified.data.recoveryCodes } : { ok: false, message: factorFailure(t, verified.failure) };
 }
 
@@ -188,7 +190,7 @@ function SecondFactorForm({ methods, onSignedIn, onRestart }: { methods: LoginSt
     }
     setFieldError(undefined);
     setBusy(true);
-    const result = await api(mode === 'totp' ? '/staff/auth/totp' : '/staff/auth/recovery', { method: 'POST', body: { code: value } });
+    const result = await verifyCode(mode, value);
     setBusy(false);
     if (result.ok) {
       onSignedIn();
@@ -295,7 +297,7 @@ export function TotpEnrolment({ onEnrolled }: { onEnrolled: (codes: string[]) =>
 
   async function start() {
     setError(null);
-    const result = await api<TotpEnrolmentStart>('/staff/auth/enrol/totp/start', { method: 'POST' });
+    const result = await totpEnrolStart();
     if (result.ok) setStarted(result.data);
     else setError(factorFailure(t, result.failure));
   }
@@ -309,7 +311,7 @@ export function TotpEnrolment({ onEnrolled }: { onEnrolled: (codes: string[]) =>
     }
     setFieldError(undefined);
     setBusy(true);
-    const result = await api<RecoveryCodesResponse>('/staff/auth/enrol/totp/finish', { method: 'POST', body: { code: code.trim() } });
+    const result = await totpEnrolFinish(code.trim());
     setBusy(false);
     if (result.ok) onEnrolled(result.data.recoveryCodes);
     else {

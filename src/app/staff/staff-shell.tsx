@@ -1,12 +1,14 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/shared/api.ts';
-import type { LoginStepResponse, PendingLoginResponse } from '../../domain/staff/staff-auth.ts';
-import { api, type ApiFailure } from '../api-client.ts';
+import type { LoginStepResponse } from '../../domain/staff/staff-auth.ts';
+import type { ApiFailure } from '../api-client.ts';
 import type { Permission } from '../../domain/staff/roles.ts';
-import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { loadMe as fetchMe, logout, pendingLogin } from './auth-api.ts';
 import { IdleLock, LockScreen } from './idle-lock.tsx';
 import { LoginFlow } from './staff-login.tsx';
+import { failureMessage } from './section-failure.ts';
 
 export type StaffSection =
   | 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox'
@@ -20,10 +22,6 @@ type State =
   /** The server has locked the session (issue 12 #10): the password, or logout. */
   | { kind: 'locked' }
   | { kind: 'failed'; failure: ApiFailure };
-
-export function failureMessage(t: Translate, failure: ApiFailure): string {
-  return failure.kind === 'network' ? t('error.network') : t('error.server');
-}
 
 /** Each section names the permission it needs (domain/staff/roles.ts); the nav hides what the role lacks. */
 const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster' | 'persons'>; href: string; permission: Permission | null }> = [
@@ -53,11 +51,11 @@ export function StaffShell({ section, children }: { section: StaffSection; child
   const [state, setState] = useState<State>({ kind: 'loading' });
 
   async function loadMe() {
-    const result = await api<StaffMeResponse>('/staff/me');
+    const result = await fetchMe();
     if (result.ok) setState({ kind: 'signedIn', me: result.data });
     else if (result.failure.kind === 'server' && result.failure.code === 'second_factor_required') {
       // Password given, second factor not yet (a reload mid-login): continue there.
-      const pending = await api<PendingLoginResponse>('/staff/auth/pending');
+      const pending = await pendingLogin();
       const step = pending.ok ? pending.data : undefined;
       setState(step && step.next !== 'done' ? { kind: 'signedOut', pending: step } : { kind: 'signedOut' });
     } else if (result.failure.kind === 'server' && result.failure.code === 'session_locked') setState({ kind: 'locked' });
@@ -92,7 +90,7 @@ export function StaffShell({ section, children }: { section: StaffSection; child
               type="button"
               class="button"
               onClick={async () => {
-                await api('/staff/logout', { method: 'POST' });
+                await logout();
                 setState({ kind: 'signedOut' });
               }}
             >
@@ -114,36 +112,5 @@ export function StaffShell({ section, children }: { section: StaffSection; child
         </IdleLock>
       )}
     </>
-  );
-}
-
-export function Field({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string | undefined;
-  error: string | undefined;
-  children: ComponentChildren;
-}) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="hint field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {children}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { DeclarationReceipt } from '../../domain/declaration/declaration-api.ts';
 import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import type { GuideRecord, GuideRecordReceipt } from '../../domain/fallback/guide-record.ts';
+import { OUTBOX_SYNC_TAG } from '../../domain/shared/sw-messages.ts';
 import type { DeclarationKeyDto, SealedEnvelope, SealedKind } from '../../domain/declaration/sealed-envelope.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
@@ -68,7 +69,6 @@ type AnyContent = OutboxContent | GuideRecordContent;
 
 const isGuideRecordContent = (content: AnyContent): content is GuideRecordContent => 'record' in content;
 
-const SYNC_TAG = 'outbox';
 const LOCK_NAME = 'zaitaku.outbox.flush';
 const CHANNEL_NAME = 'zaitaku.outbox';
 const RETRY_INTERVAL_MS = 60_000;
@@ -493,7 +493,7 @@ function afterFlush(result: FlushResult): void {
   if (!syncStarted) return;
   if (result.waiting > 0) {
     retryTimer ??= setInterval(flushInBackground, RETRY_INTERVAL_MS);
-    if (!navigator.onLine) void requestBackgroundSync(SYNC_TAG);
+    if (!navigator.onLine) void requestBackgroundSync(OUTBOX_SYNC_TAG);
   } else if (retryTimer !== null) {
     clearInterval(retryTimer);
     retryTimer = null;

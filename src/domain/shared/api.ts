@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HANDOFF_REJECTIONS } from '../registration/handoff.ts';
-import type { Permission } from '../staff/roles.ts';
+import type { Permission, StaffRole } from '../staff/roles.ts';
 
 /**
  * The JSON contract between the app and the server: request schemas (validated on both sides)
@@ -129,7 +129,8 @@ export const loginRequestSchema = z.object({
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-export type StaffRole = 'clerk' | 'doctor' | 'admin';
+// Defined with the roles (roles.ts imported nothing back, so no circle); kept here for its importers.
+export type { StaffRole };
 
 export interface InstitutionDto {
   id: string;

@@ -1,11 +1,10 @@
-import type { StaffRole } from '../shared/api.ts';
-
 /**
  * P3 and the staff authorization matrix. Every staff API route names exactly one permission;
  * the server refuses (403 `forbidden`) a role the permission does not list. The same table
  * drives what the staff console shows, and the route-table test checks every route against it.
  */
-export const STAFF_ROLES = ['clerk', 'doctor', 'admin'] as const satisfies readonly StaffRole[];
+export const STAFF_ROLES = ['clerk', 'doctor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const PERMISSION_ROLES = {
   /** Consent status: search, lists, the dashboard and person page without medical content. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { StaffRole } from '../shared/api.ts';
-import { STAFF_ROLES } from './roles.ts';
+import { STAFF_ROLES, type StaffRole } from './roles.ts';
 
 /**
  * Staff login in two steps (P3): the password opens a short second-factor stage; a TOTP code,
