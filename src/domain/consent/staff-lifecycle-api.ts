@@ -95,6 +95,8 @@ export type RequeryMatchDto =
   /** Q1: known here through house-call or online consents only. */
   | { personRef: string; name: string; outcome: 'noActiveConsent' };
 
+export type RequeryMatchOutcome = RequeryMatchDto['outcome'];
+
 export interface QueryRowDto<M> {
   /** 1-based position among the submitted persons. */
   row: number;

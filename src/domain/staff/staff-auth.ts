@@ -56,6 +56,8 @@ export const createAccountSchema = z.object({
   password: z.string().min(12).max(256),
 });
 
+export type CreateAccountRequest = z.infer<typeof createAccountSchema>;
+
 export const changeRoleSchema = z.object({ role: roleSchema });
 
 export interface StaffAccountDto {
