@@ -1,26 +1,12 @@
 import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
 import { clearDevice, discardRejected, enqueueDeclaration, enqueueGuideRecord, flushOutbox, noteInstitutionLink, outboxSummaries, unreadableOutboxCount } from './outbox.ts';
 
-/** The device's storage: encrypted drafts and the outbox (P4). See README.md in this folder. */
-export { deleteDraft, loadDraft, saveDraft, type DeclarationDraft } from './drafts.ts';
-export {
-  clearDevice,
-  discardRejected,
-  enqueueDeclaration,
-  enqueueGuideRecord,
-  flushOutbox,
-  noteInstitutionLink,
-  outboxSummaries,
-  returnRejectedToDraft,
-  startOutboxSync,
-  subscribeOutbox,
-  unreadableOutboxCount,
-  type FlushResult,
-  type OutboxEntrySummary,
-  type OutboxListener,
-  type OutboxState,
-} from './outbox.ts';
-export { persistentStorageResult, requestPersistentStorage, type PersistentStorageResult } from './persistence.ts';
+/**
+ * The device's storage (P4): what start-up and sign-out need, and the browser-test hook. Screens
+ * import the module they use (drafts.ts, outbox.ts, persistence.ts) directly. See README.md here.
+ */
+export { clearDevice, startOutboxSync } from './outbox.ts';
+export { requestPersistentStorage } from './persistence.ts';
 
 const TEST_HOOK_FLAG = 'zaitaku.testHooks';
 
