@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { AccountLockedError } from '../http/errors.ts';
 import { forgetLoginFailuresOf } from '../http/rate-limits.ts';
 import { clearFactorFailures, findLockedUntil, takeFactorAttempt } from './lockout.repository.ts';
-import type { SignedInStaff } from './session.ts';
+import type { SignedInStaff } from './signed-in-staff.ts';
 
 /**
  * Issue 12 #2: second-factor failures (TOTP, recovery code, passkey) lock the ACCOUNT, whatever

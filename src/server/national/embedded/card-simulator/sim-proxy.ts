@@ -2,12 +2,8 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../../http/app-env.ts';
 import { AppError, NotFoundError } from '../../../http/errors.ts';
+import type { CardSimulatorLink } from './sim-link.ts';
 
-/**
- * How the reception reaches the card-app simulator: over HTTP to its own process, or (API tests)
- * straight into an in-process simulator app.
- */
-export type CardSimulatorLink = (pathAndQuery: string, init: RequestInit) => Promise<Response>;
 
 export class CardSimulatorUnavailableError extends AppError {
   constructor() {
