@@ -17,7 +17,7 @@ import type { RateLimit } from './rate-limit-config.ts';
 
 export class RateLimitedError extends RetryLaterError {
   constructor(retryAfterSeconds: number) {
-    super(429, 'rate_limited', 'Too many attempts. Please wait a little and try again.', retryAfterSeconds);
+    super('rate_limited', 'Too many attempts. Please wait a little and try again.', retryAfterSeconds);
   }
 }
 

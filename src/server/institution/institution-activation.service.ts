@@ -42,28 +42,21 @@ export function hashActivationCode(typed: string): string {
 
 export type ActivationRefusal = 'activation_code_invalid' | 'activation_code_expired' | 'activation_code_used';
 
-const REFUSALS: Record<ActivationRefusal, { status: 409 | 410 | 422; message: string; field: string }> = {
+const REFUSALS: Record<ActivationRefusal, { message: string; field: string }> = {
   activation_code_invalid: {
-    status: 422,
     message: 'This activation code is not valid for this institution code.',
     field: 'Enter the activation code issued for this institution code.',
   },
-  activation_code_expired: { status: 410, message: 'This activation code has expired.', field: 'This activation code has expired; ask the operator for a new one.' },
-  activation_code_used: { status: 409, message: 'This activation code has already been used.', field: 'This activation code has already been used.' },
+  activation_code_expired: { message: 'This activation code has expired.', field: 'This activation code has expired; ask the operator for a new one.' },
+  activation_code_used: { message: 'This activation code has already been used.', field: 'This activation code has already been used.' },
 };
 
 export class ActivationCodeRefusedError extends AppError {
   readonly refusal: ActivationRefusal;
   constructor(refusal: ActivationRefusal) {
-    const { status, message, field } = REFUSALS[refusal];
-    super(status, refusal, message, { activationCode: field });
+    const { message, field } = REFUSALS[refusal];
+    super(refusal, message, { activationCode: field });
     this.refusal = refusal;
-  }
-}
-
-export class InstitutionInactiveError extends AppError {
-  constructor() {
-    super(403, 'institution_inactive', 'This institution is not active. Please contact the operator of this service.');
   }
 }
 

@@ -23,7 +23,8 @@ import {
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AppError, LoginFailedError, SecondFactorFailedError, UnauthenticatedError } from '../http/errors.ts';
+import { UnauthenticatedError } from '../http/errors.ts';
+import { LoginFailedError, SecondFactorFailedError } from './staff-errors.ts';
 import { readJson } from '../http/validate.ts';
 import { beginFactorAttempt } from './lockout.ts';
 import { verifyPassword } from './password.ts';
@@ -48,14 +49,9 @@ import {
 } from './staff.repository.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
 import { openAccountTotp, openPendingTotp, sealAccountTotp, sealPendingTotp } from './totp-secret.ts';
+import { EnrolmentNotAllowedError } from './staff-errors.ts';
 
 const ISSUER = '在宅受付';
-
-class EnrolmentNotAllowedError extends AppError {
-  constructor() {
-    super(403, 'enrolment_not_allowed', 'A second factor can be added here only after logging in with one.');
-  }
-}
 
 /** The session of either stage; the routes below are the only ones a password-only session reaches. */
 async function authSession(c: Context<AppEnv>, options: { allowLocked?: boolean } = {}): Promise<AuthSession> {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AccountLockedError } from '../http/errors.ts';
+import { AccountLockedError } from './staff-errors.ts';
 import { forgetLoginFailuresOf } from '../http/rate-limits.ts';
 import { clearFactorFailures, findLockedUntil, takeFactorAttempt } from './lockout.repository.ts';
 import type { SignedInStaff } from './signed-in-staff.ts';

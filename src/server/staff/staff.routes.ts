@@ -3,11 +3,12 @@ import { loginRequestSchema, type StaffMeResponse } from '../../domain/shared/ap
 import { permissionsOf } from '../../domain/staff/roles.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { LoginFailedError, NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { LoginFailedError } from './staff-errors.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { toInstitutionDto } from '../institution/institution.service.ts';
-import { InstitutionInactiveError } from '../institution/institution-activation.service.ts';
+import { InstitutionInactiveError } from '../institution/institution-errors.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authRoutes, loginStep } from './auth.routes.ts';
 import { assertNotLocked } from './lockout.ts';
