@@ -13,16 +13,9 @@ import { institutionByToken } from '../institution/institution-link.ts';
 import { DEVICE_ID, deviceId } from '../device/device-id.ts';
 import { currentStaff } from '../staff/session.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
-import {
-  acceptHandoff,
-  allowedReturnUrls,
-  authorizedRegistration,
-  registrationOutcome,
-  renewChallenge,
-  startRegistration,
-  type StartContext,
-} from './registration.service.ts';
-import { isReturnUrlAllowed } from './return-url.ts';
+import type { StartContext } from '../handoff/challenge.service.ts';
+import { acceptHandoff, authorizedRegistration, registrationOutcome, renewChallenge, startRegistration } from './registration.service.ts';
+import { allowedReturnUrls, isReturnUrlAllowed } from './return-url.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
 
