@@ -139,3 +139,31 @@ export async function countRevokedBy(db: DbOrTx, revokedBy: string): Promise<num
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Every consent of one person at an institution (any state), newest first. */
+export async function consentsOfPersonAt(db: DbOrTx, institutionId: string, personRef: string): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consent')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('person_ref', '=', personRef)
+    .orderBy('registered_at', 'desc')
+    .execute();
+}
+
+/** The newest consents at an institution (any state), at most `limit`. */
+export async function latestConsentsAt(db: DbOrTx, institutionId: string, limit: number): Promise<ConsentRow[]> {
+  return db.selectFrom('consent').selectAll().where('institution_id', '=', institutionId).orderBy('registered_at', 'desc').limit(limit).execute();
+}
+
+/** The eligibility records of these persons at an institution, newest first. */
+export async function eligibilityRecordsOfPersons(db: DbOrTx, institutionId: string, personRefs: readonly string[]) {
+  if (personRefs.length === 0) return [];
+  return db
+    .selectFrom('eligibility_check')
+    .select(['person_ref', 'record_json'])
+    .where('institution_id', '=', institutionId)
+    .where('person_ref', 'in', [...personRefs])
+    .orderBy('checked_at', 'desc')
+    .execute();
+}
