@@ -14,7 +14,7 @@ import { DEVICE_ID, deviceId } from '../device/device-id.ts';
 import { currentStaff } from '../staff/session.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import type { StartContext } from '../handoff/challenge.service.ts';
-import { acceptHandoff, authorizedRegistration, registrationOutcome, renewChallenge, startRegistration } from './registration.service.ts';
+import { authorizedRegistration, checkHandoff, recordHandoff, registrationOutcome, renewChallenge, startRegistration } from './registration.service.ts';
 import { allowedReturnUrls, isReturnUrlAllowed } from './return-url.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
@@ -131,7 +131,10 @@ export const receptionRoutes = new Hono<AppEnv>()
   })
   .post('/handoff', async (c) => {
     const response = await readJson(c, handoffResponseSchema);
-    const result = await acceptHandoff(c.var.db, c.var.national, response, c.var.now());
+    const now = c.var.now();
+    // Verification and the national lookups run before the transaction: no lock waits on another system.
+    const checked = await checkHandoff(c.var.db, c.var.national, response, now);
+    const result = await c.var.db.transaction().execute((trx) => recordHandoff(trx, checked, now));
     if (!result.ok) throw new HandoffRejectedError(result.rejection);
     const body: HandoffAcceptedResponse = { status: 'completed' };
     return c.json(body);

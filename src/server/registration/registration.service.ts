@@ -7,7 +7,7 @@ import type { RegistrationRequest } from '../../domain/registration/registration
 import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration/registration.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { consentById, consentsInForce, countRevokedByCardRequest, registerConsentByCard, registeredEligibility } from '../consent/card-consent.service.ts';
-import type { Db, DbOrTx } from '../db/database.ts';
+import type { DbOrTx } from '../db/database.ts';
 import { consumeChallenge, countFailedAnswer, findChallenge, latestChallenge } from '../handoff/challenge.repository.ts';
 import { cardAppLink, issueFirstChallenge, newChallenge, type StartContext } from '../handoff/challenge.service.ts';
 import type { HandoffChallengeRow } from '../handoff/challenge.table.ts';
@@ -192,9 +192,10 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
 export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffRejection };
 
 /**
- * R6: the card app's answer. Verifies it (signature, chain, validity, revocation), resolves the
- * card holder, then registers the consent — all writes in one transaction, which also uses up
- * the challenge so that a replay finds it spent. A refusal is recorded before it is returned.
+ * R6: the card app's answer. checkHandoff verifies it (signature, chain, validity, revocation)
+ * and resolves the card holder, outside any transaction; recordHandoff then registers the consent
+ * — all writes in the one transaction the route opens, which also uses up the challenge so that a
+ * replay finds it spent. A refusal is recorded before it is returned.
  *
  * Issue 12 #12: only a verified answer changes the request. The challenge id and nonce are in the
  * QR code, so anyone who saw it can post an answer. One that fails verification (unknown, used or
@@ -208,7 +209,7 @@ export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffReject
  * date passed, not the consent holder's card, consent no longer in force. (Face-authentication-only
  * cards and PIN locks are refused by the card app itself and never reach this server.)
  */
-export async function acceptHandoff(db: Db, national: NationalServices, response: HandoffResponse, now: Date): Promise<HandoffResult> {
+export async function checkHandoff(db: DbOrTx, national: NationalServices, response: HandoffResponse, now: Date): Promise<CheckedHandoff> {
   const challenge = await findChallenge(db, response.challengeId);
   const registration = challenge ? await findRegistration(db, challenge.registration_id) : undefined;
   const verdict = await verifyHandoffResponse({
@@ -217,7 +218,7 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     trust: national.cardTrust,
     now,
   });
-  if (!verdict.ok) return refuseUnverified(db, challenge, registration, verdict.rejection, now);
+  if (!verdict.ok) return { verified: false, challenge, registration, rejection: verdict.rejection };
 
   let personId: string | null = null;
   let record: EligibilityRecord | null = null;
@@ -238,73 +239,89 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     }
   }
 
-  return db.transaction().execute(async (trx): Promise<HandoffResult> => {
-    // Read again inside the transaction: another answer may have completed it meanwhile.
-    const current = challenge ? await findRegistration(trx, challenge.registration_id) : undefined;
-    if (!challenge || !registration || !current) return { ok: false, rejection: 'challenge_unknown' };
-    // A verified card whose holder cannot go on (not registered, date passed): the request fails,
-    // unless another answer has completed it meanwhile (guarded in SQL).
-    if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'card_not_registered', now, 'fail');
-    const at = now.toISOString();
-    // A registration completes once: an answer to another of its challenges (the patient switched
-    // between QR code and same device) must not register a second consent over the first. The
-    // request already has its outcome (or another answer is completing it): it stays as it is.
-    if (current.status === 'completed' || !(await consumeChallenge(trx, challenge.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
-    // Claim the request with a guarded write: on PostgreSQL a concurrent answer to another of its
-    // challenges waits on this row and then finds it completed (SQLite serialises writers anyway).
-    if (!(await claimCompletion(trx, registration.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
+  return { verified: true, challenge, registration, rejection, personId, record };
+}
 
-    switch (current.purpose) {
-      case 'register':
-        await registerConsent(trx, current, personId, record, now);
-        break;
-      case 'query':
-        await completeCardRequest(trx, current, personId, null, now, 'consent.queried');
-        break;
-      case 'update': {
-        const refusal = await applyConsentUpdate(trx, current, personId, now);
-        if (refusal) return refuse(trx, current, refusal, now, 'claimed');
-        break;
-      }
-      case 'revokeAll':
-        await revokeAllConsents(trx, current, personId, now);
-        break;
-      default: {
-        const unexpected: never = current.purpose;
-        throw new Error(`unknown card request purpose ${String(unexpected)}`);
-      }
+/** The outcome of checkHandoff, recorded by recordHandoff in the transaction the route opens. */
+export type CheckedHandoff =
+  | { verified: false; challenge: HandoffChallengeRow | undefined; registration: RegistrationRow | undefined; rejection: HandoffRejection }
+  | {
+      verified: true;
+      challenge: HandoffChallengeRow | undefined;
+      registration: RegistrationRow | undefined;
+      /** A verified card whose holder cannot go on (not registered, date passed). */
+      rejection: HandoffRejection | null;
+      personId: string | null;
+      record: EligibilityRecord | null;
+    };
+
+/** Writes what a checked answer does: the request completes or fails, or a refusal is counted. */
+export async function recordHandoff(trx: DbOrTx, checked: CheckedHandoff, now: Date): Promise<HandoffResult> {
+  if (!checked.verified) return refuseUnverified(trx, checked.challenge, checked.registration, checked.rejection, now);
+  const { challenge, registration, rejection, personId, record } = checked;
+  // Read again inside the transaction: another answer may have completed it meanwhile.
+  const current = challenge ? await findRegistration(trx, challenge.registration_id) : undefined;
+  if (!challenge || !registration || !current) return { ok: false, rejection: 'challenge_unknown' };
+  // A verified card whose holder cannot go on (not registered, date passed): the request fails,
+  // unless another answer has completed it meanwhile (guarded in SQL).
+  if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'card_not_registered', now, 'fail');
+  const at = now.toISOString();
+  // A registration completes once: an answer to another of its challenges (the patient switched
+  // between QR code and same device) must not register a second consent over the first. The
+  // request already has its outcome (or another answer is completing it): it stays as it is.
+  if (current.status === 'completed' || !(await consumeChallenge(trx, challenge.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
+  // Claim the request with a guarded write: on PostgreSQL a concurrent answer to another of its
+  // challenges waits on this row and then finds it completed (SQLite serialises writers anyway).
+  if (!(await claimCompletion(trx, registration.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
+
+  switch (current.purpose) {
+    case 'register':
+      await registerConsent(trx, current, personId, record, now);
+      break;
+    case 'query':
+      await completeCardRequest(trx, current, personId, null, now, 'consent.queried');
+      break;
+    case 'update': {
+      const refusal = await applyConsentUpdate(trx, current, personId, now);
+      if (refusal) return refuse(trx, current, refusal, now, 'claimed');
+      break;
     }
-    return { ok: true };
-  });
+    case 'revokeAll':
+      await revokeAllConsents(trx, current, personId, now);
+      break;
+    default: {
+      const unexpected: never = current.purpose;
+      throw new Error(`unknown card request purpose ${String(unexpected)}`);
+    }
+  }
+  return { ok: true };
 }
 
 /**
  * An answer that failed verification: counted on its challenge and audited, nothing else
  * changes. Past MAX_FAILED_ANSWERS_PER_CHALLENGE further ones are refused without a write, so
- * junk cannot fill the audit trail; a verified answer is still accepted (see acceptHandoff).
+ * junk cannot fill the audit trail; a verified answer is still accepted (see checkHandoff).
  */
 async function refuseUnverified(
-  db: Db,
+  trx: DbOrTx,
   challenge: HandoffChallengeRow | undefined,
   registration: RegistrationRow | undefined,
   rejection: HandoffRejection,
   now: Date,
 ): Promise<HandoffResult> {
   if (!challenge || !registration) return { ok: false, rejection: 'challenge_unknown' };
-  return db.transaction().execute(async (trx): Promise<HandoffResult> => {
-    const failed = await countFailedAnswer(trx, challenge.id, MAX_FAILED_ANSWERS_PER_CHALLENGE);
-    if (failed === undefined) return { ok: false, rejection: 'challenge_answers_limited' };
-    const event = {
-      institutionId: registration.institution_id,
-      actorType: 'patient' as const,
-      deviceId: registration.device_id,
-      subjectId: registration.id,
-      outcome: 'refused',
-    };
-    await appendAudit(trx, { ...event, action: 'handoff.refused', detail: rejection }, now);
-    if (failed === MAX_FAILED_ANSWERS_PER_CHALLENGE) await appendAudit(trx, { ...event, action: 'handoff.answers_limited', detail: String(failed) }, now);
-    return { ok: false, rejection };
-  });
+  const failed = await countFailedAnswer(trx, challenge.id, MAX_FAILED_ANSWERS_PER_CHALLENGE);
+  if (failed === undefined) return { ok: false, rejection: 'challenge_answers_limited' };
+  const event = {
+    institutionId: registration.institution_id,
+    actorType: 'patient' as const,
+    deviceId: registration.device_id,
+    subjectId: registration.id,
+    outcome: 'refused',
+  };
+  await appendAudit(trx, { ...event, action: 'handoff.refused', detail: rejection }, now);
+  if (failed === MAX_FAILED_ANSWERS_PER_CHALLENGE) await appendAudit(trx, { ...event, action: 'handoff.answers_limited', detail: String(failed) }, now);
+  return { ok: false, rejection };
 }
 
 /**
