@@ -12,7 +12,7 @@ import { DECLARATION_MESSAGES, declarationSchema } from '../../domain/declaratio
 import type { Declaration } from '../../domain/declaration/declaration.ts';
 import { checkGuideOutcome, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { appendAudit } from '../audit/audit.service.ts';
-import { staffDevice } from '../consent/staff-action.ts';
+import { staffDevice, staffTransaction } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError, validationErrorFrom } from '../http/errors.ts';
@@ -35,7 +35,6 @@ import {
   type DeclarationAuditor,
   type StaffContext,
 } from './declaration.service.ts';
-import { isRefusal } from '../http/errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -131,23 +130,11 @@ export function staffContext(c: Context<AppEnv>): StaffContext {
 
 /**
  * Runs a transition in one transaction opened here. A refusal rolls it back and is then recorded
- * on its own (X5): who tried what on which declaration, and the refusal code.
+ * on its own (X5): who tried what on which declaration, and the refusal code (staffTransaction).
  */
-async function staffTransition<T>(
-  c: Context<AppEnv>,
-  action: string,
-  id: string,
-  work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>,
-): Promise<T> {
+function staffTransition<T>(c: Context<AppEnv>, action: string, id: string, work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>): Promise<T> {
   const ctx = staffContext(c);
-  try {
-    return await c.var.db.transaction().execute((trx) => work(trx, ctx));
-  } catch (err) {
-    if (isRefusal(err) && err.code !== 'validation_failed') {
-      await c.var.db.transaction().execute((trx) => ctx.audit(trx, { action, subjectId: id, outcome: 'refused', detail: err.code }, ctx.now));
-    }
-    throw err;
-  }
+  return staffTransaction(c, { action, subjectId: id }, (trx) => work(trx, ctx));
 }
 
 function statusFilter(c: Context<AppEnv>): DeclarationStatus | null {
