@@ -11,8 +11,8 @@ import {
 import { DECLARATION_MESSAGES, declarationSchema } from '../../domain/declaration/declaration-schema.ts';
 import type { Declaration } from '../../domain/declaration/declaration.ts';
 import { checkGuideOutcome, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
-import { appendAudit } from '../audit/audit.service.ts';
-import { staffDevice, staffTransaction } from '../consent/staff-action.ts';
+import { staffTransaction } from '../consent/staff-action.ts';
+import { staffContext } from './staff-context.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError, validationErrorFrom } from '../http/errors.ts';
@@ -32,7 +32,6 @@ import {
   receiveDeclaration,
   verifyDeclaration,
   viewDeclaration,
-  type DeclarationAuditor,
   type StaffContext,
 } from './declaration.service.ts';
 
@@ -117,15 +116,6 @@ function declarationIdParam(c: Context<AppEnv>): string {
   const id = c.req.param('id') ?? '';
   if (!UUID.test(id)) throw new DeclarationNotFoundError();
   return id.toLowerCase();
-}
-
-/** Who acts (the staff member), from which browser (X5), for which institution. */
-export function staffContext(c: Context<AppEnv>): StaffContext {
-  const staff = c.var.staff;
-  const deviceId = staffDevice(c);
-  const audit: DeclarationAuditor = (trx, entry, at) =>
-    appendAudit(trx, { ...entry, institutionId: staff.institutionId, actorType: 'staff', actorId: staff.id, deviceId }, at);
-  return { institutionId: staff.institutionId, staffId: staff.id, now: c.var.now(), audit };
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GUIDE_RECORD_MESSAGES, guideRecordSchema, type GuideRecord, type GuideRecordListResponse } from '../../domain/fallback/guide-record.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
-import { staffContext } from '../declaration/declaration.routes.ts';
+import { staffContext } from '../declaration/staff-context.ts';
 import { deviceId } from '../device/device-id.ts';
 import { institutionByToken } from '../institution/institution-link.ts';
 import type { AppEnv } from '../http/app-env.ts';
