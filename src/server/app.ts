@@ -4,7 +4,7 @@ import type { ServerConfig } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { AppError, errorBody, handleError, NotFoundError } from './http/errors.ts';
+import { errorBody, handleError, NotFoundError, PayloadTooLargeError } from './http/errors.ts';
 import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { mountRateLimits } from './http/rate-limits.ts';
@@ -67,7 +67,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     bodyLimit({
       maxSize,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', 'The request is too large.');
+        throw new PayloadTooLargeError();
       },
     });
   // First, so that it also wraps the body limit's 413 (found by tests/api/security-headers.test.ts).

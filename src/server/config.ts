@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { scaledRateLimits, type RateLimitConfig } from './http/rate-limit.ts';
+import { scaledRateLimits, type RateLimitConfig } from './http/rate-limit-config.ts';
 
 /**
  * `demo` (the default of `npm start`): the embedded card-app simulator runs as its own process and

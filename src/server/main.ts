@@ -14,8 +14,9 @@ import { resolveCardTrustSources, StartupRefusedError } from './national/trust-c
 import { loadKeyring } from './secrets/keyring.ts';
 import { ensurePrivateDir } from './secrets/private-files.ts';
 import { sealClearTotpSecrets } from './staff/totp-secret.ts';
-import { startDeclarationPurge } from './declaration/declaration.service.ts';
+import { purgeExpiredDeclarations } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
+import { startRetentionPurge } from './retention/retention.service.ts';
 
 /** A configuration the server refuses: a clear message on stderr and exit code 1, before anything is opened. */
 function refuse(message: string): never {
@@ -80,8 +81,8 @@ try {
   throw err;
 }
 const app = createApp({ db, dialect, config, schemaVersion, national, secrets });
-// D5: completed declarations are destroyed once their retention has passed, checked hourly.
-const stopDeclarationPurge = startDeclarationPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredGuideRecords]);
+// D5: completed declarations and guide records are destroyed once their retention has passed, checked hourly.
+const stopDeclarationPurge = startRetentionPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredDeclarations, purgeExpiredGuideRecords]);
 
 /** Issue 12 #14: the start message names where the demo credentials are, never the credentials. */
 function demoLoginLine(seed: DemoSeedResult): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
 import { ERROR_CODES } from '../../src/domain/shared/api.ts';
 import type { StaffAccountDto, StaffAccountsResponse } from '../../src/domain/staff/staff-auth.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from '../../src/server/http/rate-limit.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from '../../src/server/http/rate-limit-config.ts';
 import { totpCode } from '../../src/server/staff/totp.ts';
 import { createTestApp, jsonRequest, loginAs, sessionCookie, TEST_PASSWORD, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 

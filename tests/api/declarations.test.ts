@@ -12,7 +12,8 @@ import { DECLARATION_MESSAGES, SIGNATURE_MAX_CHARS, type DeclarationInput } from
 import type { GuideOutcome } from '../../src/domain/fallback/fallback-guide.ts';
 import type { AuditEventRow } from '../../src/server/audit/audit.table.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
-import { purgeExpiredDeclarations, startDeclarationPurge } from '../../src/server/declaration/declaration.service.ts';
+import { purgeExpiredDeclarations } from '../../src/server/declaration/declaration.service.ts';
+import { startRetentionPurge } from '../../src/server/retention/retention.service.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginWithTotp, TEST_PASSWORD, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 
@@ -580,13 +581,13 @@ describe('D5: retention and purge', () => {
     expect(await rowCount(open.id)).toBe(1);
   });
 
-  it('D5: startDeclarationPurge runs at once and on its interval until stopped', async () => {
+  it('D5: the retention purge runs at once and on its interval until stopped', async () => {
     setClock('2028-03-01T01:00:00.000Z');
     const { id } = await submit();
     await claim(id, 'unknown');
     await complete(id);
     t.clock.advance(31 * DAY_MS);
-    const stop = startDeclarationPurge(t.db, t.clock.now, 10);
+    const stop = startRetentionPurge(t.db, t.clock.now, 10, [purgeExpiredDeclarations]);
     try {
       await expect.poll(() => rowCount(id), { timeout: 2000 }).toBe(0);
       const second = await submit();

@@ -13,7 +13,7 @@ import {
 } from '../../src/domain/staff/device-signature.ts';
 import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
 import type { DeviceListResponse } from '../../src/domain/institution/institution-api.ts';
-import { scaledRateLimits } from '../../src/server/http/rate-limit.ts';
+import { scaledRateLimits } from '../../src/server/http/rate-limit-config.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 

@@ -11,7 +11,7 @@ import type { DeviceListResponse, InstitutionLinkResponse, InstitutionSettingsRe
 import type { InstitutionPublicDto, StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { verifyAuditChain } from '../../src/server/audit/audit.service.ts';
 import { issueActivation, setInstitutionActive } from '../../src/server/institution/institution-activation.service.ts';
-import { DEFAULT_RATE_LIMITS } from '../../src/server/http/rate-limit.ts';
+import { DEFAULT_RATE_LIMITS } from '../../src/server/http/rate-limit-config.ts';
 import { openDatabase, SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
 import type { TotpEnrolmentStart } from '../../src/domain/staff/staff-auth.ts';
 import { totpCode } from '../../src/server/staff/totp.ts';

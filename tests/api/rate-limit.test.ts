@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ApiErrorBody } from '../../src/domain/shared/api.ts';
 import { agreeToAll } from '../../src/domain/consent/consent.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from '../../src/server/http/rate-limit.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from '../../src/server/http/rate-limit-config.ts';
 import { createTestApp, jsonRequest, TEST_PASSWORD, type TestApp } from './support/test-app.ts';
 
 /**

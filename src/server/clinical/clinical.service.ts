@@ -7,6 +7,7 @@ import {
 } from '../../domain/consent/clinical.ts';
 import { parseScopes } from '../../domain/consent/consent.ts';
 import { consentState } from '../../domain/consent/validity.ts';
+import { consentsOfPersonAt, eligibilityRecordsOfPersons, latestConsentsAt } from '../consent/consent.repository.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';
 import type { StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
@@ -30,14 +31,7 @@ function forViewing(row: ConsentRow): ConsentForClinicalView {
 async function latestNames(db: DbOrTx, institutionId: string, personRefs: readonly string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   if (personRefs.length === 0) return names;
-  const rows = await db
-    .selectFrom('eligibility_check')
-    .select(['person_ref', 'record_json'])
-    .where('institution_id', '=', institutionId)
-    .where('person_ref', 'in', [...personRefs])
-    .orderBy('checked_at', 'desc')
-    .execute();
-  for (const row of rows) {
+  for (const row of await eligibilityRecordsOfPersons(db, institutionId, personRefs)) {
     if (names.has(row.person_ref)) continue;
     try {
       const name = (JSON.parse(row.record_json) as { name?: unknown }).name;
@@ -55,13 +49,7 @@ async function latestNames(db: DbOrTx, institutionId: string, personRefs: readon
  * scopes shown. Null when the person has no consent here at all (the route answers 404).
  */
 export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Promise<ClinicalViewResponse | null> {
-  const rows = await trx
-    .selectFrom('consent')
-    .selectAll()
-    .where('institution_id', '=', ctx.institutionId)
-    .where('person_ref', '=', personRef)
-    .orderBy('registered_at', 'desc')
-    .execute();
+  const rows = await consentsOfPersonAt(trx, ctx.institutionId, personRef);
   if (rows.length === 0) return null;
   const institution = await findInstitutionById(trx, ctx.institutionId);
   const decision = clinicalViewDecision(rows.map(forViewing), institution?.uses_clinical_info === 1, ctx.now);
@@ -103,13 +91,7 @@ export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Pr
 
 /** Persons with consents here, newest first: status only, so the list itself is not audited as a view. */
 export async function clinicalPersons(db: DbOrTx, institutionId: string, now: Date): Promise<ClinicalPersonsResponse> {
-  const rows = await db
-    .selectFrom('consent')
-    .selectAll()
-    .where('institution_id', '=', institutionId)
-    .orderBy('registered_at', 'desc')
-    .limit(LIST_LIMIT * 5)
-    .execute();
+  const rows = await latestConsentsAt(db, institutionId, LIST_LIMIT * 5);
   const byPerson = new Map<string, ConsentRow[]>();
   for (const row of rows) {
     const list = byPerson.get(row.person_ref) ?? [];

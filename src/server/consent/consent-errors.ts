@@ -5,33 +5,33 @@ import { AppError } from '../http/errors.ts';
 /** Unknown, or another institution's: the two are indistinguishable on purpose. */
 export class ConsentNotFoundError extends AppError {
   constructor() {
-    super(404, 'consent_not_found', 'There is no such consent at this institution.');
+    super('consent_not_found', 'There is no such consent at this institution.');
   }
 }
 
 export class ConsentAlreadyRevokedError extends AppError {
   constructor() {
-    super(409, 'consent_already_revoked', 'This consent has already been revoked.');
+    super('consent_already_revoked', 'This consent has already been revoked.');
   }
 }
 
 /** X4: a revoked consent allows nothing more until a new card authentication. */
 export class ConsentRevokedError extends AppError {
   constructor() {
-    super(409, 'consent_revoked', 'This consent has been revoked. A new card authentication is needed.');
+    super('consent_revoked', 'This consent has been revoked. A new card authentication is needed.');
   }
 }
 
 /** V2/V3: the viewing window has ended (enforced here, not only hidden on screen). */
 export class ConsentExpiredError extends AppError {
   constructor() {
-    super(410, 'consent_expired', 'The viewing period of this consent has ended.');
+    super('consent_expired', 'The viewing period of this consent has ended.');
   }
 }
 
 /** V5: only continuing home-visit consents are reconfirmed monthly. */
 export class ConsentNotHomeVisitError extends AppError {
   constructor() {
-    super(409, 'consent_not_home_visit', 'Only continuing home-visit consents are reconfirmed.');
+    super('consent_not_home_visit', 'Only continuing home-visit consents are reconfirmed.');
   }
 }

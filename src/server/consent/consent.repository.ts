@@ -108,3 +108,62 @@ export async function registrationRecordsOf(db: DbOrTx, consentIds: readonly str
 export async function setLastConfirmed(db: DbOrTx, id: string, at: string): Promise<void> {
   await db.updateTable('consent').set({ last_confirmed_at: at }).where('id', '=', id).execute();
 }
+
+/** Active consents of a person at an institution, oldest first (their window may have passed). */
+export async function activeConsentsOfPerson(db: DbOrTx, institutionId: string, personRef: string): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consent')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('person_ref', '=', personRef)
+    .where('status', '=', 'active')
+    .orderBy('registered_at')
+    .execute();
+}
+
+/** U1: new terms for an active consent (a revoked one is left as it is). */
+export async function updateConsentTerms(
+  db: DbOrTx,
+  id: string,
+  change: Pick<ConsentTable, 'scopes' | 'prescription_form' | 'consultation_date' | 'valid_until' | 'updated_at'>,
+): Promise<void> {
+  await db.updateTable('consent').set(change).where('id', '=', id).where('status', '=', 'active').execute();
+}
+
+/** How many consents one revoker ended (`revoked_by`, e.g. `card:<request id>`). */
+export async function countRevokedBy(db: DbOrTx, revokedBy: string): Promise<number> {
+  const row = await db
+    .selectFrom('consent')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('revoked_by', '=', revokedBy)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Every consent of one person at an institution (any state), newest first. */
+export async function consentsOfPersonAt(db: DbOrTx, institutionId: string, personRef: string): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consent')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('person_ref', '=', personRef)
+    .orderBy('registered_at', 'desc')
+    .execute();
+}
+
+/** The newest consents at an institution (any state), at most `limit`. */
+export async function latestConsentsAt(db: DbOrTx, institutionId: string, limit: number): Promise<ConsentRow[]> {
+  return db.selectFrom('consent').selectAll().where('institution_id', '=', institutionId).orderBy('registered_at', 'desc').limit(limit).execute();
+}
+
+/** The eligibility records of these persons at an institution, newest first. */
+export async function eligibilityRecordsOfPersons(db: DbOrTx, institutionId: string, personRefs: readonly string[]) {
+  if (personRefs.length === 0) return [];
+  return db
+    .selectFrom('eligibility_check')
+    .select(['person_ref', 'record_json'])
+    .where('institution_id', '=', institutionId)
+    .where('person_ref', 'in', [...personRefs])
+    .orderBy('checked_at', 'desc')
+    .execute();
+}

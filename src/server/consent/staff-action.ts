@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
 import { appendAuditMany, type AuditEntry } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
+import { DEVICE_ID } from '../device/device-id.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AppError } from '../http/errors.ts';
+import { isRefusal } from '../http/errors.ts';
 
 /** The staff browser's device id (X5), when it sends a well-formed one; staff may also use a PC without one. */
 export function staffDevice(c: Context<AppEnv>): string | null {
   const id = c.req.header('x-device-id') ?? '';
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id.toLowerCase() : null;
+  return DEVICE_ID.test(id) ? id.toLowerCase() : null;
 }
 
 export type StaffAuditEntry = Omit<AuditEntry, 'institutionId' | 'actorType' | 'actorId' | 'deviceId'>;
@@ -42,7 +43,7 @@ export async function staffTransaction<T>(
   try {
     return await c.var.db.transaction().execute((trx) => action(trx, audit));
   } catch (err) {
-    if (err instanceof AppError && err.status >= 400 && err.status < 500 && err.code !== 'validation_failed') {
+    if (isRefusal(err) && err.code !== 'validation_failed') {
       await c.var.db.transaction().execute((trx) => audit(trx, { ...refusal, outcome: 'refused', detail: err.code }, c.var.now()));
     }
     throw err;

@@ -9,7 +9,8 @@ import type { StaffAccountTable, StaffPasskeyTable, StaffRecoveryCodeTable, Staf
 import type { AuditEventTable, AuditHeadTable } from '../audit/audit.table.ts';
 import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.table.ts';
 import type { SimCardStateTable } from '../national/embedded/card-simulator/card-sim.table.ts';
-import type { HandoffChallengeTable, RegistrationTable } from '../registration/registration.table.ts';
+import type { RegistrationTable } from '../registration/registration.table.ts';
+import type { HandoffChallengeTable } from '../handoff/challenge.table.ts';
 import type { ReconfirmationTable } from '../reconfirmation/reconfirmation.table.ts';
 import type { DeclarationTable } from '../declaration/declaration.table.ts';
 import type { GuideRecordTable } from '../guide-record/guide-record.table.ts';

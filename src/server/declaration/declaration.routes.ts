@@ -10,15 +10,16 @@ import {
 import { DECLARATION_MESSAGES, declarationSchema } from '../../domain/declaration/declaration-schema.ts';
 import type { Declaration } from '../../domain/declaration/declaration.ts';
 import { checkGuideOutcome, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
-import { appendAudit } from '../audit/audit.service.ts';
+import { staffTransaction } from '../consent/staff-action.ts';
+import { staffContext } from './staff-context.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AppError, ValidationError, validationErrorFrom } from '../http/errors.ts';
+import { ValidationError, validationErrorFrom } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
-import { findInstitutionByLinkToken } from '../institution/institution.repository.ts';
+import { institutionByToken } from '../institution/institution-link.ts';
+import { deviceId } from '../device/device-id.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
-import type { InstitutionRow } from '../institution/institution.table.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
 import { DeclarationConflictError, DeclarationNotFoundError } from './declaration-errors.ts';
 import { readIntake } from './sealed-intake.ts';
@@ -30,26 +31,10 @@ import {
   receiveDeclaration,
   verifyDeclaration,
   viewDeclaration,
-  type DeclarationAuditor,
   type StaffContext,
 } from './declaration.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The device's random id (X5), as for registrations: the outbox always sends it. */
-export function deviceId(c: Context<AppEnv>): string {
-  const id = c.req.header('x-device-id') ?? '';
-  if (!UUID.test(id)) {
-    throw new AppError(400, 'validation_failed', 'The device id header is missing or malformed.', { 'x-device-id': 'Send a UUID.' });
-  }
-  return id.toLowerCase();
-}
-
-export async function institutionByToken(c: Context<AppEnv>, token: string): Promise<InstitutionRow> {
-  const institution = await findInstitutionByLinkToken(c.var.db, token);
-  if (!institution) throw new AppError(404, 'link_invalid', 'This institution link is not valid. It may have been reissued.');
-  return institution;
-}
 
 const KNOWN_MESSAGES = new Set<string>(Object.values(DECLARATION_MESSAGES));
 
@@ -132,35 +117,13 @@ function declarationIdParam(c: Context<AppEnv>): string {
   return id.toLowerCase();
 }
 
-/** Who acts (the staff member), from which browser (X5), for which institution. */
-export function staffContext(c: Context<AppEnv>): StaffContext {
-  const staff = c.var.staff;
-  const header = c.req.header('x-device-id') ?? '';
-  const deviceId = UUID.test(header) ? header.toLowerCase() : null;
-  const audit: DeclarationAuditor = (trx, entry, at) =>
-    appendAudit(trx, { ...entry, institutionId: staff.institutionId, actorType: 'staff', actorId: staff.id, deviceId }, at);
-  return { institutionId: staff.institutionId, staffId: staff.id, now: c.var.now(), audit };
-}
-
 /**
  * Runs a transition in one transaction opened here. A refusal rolls it back and is then recorded
- * on its own (X5): who tried what on which declaration, and the refusal code.
+ * on its own (X5): who tried what on which declaration, and the refusal code (staffTransaction).
  */
-async function staffTransition<T>(
-  c: Context<AppEnv>,
-  action: string,
-  id: string,
-  work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>,
-): Promise<T> {
+function staffTransition<T>(c: Context<AppEnv>, action: string, id: string, work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>): Promise<T> {
   const ctx = staffContext(c);
-  try {
-    return await c.var.db.transaction().execute((trx) => work(trx, ctx));
-  } catch (err) {
-    if (err instanceof AppError && err.status >= 400 && err.status < 500 && err.code !== 'validation_failed') {
-      await c.var.db.transaction().execute((trx) => ctx.audit(trx, { action, subjectId: id, outcome: 'refused', detail: err.code }, ctx.now));
-    }
-    throw err;
-  }
+  return staffTransaction(c, { action, subjectId: id }, (trx) => work(trx, ctx));
 }
 
 function statusFilter(c: Context<AppEnv>): DeclarationStatus | null {

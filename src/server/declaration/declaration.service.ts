@@ -13,7 +13,7 @@ import type { SenderTrust } from '../../domain/staff/device-signature.ts';
 import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { appendAudit, type AuditEntry } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
-import { log } from '../http/logger.ts';
+import { purgeExpiredRows } from '../retention/retention.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import {
   ClaimMethodNotAllowedError,
@@ -281,57 +281,7 @@ export async function completeDeclaration(trx: DbOrTx, ctx: StaffContext, id: st
 // ---------------------------------------------------------------------------------------------
 // Retention (D5).
 
-/**
- * D5: deletes every completed declaration whose retention has passed, in one transaction, and
- * audits each purge by id only (nothing of the form survives). Returns how many were purged.
- */
+/** D5: deletes every completed declaration whose retention has passed, each deletion audited. */
 export async function purgeExpiredDeclarations(db: Db, now: Date): Promise<number> {
-  const at = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    let purged = 0;
-    for (const row of await expiredDeclarations(trx, at)) {
-      // Another purge (timer and inbox at once) may have taken it: audit only what this one deleted.
-      if (!(await deleteExpiredDeclaration(trx, row.id, at))) continue;
-      await appendAudit(
-        trx,
-        { institutionId: row.institution_id, actorType: 'system', action: 'declaration.purged', subjectId: row.id, outcome: 'ok' },
-        now,
-      );
-      purged += 1;
-    }
-    return purged;
-  });
-}
-
-/**
- * Runs the purge now and then every `intervalMs` until the returned function is called. A failed
- * run is logged (error class only) and retried at the next tick; runs never overlap.
- */
-export function startDeclarationPurge(
-  db: Db,
-  clock: () => Date,
-  intervalMs: number,
-  /** Other D5 purges run on the same tick (the guide records of issue 5 §2). */
-  also: ReadonlyArray<(db: Db, now: Date) => Promise<number>> = [],
-): () => void {
-  let running = false;
-  const run = async (): Promise<void> => {
-    if (running) return;
-    running = true;
-    try {
-      const now = clock();
-      let purged = await purgeExpiredDeclarations(db, now);
-      for (const purge of also) purged += await purge(db, now);
-      if (purged > 0) log('info', 'declarations_purged', { count: purged });
-    } catch (err) {
-      log('error', 'declaration_purge_failed', { errorName: err instanceof Error ? err.name : 'unknown' });
-    } finally {
-      running = false;
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), intervalMs);
-  // The timer alone must not keep the process alive at shutdown.
-  timer.unref();
-  return () => clearInterval(timer);
+  return purgeExpiredRows(db, now, { expired: expiredDeclarations, remove: deleteExpiredDeclaration, auditAction: 'declaration.purged' });
 }

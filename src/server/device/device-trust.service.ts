@@ -22,7 +22,7 @@ import {
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AppError, ValidationError } from '../http/errors.ts';
+import { ValidationError } from '../http/errors.ts';
 import { institutionLink } from '../institution/institution.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import {
@@ -37,7 +37,8 @@ import {
   touchEnrolledDevice,
 } from './device.repository.ts';
 import type { EnrolledDeviceRow } from './device.table.ts';
-import { DeviceRevokedError } from './device.service.ts';
+import { DeviceRevokedError } from './device-errors.ts';
+import { EnrolmentCodeInvalidError, DeviceSignatureInvalidError } from './device-errors.ts';
 
 /**
  * Devices the clinic trusts (issue 12 #15). The random X-Device-Id a browser keeps in site
@@ -46,20 +47,6 @@ import { DeviceRevokedError } from './device.service.ts';
  * half the clinic registered with a one-time code. Requests signed with it are "from an enrolled
  * device"; revoking the key refuses its signatures, and a device that lost the key is unknown.
  */
-
-/** Unknown, expired, used, or another institution's: one answer, so codes cannot be probed. */
-export class EnrolmentCodeInvalidError extends AppError {
-  constructor() {
-    super(404, 'enrolment_code_invalid', 'This enrolment code is not valid. It may have expired or been used. Ask the clinic for a new code.');
-  }
-}
-
-/** A signature that is malformed, does not verify, is stale, or was already used. */
-export class DeviceSignatureInvalidError extends AppError {
-  constructor() {
-    super(401, 'device_signature_invalid', 'The request signature of this device was not accepted.');
-  }
-}
 
 function codeHash(code: string): string {
   return createHash('sha256').update(`zaitaku-enrolment:${normaliseEnrolmentCode(code)}`).digest('hex');

@@ -3,14 +3,15 @@ import type { DbOrTx } from '../db/database.ts';
 import { deviceEnrolmentRequestSchema, type EnrolledDeviceDto } from '../../domain/staff/device-signature.ts';
 import type { DeviceListResponse } from '../../domain/institution/institution-api.ts';
 import { staffAuditor, staffDevice } from '../consent/staff-action.ts';
-import { institutionByToken } from '../declaration/declaration.routes.ts';
+import { institutionByToken } from '../institution/institution-link.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { currentStaff, requirePermission } from '../staff/session.ts';
 import { findDevice, findEnrolledDevice, listDevices, listEnrolledDevices, markDeviceRestored, markDeviceRevoked, markEnrolledDeviceRevoked } from './device.repository.ts';
 import { createEnrolmentCode, enrolDevice, toEnrolledDeviceDto } from './device-trust.service.ts';
-import { DEVICE_LIST_DAYS, DeviceNotFoundError, toDeviceDto } from './device.service.ts';
+import { DEVICE_LIST_DAYS, toDeviceDto } from './device.service.ts';
+import { DeviceNotFoundError } from './device-errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

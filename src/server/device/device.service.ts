@@ -2,24 +2,12 @@ import type { Context } from 'hono';
 import { userAgentSummary, type DeviceDto } from '../../domain/institution/institution-api.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AppError } from '../http/errors.ts';
 import { findDevice, upsertDeviceSeen } from './device.repository.ts';
 import type { InstitutionDeviceRow } from './device.table.ts';
+import { DeviceRevokedError } from './device-errors.ts';
 
 /** The list shows devices seen in the last 90 days, and every revoked one. */
 export const DEVICE_LIST_DAYS = 90;
-
-export class DeviceRevokedError extends AppError {
-  constructor() {
-    super(403, 'device_revoked', 'This device has been blocked by the clinic. Please ask the clinic.');
-  }
-}
-
-export class DeviceNotFoundError extends AppError {
-  constructor() {
-    super(404, 'device_not_found', 'There is no such device for this institution.');
-  }
-}
 
 /**
  * P4: a device id the clinic revoked gets nothing more from the institution's public endpoints.

@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { canonicalJson, INBOX_LIMIT, purgeAfter, type StaffContext } from '../declaration/declaration.service.ts';
 import { institutionRetentionDays } from '../declaration/declaration.repository.ts';
+import { purgeExpiredRows } from '../retention/retention.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import { deleteExpiredGuideRecord, expiredGuideRecords, findGuideRecord, insertGuideRecordOnce, listGuideRecords } from './guide-record.repository.ts';
 
@@ -73,18 +74,5 @@ export async function guideRecordList(trx: DbOrTx, ctx: StaffContext): Promise<G
 
 /** D5: deletes every record past its retention, each deletion audited. */
 export async function purgeExpiredGuideRecords(db: Db, now: Date): Promise<number> {
-  const at = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    let purged = 0;
-    for (const row of await expiredGuideRecords(trx, at)) {
-      if (!(await deleteExpiredGuideRecord(trx, row.id, at))) continue;
-      await appendAudit(
-        trx,
-        { institutionId: row.institution_id, actorType: 'system', action: 'guide_record.purged', subjectId: row.id, outcome: 'ok' },
-        now,
-      );
-      purged += 1;
-    }
-    return purged;
-  });
+  return purgeExpiredRows(db, now, { expired: expiredGuideRecords, remove: deleteExpiredGuideRecord, auditAction: 'guide_record.purged' });
 }

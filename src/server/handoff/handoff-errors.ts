@@ -1,7 +1,10 @@
 import type { HandoffRejection } from '../../domain/registration/handoff.ts';
 import { AppError } from '../http/errors.ts';
 
-/** Fixed, patient-readable English sentences; the app shows its own translation per code. */
+/**
+ * Fixed, patient-readable English sentences; the app shows its own translation per code. The
+ * statuses are in http/errors.ts with every other code's.
+ */
 const MESSAGES: Record<HandoffRejection, string> = {
   challenge_unknown: 'This card request is not known. Please start again from the clinic link.',
   challenge_replayed: 'This card confirmation was already used. Please start again.',
@@ -20,26 +23,8 @@ const MESSAGES: Record<HandoffRejection, string> = {
   challenge_answers_limited: 'Too many card answers could not be verified for this request. Please confirm with your own card, or start the card step again.',
 };
 
-const STATUS: Record<HandoffRejection, 404 | 409 | 410 | 422 | 429 | 503> = {
-  challenge_unknown: 404,
-  challenge_replayed: 409,
-  challenge_expired: 410,
-  signature_invalid: 422,
-  certificate_malformed: 422,
-  certificate_untrusted: 422,
-  certificate_expired: 422,
-  certificate_revoked: 422,
-  // Not the card's fault: the reception cannot check revocation until its list is fresh again.
-  revocation_unavailable: 503,
-  card_not_registered: 422,
-  consultation_date_passed: 422,
-  card_holder_mismatch: 422,
-  consent_not_active: 409,
-  challenge_answers_limited: 429,
-};
-
 export class HandoffRejectedError extends AppError {
   constructor(rejection: HandoffRejection) {
-    super(STATUS[rejection], rejection, MESSAGES[rejection]);
+    super(rejection, MESSAGES[rejection]);
   }
 }

@@ -2,7 +2,7 @@ import type { Db, Dialect } from '../db/database.ts';
 import type { ServerConfig } from '../config.ts';
 import type { NationalServices } from '../national/national-services.ts';
 import type { Keyring } from '../secrets/keyring.ts';
-import type { SignedInStaff } from '../staff/session.ts';
+import type { SignedInStaff } from '../staff/signed-in-staff.ts';
 
 /** What every request handler can reach through `c.var`. */
 export interface AppVariables {

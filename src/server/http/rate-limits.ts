@@ -1,7 +1,8 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from './app-env.ts';
-import { clientAddress, counterKey, DEFAULT_RATE_LIMITS, loginIdOf, loginKey, RateCounter, rateLimit, type RateLimitConfig } from './rate-limit.ts';
+import { clientAddress, counterKey, loginIdOf, loginKey, RateCounter, rateLimit } from './rate-limit.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './rate-limit-config.ts';
 import { deleteCounter } from './rate-limit.repository.ts';
 import { unverifiedSenderLinkKey } from '../device/device-trust.service.ts';
 

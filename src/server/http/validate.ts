@@ -1,18 +1,18 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { AppError, validationErrorFrom } from './errors.ts';
+import { InvalidJsonError, UnsupportedMediaTypeError, validationErrorFrom } from './errors.ts';
 
 /** Reads and validates a JSON body. Bad JSON and schema failures become the one error shape. */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
-    throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    throw new UnsupportedMediaTypeError();
   }
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
-    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+    throw new InvalidJsonError();
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationErrorFrom(parsed.error);

@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { checkInstitutionCode } from '../../domain/institution/institution-code.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
-import { AppError } from '../http/errors.ts';
 import { claimActivation, findActivationByHash, insertActivation, revokeUnusedActivations } from './institution-activation.repository.ts';
 import { findInstitutionByCode, setInstitutionActivatedAt } from './institution.repository.ts';
+import { ActivationCodeRefusedError } from './institution-errors.ts';
 
 /**
  * Issue 12 #9: institution onboarding with proof. Registering a clinic is public, so anyone could
@@ -38,33 +38,6 @@ export function normalizeActivationCode(typed: string): string {
 
 export function hashActivationCode(typed: string): string {
   return createHash('sha256').update(normalizeActivationCode(typed)).digest('hex');
-}
-
-export type ActivationRefusal = 'activation_code_invalid' | 'activation_code_expired' | 'activation_code_used';
-
-const REFUSALS: Record<ActivationRefusal, { status: 409 | 410 | 422; message: string; field: string }> = {
-  activation_code_invalid: {
-    status: 422,
-    message: 'This activation code is not valid for this institution code.',
-    field: 'Enter the activation code issued for this institution code.',
-  },
-  activation_code_expired: { status: 410, message: 'This activation code has expired.', field: 'This activation code has expired; ask the operator for a new one.' },
-  activation_code_used: { status: 409, message: 'This activation code has already been used.', field: 'This activation code has already been used.' },
-};
-
-export class ActivationCodeRefusedError extends AppError {
-  readonly refusal: ActivationRefusal;
-  constructor(refusal: ActivationRefusal) {
-    const { status, message, field } = REFUSALS[refusal];
-    super(status, refusal, message, { activationCode: field });
-    this.refusal = refusal;
-  }
-}
-
-export class InstitutionInactiveError extends AppError {
-  constructor() {
-    super(403, 'institution_inactive', 'This institution is not active. Please contact the operator of this service.');
-  }
 }
 
 /** Thrown by the command line for an argument it cannot use; the message is for the operator. */

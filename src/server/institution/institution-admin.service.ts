@@ -3,25 +3,13 @@ import type { InstitutionSettings, RegisterInstitutionRequest } from '../../doma
 import { returnUrlLines } from '../../domain/institution/institution-api.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
-import { AppError } from '../http/errors.ts';
 import { findStaffByLoginId, insertStaff } from '../staff/staff.repository.ts';
 import { setActivationInstitution } from './institution-activation.repository.ts';
 import { useActivationCode } from './institution-activation.service.ts';
 import { findInstitutionByCode, insertInstitution, updateInstitution } from './institution.repository.ts';
 import { newLinkToken } from './institution.service.ts';
 import type { InstitutionRow } from './institution.table.ts';
-
-export class InstitutionCodeTakenError extends AppError {
-  constructor() {
-    super(409, 'institution_code_taken', 'An institution with this code is already registered.', { code: 'This institution code is already registered.' });
-  }
-}
-
-export class LoginIdTakenError extends AppError {
-  constructor() {
-    super(409, 'login_id_taken', 'This login ID is already in use.', { loginId: 'This login ID is already in use.' });
-  }
-}
+import { InstitutionCodeTakenError, LoginIdTakenError } from './institution-errors.ts';
 
 /**
  * A new clinic with its first administrator (issue 6 §1), active at once because the caller

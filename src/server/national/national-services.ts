@@ -2,7 +2,7 @@ import type { CardTrust, CardTrustSources } from './card-trust.ts';
 import { createCardTrust } from './card-trust.ts';
 import type { EligibilitySource } from './eligibility-source.ts';
 import { cardHolderMap } from './embedded/card-simulator/demo-cards.ts';
-import type { CardSimulatorLink } from './embedded/card-simulator/sim-proxy.ts';
+import type { CardSimulatorLink } from './embedded/card-simulator/sim-link.ts';
 import { createLocalRegistry } from './embedded/local-registry.ts';
 
 /**

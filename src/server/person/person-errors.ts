@@ -3,6 +3,6 @@ import { AppError } from '../http/errors.ts';
 /** R9: the reference number already names another person at this institution. */
 export class ReferenceNumberTakenError extends AppError {
   constructor() {
-    super(409, 'reference_number_taken', 'This reference number is already used for another person.');
+    super('reference_number_taken', 'This reference number is already used for another person.');
   }
 }

@@ -1,6 +1,7 @@
 import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
 import { normaliseKana } from '../../domain/shared/kana.ts';
 import type { DbOrTx } from '../db/database.ts';
+import { insertProfileIfAbsent, upsertProfileFields } from './person.repository.ts';
 
 /** The profile columns an eligibility record fills (the search keys and the list label). */
 export function profileFields(record: Pick<EligibilityRecord, 'name' | 'nameKana' | 'dateOfBirth' | 'insurerNumber'>) {
@@ -25,19 +26,8 @@ export async function notePersonRecord(
   record: Pick<EligibilityRecord, 'name' | 'nameKana' | 'dateOfBirth' | 'insurerNumber' | 'status'>,
   at: string,
 ): Promise<void> {
-  // 該当資格なし carries no name: keep what was known rather than blanking the search keys.
-  if (record.status === 'notFound' && record.name === '') {
-    await db
-      .insertInto('person_profile')
-      .values({ institution_id: institutionId, person_ref: personRef, ...profileFields(record), reference_number: null, clinic_record_json: null, identity_status: null, updated_at: at })
-      .onConflict((oc) => oc.columns(['institution_id', 'person_ref']).doNothing())
-      .execute();
-    return;
-  }
   const fields = profileFields(record);
-  await db
-    .insertInto('person_profile')
-    .values({ institution_id: institutionId, person_ref: personRef, ...fields, reference_number: null, clinic_record_json: null, identity_status: null, updated_at: at })
-    .onConflict((oc) => oc.columns(['institution_id', 'person_ref']).doUpdateSet({ ...fields, updated_at: at }))
-    .execute();
+  // 該当資格なし carries no name: keep what was known rather than blanking the search keys.
+  if (record.status === 'notFound' && record.name === '') await insertProfileIfAbsent(db, institutionId, personRef, fields, at);
+  else await upsertProfileFields(db, institutionId, personRef, fields, at);
 }

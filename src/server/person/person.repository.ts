@@ -141,3 +141,25 @@ export async function deleteProvidedInformation(db: DbOrTx, institutionId: strin
   const results = await db.deleteFrom('requery_result').where('institution_id', '=', institutionId).where('person_ref', '=', personRef).executeTakeFirst();
   return Number(checks.numDeletedRows) + Number(results.numDeletedRows);
 }
+
+/** The search keys and label an eligibility record fills (person-profile.ts profileFields). */
+export type ProfileFields = Pick<PersonProfileTable, 'name' | 'name_kana' | 'kana_key' | 'date_of_birth' | 'insurer_number'>;
+
+/** A first profile for a person; an existing one is left as it is. */
+export async function insertProfileIfAbsent(db: DbOrTx, institutionId: string, personRef: string, fields: ProfileFields, at: string): Promise<void> {
+  await db
+    .insertInto('person_profile')
+    .values({ institution_id: institutionId, person_ref: personRef, ...fields, reference_number: null, clinic_record_json: null, identity_status: null, updated_at: at })
+    .onConflict((oc) => oc.columns(['institution_id', 'person_ref']).doNothing())
+    .execute();
+}
+
+/** A profile with these search keys, created or updated; the reference number and clinic record stay. */
+export async function upsertProfileFields(db: DbOrTx, institutionId: string, personRef: string, fields: ProfileFields, at: string): Promise<void> {
+  await db
+    .insertInto('person_profile')
+    .values({ institution_id: institutionId, person_ref: personRef, ...fields, reference_number: null, clinic_record_json: null, identity_status: null, updated_at: at })
+    .onConflict((oc) => oc.columns(['institution_id', 'person_ref']).doUpdateSet({ ...fields, updated_at: at }))
+    .execute();
+}
+

@@ -6,49 +6,20 @@ import { cardRequestSchema, registrationRequestSchema } from '../../domain/regis
 import { startCardRequest } from './card-request.service.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { AppError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
-import { findInstitutionById, findInstitutionByLinkToken } from '../institution/institution.repository.ts';
-import type { InstitutionRow } from '../institution/institution.table.ts';
+import { findInstitutionById } from '../institution/institution.repository.ts';
+import { LinkInvalidError } from '../institution/institution-errors.ts';
+import { institutionByToken } from '../institution/institution-link.ts';
+import { DEVICE_ID, deviceId } from '../device/device-id.ts';
 import { currentStaff } from '../staff/session.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
-import {
-  acceptHandoff,
-  allowedReturnUrls,
-  authorizedRegistration,
-  registrationOutcome,
-  renewChallenge,
-  startRegistration,
-  type StartContext,
-} from './registration.service.ts';
-import { isReturnUrlAllowed } from './return-url.ts';
+import type { StartContext } from '../handoff/challenge.service.ts';
+import { authorizedRegistration, checkHandoff, recordHandoff, registrationOutcome, renewChallenge, startRegistration } from './registration.service.ts';
+import { allowedReturnUrls, isReturnUrlAllowed } from './return-url.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
 
 const sameDeviceSchema = z.object({ sameDevice: z.boolean() }).strict();
-
-class LinkInvalidError extends AppError {
-  constructor() {
-    super(404, 'link_invalid', 'This institution link is not valid. It may have been reissued.');
-  }
-}
-
-async function institutionByToken(c: Context<AppEnv>, token: string): Promise<InstitutionRow> {
-  const institution = /^[A-Za-z0-9_-]{10,64}$/.test(token) ? await findInstitutionByLinkToken(c.var.db, token) : undefined;
-  if (!institution) throw new LinkInvalidError();
-  return institution;
-}
-
-const DEVICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Each browser keeps a random device id; it identifies the device in the audit trail (X5). */
-function deviceId(c: Context<AppEnv>): string {
-  const id = c.req.header('x-device-id') ?? '';
-  if (!DEVICE_ID.test(id)) {
-    throw new AppError(400, 'validation_failed', 'The device id header is missing or malformed.', { 'x-device-id': 'Send a UUID.' });
-  }
-  return id.toLowerCase();
-}
 
 /** Who starts a card request, from where, and when; a staff member only counts at their own institution. */
 async function startContext(c: Context<AppEnv>, linkToken: string): Promise<StartContext> {
@@ -160,7 +131,10 @@ export const receptionRoutes = new Hono<AppEnv>()
   })
   .post('/handoff', async (c) => {
     const response = await readJson(c, handoffResponseSchema);
-    const result = await acceptHandoff(c.var.db, c.var.national, response, c.var.now());
+    const now = c.var.now();
+    // Verification and the national lookups run before the transaction: no lock waits on another system.
+    const checked = await checkHandoff(c.var.db, c.var.national, response, now);
+    const result = await c.var.db.transaction().execute((trx) => recordHandoff(trx, checked, now));
     if (!result.ok) throw new HandoffRejectedError(result.rejection);
     const body: HandoffAcceptedResponse = { status: 'completed' };
     return c.json(body);

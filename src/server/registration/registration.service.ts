@@ -1,47 +1,27 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { consentedScopes, disclosedRecord, formatScopes, parseScopes } from '../../domain/consent/consent.ts';
 import { nextSteps, type EligibilityRecord } from '../../domain/registration/eligibility.ts';
-import { CHALLENGE_TTL_MS, MAX_FAILED_ANSWERS_PER_CHALLENGE, type HandoffChallenge, type HandoffRejection, type HandoffResponse } from '../../domain/registration/handoff.ts';
+import { MAX_FAILED_ANSWERS_PER_CHALLENGE, type HandoffRejection, type HandoffResponse } from '../../domain/registration/handoff.ts';
 import type { RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
 import type { RegistrationRequest } from '../../domain/registration/registration-schema.ts';
 import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration/registration.ts';
-import { consentValidUntil, type RevokeReason } from '../../domain/consent/validity.ts';
 import { appendAudit } from '../audit/audit.service.ts';
-import { eligibilityForConsent, activeConsentsOfType, findConsent, insertConsent, insertEligibilityCheck, markConsentRevoked } from '../consent/consent.repository.ts';
-import type { Db, DbOrTx } from '../db/database.ts';
-import { AppError, ValidationError } from '../http/errors.ts';
-import type { InstitutionRow } from '../institution/institution.table.ts';
+import { consentById, consentsInForce, countRevokedByCardRequest, registerConsentByCard, registeredEligibility } from '../consent/card-consent.service.ts';
+import type { DbOrTx } from '../db/database.ts';
+import { consumeChallenge, countFailedAnswer, findChallenge, latestChallenge } from '../handoff/challenge.repository.ts';
+import { cardAppLink, issueFirstChallenge, newChallenge, type StartContext } from '../handoff/challenge.service.ts';
+import type { HandoffChallengeRow } from '../handoff/challenge.table.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import { verifyHandoffResponse } from '../handoff/verify-response.ts';
+import { ValidationError } from '../http/errors.ts';
+import type { InstitutionRow } from '../institution/institution.table.ts';
 import type { NationalServices } from '../national/national-services.ts';
-import { claimCompletion, consumeChallenge, countFailedAnswer, markFailed, findChallenge, findRegistration, insertChallenge, insertRegistration, latestChallenge, updateRegistration } from './registration.repository.ts';
-import type { CardRequestPurpose, HandoffChallengeRow, RegistrationRow } from './registration.table.ts';
-import { applyConsentUpdate, consentsInForce, revokeAllConsents, revokedByRequest } from './card-request.service.ts';
-import { isReturnUrlAllowed } from './return-url.ts';
-
-export function allowedReturnUrls(institution: InstitutionRow): string[] {
-  return institution.allowed_return_urls.split('\n').map((s) => s.trim()).filter(Boolean);
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
-}
-
-/** Builds the link that opens the card app for a challenge (same-device) or goes into the QR code. */
-export function cardAppLink(options: {
-  cardAppUrl: string;
-  publicUrl: string;
-  challenge: HandoffChallenge;
-  /** Same-device only: where the card app sends the patient back afterwards. */
-  returnTo: string | null;
-}): string {
-  const url = new URL(options.cardAppUrl);
-  url.searchParams.set('challenge', options.challenge.challengeId);
-  url.searchParams.set('nonce', options.challenge.nonce);
-  url.searchParams.set('callback', `${options.publicUrl}/api/handoff`);
-  if (options.returnTo) url.searchParams.set('return', options.returnTo);
-  return url.toString();
-}
+import { accessTokenHash, newAccessToken } from './access-token.ts';
+import { applyConsentUpdate, revokeAllConsents } from './card-request.service.ts';
+import { RegistrationClosedError, RegistrationNotFoundError } from './registration-errors.ts';
+import { claimCompletion, findRegistration, insertRegistration, markFailed, updateRegistration } from './registration.repository.ts';
+import type { RegistrationRow } from './registration.table.ts';
+import { assertReturnUrlAllowed } from './return-url.ts';
 
 /** Checks a registration request against the institution's settings (R1, R3, R4/S5). */
 export function validateRequest(request: RegistrationRequest, institution: InstitutionRow, now: Date): void {
@@ -63,35 +43,7 @@ export function validateRequest(request: RegistrationRequest, institution: Insti
   // R1: telemedicine apps start online consultations only.
   if (request.arrival === 'app' && request.visitType !== 'online') fields.visitType = 'An app can start online consultations only.';
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
-  if (request.arrival === 'app' && !isReturnUrlAllowed(request.returnUrl!, allowedReturnUrls(institution))) {
-    throw new AppError(422, 'return_url_not_allowed', 'This return address is not registered for this institution.');
-  }
-}
-
-async function newChallenge(trx: DbOrTx, registrationId: string, now: Date): Promise<HandoffChallenge> {
-  const challenge: HandoffChallenge = {
-    challengeId: randomUUID(),
-    nonce: randomBytes(32).toString('base64url'),
-    expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
-  };
-  await insertChallenge(trx, {
-    id: challenge.challengeId,
-    registration_id: registrationId,
-    nonce: challenge.nonce,
-    created_at: now.toISOString(),
-    expires_at: challenge.expiresAt,
-    used_at: null,
-  });
-  return challenge;
-}
-
-export interface StartContext {
-  institution: InstitutionRow;
-  deviceId: string;
-  staffId: string | null;
-  now: Date;
-  cardAppUrl: string;
-  publicUrl: string;
+  if (request.arrival === 'app') assertReturnUrlAllowed(request.returnUrl!, institution);
 }
 
 /** Records the patient's choices as a pending registration and issues its first challenge. */
@@ -109,7 +61,7 @@ export async function startRegistration(trx: DbOrTx, request: RegistrationReques
     request.appSupportsElectronicPrescription === true,
   );
   const registrationId = randomUUID();
-  const accessToken = randomBytes(32).toString('base64url');
+  const accessToken = newAccessToken();
   await insertRegistration(trx, {
     id: registrationId,
     institution_id: institution.id,
@@ -122,7 +74,7 @@ export async function startRegistration(trx: DbOrTx, request: RegistrationReques
     return_url: request.arrival === 'app' ? (request.returnUrl ?? null) : null,
     device_id: ctx.deviceId,
     staff_id: ctx.staffId,
-    access_token_hash: sha256(accessToken),
+    access_token_hash: accessToken.hash,
     status: 'awaitingCard',
     failure_code: null,
     person_ref: null,
@@ -132,43 +84,9 @@ export async function startRegistration(trx: DbOrTx, request: RegistrationReques
   });
   return issueFirstChallenge(
     trx,
-    { id: registrationId, accessToken, institution, sameDevice: request.handoffPath === 'sameDevice', purpose: 'register', detail: request.visitType },
+    { id: registrationId, accessToken: accessToken.token, institution, sameDevice: request.handoffPath === 'sameDevice', purpose: 'register', detail: request.visitType },
     ctx,
   );
-}
-
-/** The first challenge of a card request, its audit event and the link to the card app. */
-export async function issueFirstChallenge(
-  trx: DbOrTx,
-  request: { id: string; accessToken: string; institution: InstitutionRow; sameDevice: boolean; purpose: CardRequestPurpose; detail?: string },
-  ctx: StartContext,
-): Promise<StartRegistrationResponse> {
-  const challenge = await newChallenge(trx, request.id, ctx.now);
-  await appendAudit(
-    trx,
-    {
-      institutionId: request.institution.id,
-      actorType: ctx.staffId ? 'staff' : 'patient',
-      actorId: ctx.staffId,
-      action: request.purpose === 'register' ? 'registration.started' : `cardRequest.${request.purpose}.started`,
-      deviceId: ctx.deviceId,
-      subjectId: request.id,
-      outcome: 'ok',
-      detail: request.detail ?? request.purpose,
-    },
-    ctx.now,
-  );
-  return {
-    registrationId: request.id,
-    accessToken: request.accessToken,
-    challenge,
-    cardAppUrl: cardAppLink({
-      cardAppUrl: ctx.cardAppUrl,
-      publicUrl: ctx.publicUrl,
-      challenge,
-      returnTo: request.sameDevice ? `${ctx.publicUrl}/i/${request.institution.link_token}` : null,
-    }),
-  };
 }
 
 /**
@@ -181,8 +99,8 @@ export const REGISTRATION_ACCESS_MS = 30 * 60 * 1000;
 /** The registration, if the caller holds its access token; otherwise "not found" (no oracle). */
 export async function authorizedRegistration(db: DbOrTx, id: string, accessToken: string | undefined, now: Date): Promise<RegistrationRow> {
   const row = await findRegistration(db, id);
-  const presented = Buffer.from(sha256(accessToken ?? ''));
-  const expected = Buffer.from(row?.access_token_hash ?? sha256(randomUUID()));
+  const presented = Buffer.from(accessTokenHash(accessToken ?? ''));
+  const expected = Buffer.from(row?.access_token_hash ?? accessTokenHash(randomUUID()));
   if (
     !row ||
     !accessToken ||
@@ -190,7 +108,7 @@ export async function authorizedRegistration(db: DbOrTx, id: string, accessToken
     !timingSafeEqual(presented, expected) ||
     now.getTime() - Date.parse(row.created_at) > REGISTRATION_ACCESS_MS
   ) {
-    throw new AppError(404, 'registration_not_found', 'This registration does not exist or has ended. Please start again.');
+    throw new RegistrationNotFoundError();
   }
   return row;
 }
@@ -202,7 +120,7 @@ export async function renewChallenge(
   ctx: { now: Date; cardAppUrl: string; publicUrl: string; linkToken: string; sameDevice: boolean },
 ) {
   if (registration.status === 'completed') {
-    throw new AppError(409, 'registration_closed', 'This registration is already complete.');
+    throw new RegistrationClosedError();
   }
   if (registration.visit_type === 'online' && checkConsultationDate(registration.consultation_date, ctx.now) === 'past') {
     throw new HandoffRejectedError('consultation_date_passed');
@@ -240,16 +158,13 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
   let eligibility: RegistrationOutcomeDto['eligibility'] = null;
   let validUntil: string | null = null;
   if (registration.status === 'completed' && registration.consent_id) {
-    const consent = await findConsent(db, registration.consent_id);
+    const consent = await consentById(db, registration.consent_id);
     validUntil = consent?.valid_until ?? null;
     // R7: online consultations never show the eligibility record to the patient; and once the
     // consent is revoked or replaced, the record is no longer shown on the device either.
     if (registration.purpose === 'register' && registration.visit_type !== 'online' && consent?.status === 'active') {
-      const check = await eligibilityForConsent(db, registration.consent_id);
-      if (check) {
-        const record = JSON.parse(check.record_json) as EligibilityRecord;
-        eligibility = { record, nextSteps: nextSteps(record.status) };
-      }
+      const record = await registeredEligibility(db, registration.consent_id);
+      if (record) eligibility = { record, nextSteps: nextSteps(record.status) };
     }
   }
   return {
@@ -270,16 +185,17 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
       registration.purpose === 'query' && registration.status === 'completed' && registration.person_ref
         ? await consentsInForce(db, registration.institution_id, registration.person_ref, now)
         : null,
-    revokedCount: registration.purpose === 'revokeAll' && registration.status === 'completed' ? await revokedByRequest(db, registration.id) : null,
+    revokedCount: registration.purpose === 'revokeAll' && registration.status === 'completed' ? await countRevokedByCardRequest(db, registration.id) : null,
   };
 }
 
 export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffRejection };
 
 /**
- * R6: the card app's answer. Verifies it (signature, chain, validity, revocation), resolves the
- * card holder, then registers the consent — all writes in one transaction, which also uses up
- * the challenge so that a replay finds it spent. A refusal is recorded before it is returned.
+ * R6: the card app's answer. checkHandoff verifies it (signature, chain, validity, revocation)
+ * and resolves the card holder, outside any transaction; recordHandoff then registers the consent
+ * — all writes in the one transaction the route opens, which also uses up the challenge so that a
+ * replay finds it spent. A refusal is recorded before it is returned.
  *
  * Issue 12 #12: only a verified answer changes the request. The challenge id and nonce are in the
  * QR code, so anyone who saw it can post an answer. One that fails verification (unknown, used or
@@ -293,7 +209,7 @@ export type HandoffResult = { ok: true } | { ok: false; rejection: HandoffReject
  * date passed, not the consent holder's card, consent no longer in force. (Face-authentication-only
  * cards and PIN locks are refused by the card app itself and never reach this server.)
  */
-export async function acceptHandoff(db: Db, national: NationalServices, response: HandoffResponse, now: Date): Promise<HandoffResult> {
+export async function checkHandoff(db: DbOrTx, national: NationalServices, response: HandoffResponse, now: Date): Promise<CheckedHandoff> {
   const challenge = await findChallenge(db, response.challengeId);
   const registration = challenge ? await findRegistration(db, challenge.registration_id) : undefined;
   const verdict = await verifyHandoffResponse({
@@ -302,7 +218,7 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     trust: national.cardTrust,
     now,
   });
-  if (!verdict.ok) return refuseUnverified(db, challenge, registration, verdict.rejection, now);
+  if (!verdict.ok) return { verified: false, challenge, registration, rejection: verdict.rejection };
 
   let personId: string | null = null;
   let record: EligibilityRecord | null = null;
@@ -323,73 +239,89 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
     }
   }
 
-  return db.transaction().execute(async (trx): Promise<HandoffResult> => {
-    // Read again inside the transaction: another answer may have completed it meanwhile.
-    const current = challenge ? await findRegistration(trx, challenge.registration_id) : undefined;
-    if (!challenge || !registration || !current) return { ok: false, rejection: 'challenge_unknown' };
-    // A verified card whose holder cannot go on (not registered, date passed): the request fails,
-    // unless another answer has completed it meanwhile (guarded in SQL).
-    if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'card_not_registered', now, 'fail');
-    const at = now.toISOString();
-    // A registration completes once: an answer to another of its challenges (the patient switched
-    // between QR code and same device) must not register a second consent over the first. The
-    // request already has its outcome (or another answer is completing it): it stays as it is.
-    if (current.status === 'completed' || !(await consumeChallenge(trx, challenge.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
-    // Claim the request with a guarded write: on PostgreSQL a concurrent answer to another of its
-    // challenges waits on this row and then finds it completed (SQLite serialises writers anyway).
-    if (!(await claimCompletion(trx, registration.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
+  return { verified: true, challenge, registration, rejection, personId, record };
+}
 
-    switch (current.purpose) {
-      case 'register':
-        await registerConsent(trx, current, personId, record, now);
-        break;
-      case 'query':
-        await completeCardRequest(trx, current, personId, null, now, 'consent.queried');
-        break;
-      case 'update': {
-        const refusal = await applyConsentUpdate(trx, current, personId, now);
-        if (refusal) return refuse(trx, current, refusal, now, 'claimed');
-        break;
-      }
-      case 'revokeAll':
-        await revokeAllConsents(trx, current, personId, now);
-        break;
-      default: {
-        const unexpected: never = current.purpose;
-        throw new Error(`unknown card request purpose ${String(unexpected)}`);
-      }
+/** The outcome of checkHandoff, recorded by recordHandoff in the transaction the route opens. */
+export type CheckedHandoff =
+  | { verified: false; challenge: HandoffChallengeRow | undefined; registration: RegistrationRow | undefined; rejection: HandoffRejection }
+  | {
+      verified: true;
+      challenge: HandoffChallengeRow | undefined;
+      registration: RegistrationRow | undefined;
+      /** A verified card whose holder cannot go on (not registered, date passed). */
+      rejection: HandoffRejection | null;
+      personId: string | null;
+      record: EligibilityRecord | null;
+    };
+
+/** Writes what a checked answer does: the request completes or fails, or a refusal is counted. */
+export async function recordHandoff(trx: DbOrTx, checked: CheckedHandoff, now: Date): Promise<HandoffResult> {
+  if (!checked.verified) return refuseUnverified(trx, checked.challenge, checked.registration, checked.rejection, now);
+  const { challenge, registration, rejection, personId, record } = checked;
+  // Read again inside the transaction: another answer may have completed it meanwhile.
+  const current = challenge ? await findRegistration(trx, challenge.registration_id) : undefined;
+  if (!challenge || !registration || !current) return { ok: false, rejection: 'challenge_unknown' };
+  // A verified card whose holder cannot go on (not registered, date passed): the request fails,
+  // unless another answer has completed it meanwhile (guarded in SQL).
+  if (rejection !== null || personId === null) return refuse(trx, current, rejection ?? 'card_not_registered', now, 'fail');
+  const at = now.toISOString();
+  // A registration completes once: an answer to another of its challenges (the patient switched
+  // between QR code and same device) must not register a second consent over the first. The
+  // request already has its outcome (or another answer is completing it): it stays as it is.
+  if (current.status === 'completed' || !(await consumeChallenge(trx, challenge.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
+  // Claim the request with a guarded write: on PostgreSQL a concurrent answer to another of its
+  // challenges waits on this row and then finds it completed (SQLite serialises writers anyway).
+  if (!(await claimCompletion(trx, registration.id, at))) return refuse(trx, current, 'challenge_replayed', now, 'keep');
+
+  switch (current.purpose) {
+    case 'register':
+      await registerConsent(trx, current, personId, record, now);
+      break;
+    case 'query':
+      await completeCardRequest(trx, current, personId, null, now, 'consent.queried');
+      break;
+    case 'update': {
+      const refusal = await applyConsentUpdate(trx, current, personId, now);
+      if (refusal) return refuse(trx, current, refusal, now, 'claimed');
+      break;
     }
-    return { ok: true };
-  });
+    case 'revokeAll':
+      await revokeAllConsents(trx, current, personId, now);
+      break;
+    default: {
+      const unexpected: never = current.purpose;
+      throw new Error(`unknown card request purpose ${String(unexpected)}`);
+    }
+  }
+  return { ok: true };
 }
 
 /**
  * An answer that failed verification: counted on its challenge and audited, nothing else
  * changes. Past MAX_FAILED_ANSWERS_PER_CHALLENGE further ones are refused without a write, so
- * junk cannot fill the audit trail; a verified answer is still accepted (see acceptHandoff).
+ * junk cannot fill the audit trail; a verified answer is still accepted (see checkHandoff).
  */
 async function refuseUnverified(
-  db: Db,
+  trx: DbOrTx,
   challenge: HandoffChallengeRow | undefined,
   registration: RegistrationRow | undefined,
   rejection: HandoffRejection,
   now: Date,
 ): Promise<HandoffResult> {
   if (!challenge || !registration) return { ok: false, rejection: 'challenge_unknown' };
-  return db.transaction().execute(async (trx): Promise<HandoffResult> => {
-    const failed = await countFailedAnswer(trx, challenge.id, MAX_FAILED_ANSWERS_PER_CHALLENGE);
-    if (failed === undefined) return { ok: false, rejection: 'challenge_answers_limited' };
-    const event = {
-      institutionId: registration.institution_id,
-      actorType: 'patient' as const,
-      deviceId: registration.device_id,
-      subjectId: registration.id,
-      outcome: 'refused',
-    };
-    await appendAudit(trx, { ...event, action: 'handoff.refused', detail: rejection }, now);
-    if (failed === MAX_FAILED_ANSWERS_PER_CHALLENGE) await appendAudit(trx, { ...event, action: 'handoff.answers_limited', detail: String(failed) }, now);
-    return { ok: false, rejection };
-  });
+  const failed = await countFailedAnswer(trx, challenge.id, MAX_FAILED_ANSWERS_PER_CHALLENGE);
+  if (failed === undefined) return { ok: false, rejection: 'challenge_answers_limited' };
+  const event = {
+    institutionId: registration.institution_id,
+    actorType: 'patient' as const,
+    deviceId: registration.device_id,
+    subjectId: registration.id,
+    outcome: 'refused',
+  };
+  await appendAudit(trx, { ...event, action: 'handoff.refused', detail: rejection }, now);
+  if (failed === MAX_FAILED_ANSWERS_PER_CHALLENGE) await appendAudit(trx, { ...event, action: 'handoff.answers_limited', detail: String(failed) }, now);
+  return { ok: false, rejection };
 }
 
 /**
@@ -454,60 +386,16 @@ async function completeCardRequest(
   );
 }
 
-/** R6 → consent: the new consent, its eligibility record, and the replaced one revoked. */
+/** R6 → consent: the consent feature writes it (replacing an earlier one of the type); the request completes. */
 async function registerConsent(trx: DbOrTx, registration: RegistrationRow, personId: string, record: EligibilityRecord | null, now: Date): Promise<void> {
   const visitType = registration.visit_type;
   if (!visitType || !record) throw new Error('a registration needs its visit type and eligibility record');
-  const at = now.toISOString();
-  // One active consent per person, institution and visit type: a new card authentication
-  // replaces the earlier consent of that type.
-  for (const earlier of await activeConsentsOfType(trx, registration.institution_id, personId, visitType)) {
-    await markConsentRevoked(trx, earlier.id, { at, by: 'system', reason: 'superseded' satisfies RevokeReason });
-    await appendAudit(
-      trx,
-      {
-        institutionId: registration.institution_id,
-        actorType: 'system',
-        action: 'consent.superseded',
-        personRef: personId,
-        deviceId: registration.device_id,
-        subjectId: earlier.id,
-        outcome: 'ok',
-      },
-      now,
-    );
-  }
-  const consentId = randomUUID();
-  const validUntil = consentValidUntil(visitType, now, registration.consultation_date);
-  await insertConsent(trx, {
-    id: consentId,
-    institution_id: registration.institution_id,
-    person_ref: personId,
-    visit_type: visitType,
-    scopes: registration.scopes,
-    prescription_form: registration.prescription_form,
-    consultation_date: registration.consultation_date,
-    registered_at: at,
-    valid_until: validUntil?.toISOString() ?? null,
-    status: 'active',
-    revoked_at: null,
-    revoked_by: null,
-    revoke_reason: null,
-    device_id: registration.device_id,
-    staff_id: registration.staff_id,
-    registration_id: registration.id,
-    updated_at: at,
-    last_confirmed_at: null,
-  });
-  await insertEligibilityCheck(trx, {
-    id: randomUUID(),
-    institution_id: registration.institution_id,
-    person_ref: personId,
-    consent_id: consentId,
-    kind: 'registration',
-    status: record.status,
-    record_json: JSON.stringify(record),
-    checked_at: at,
-  });
+  const consentId = await registerConsentByCard(
+    trx,
+    { institutionId: registration.institution_id, personRef: personId, deviceId: registration.device_id, requestId: registration.id, staffId: registration.staff_id },
+    { visitType, scopes: registration.scopes, prescriptionForm: registration.prescription_form, consultationDate: registration.consultation_date },
+    record,
+    now,
+  );
   await completeCardRequest(trx, registration, personId, consentId, now, 'consent.registered', `${visitType}:${registration.scopes || '-'}`);
 }

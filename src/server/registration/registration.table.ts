@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
 import type { VisitType } from '../../domain/shared/visit-type.ts';
 
@@ -34,16 +34,4 @@ export interface RegistrationTable {
   completed_at: string | null;
 }
 
-export interface HandoffChallengeTable {
-  id: string;
-  registration_id: string;
-  nonce: string;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-  /** Answers to this challenge that failed verification (issue 12 #12); they change nothing else. */
-  failed_answers: Generated<number>;
-}
-
 export type RegistrationRow = Selectable<RegistrationTable>;
-export type HandoffChallengeRow = Selectable<HandoffChallengeTable>;

@@ -1,3 +1,6 @@
+import type { InstitutionRow } from '../institution/institution.table.ts';
+import { ReturnUrlNotAllowedError } from './registration-errors.ts';
+
 /**
  * Return addresses of telemedicine apps: honoured only when they start with a prefix on the
  * institution's allow-list, compared as parsed URLs so that `https://app.example.evil` does not
@@ -23,4 +26,14 @@ export function isReturnUrlAllowed(candidate: string, allowedPrefixes: readonly 
     const base = allowed.pathname.endsWith('/') ? allowed.pathname : `${allowed.pathname}/`;
     return url.pathname === allowed.pathname || url.pathname.startsWith(base) || allowed.pathname === '/';
   });
+}
+
+/** The institution's allow-list of app return addresses, one per line in its settings. */
+export function allowedReturnUrls(institution: Pick<InstitutionRow, 'allowed_return_urls'>): string[] {
+  return institution.allowed_return_urls.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/** R1: an app's return address must be on the institution's allow-list. */
+export function assertReturnUrlAllowed(returnUrl: string, institution: Pick<InstitutionRow, 'allowed_return_urls'>): void {
+  if (!isReturnUrlAllowed(returnUrl, allowedReturnUrls(institution))) throw new ReturnUrlNotAllowedError();
 }

@@ -5,7 +5,8 @@ import { changeRoleSchema, createAccountSchema, type StaffAccountDto, type Staff
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { LastAdminError, LoginIdTakenError, NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { LastAdminError, LoginIdTakenError } from './staff-errors.ts';
 import { readJson } from '../http/validate.ts';
 import { unlockAccount } from './lockout.ts';
 import { hashPassword } from './password.ts';

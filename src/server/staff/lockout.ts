@@ -1,11 +1,9 @@
-import type { Context } from 'hono';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
-import type { AppEnv } from '../http/app-env.ts';
-import { AccountLockedError } from '../http/errors.ts';
+import { AccountLockedError } from './staff-errors.ts';
 import { forgetLoginFailuresOf } from '../http/rate-limits.ts';
 import { clearFactorFailures, findLockedUntil, takeFactorAttempt } from './lockout.repository.ts';
-import type { SignedInStaff } from './session.ts';
+import type { SignedInStaff } from './signed-in-staff.ts';
 
 /**
  * Issue 12 #2: second-factor failures (TOTP, recovery code, passkey) lock the ACCOUNT, whatever
@@ -53,9 +51,7 @@ export interface FactorAttempt {
 }
 
 /** Takes one attempt for the account before its factor is checked; 423 when it is locked. */
-export async function beginFactorAttempt(c: Context<AppEnv>, staff: SignedInStaff): Promise<FactorAttempt> {
-  const db = c.var.db;
-  const now = c.var.now();
+export async function beginFactorAttempt(db: DbOrTx, staff: SignedInStaff, now: Date): Promise<FactorAttempt> {
   const taken = await takeFactorAttempt(db, staff.id, now.toISOString(), FACTOR_FAILURES_BEFORE_LOCK, lockEnds(now));
   if (!taken) throw new AccountLockedError(secondsUntil((await findLockedUntil(db, staff.id)) ?? now.toISOString(), now));
   const failures = Number(taken.failed_factor_count);

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { StaffRole } from '../../domain/shared/api.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { type Permission, roleCan } from '../../domain/staff/roles.ts';
-import { ForbiddenError, SecondFactorRequiredError, SessionLockedError, UnauthenticatedError } from '../http/errors.ts';
+import { ForbiddenError, UnauthenticatedError } from '../http/errors.ts';
+import { SecondFactorRequiredError, SessionLockedError } from './staff-errors.ts';
 import { isCrossOrigin } from '../http/same-origin.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
 import type { SessionStage } from './staff.table.ts';
+import type { SignedInStaff } from './signed-in-staff.ts';
 
 export const SESSION_COOKIE = 'zaitaku_session';
 export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000;
@@ -24,14 +25,6 @@ export const SECOND_FACTOR_PENDING_MS = 5 * 60 * 1000;
 export const SESSION_LOCK_IDLE_MS = 5 * 60 * 1000;
 /** Wrong passwords at the lock screen before the session ends. */
 export const UNLOCK_ATTEMPTS = 5;
-
-export interface SignedInStaff {
-  id: string;
-  institutionId: string;
-  loginId: string;
-  displayName: string;
-  role: StaffRole;
-}
 
 /** A live session of either stage, for the second-factor and enrolment routes. */
 export interface AuthSession {

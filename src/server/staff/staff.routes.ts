@@ -1,18 +1,14 @@
 import { Hono } from 'hono';
 import { loginRequestSchema, type StaffMeResponse } from '../../domain/shared/api.ts';
 import { permissionsOf } from '../../domain/staff/roles.ts';
-import { appendAudit } from '../audit/audit.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { LoginFailedError, NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { toInstitutionDto } from '../institution/institution.service.ts';
-import { InstitutionInactiveError } from '../institution/institution-activation.service.ts';
 import { accountRoutes } from './accounts.routes.ts';
-import { authRoutes, loginStep } from './auth.routes.ts';
-import { assertNotLocked } from './lockout.ts';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
-import { findStaffByLoginId } from './staff.repository.ts';
+import { authRoutes } from './auth.routes.ts';
+import { checkPassword, loginStep } from './auth.service.ts';
 import { endSession, recordActivity, requireStaff, startSession } from './session.ts';
 
 export const staffRoutes = new Hono<AppEnv>()
@@ -22,20 +18,7 @@ export const staffRoutes = new Hono<AppEnv>()
    * without any, the enrolment of one) completes the login with a new session id.
    */
   .post('/login', async (c) => {
-    const { loginId, password } = await readJson(c, loginRequestSchema);
-    const staff = await findStaffByLoginId(c.var.db, loginId);
-    // Verify even for an unknown login ID so the answer time does not reveal which IDs exist.
-    const ok = await verifyPassword(password, staff?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (!staff || !ok || staff.disabled_at !== null) throw new LoginFailedError();
-    // Issue 12 #2: an account locked by failed second factors is refused at the password step too.
-    assertNotLocked(staff.locked_until, c.var.now());
-    // Issue 12 #9: staff of an institution the operator has not activated (or suspended) cannot sign in.
-    if ((await findInstitutionById(c.var.db, staff.institution_id))?.activated_at == null) throw new InstitutionInactiveError();
-    await appendAudit(
-      c.var.db,
-      { institutionId: staff.institution_id, actorType: 'staff', actorId: staff.id, action: 'staff.login.password', subjectId: staff.id, outcome: 'ok' },
-      c.var.now(),
-    );
+    const staff = await checkPassword(c.var.db, await readJson(c, loginRequestSchema), c.var.now());
     await startSession(c, staff.id, 'second_factor');
     return c.json(await loginStep(c.var.db, staff.id));
   })

@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import { PIN_ATTEMPTS_BEFORE_LOCK, type SimCardDto } from '../../../../domain/registration/card-simulator.ts';
 import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../../../../domain/registration/handoff.ts';
 import type { DbOrTx } from '../../../db/database.ts';
-import { AppError, AppErrorWithExtra } from '../../../http/errors.ts';
 import type { TestCaMaterial } from '../test-ca.ts';
 import { clearWrongPins, deleteCardStates, getCardState, listCardStates, recordWrongPin, type SimCardState } from './card-sim.repository.ts';
 import { DEMO_CARDS, DEMO_PIN, findDemoCard } from './demo-cards.ts';
+import { CardLockedError, CardUnknownError, FaceAuthOnlyError, PinIncorrectError } from './card-sim-errors.ts';
 
 /**
  * The simulated card: the IC chip and the card app's backend in one (DOMAIN §10). It checks the
@@ -13,41 +13,6 @@ import { DEMO_CARDS, DEMO_PIN, findDemoCard } from './demo-cards.ts';
  * private key of the card's user certificate. The PIN stays here (P2): it is never stored,
  * logged or echoed.
  */
-
-export class CardUnknownError extends AppError {
-  constructor() {
-    super(404, 'card_unknown', 'There is no such card.');
-  }
-}
-
-export class FaceAuthOnlyError extends AppError {
-  constructor() {
-    super(
-      409,
-      'face_auth_only',
-      'This is a face-authentication-only My Number card. It has no PIN, so it cannot be used for this reception.',
-    );
-  }
-}
-
-export class CardLockedError extends AppError {
-  constructor() {
-    super(423, 'card_locked', 'The PIN of this card is locked. It can only be unlocked at the municipal office.');
-  }
-}
-
-export class PinIncorrectError extends AppErrorWithExtra {
-  constructor(attemptsRemaining: number) {
-    super(
-      401,
-      'pin_incorrect',
-      attemptsRemaining > 0
-        ? 'The PIN is not correct.'
-        : 'The PIN is not correct. The PIN is now locked; it can only be unlocked at the municipal office.',
-      { attemptsRemaining },
-    );
-  }
-}
 
 function attemptsRemaining(state: SimCardState): number {
   return state.locked ? 0 : Math.max(0, PIN_ATTEMPTS_BEFORE_LOCK - state.failedPinAttempts);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { log } from '../../../http/logger.ts';
 import { SIM_CA_CERT_PATH, SIM_CRL_PATH } from './sim-app.ts';
-import type { CardSimulatorLink } from './sim-proxy.ts';
+import type { CardSimulatorLink } from './sim-link.ts';
 
 const SIM_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sim-main.ts');
 const START_TIMEOUT_MS = 60_000;

@@ -1,19 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../../http/app-env.ts';
-import { AppError, NotFoundError } from '../../../http/errors.ts';
-
-/**
- * How the reception reaches the card-app simulator: over HTTP to its own process, or (API tests)
- * straight into an in-process simulator app.
- */
-export type CardSimulatorLink = (pathAndQuery: string, init: RequestInit) => Promise<Response>;
-
-export class CardSimulatorUnavailableError extends AppError {
-  constructor() {
-    super(502, 'card_simulator_unavailable', 'The card-app simulator is not reachable.');
-  }
-}
+import { NotFoundError, PayloadTooLargeError } from '../../../http/errors.ts';
+import type { CardSimulatorLink } from './sim-link.ts';
+import { CardSimulatorUnavailableError } from './card-sim-errors.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -46,7 +36,7 @@ export function cardSimulatorProxy(link: CardSimulatorLink): Hono<AppEnv> {
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new AppError(413, 'payload_too_large', 'The request is too large.');
+      throw new PayloadTooLargeError();
     },
   });
   return new Hono<AppEnv>()

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { parseScopes } from '../../domain/consent/consent.ts';
+import { consentState, consentValidUntil, type RevokeReason } from '../../domain/consent/validity.ts';
+import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import type { PatientConsentDto } from '../../domain/registration/reception-api.ts';
+import type { PrescriptionForm } from '../../domain/registration/registration.ts';
+import type { VisitType } from '../../domain/shared/visit-type.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import type { DbOrTx } from '../db/database.ts';
+import {
+  activeConsentsOfPerson,
+  activeConsentsOfType,
+  countRevokedBy,
+  eligibilityForConsent,
+  findConsent,
+  insertConsent,
+  insertEligibilityCheck,
+  markConsentRevoked,
+  updateConsentTerms,
+} from './consent.repository.ts';
+import type { ConsentRow } from './consent.table.ts';
+
+/**
+ * The consent rows a card confirmation writes (R6 register, U1 update, X3 revoke everything) and
+ * what the patient's device may read of them. The registration feature runs the card step and
+ * calls these; only this feature writes consent rows.
+ */
+
+/** Who confirmed with the card, from which device, on which card request (for rows and audit). */
+export interface CardConfirmation {
+  institutionId: string;
+  personRef: string;
+  deviceId: string;
+  /** The card request (registration row) the card confirmed. */
+  requestId: string;
+}
+
+export async function consentById(db: DbOrTx, id: string): Promise<ConsentRow | undefined> {
+  return findConsent(db, id);
+}
+
+/** A consent that is active and within its window, at this institution. */
+export function isInForce(consent: ConsentRow | undefined, institutionId: string, now: Date): consent is ConsentRow {
+  return (
+    consent !== undefined &&
+    consent.institution_id === institutionId &&
+    consentState({ status: consent.status, validUntil: consent.valid_until }, now) === 'active'
+  );
+}
+
+/** U1: what a person sees of their consents in force at this institution. */
+export async function consentsInForce(db: DbOrTx, institutionId: string, personRef: string, now: Date): Promise<PatientConsentDto[]> {
+  return (await activeConsentsOfPerson(db, institutionId, personRef))
+    .filter((c) => consentState({ status: c.status, validUntil: c.valid_until }, now) === 'active')
+    .map((c) => ({
+      id: c.id,
+      visitType: c.visit_type,
+      scopes: parseScopes(c.scopes),
+      prescriptionForm: c.prescription_form,
+      consultationDate: c.consultation_date,
+      registeredAt: c.registered_at,
+      validUntil: c.valid_until,
+    }));
+}
+
+/** The eligibility record a consent was registered with (R7: shown on the starting device). */
+export async function registeredEligibility(db: DbOrTx, consentId: string): Promise<EligibilityRecord | null> {
+  const check = await eligibilityForConsent(db, consentId);
+  return check ? (JSON.parse(check.record_json) as EligibilityRecord) : null;
+}
+
+/**
+ * R6 → consent: the new consent and its eligibility record; an active consent of the same visit
+ * type is revoked as superseded (one per person, institution and visit type). Returns the new id.
+ */
+export async function registerConsentByCard(
+  trx: DbOrTx,
+  card: CardConfirmation & { staffId: string | null },
+  terms: { visitType: VisitType; scopes: string; prescriptionForm: PrescriptionForm | null; consultationDate: string | null },
+  record: EligibilityRecord,
+  now: Date,
+): Promise<string> {
+  const at = now.toISOString();
+  for (const earlier of await activeConsentsOfType(trx, card.institutionId, card.personRef, terms.visitType)) {
+    await markConsentRevoked(trx, earlier.id, { at, by: 'system', reason: 'superseded' satisfies RevokeReason });
+    await appendAudit(
+      trx,
+      {
+        institutionId: card.institutionId,
+        actorType: 'system',
+        action: 'consent.superseded',
+        personRef: card.personRef,
+        deviceId: card.deviceId,
+        subjectId: earlier.id,
+        outcome: 'ok',
+      },
+      now,
+    );
+  }
+  const consentId = randomUUID();
+  const validUntil = consentValidUntil(terms.visitType, now, terms.consultationDate);
+  await insertConsent(trx, {
+    id: consentId,
+    institution_id: card.institutionId,
+    person_ref: card.personRef,
+    visit_type: terms.visitType,
+    scopes: terms.scopes,
+    prescription_form: terms.prescriptionForm,
+    consultation_date: terms.consultationDate,
+    registered_at: at,
+    valid_until: validUntil?.toISOString() ?? null,
+    status: 'active',
+    revoked_at: null,
+    revoked_by: null,
+    revoke_reason: null,
+    device_id: card.deviceId,
+    staff_id: card.staffId,
+    registration_id: card.requestId,
+    updated_at: at,
+    last_confirmed_at: null,
+  });
+  await insertEligibilityCheck(trx, {
+    id: randomUUID(),
+    institution_id: card.institutionId,
+    person_ref: card.personRef,
+    consent_id: consentId,
+    kind: 'registration',
+    status: record.status,
+    record_json: JSON.stringify(record),
+    checked_at: at,
+  });
+  return consentId;
+}
+
+/** U1, after the second card confirmation: the consent takes the new terms; an online date moves its window. */
+export async function updateConsentByCard(
+  trx: DbOrTx,
+  consent: ConsentRow,
+  terms: { scopes: string; prescriptionForm: PrescriptionForm | null; consultationDate: string | null },
+  now: Date,
+): Promise<void> {
+  const validUntil =
+    consent.visit_type === 'online' && terms.consultationDate
+      ? consentValidUntil('online', now, terms.consultationDate)!.toISOString()
+      : consent.valid_until;
+  await updateConsentTerms(trx, consent.id, {
+    scopes: terms.scopes,
+    prescription_form: terms.prescriptionForm,
+    consultation_date: terms.consultationDate,
+    valid_until: validUntil,
+    updated_at: now.toISOString(),
+  });
+}
+
+function revokedByCard(requestId: string): string {
+  return `card:${requestId}`;
+}
+
+/** X3: every active consent of the card holder at this institution ends now. Returns how many. */
+export async function revokeAllByCard(trx: DbOrTx, card: CardConfirmation, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const reason: RevokeReason = 'patientByCard';
+  let revoked = 0;
+  for (const consent of await activeConsentsOfPerson(trx, card.institutionId, card.personRef)) {
+    if (await markConsentRevoked(trx, consent.id, { at, by: revokedByCard(card.requestId), reason })) {
+      revoked += 1;
+      await appendAudit(
+        trx,
+        {
+          institutionId: card.institutionId,
+          actorType: 'patient',
+          action: 'consent.revoked',
+          personRef: card.personRef,
+          deviceId: card.deviceId,
+          subjectId: consent.id,
+          outcome: 'ok',
+          detail: reason,
+        },
+        now,
+      );
+    }
+  }
+  return revoked;
+}
+
+/** X3: how many consents a revoke-all card request ended (its result screen). */
+export async function countRevokedByCardRequest(db: DbOrTx, requestId: string): Promise<number> {
+  return countRevokedBy(db, revokedByCard(requestId));
+}
