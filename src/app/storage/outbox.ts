@@ -270,38 +270,6 @@ export async function discardRejected(id: string): Promise<void> {
   changed();
 }
 
-/**
- * Moves a rejected entry back to the drafts, so the form can be corrected and sent again (a 422
- * names the fields). Returns the draft, or null when the entry is not rejected or cannot be read.
- */
-export async function returnRejectedToDraft(id: string): Promise<DeclarationDraft | null> {
-  const db = await database();
-  const record = await db.get(OUTBOX, id);
-  // A guide record has no form to correct: it is only discarded. A sealed form cannot be opened
-  // on the device at all (issue 12 #7): it too is only discarded.
-  if (record?.state !== 'rejected' || (record.kind ?? 'declaration') !== 'declaration' || !record.payload || !record.keyId) return null;
-  let content: OutboxContent;
-  try {
-    content = await decryptJson<OutboxContent>(record.payload, record.keyId, OUTBOX, id);
-  } catch (err) {
-    if (err instanceof UnreadablePayloadError) return null;
-    throw err;
-  }
-  const draft: DeclarationDraft = { id, linkToken: content.form.linkToken, form: content.form, guide: content.guide, updatedAt: Date.now() };
-  const encrypted = await encryptJson({ form: draft.form, guide: draft.guide }, DRAFTS, id);
-  const draftRecord: DraftRecord = { id, linkToken: draft.linkToken, updatedAt: draft.updatedAt, ...encrypted };
-  const tx = db.transaction([OUTBOX, DRAFTS], 'readwrite');
-  const current = await tx.objectStore(OUTBOX).get(id);
-  const unchanged = current?.rev === record.rev && current.state === 'rejected';
-  if (unchanged) {
-    await tx.objectStore(DRAFTS).put(draftRecord);
-    await tx.objectStore(OUTBOX).delete(id);
-  }
-  await tx.done;
-  changed();
-  return unchanged ? draft : null;
-}
-
 /** Staff "clear this device": every draft and outbox entry, sent or not. The caller confirms first. */
 export async function clearDevice(): Promise<void> {
   const db = await database();

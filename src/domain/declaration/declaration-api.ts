@@ -17,12 +17,6 @@ export const QUALIFICATIONS_FOUND = ['current', 'past'] as const;
 export type QualificationFound = (typeof QUALIFICATIONS_FOUND)[number];
 
 /**
- * The body of `POST /api/public/declarations`: the submitted form itself (declarationSchema),
- * optionally with the decision guide's outcome alongside. Resending the same body is harmless.
- */
-export type DeclarationSubmission = Declaration & { guideOutcome?: GuideOutcome | null };
-
-/**
  * The server's acknowledgement (201 first time, 200 for a resend of the same form). Only once the
  * device holds this may it delete its copy.
  */
