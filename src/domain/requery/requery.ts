@@ -33,11 +33,19 @@ export function requeryLimit(client: RequeryClient): number {
 }
 
 /**
- * Q2: at most once per person per Japan day. A person queried at `last` may be queried again at
- * `now` only on a later Japan calendar date (00:00 JST starts a new day, whatever the hour).
+ * Q2: how many re-queries a person may have per Japan day ("at most once a day, in principle").
+ * The one place this limit lives: the server stores each result in one of the day's slots
+ * 0 … REQUERY_DAILY_LIMIT − 1 (a unique index), so changing it here changes what the server allows.
  */
-export function mayRequeryAgain(last: Date | null, now: Date): boolean {
-  return last === null || jstDate(now) > jstDate(last);
+export const REQUERY_DAILY_LIMIT = 1;
+
+/**
+ * Q2: may a person queried at the times `earlier` be queried again at `now`? Only the queries of
+ * now's Japan calendar date count (00:00 JST starts a new day, whatever the hour).
+ */
+export function mayRequeryAgain(earlier: readonly Date[], now: Date): boolean {
+  const today = jstDate(now);
+  return earlier.filter((at) => jstDate(at) === today).length < REQUERY_DAILY_LIMIT;
 }
 
 /** Q4: the screen shows at most this many results per person… */
