@@ -602,6 +602,8 @@ describe('re-query (Q1–Q5, X4)', () => {
   it('Q2: simultaneous re-queries of one person never take more than the day\'s REQUERY_DAILY_LIMIT', async () => {
     setJst('2027-02-25T10:00:00');
     await register('card-12');
+    // One session for all of them (parallel sign-ins would reuse one TOTP code and be refused).
+    await cookieOf('demo');
     const replies = await Promise.all(Array.from({ length: REQUERY_DAILY_LIMIT + 2 }, () => requery([P12])));
     const outcomes = replies.map((reply) => onlyMatch(reply).outcome);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(REQUERY_DAILY_LIMIT);

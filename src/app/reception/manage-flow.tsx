@@ -5,7 +5,6 @@ import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/r
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/ja.ts';
 import { REGISTRATION_TOKEN_MS, tokenExpired, type PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { prefersSameDevice } from './handoff-path.ts';
@@ -332,7 +331,7 @@ export function ManageFlow({
           onExit();
         }}
       >
-        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish' as MessageKey) : 'manage.backToMenu')}
+        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish') : 'manage.backToMenu')}
       </button>
     </div>
   );

@@ -29,7 +29,7 @@ export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' |
         {(['register', 'query', 'revokeAll'] as const).map((mode) => (
           <button key={mode} type="button" class="choice-button" onClick={() => onChoose(mode)}>
             <span class="choice-title">{t(`menu.${mode}`)}</span>
-            <span class="choice-hint">{t(`menu.${mode}.hint` as MessageKey)}</span>
+            <span class="choice-hint">{t(`menu.${mode}.hint`)}</span>
           </button>
         ))}
       </div>
@@ -55,7 +55,7 @@ export function VisitTypeStep({ update, next }: StepProps) {
             }}
           >
             <span class="choice-title">{t(`visit.${type}`)}</span>
-            <span class="choice-hint">{t(`visit.${type}.hint` as MessageKey)}</span>
+            <span class="choice-hint">{t(`visit.${type}.hint`)}</span>
           </button>
         ))}
       </div>
@@ -139,7 +139,7 @@ export function ConsentChoices({
       <div class="consent-items">
         {CONSENT_CHOICES.map((choice) => {
           const hintKey: MessageKey =
-            choice === 'medication' && !institution.settings.usesClinicalInfo ? 'consent.medicationOnly.hint' : (`consent.${choice}.hint` as MessageKey);
+            choice === 'medication' && !institution.settings.usesClinicalInfo ? 'consent.medicationOnly.hint' : (`consent.${choice}.hint`);
           const missing = showMissing && answers[choice] === undefined;
           return (
             <fieldset key={choice} class={`consent-item${missing ? ' missing' : ''}`}>
@@ -253,7 +253,7 @@ export function PrescriptionChoice({
           <label key={form} class={`choice-button${value === form ? ' checked' : ''}`}>
             <input type="radio" name="prescription-form" checked={value === form} onChange={() => onValue(form)} />
             <span class="choice-title">{t(`rx.${form}`)}</span>
-            <span class="choice-hint">{t(`rx.${form}.hint` as MessageKey)}</span>
+            <span class="choice-hint">{t(`rx.${form}.hint`)}</span>
           </label>
         ))}
       </fieldset>
@@ -339,7 +339,7 @@ export function ConfirmStep({
           </dd>
         </div>
       </dl>
-      <p class="message notice">{t(`confirm.${visitType}Note` as MessageKey)}</p>
+      <p class="message notice">{t(`confirm.${visitType}Note`)}</p>
       {error && (
         <p class="message error" role="alert">
           {error}
