@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { CONSENT_CHOICES } from '../../domain/consent/consent.ts';
 import type { InstitutionPublicDto, PatientConsentDto, RegistrationOutcomeDto, StartRegistrationResponse } from '../../domain/registration/reception-api.ts';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
+import { asksConsultationDate } from '../../domain/shared/visit-type.ts';
 import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -144,7 +145,7 @@ export function ManageFlow({
   }
 
   const target = state.target;
-  const asksDate = target?.visitType === 'online' && arrival === 'link';
+  const asksDate = target ? asksConsultationDate(target.visitType) && arrival === 'link' : false;
   const asksRx = target?.prescriptionForm !== null && target?.prescriptionForm !== undefined;
   const unanswered = CONSENT_CHOICES.some((c) => state.answers[c] === undefined);
 
@@ -260,7 +261,7 @@ export function ManageFlow({
               <dt>{t('confirm.visitType')}</dt>
               <dd>{t(`visit.${target.visitType}`)}</dd>
             </div>
-            {target.visitType === 'online' && (
+            {asksConsultationDate(target.visitType) && (
               <div>
                 <dt>{t('confirm.date')}</dt>
                 <dd>{state.consultationDate ? formatDate(state.consultationDate, lang) : ''}</dd>

@@ -3,7 +3,7 @@ import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consen
 import { isCardRegistrationMaintenance, jstDate } from '../../domain/shared/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration/registration.ts';
-import { VISIT_TYPES } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';
@@ -305,7 +305,7 @@ export function ConfirmStep({
           <dt>{t('confirm.visitType')}</dt>
           <dd>{t(`visit.${visitType}`)}</dd>
         </div>
-        {visitType === 'online' && (
+        {asksConsultationDate(visitType) && (
           <div>
             <dt>{t('confirm.date')}</dt>
             <dd>

@@ -2,7 +2,7 @@ import type { ConsentScope } from '../consent/consent.ts';
 import type { CostLimitCertificate } from '../registration/eligibility.ts';
 import { jstDate, startOfJstDate } from '../shared/jst.ts';
 import { consentState } from '../consent/validity.ts';
-import type { VisitType } from '../shared/visit-type.ts';
+import { isContinuingCare, type VisitType } from '../shared/visit-type.ts';
 
 /**
  * Re-query (再照会, Q1–Q5) and the batch query before visits (一括照会, Q6): limits, once a day,
@@ -100,7 +100,7 @@ export type RequeryGate<C> =
 export function requeryGate<C extends ConsentForRequery>(consents: readonly C[], now: Date): RequeryGate<C> {
   if (consents.length === 0) return { kind: 'unknown' };
   const homeVisits = consents
-    .filter((c) => c.visitType === 'homeVisit')
+    .filter((c) => isContinuingCare(c.visitType))
     .sort((a, b) => Date.parse(b.registeredAt) - Date.parse(a.registeredAt));
   const active = homeVisits.find((c) => consentState(c, now) === 'active');
   if (active) return { kind: 'allowed', consent: active };
