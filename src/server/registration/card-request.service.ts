@@ -15,6 +15,7 @@ import { insertRegistration, updateRegistration } from './registration.repositor
 import type { RegistrationRow } from './registration.table.ts';
 import { allowedReturnUrls, issueFirstChallenge, type StartContext } from './registration.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
+import { asksConsultationDate } from '../../domain/shared/visit-type.ts';
 
 /**
  * The patient's own actions after registering, each confirmed with the card (002 「同意内容・処方箋の
@@ -101,7 +102,7 @@ async function plannedUpdate(trx: DbOrTx, request: Extract<CardRequest, { purpos
     throw new AppError(409, 'consent_not_active', 'This consent has ended or was revoked, so it can no longer be changed.');
   }
   let consultationDate = consent.consultation_date;
-  if (consent.visit_type === 'online' && request.consultationDate !== undefined && request.consultationDate !== consent.consultation_date) {
+  if (asksConsultationDate(consent.visit_type) && request.consultationDate !== undefined && request.consultationDate !== consent.consultation_date) {
     // U2: the date can be changed only by a patient who came by URL/QR, not from an app.
     if (request.arrival === 'app') {
       throw new AppError(422, 'consultation_date_locked', 'The consultation date is set by your online-consultation app and cannot be changed here.');
@@ -131,8 +132,8 @@ export async function applyConsentUpdate(trx: DbOrTx, request: RegistrationRow, 
   if (!inForce(consent, request.institution_id, now)) return 'consent_not_active';
   const at = now.toISOString();
   const validUntil =
-    consent.visit_type === 'online' && request.consultation_date
-      ? consentValidUntil('online', now, request.consultation_date)!.toISOString()
+    asksConsultationDate(consent.visit_type) && request.consultation_date
+      ? consentValidUntil(consent.visit_type, now, request.consultation_date)!.toISOString()
       : consent.valid_until;
   await trx
     .updateTable('consent')

@@ -18,6 +18,7 @@ import { claimCompletion, consumeChallenge, countFailedAnswer, markFailed, findC
 import type { CardRequestPurpose, HandoffChallengeRow, RegistrationRow } from './registration.table.ts';
 import { applyConsentUpdate, consentsInForce, revokeAllConsents, revokedByRequest } from './card-request.service.ts';
 import { isReturnUrlAllowed } from './return-url.ts';
+import { asksConsultationDate, isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 
 export function allowedReturnUrls(institution: InstitutionRow): string[] {
   return institution.allowed_return_urls.split('\n').map((s) => s.trim()).filter(Boolean);
@@ -46,7 +47,7 @@ export function cardAppLink(options: {
 /** Checks a registration request against the institution's settings (R1, R3, R4/S5). */
 export function validateRequest(request: RegistrationRequest, institution: InstitutionRow, now: Date): void {
   const fields: Record<string, string> = {};
-  if (request.visitType === 'online') {
+  if (asksConsultationDate(request.visitType)) {
     const problem = checkConsultationDate(request.consultationDate, now);
     if (problem === 'missing') fields.consultationDate = 'Enter the consultation date.';
     if (problem === 'invalid') fields.consultationDate = 'The consultation date is not a real date (YYYY-MM-DD).';
@@ -61,7 +62,7 @@ export function validateRequest(request: RegistrationRequest, institution: Insti
   if (asked && !request.prescriptionForm) fields.prescriptionForm = 'Choose electronic or paper prescription.';
   if (request.arrival === 'app' && !request.returnUrl) fields.returnUrl = 'An app must pass its return address.';
   // R1: telemedicine apps start online consultations only.
-  if (request.arrival === 'app' && request.visitType !== 'online') fields.visitType = 'An app can start online consultations only.';
+  if (request.arrival === 'app' && !isRemoteConsultation(request.visitType)) fields.visitType = 'An app can start online consultations only.';
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
   if (request.arrival === 'app' && !isReturnUrlAllowed(request.returnUrl!, allowedReturnUrls(institution))) {
     throw new AppError(422, 'return_url_not_allowed', 'This return address is not registered for this institution.');
@@ -204,7 +205,7 @@ export async function renewChallenge(
   if (registration.status === 'completed') {
     throw new AppError(409, 'registration_closed', 'This registration is already complete.');
   }
-  if (registration.visit_type === 'online' && checkConsultationDate(registration.consultation_date, ctx.now) === 'past') {
+  if (registration.visit_type && asksConsultationDate(registration.visit_type) && checkConsultationDate(registration.consultation_date, ctx.now) === 'past') {
     throw new HandoffRejectedError('consultation_date_passed');
   }
   await updateRegistration(trx, registration.id, { status: 'awaitingCard', failure_code: null });
@@ -244,7 +245,7 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
     validUntil = consent?.valid_until ?? null;
     // R7: online consultations never show the eligibility record to the patient; and once the
     // consent is revoked or replaced, the record is no longer shown on the device either.
-    if (registration.purpose === 'register' && registration.visit_type !== 'online' && consent?.status === 'active') {
+    if (registration.purpose === 'register' && registration.visit_type && !isRemoteConsultation(registration.visit_type) && consent?.status === 'active') {
       const check = await eligibilityForConsent(db, registration.consent_id);
       if (check) {
         const record = JSON.parse(check.record_json) as EligibilityRecord;
@@ -309,7 +310,7 @@ export async function acceptHandoff(db: Db, national: NationalServices, response
   // Eligibility is only looked up when a consent is registered; query, update and revocation
   // only need to know whose card it is.
   let rejection: HandoffRejection | null = null;
-  if (registration?.visit_type === 'online' && checkConsultationDate(registration.consultation_date, now) === 'past') {
+  if (registration?.visit_type && asksConsultationDate(registration.visit_type) && checkConsultationDate(registration.consultation_date, now) === 'past') {
     rejection = 'consultation_date_passed';
   } else {
     const holder = await national.eligibility.resolveCardHolder(verdict.certificateSerial);
