@@ -5,7 +5,7 @@ import { consentState } from '../consent/validity.ts';
 import { isContinuingCare, type VisitType } from '../shared/visit-type.ts';
 
 /**
- * Re-query (再照会, Q1–Q5) and the batch query before visits (一括照会, Q6): limits, once a day,
+ * Re-query (再照会, Q1–Q5) and the batch query before visits (一括照会, Q6): limits per request and per day,
  * what the screen shows, who may be re-queried (X4) and the cost-limit flags of the batch query.
  * Every day boundary is Japan time.
  */
