@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
 import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
+import { REQUERY_DAILY_LIMIT } from '../../src/domain/requery/requery.ts';
 import { agreeToAll, agreeToNone, type ConsentChoices } from '../../src/domain/consent/consent.ts';
 import type { HandoffChallenge } from '../../src/domain/registration/handoff.ts';
 import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
@@ -509,15 +510,15 @@ describe('re-query (Q1–Q5, X4)', () => {
     expect(match.record.specificDisease).toBeNull();
   });
 
-  it('Q2: a second query the same Japan day is answered per row; from 00:00 JST the next day it works again', async () => {
+  it('Q2: once the day\'s REQUERY_DAILY_LIMIT queries are used, the next is answered per row; from 00:00 JST the next day it works again', async () => {
     setJst('2027-02-17T00:05:00');
     await register('card-12');
-    expect(onlyMatch(await requery([P12])).outcome).toBe('ok');
+    for (let i = 0; i < REQUERY_DAILY_LIMIT; i++) expect(onlyMatch(await requery([P12])).outcome).toBe('ok');
     setJst('2027-02-17T23:59:59');
-    const second = await requery([P12, P01]);
-    expect(second.status).toBe(200);
-    expect(second.body.rows[0]!.matches[0]).toMatchObject({ outcome: 'alreadyQueriedToday', queriedAt: new Date('2027-02-17T00:05:00+09:00').toISOString() });
-    expect(second.body.rows[1]!.matches[0]!.outcome).toBe('ok');
+    const refused = await requery([P12, P01]);
+    expect(refused.status).toBe(200);
+    expect(refused.body.rows[0]!.matches[0]).toMatchObject({ outcome: 'alreadyQueriedToday', queriedAt: new Date('2027-02-17T00:05:00+09:00').toISOString() });
+    expect(refused.body.rows[1]!.matches[0]!.outcome).toBe('ok');
     setJst('2027-02-18T00:00:00');
     expect(onlyMatch(await requery([P12])).outcome).toBe('ok');
   });
@@ -581,8 +582,9 @@ describe('re-query (Q1–Q5, X4)', () => {
     const reply = await requery(Array.from({ length: 1000 }, () => P01));
     expect(reply.status, reply.text).toBe(200);
     expect(reply.body.rows).toHaveLength(1000);
-    expect(reply.body.rows[0]!.matches[0]!.outcome).toBe('ok');
-    expect(reply.body.rows.slice(1).every((r) => r.matches[0]!.outcome === 'alreadyQueriedToday')).toBe(true);
+    const outcomes = reply.body.rows.map((r) => r.matches[0]!.outcome);
+    expect(outcomes.slice(0, REQUERY_DAILY_LIMIT).every((o) => o === 'ok')).toBe(true);
+    expect(outcomes.slice(REQUERY_DAILY_LIMIT).every((o) => o === 'alreadyQueriedToday')).toBe(true);
     expectError(await requery(Array.from({ length: 1001 }, () => P01)), 422, 'rows_out_of_range');
     expectError(await requery([]), 422, 'rows_out_of_range');
     expectError(await requery(Array.from({ length: 1001 }, () => P01), 'api'), 422, 'rows_out_of_range');
@@ -595,6 +597,19 @@ describe('re-query (Q1–Q5, X4)', () => {
     expect(refused.message).toContain('500');
     expect(refused.message).not.toContain('501');
     expectError(await requery([P14], 'fax'), 422, 'validation_failed');
+  });
+
+  it('Q2: simultaneous re-queries of one person never take more than the day\'s REQUERY_DAILY_LIMIT', async () => {
+    setJst('2027-02-25T10:00:00');
+    await register('card-12');
+    // One session for all of them (parallel sign-ins would reuse one TOTP code and be refused).
+    await cookieOf('demo');
+    const replies = await Promise.all(Array.from({ length: REQUERY_DAILY_LIMIT + 2 }, () => requery([P12])));
+    const outcomes = replies.map((reply) => onlyMatch(reply).outcome);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(REQUERY_DAILY_LIMIT);
+    expect(outcomes.filter((o) => o === 'alreadyQueriedToday')).toHaveLength(2);
+    const stored = await t.db.selectFrom('requery_result').select('slot').where('person_ref', '=', 'p12').where('jst_date', '=', '2027-02-25').execute();
+    expect(stored.map((r) => r.slot).sort()).toEqual(Array.from({ length: REQUERY_DAILY_LIMIT }, (_, slot) => slot));
   });
 
   it('Q4: the person\'s list shows the last 3 results, none 14 days old or older; after revocation none (X4)', async () => {

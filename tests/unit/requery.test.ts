@@ -4,6 +4,7 @@ import {
   checkRowCount,
   costLimitFlags,
   mayRequeryAgain,
+  REQUERY_DAILY_LIMIT,
   requeryGate,
   requeryLimit,
   resultAgeInDays,
@@ -40,25 +41,29 @@ describe('request size', () => {
   });
 });
 
-describe('once per person per day', () => {
+describe('REQUERY_DAILY_LIMIT per person per Japan day', () => {
+  /** The day's limit used up: that many queries at the instant `at`. */
+  const usedUp = (at: Date) => Array.from({ length: REQUERY_DAILY_LIMIT }, () => at);
+
   it('Q2: never queried — allowed', () => {
-    expect(mayRequeryAgain(null, jst('2026-11-22T10:00:00'))).toBe(true);
+    expect(mayRequeryAgain([], jst('2026-11-22T10:00:00'))).toBe(true);
   });
 
-  it('Q2: the same Japan day is refused, even 23 hours 59 minutes later', () => {
-    expect(mayRequeryAgain(jst('2026-11-22T00:00:00'), jst('2026-11-22T23:59:59'))).toBe(false);
+  it('Q2: the same Japan day is refused once the limit is used, even 23 hours 59 minutes later; one query fewer is allowed', () => {
+    expect(mayRequeryAgain(usedUp(jst('2026-11-22T00:00:00')), jst('2026-11-22T23:59:59'))).toBe(false);
+    expect(mayRequeryAgain(usedUp(jst('2026-11-22T00:00:00')).slice(1), jst('2026-11-22T23:59:59'))).toBe(true);
   });
 
   it('Q2: a minute after midnight JST is a new day, even though only 2 minutes passed', () => {
-    expect(mayRequeryAgain(jst('2026-11-22T23:59:00'), jst('2026-11-23T00:00:00'))).toBe(true);
-    expect(mayRequeryAgain(jst('2026-11-22T23:59:00'), jst('2026-11-22T23:59:59'))).toBe(false);
+    expect(mayRequeryAgain(usedUp(jst('2026-11-22T23:59:00')), jst('2026-11-23T00:00:00'))).toBe(true);
+    expect(mayRequeryAgain(usedUp(jst('2026-11-22T23:59:00')), jst('2026-11-22T23:59:59'))).toBe(false);
   });
 
   it('Q2: the boundary is midnight in Japan, not midnight UTC', () => {
     // 14:00 UTC and 16:00 UTC on the same UTC date are two Japan days (23:00 and 01:00 JST).
-    expect(mayRequeryAgain(new Date('2026-11-22T14:00:00Z'), new Date('2026-11-22T16:00:00Z'))).toBe(true);
+    expect(mayRequeryAgain(usedUp(new Date('2026-11-22T14:00:00Z')), new Date('2026-11-22T16:00:00Z'))).toBe(true);
     // 16:00 UTC and 14:00 UTC the next UTC date are the same Japan day (01:00 and 23:00 JST).
-    expect(mayRequeryAgain(new Date('2026-11-22T16:00:00Z'), new Date('2026-11-23T14:00:00Z'))).toBe(false);
+    expect(mayRequeryAgain(usedUp(new Date('2026-11-22T16:00:00Z')), new Date('2026-11-23T14:00:00Z'))).toBe(false);
   });
 });
 

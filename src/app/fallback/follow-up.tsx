@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { CopayPercent, CopayResult } from '../../domain/declaration/copay.ts';
 import type { FallbackCause, GuideResolution, OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
 import { followUpSteps } from '../../domain/fallback/fallback-walk.ts';
+import { claimNoteText } from './step-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 
@@ -113,7 +114,7 @@ export function FollowUp({
               <li key={s.id}>
                 {s.id === 'claimCurrentQualification'
                   ? t(s.state === 'holds' ? 'fb.fu.claimCurrentQualification.holds' : 'fb.fu.claimCurrentQualification.ifLater')
-                  : t(`fb.fu.${s.id}` as MessageKey)}
+                  : claimNoteText(t, s.id)}
               </li>
             ))}
           </ol>

@@ -2,7 +2,7 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import type { CopayPercent } from '../../domain/declaration/copay.ts';
-import { FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution, type GuideStep } from '../../domain/fallback/fallback-guide.ts';
+import { FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution } from '../../domain/fallback/fallback-guide.ts';
 import {
   guideOutcome,
   isOnlineResolution,
@@ -12,15 +12,14 @@ import {
   walkSteps,
 } from '../../domain/fallback/fallback-walk.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/ja.ts';
 import { deleteDraft, loadDraft } from '../storage/drafts.ts';
 import { FollowUp, RatioPicker } from './follow-up.tsx';
 import { GuideRecordPanel } from './guide-record-panel.tsx';
+import { stepText } from './step-text.ts';
 import { formStateFrom, hasContent } from './form-state.ts';
 import { recordOutcomeInDraft } from './use-draft.ts';
 import { clearWalk, loadWalk, newWalk, saveWalk, type WalkState } from './walk-state.ts';
 
-const stepKey = (step: GuideStep, part: 'title' | 'body' | 'question' | 'yes' | 'no') => `fb.step.${step.id}.${part}` as MessageKey;
 
 /** F5: 10割 in principle, 3割等 for a known patient; the others pay the ratio on their proof or as before. */
 const UNINSURED_CHOICES: readonly CopayPercent[] = [100, 30, 20, 10];
@@ -170,7 +169,7 @@ export function GuideScreen({ token }: { token: string }) {
               {FALLBACK_CAUSES.map((cause) => (
                 <button key={cause} type="button" class="choice-button" onClick={() => chooseCause(cause)}>
                   <span class="choice-title">{t(`fb.cause.${cause}`)}</span>
-                  <span class="choice-hint">{t(`fb.cause.${cause}.hint` as MessageKey)}</span>
+                  <span class="choice-hint">{t(`fb.cause.${cause}.hint`)}</span>
                 </button>
               ))}
             </div>
@@ -191,22 +190,22 @@ export function GuideScreen({ token }: { token: string }) {
           </p>
           <div class="card flow-card fb-step">
             <h2 ref={headingRef} tabIndex={-1}>
-              {t(stepKey(current, 'title'))}
+              {stepText(t, current.id, 'title')}
             </h2>
-            <p>{t(stepKey(current, 'body'))}</p>
+            <p>{stepText(t, current.id, 'body')}</p>
             {current.phase === 'explain' ? (
               <button type="button" class="button primary wide" onClick={() => answer(false)}>
                 {t('fb.step.next')}
               </button>
             ) : (
               <>
-                <p class="fb-question">{t(stepKey(current, 'question'))}</p>
+                <p class="fb-question">{stepText(t, current.id, 'question')}</p>
                 <div class="fb-answers">
                   <button type="button" class="button primary" disabled={busy} onClick={() => answer(true)}>
-                    {t(stepKey(current, 'yes'))}
+                    {stepText(t, current.id, 'yes')}
                   </button>
                   <button type="button" class="button" disabled={busy} onClick={() => answer(false)}>
-                    {t(stepKey(current, 'no'))}
+                    {stepText(t, current.id, 'no')}
                   </button>
                 </div>
               </>
@@ -218,7 +217,7 @@ export function GuideScreen({ token }: { token: string }) {
               <ul>
                 {walk.trail.slice(0, -1).map((i, n) => {
                   const step = steps[i];
-                  return step ? <li key={`${n}-${step.id}`}>{t(stepKey(step, 'title'))}</li> : null;
+                  return step ? <li key={`${n}-${step.id}`}>{stepText(t, step.id, 'title')}</li> : null;
                 })}
               </ul>
             </details>

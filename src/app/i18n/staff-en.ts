@@ -103,7 +103,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.requery.resultTitle': 'Result',
   'staffLc.requery.notFound': 'Nobody found. Patients without a consent at this clinic cannot be queried. Also check the numbers for typing errors.',
   'staffLc.requery.ok': 'Queried at {at}.',
-  'staffLc.requery.already': 'Already queried today ({at}). Each person can be re-queried once a day. The earlier result is in the history below.',
+  'staffLc.requery.already': 'Already queried today ({at}). Re-queries per person and day: at most {limit}. The earlier result is in the history below.',
   'staffLc.requery.revoked':
     'The consent was revoked ({reason}), so re-query is not possible. To resume, the patient authenticates with their My Number card at a visit.',
   'staffLc.requery.noActiveConsent': 'There is no continuing home-visit consent, so re-query is not possible.',

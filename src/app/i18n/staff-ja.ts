@@ -104,7 +104,7 @@ export const staffJa = {
   'staffLc.requery.notFound':
     '該当する方はいません。この医療機関で同意を登録していない方は照会できません。番号の入力誤りがないかも確認してください。',
   'staffLc.requery.ok': '{at} に照会しました。',
-  'staffLc.requery.already': '本日はすでに照会済みです（{at}）。再照会は1人につき1日1回までです。前回の結果は下の履歴で確認できます。',
+  'staffLc.requery.already': '本日はすでに照会済みです（{at}）。再照会は1人につき1日{limit}回までです。前回の結果は下の履歴で確認できます。',
   'staffLc.requery.revoked':
     '同意が取り消されているため再照会できません（理由：{reason}）。再照会するには、訪問時にマイナンバーカードで本人確認をしてもらってください。',
   'staffLc.requery.noActiveConsent': '継続的な訪問診療等の同意がないため、再照会できません。',

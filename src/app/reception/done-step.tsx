@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
+import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EligibilityView } from './eligibility-view.tsx';
 import type { FlowState } from './flow-state.ts';
@@ -36,7 +37,7 @@ export function DoneStep({ flow, onFinish }: { flow: FlowState; onFinish: (retur
         <p>{outcome.validUntil ? t('done.validUntil', { until: formatInstant(outcome.validUntil, lang) }) : t('done.validUntilRevoked')}</p>
       )}
       {outcome?.eligibility && <EligibilityView record={outcome.eligibility.record} nextSteps={outcome.eligibility.nextSteps} />}
-      {flow.visitType === 'online' ? (
+      {flow.visitType && isRemoteConsultation(flow.visitType) ? (
         <button type="button" class="button primary wide" onClick={() => onFinish(outcome?.returnUrl ?? null)}>
           {t('done.finishOnline')}
         </button>

@@ -1,6 +1,5 @@
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from './format.ts';
 
 function Row({ label, value }: { label: string; value: string }) {
@@ -25,10 +24,10 @@ export function EligibilityView({ record, nextSteps }: { record: EligibilityReco
   return (
     <section class="card eligibility" aria-labelledby="eligibility-title">
       <h2 id="eligibility-title">{t('done.eligibility')}</h2>
-      <p class={`status-badge status-${record.status}`}>{t(`status.${record.status}` as MessageKey)}</p>
+      <p class={`status-badge status-${record.status}`}>{t(`status.${record.status}`)}</p>
       <ul class="next-steps">
         {nextSteps.map((step) => (
-          <li key={step}>{t(`step.${step}` as MessageKey)}</li>
+          <li key={step}>{t(`step.${step}`)}</li>
         ))}
       </ul>
       <dl class="facts record">

@@ -3,8 +3,8 @@ import { CONSENT_CHOICES } from '../../domain/consent/consent.ts';
 import type { InstitutionPublicDto, PatientConsentDto } from '../../domain/registration/reception-api.ts';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
 import type { CardRequest } from '../../domain/registration/registration-schema.ts';
+import { asksConsultationDate } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/ja.ts';
 import { REGISTRATION_TOKEN_MS, tokenExpired, type PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { prefersSameDevice } from './handoff-path.ts';
@@ -141,7 +141,7 @@ export function ManageFlow({
   }
 
   const target = state.target;
-  const asksDate = target?.visitType === 'online' && arrival === 'link';
+  const asksDate = target ? asksConsultationDate(target.visitType) && arrival === 'link' : false;
   const asksRx = target?.prescriptionForm !== null && target?.prescriptionForm !== undefined;
   const unanswered = CONSENT_CHOICES.some((c) => state.answers[c] === undefined);
 
@@ -257,7 +257,7 @@ export function ManageFlow({
               <dt>{t('confirm.visitType')}</dt>
               <dd>{t(`visit.${target.visitType}`)}</dd>
             </div>
-            {target.visitType === 'online' && (
+            {asksConsultationDate(target.visitType) && (
               <div>
                 <dt>{t('confirm.date')}</dt>
                 <dd>{state.consultationDate ? formatDate(state.consultationDate, lang) : ''}</dd>
@@ -328,7 +328,7 @@ export function ManageFlow({
           onExit();
         }}
       >
-        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish' as MessageKey) : 'manage.backToMenu')}
+        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish') : 'manage.backToMenu')}
       </button>
     </div>
   );

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { asksPrescriptionForm } from '../../domain/registration/registration.ts';
-import { isVisitType } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, isRemoteConsultation, isVisitType, VISIT_TYPE_FROM_APP } from '../../domain/shared/visit-type.ts';
 import { rememberClinicLink } from '../fallback/last-link.ts';
 import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -30,7 +30,7 @@ function stepsFor(flow: FlowState, institution: InstitutionPublicDto): FlowStep[
   if (!flow.visitTypePreset) steps.push('visitType');
   steps.push('preparation', 'consent');
   // 002 ※3: the date is asked when the patient came by URL/QR; an app normally passes it.
-  if (flow.visitType === 'online' && !(flow.arrival === 'app' && flow.dateFromApp)) steps.push('date');
+  if (flow.visitType && asksConsultationDate(flow.visitType) && !(flow.arrival === 'app' && flow.dateFromApp)) steps.push('date');
   if (flow.visitType && asksPrescriptionForm(flow.visitType, flow.arrival, institution.settings, flow.appSupportsElectronicPrescription)) {
     steps.push('prescription');
   }
@@ -43,7 +43,7 @@ function flowFromLink(query: Record<string, string>): FlowState {
   return newFlow({
     showMenu: !isVisitType(query.visit),
     // R1: an app with a return address starts an online consultation, whatever else it says.
-    visitType: returnUrl ? 'online' : isVisitType(query.visit) ? query.visit : null,
+    visitType: returnUrl ? VISIT_TYPE_FROM_APP : isVisitType(query.visit) ? query.visit : null,
     arrival: returnUrl ? 'app' : 'link',
     returnUrl,
     appSupportsElectronicPrescription: query.erx === '1',
@@ -172,7 +172,7 @@ export default function ReceptionPage({ token }: { token: string }) {
         costLimit: flow.answers.costLimit === true,
         specificDisease: flow.answers.specificDisease === true,
       },
-      ...(visitType === 'online' ? { consultationDate: flow.consultationDate } : {}),
+      ...(asksConsultationDate(visitType) ? { consultationDate: flow.consultationDate } : {}),
       ...(flow.prescriptionForm && steps.includes('prescription') ? { prescriptionForm: flow.prescriptionForm } : {}),
       handoffPath: sameDevice ? 'sameDevice' : 'crossDevice',
     });
@@ -200,7 +200,7 @@ export default function ReceptionPage({ token }: { token: string }) {
       window.location.assign(returnUrl);
       return;
     }
-    if (flow.visitType === 'online') setFinished(true);
+    if (flow.visitType && isRemoteConsultation(flow.visitType)) setFinished(true);
     else setFlow(flowFromLink(query));
   }
 

@@ -3,7 +3,7 @@ import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consen
 import { isCardRegistrationMaintenance, jstDate } from '../../domain/shared/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration/registration.ts';
-import { VISIT_TYPES } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';
@@ -29,7 +29,7 @@ export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' |
         {(['register', 'query', 'revokeAll'] as const).map((mode) => (
           <button key={mode} type="button" class="choice-button" onClick={() => onChoose(mode)}>
             <span class="choice-title">{t(`menu.${mode}`)}</span>
-            <span class="choice-hint">{t(`menu.${mode}.hint` as MessageKey)}</span>
+            <span class="choice-hint">{t(`menu.${mode}.hint`)}</span>
           </button>
         ))}
       </div>
@@ -55,7 +55,7 @@ export function VisitTypeStep({ update, next }: StepProps) {
             }}
           >
             <span class="choice-title">{t(`visit.${type}`)}</span>
-            <span class="choice-hint">{t(`visit.${type}.hint` as MessageKey)}</span>
+            <span class="choice-hint">{t(`visit.${type}.hint`)}</span>
           </button>
         ))}
       </div>
@@ -139,7 +139,7 @@ export function ConsentChoices({
       <div class="consent-items">
         {CONSENT_CHOICES.map((choice) => {
           const hintKey: MessageKey =
-            choice === 'medication' && !institution.settings.usesClinicalInfo ? 'consent.medicationOnly.hint' : (`consent.${choice}.hint` as MessageKey);
+            choice === 'medication' && !institution.settings.usesClinicalInfo ? 'consent.medicationOnly.hint' : (`consent.${choice}.hint`);
           const missing = showMissing && answers[choice] === undefined;
           return (
             <fieldset key={choice} class={`consent-item${missing ? ' missing' : ''}`}>
@@ -253,7 +253,7 @@ export function PrescriptionChoice({
           <label key={form} class={`choice-button${value === form ? ' checked' : ''}`}>
             <input type="radio" name="prescription-form" checked={value === form} onChange={() => onValue(form)} />
             <span class="choice-title">{t(`rx.${form}`)}</span>
-            <span class="choice-hint">{t(`rx.${form}.hint` as MessageKey)}</span>
+            <span class="choice-hint">{t(`rx.${form}.hint`)}</span>
           </label>
         ))}
       </fieldset>
@@ -305,7 +305,7 @@ export function ConfirmStep({
           <dt>{t('confirm.visitType')}</dt>
           <dd>{t(`visit.${visitType}`)}</dd>
         </div>
-        {visitType === 'online' && (
+        {asksConsultationDate(visitType) && (
           <div>
             <dt>{t('confirm.date')}</dt>
             <dd>
@@ -339,7 +339,7 @@ export function ConfirmStep({
           </dd>
         </div>
       </dl>
-      <p class="message notice">{t(`confirm.${visitType}Note` as MessageKey)}</p>
+      <p class="message notice">{t(`confirm.${visitType}Note`)}</p>
       {error && (
         <p class="message error" role="alert">
           {error}

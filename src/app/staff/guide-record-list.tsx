@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { GuideRecordItemDto } from '../../domain/fallback/guide-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/ja.ts';
+import { stepText } from '../fallback/step-text.ts';
 import { formatInstant } from '../reception/format.ts';
 import { GuideOutcomeView } from './declaration-view.tsx';
 import { guideRecordList } from './inbox-api.ts';
@@ -59,7 +59,7 @@ export function GuideRecordList() {
                     <h3>{t('staffGr.steps')}</h3>
                     <ol>
                       {item.steps.map((step, n) => (
-                        <li key={`${n}-${step}`}>{t(`fb.step.${step}.title` as MessageKey)}</li>
+                        <li key={`${n}-${step}`}>{stepText(t, step, 'title')}</li>
                       ))}
                     </ol>
                     {item.note && (

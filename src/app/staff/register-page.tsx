@@ -4,7 +4,6 @@ import { checkInstitutionCode } from '../../domain/institution/institution-code.
 import { MIN_PASSWORD_LENGTH } from '../../domain/institution/institution-api.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { registerInstitution } from './institution-api.ts';
-import type { MessageKey } from '../i18n/ja.ts';
 import { Field } from './field.tsx';
 import { failureMessage } from './section-failure.ts';
 
@@ -18,7 +17,7 @@ const LOGIN_ID = /^[A-Za-z0-9._-]{3,64}$/;
 function validate(t: Translate, v: Values): Errors {
   const errors: Errors = {};
   const problem = checkInstitutionCode(v.code);
-  if (problem) errors.code = t(`inst.code.${problem}` as MessageKey);
+  if (problem) errors.code = t(`inst.code.${problem}`);
   if (v.activationCode.trim() === '') errors.activationCode = t('inst.register.activation.required');
   if (v.name.trim() === '') errors.name = t('inst.register.required');
   if (v.loginId.trim() === '') errors.loginId = t('inst.register.required');
@@ -97,7 +96,7 @@ export function RegisterPage() {
         else if (field === 'code' || field === 'name' || field === 'loginId' || field === 'displayName' || field === 'password') {
           server[field] =
             field === 'code'
-              ? t(`inst.code.${checkInstitutionCode(values.code) ?? 'wrongCheckDigit'}` as MessageKey)
+              ? t(`inst.code.${checkInstitutionCode(values.code) ?? 'wrongCheckDigit'}`)
               : field === 'loginId'
                 ? t('inst.register.loginId.invalid')
                 : field === 'password'

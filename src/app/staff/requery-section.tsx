@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { csvTemplate, readRequeryCsv, type InsuranceQuery } from '../../domain/requery/csv.ts';
-import { REQUERY_LIMITS } from '../../domain/requery/requery.ts';
+import { REQUERY_DAILY_LIMIT, REQUERY_LIMITS } from '../../domain/requery/requery.ts';
 import type { RequeryHistoryResponse, RequeryMatchDto, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
@@ -81,7 +81,7 @@ function MatchResult({ match }: { match: RequeryMatchDto }) {
       )}
       {match.outcome === 'alreadyQueriedToday' && (
         <p class="message warning" role="status">
-          {t('staffLc.requery.already', { at: formatInstant(match.queriedAt, lang) })}
+          {t('staffLc.requery.already', { at: formatInstant(match.queriedAt, lang), limit: String(REQUERY_DAILY_LIMIT) })}
         </p>
       )}
       {match.outcome === 'revoked' && (

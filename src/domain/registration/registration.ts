@@ -1,5 +1,5 @@
 import { isJstDate, jstDate, type JstDate } from '../shared/jst.ts';
-import type { VisitType } from '../shared/visit-type.ts';
+import { asksConsultationDate, isRemoteConsultation, type VisitType } from '../shared/visit-type.ts';
 
 /**
  * How the patient reached the institution link (R1): `link` — the institution's URL or QR code;
@@ -30,7 +30,7 @@ export function asksPrescriptionForm(
   appSupportsElectronicPrescription: boolean,
 ): boolean {
   if (!settings.showsPrescriptionForm || !settings.usesElectronicPrescription) return false;
-  if (visitType === 'online' && arrival === 'app') return appSupportsElectronicPrescription;
+  if (isRemoteConsultation(visitType) && arrival === 'app') return appSupportsElectronicPrescription;
   return true;
 }
 
@@ -43,13 +43,8 @@ export function checkConsultationDate(date: string | null | undefined, now: Date
   return date < jstDate(now) ? 'past' : null;
 }
 
-/** A consultation date is asked for every online consultation (R3). */
-export function asksConsultationDate(visitType: VisitType): boolean {
-  return visitType === 'online';
-}
-
 export type RegistrationOutcomeStatus = 'awaitingCard' | 'completed' | 'failed';
 
 export function consultationDateOrNull(visitType: VisitType, date: string | undefined): JstDate | null {
-  return visitType === 'online' && date !== undefined && isJstDate(date) ? date : null;
+  return asksConsultationDate(visitType) && date !== undefined && isJstDate(date) ? date : null;
 }

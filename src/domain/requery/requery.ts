@@ -2,10 +2,10 @@ import type { ConsentScope } from '../consent/consent.ts';
 import type { CostLimitCertificate } from '../registration/eligibility.ts';
 import { jstDate, startOfJstDate } from '../shared/jst.ts';
 import { consentState } from '../consent/validity.ts';
-import type { VisitType } from '../shared/visit-type.ts';
+import { isContinuingCare, type VisitType } from '../shared/visit-type.ts';
 
 /**
- * Re-query (再照会, Q1–Q5) and the batch query before visits (一括照会, Q6): limits, once a day,
+ * Re-query (再照会, Q1–Q5) and the batch query before visits (一括照会, Q6): limits per request and per day,
  * what the screen shows, who may be re-queried (X4) and the cost-limit flags of the batch query.
  * Every day boundary is Japan time.
  */
@@ -33,11 +33,19 @@ export function requeryLimit(client: RequeryClient): number {
 }
 
 /**
- * Q2: at most once per person per Japan day. A person queried at `last` may be queried again at
- * `now` only on a later Japan calendar date (00:00 JST starts a new day, whatever the hour).
+ * Q2: how many re-queries a person may have per Japan day ("at most once a day, in principle").
+ * The one place this limit lives: the server stores each result in one of the day's slots
+ * 0 … REQUERY_DAILY_LIMIT − 1 (a unique index), so changing it here changes what the server allows.
  */
-export function mayRequeryAgain(last: Date | null, now: Date): boolean {
-  return last === null || jstDate(now) > jstDate(last);
+export const REQUERY_DAILY_LIMIT = 1;
+
+/**
+ * Q2: may a person queried at the times `earlier` be queried again at `now`? Only the queries of
+ * now's Japan calendar date count (00:00 JST starts a new day, whatever the hour).
+ */
+export function mayRequeryAgain(earlier: readonly Date[], now: Date): boolean {
+  const today = jstDate(now);
+  return earlier.filter((at) => jstDate(at) === today).length < REQUERY_DAILY_LIMIT;
 }
 
 /** Q4: the screen shows at most this many results per person… */
@@ -92,7 +100,7 @@ export type RequeryGate<C> =
 export function requeryGate<C extends ConsentForRequery>(consents: readonly C[], now: Date): RequeryGate<C> {
   if (consents.length === 0) return { kind: 'unknown' };
   const homeVisits = consents
-    .filter((c) => c.visitType === 'homeVisit')
+    .filter((c) => isContinuingCare(c.visitType))
     .sort((a, b) => Date.parse(b.registeredAt) - Date.parse(a.registeredAt));
   const active = homeVisits.find((c) => consentState(c, now) === 'active');
   if (active) return { kind: 'allowed', consent: active };

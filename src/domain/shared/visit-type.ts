@@ -5,3 +5,48 @@ export type VisitType = (typeof VISIT_TYPES)[number];
 export function isVisitType(value: unknown): value is VisitType {
   return typeof value === 'string' && (VISIT_TYPES as readonly string[]).includes(value);
 }
+
+/**
+ * What each visit type means for the rules: app, server and domain ask the functions below, never
+ * compare visit-type ids themselves. A new visit type is a row here, its viewing period in
+ * consent/validity.ts (an exhaustive switch) and its catalogue strings (visit.<type>,
+ * visit.<type>.hint, confirm.<type>Note); the typecheck points at each of them.
+ */
+interface VisitTypeRules {
+  /** Q1, V5, X4: continuing care — re-queried, reconfirmed about monthly, revocation stops re-query. */
+  continuing: boolean;
+  /** R3, V3: the consent is for one consultation date (today or later, Japan time). */
+  consultationDate: boolean;
+  /**
+   * R1, R7: a remote consultation — the only kind a telemedicine app may start; at the end the
+   * eligibility record is not shown, and the patient ends the procedure (back to the app).
+   */
+  remote: boolean;
+}
+
+const VISIT_TYPE_RULES: Record<VisitType, VisitTypeRules> = {
+  homeVisit: { continuing: true, consultationDate: false, remote: false },
+  houseCall: { continuing: false, consultationDate: false, remote: false },
+  online: { continuing: false, consultationDate: true, remote: true },
+};
+
+/** Q1, V5, X4: is this continuing care (訪問診療等)? */
+export function isContinuingCare(visitType: VisitType): boolean {
+  return VISIT_TYPE_RULES[visitType].continuing;
+}
+
+/** The visit types of continuing care, for queries that select consents by type. */
+export const CONTINUING_VISIT_TYPES: readonly VisitType[] = VISIT_TYPES.filter(isContinuingCare);
+
+/** R3, V3: is a consultation date asked for (and the consent valid through that day)? */
+export function asksConsultationDate(visitType: VisitType): boolean {
+  return VISIT_TYPE_RULES[visitType].consultationDate;
+}
+
+/** R1, R7: a remote consultation (started from an app or a link, no eligibility shown at the end)? */
+export function isRemoteConsultation(visitType: VisitType): boolean {
+  return VISIT_TYPE_RULES[visitType].remote;
+}
+
+/** R1: what a telemedicine app arriving with a return address starts, whatever else it says. */
+export const VISIT_TYPE_FROM_APP: VisitType = 'online';

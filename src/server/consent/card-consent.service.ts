@@ -4,7 +4,7 @@ import { consentState, consentValidUntil, type RevokeReason } from '../../domain
 import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
 import type { PatientConsentDto } from '../../domain/registration/reception-api.ts';
 import type { PrescriptionForm } from '../../domain/registration/registration.ts';
-import type { VisitType } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, type VisitType } from '../../domain/shared/visit-type.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import {
@@ -140,8 +140,8 @@ export async function updateConsentByCard(
   now: Date,
 ): Promise<void> {
   const validUntil =
-    consent.visit_type === 'online' && terms.consultationDate
-      ? consentValidUntil('online', now, terms.consultationDate)!.toISOString()
+    asksConsultationDate(consent.visit_type) && terms.consultationDate
+      ? consentValidUntil(consent.visit_type, now, terms.consultationDate)!.toISOString()
       : consent.valid_until;
   await updateConsentTerms(trx, consent.id, {
     scopes: terms.scopes,

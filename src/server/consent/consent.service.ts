@@ -25,6 +25,7 @@ import {
   registrationRecordsOf,
 } from './consent.repository.ts';
 import type { ConsentRow } from './consent.table.ts';
+import { isContinuingCare } from '../../domain/shared/visit-type.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -35,7 +36,7 @@ export function stateOf(row: ConsentRow, now: Date) {
 export function toConsentSummary(row: ConsentRow, now: Date): ConsentSummaryDto {
   const state = stateOf(row, now);
   const dueOn =
-    row.visit_type === 'homeVisit' && state === 'active'
+    isContinuingCare(row.visit_type) && state === 'active'
       ? reconfirmationDueOn({ registeredAt: row.registered_at, lastConfirmedAt: row.last_confirmed_at })
       : null;
   return {
@@ -171,7 +172,7 @@ export async function consentLists(trx: DbOrTx, ctx: { institutionId: string; no
       .sort((a, b) => endsAt(a) - endsAt(b))
       .map(item),
     reconfirmationDue: active
-      .filter((c) => c.visit_type === 'homeVisit')
+      .filter((c) => isContinuingCare(c.visit_type))
       .map(item)
       .filter((i) => i.consent.reconfirmationDue)
       .sort((a, b) => (a.consent.reconfirmationDueOn ?? '').localeCompare(b.consent.reconfirmationDueOn ?? '')),

@@ -14,14 +14,7 @@ import { log } from './logger.ts';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields: Record<string, string> | undefined;
-  constructor(code: ErrorCode, message: string, fields?: Record<string, string>);
-  /**
-   * @deprecated The status comes from HTTP_STATUS; pass only the code. Kept for src/server/requery
-   * until it drops its numbers: the number given is ignored (the table gives the same one).
-   */
-  constructor(status: number, code: ErrorCode, message: string, fields?: Record<string, string>);
-  constructor(...args: [ErrorCode, string, Record<string, string>?] | [number, ErrorCode, string, Record<string, string>?]) {
-    const [code, message, fields] = typeof args[0] === 'number' ? (args.slice(1) as [ErrorCode, string, Record<string, string>?]) : (args as [ErrorCode, string, Record<string, string>?]);
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>) {
     super(message);
     this.code = code;
     this.fields = fields;

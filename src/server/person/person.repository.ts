@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DashboardQuery } from '../../domain/consent/consent-dashboard.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { PersonProfileRow, PersonProfileTable } from './person.table.ts';
+import { CONTINUING_VISIT_TYPES } from '../../domain/shared/visit-type.ts';
 
 export interface DashboardBounds {
   now: string;
@@ -47,7 +48,7 @@ export async function dashboardPage(
   }
   if (query.reconfirmationDue) {
     q = q
-      .where('c.visit_type', '=', 'homeVisit')
+      .where('c.visit_type', 'in', CONTINUING_VISIT_TYPES)
       .where('c.status', '=', 'active')
       .where((eb) => eb.or([eb('c.valid_until', 'is', null), eb('c.valid_until', '>', bounds.now)]))
       .where(sql<string>`coalesce(c.last_confirmed_at, c.registered_at)`, '<', bounds.dueBefore);

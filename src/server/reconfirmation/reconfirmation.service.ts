@@ -11,6 +11,7 @@ import type { StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { ValidationError } from '../http/errors.ts';
 import { insertReconfirmation } from './reconfirmation.repository.ts';
+import { isContinuingCare } from '../../domain/shared/visit-type.ts';
 
 const SCOPE_RULES = {
   notASubset: 'Stopping can only remove scopes; adding one needs a card authentication.',
@@ -31,7 +32,7 @@ export async function recordReconfirmation(
 ): Promise<ReconfirmationResponse> {
   const row = await consentAt(trx, ctx.institutionId, request.consentId);
   requireActive(row, ctx.now);
-  if (row.visit_type !== 'homeVisit') throw new ConsentNotHomeVisitError();
+  if (!isContinuingCare(row.visit_type)) throw new ConsentNotHomeVisitError();
   const outcome = applyReconfirmation(parseScopes(row.scopes), request.answer, request.scopes);
   if (outcome.kind === 'invalid') throw new ValidationError({ scopes: SCOPE_RULES[outcome.reason] });
 

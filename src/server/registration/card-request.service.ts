@@ -16,6 +16,7 @@ import { ConsultationDateLockedError } from './registration-errors.ts';
 import { insertRegistration, updateRegistration } from './registration.repository.ts';
 import type { RegistrationRow } from './registration.table.ts';
 import { assertReturnUrlAllowed } from './return-url.ts';
+import { asksConsultationDate } from '../../domain/shared/visit-type.ts';
 
 /**
  * The patient's own actions after registering, each confirmed with the card (002 「同意内容・処方箋の
@@ -65,7 +66,7 @@ async function plannedUpdate(trx: DbOrTx, request: Extract<CardRequest, { purpos
   // The same refusal as a card answer for a consent that ended meanwhile.
   if (!isInForce(consent, institution.id, now)) throw new HandoffRejectedError('consent_not_active');
   let consultationDate = consent.consultation_date;
-  if (consent.visit_type === 'online' && request.consultationDate !== undefined && request.consultationDate !== consent.consultation_date) {
+  if (asksConsultationDate(consent.visit_type) && request.consultationDate !== undefined && request.consultationDate !== consent.consultation_date) {
     // U2: the date can be changed only by a patient who came by URL/QR, not from an app.
     if (request.arrival === 'app') {
       throw new ConsultationDateLockedError();

@@ -22,11 +22,12 @@ import { RegistrationClosedError, RegistrationNotFoundError } from './registrati
 import { claimCompletion, findRegistration, insertRegistration, markFailed, updateRegistration } from './registration.repository.ts';
 import type { RegistrationRow } from './registration.table.ts';
 import { assertReturnUrlAllowed } from './return-url.ts';
+import { asksConsultationDate, isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 
 /** Checks a registration request against the institution's settings (R1, R3, R4/S5). */
 export function validateRequest(request: RegistrationRequest, institution: InstitutionRow, now: Date): void {
   const fields: Record<string, string> = {};
-  if (request.visitType === 'online') {
+  if (asksConsultationDate(request.visitType)) {
     const problem = checkConsultationDate(request.consultationDate, now);
     if (problem === 'missing') fields.consultationDate = 'Enter the consultation date.';
     if (problem === 'invalid') fields.consultationDate = 'The consultation date is not a real date (YYYY-MM-DD).';
@@ -41,7 +42,7 @@ export function validateRequest(request: RegistrationRequest, institution: Insti
   if (asked && !request.prescriptionForm) fields.prescriptionForm = 'Choose electronic or paper prescription.';
   if (request.arrival === 'app' && !request.returnUrl) fields.returnUrl = 'An app must pass its return address.';
   // R1: telemedicine apps start online consultations only.
-  if (request.arrival === 'app' && request.visitType !== 'online') fields.visitType = 'An app can start online consultations only.';
+  if (request.arrival === 'app' && !isRemoteConsultation(request.visitType)) fields.visitType = 'An app can start online consultations only.';
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
   if (request.arrival === 'app') assertReturnUrlAllowed(request.returnUrl!, institution);
 }
@@ -122,7 +123,7 @@ export async function renewChallenge(
   if (registration.status === 'completed') {
     throw new RegistrationClosedError();
   }
-  if (registration.visit_type === 'online' && checkConsultationDate(registration.consultation_date, ctx.now) === 'past') {
+  if (registration.visit_type && asksConsultationDate(registration.visit_type) && checkConsultationDate(registration.consultation_date, ctx.now) === 'past') {
     throw new HandoffRejectedError('consultation_date_passed');
   }
   await updateRegistration(trx, registration.id, { status: 'awaitingCard', failure_code: null });
@@ -162,7 +163,7 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
     validUntil = consent?.valid_until ?? null;
     // R7: online consultations never show the eligibility record to the patient; and once the
     // consent is revoked or replaced, the record is no longer shown on the device either.
-    if (registration.purpose === 'register' && registration.visit_type !== 'online' && consent?.status === 'active') {
+    if (registration.purpose === 'register' && registration.visit_type && !isRemoteConsultation(registration.visit_type) && consent?.status === 'active') {
       const record = await registeredEligibility(db, registration.consent_id);
       if (record) eligibility = { record, nextSteps: nextSteps(record.status) };
     }
@@ -225,7 +226,7 @@ export async function checkHandoff(db: DbOrTx, national: NationalServices, respo
   // Eligibility is only looked up when a consent is registered; query, update and revocation
   // only need to know whose card it is.
   let rejection: HandoffRejection | null = null;
-  if (registration?.visit_type === 'online' && checkConsultationDate(registration.consultation_date, now) === 'past') {
+  if (registration?.visit_type && asksConsultationDate(registration.visit_type) && checkConsultationDate(registration.consultation_date, now) === 'past') {
     rejection = 'consultation_date_passed';
   } else {
     const holder = await national.eligibility.resolveCardHolder(verdict.certificateSerial);

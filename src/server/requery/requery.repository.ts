@@ -3,25 +3,37 @@ import type { DbOrTx } from '../db/database.ts';
 import type { BatchQueryRunTable, RequeryResultRow, RequeryResultTable } from './requery.table.ts';
 
 /**
- * Q2: stores a re-query result unless the person was already queried this Japan day. The unique
- * index (institution, person, day) decides, so two simultaneous requests cannot both pass.
+ * Q2: stores a re-query result in the first free slot (0 … dailyLimit − 1) of the person's Japan
+ * day; false when every slot is taken. The unique index (institution, person, day, slot) decides,
+ * so simultaneous requests cannot take more slots than there are: on PostgreSQL an insert into a
+ * slot another open transaction just took waits for it, then finds the slot taken and tries the next.
  */
-export async function insertRequeryResultOncePerDay(db: DbOrTx, row: Insertable<RequeryResultTable>): Promise<boolean> {
-  const result = await db
-    .insertInto('requery_result')
-    .values(row)
-    .onConflict((oc) => oc.columns(['institution_id', 'person_ref', 'jst_date']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+export async function insertRequeryResultWithinDailyLimit(
+  db: DbOrTx,
+  row: Omit<Insertable<RequeryResultTable>, 'slot'>,
+  dailyLimit: number,
+): Promise<boolean> {
+  for (let slot = 0; slot < dailyLimit; slot++) {
+    const result = await db
+      .insertInto('requery_result')
+      .values({ ...row, slot })
+      .onConflict((oc) => oc.columns(['institution_id', 'person_ref', 'jst_date', 'slot']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
+  }
+  return false;
 }
 
-export async function requeryResultOfDay(db: DbOrTx, institutionId: string, personRef: string, jstDate: string): Promise<RequeryResultRow | undefined> {
+/** The person's latest result of a Japan day (the one a refused re-query points to). */
+export async function latestRequeryResultOfDay(db: DbOrTx, institutionId: string, personRef: string, jstDate: string): Promise<RequeryResultRow | undefined> {
   return db
     .selectFrom('requery_result')
     .selectAll()
     .where('institution_id', '=', institutionId)
     .where('person_ref', '=', personRef)
     .where('jst_date', '=', jstDate)
+    .orderBy('queried_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
 }
 

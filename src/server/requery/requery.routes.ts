@@ -26,14 +26,8 @@ import type { AppEnv } from '../http/app-env.ts';
 import { AppError, NotFoundError, ValidationError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { requirePermission } from '../staff/session.ts';
+import { CsvColumnsInvalidError, CsvMalformedError, CsvNotUtf8Error, RowsOutOfRangeError, UnsupportedCsvMediaTypeError } from './requery-errors.ts';
 import { lookUpRows, requeryHistory, runBatch, runRequery, type SubmittedRow } from './requery.service.ts';
-
-class RowsOutOfRangeError extends AppError {
-  constructor(limit: number) {
-    // The limit is ours; the submitted count is not repeated.
-    super(422, 'rows_out_of_range', `Send between 1 and ${limit} persons in one request.`);
-  }
-}
 
 function checkCount(count: number, limit: number): void {
   if (checkRowCount(count, limit) !== null) throw new RowsOutOfRangeError(limit);
@@ -70,20 +64,20 @@ const SHIFT_JIS_LABELS = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'c
  */
 async function readCsvText(c: Context<AppEnv>): Promise<string> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^text\/csv\b/i.test(type)) throw new AppError(415, 'unsupported_media_type', 'Send the file as text/csv.');
+  if (!/^text\/csv\b/i.test(type)) throw new UnsupportedCsvMediaTypeError('Send the file as text/csv.');
   const charset = /;\s*charset="?([^";\s]+)"?/i.exec(type)?.[1]?.toLowerCase() ?? 'utf-8';
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (SHIFT_JIS_LABELS.has(charset)) {
     try {
       return new TextDecoder('shift_jis', { fatal: true }).decode(bytes);
     } catch {
-      throw new AppError(422, 'csv_not_utf8', 'The file could not be read as Shift_JIS text. Save it as "CSV UTF-8" and upload it again.');
+      throw new CsvNotUtf8Error('The file could not be read as Shift_JIS text. Save it as "CSV UTF-8" and upload it again.');
     }
   }
-  if (charset !== 'utf-8' && charset !== 'utf8') throw new AppError(415, 'unsupported_media_type', 'Send the file as UTF-8 (or Shift_JIS) text.');
+  if (charset !== 'utf-8' && charset !== 'utf8') throw new UnsupportedCsvMediaTypeError('Send the file as UTF-8 (or Shift_JIS) text.');
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) {
-    throw new AppError(422, 'csv_not_utf8', 'The file is not UTF-8 text (Excel\'s plain "CSV" is Shift_JIS). Save it as "CSV UTF-8" and upload it again.');
+    throw new CsvNotUtf8Error('The file is not UTF-8 text (Excel\'s plain "CSV" is Shift_JIS). Save it as "CSV UTF-8" and upload it again.');
   }
   return decoded.text;
 }
@@ -97,9 +91,9 @@ function csvProblem(problem: CsvFileProblem, limit: number): AppError {
   switch (problem) {
     case 'noHeader':
     case 'columns':
-      return new AppError(422, 'csv_columns_invalid', 'The first row must hold the template\'s column names (download the template).');
+      return new CsvColumnsInvalidError();
     case 'malformed':
-      return new AppError(422, 'csv_malformed', 'The file has a quotation mark that is never closed, so its rows cannot be read.');
+      return new CsvMalformedError();
     case 'noRows':
     case 'tooManyRows':
       return new RowsOutOfRangeError(limit);

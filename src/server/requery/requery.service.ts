@@ -5,6 +5,7 @@ import { nextSteps, type EligibilityRecord, type EligibilityStatus } from '../..
 import { jstDate } from '../../domain/shared/jst.ts';
 import {
   costLimitFlags,
+  REQUERY_DAILY_LIMIT,
   REQUERY_DISPLAY_MAX_AGE_DAYS,
   requeryGate,
   visibleRequeryResults,
@@ -24,9 +25,9 @@ import { consentsOfPersonsAt } from '../consent/consent.repository.ts';
 import type { ConsentRow } from '../consent/consent.table.ts';
 import type { StaffAuditEntry, StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
-import { AppError } from '../http/errors.ts';
+import { BatchAlreadyRunError } from './requery-errors.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
-import { insertBatchRunOncePerDay, insertRequeryResultOncePerDay, requeryResultOfDay, requeryResultsSince } from './requery.repository.ts';
+import { insertBatchRunOncePerDay, insertRequeryResultWithinDailyLimit, latestRequeryResultOfDay, requeryResultsSince } from './requery.repository.ts';
 import { notePersonRecord } from '../person/person-profile.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,12 +42,6 @@ export interface SubmittedRow<T> {
 /** A submitted row after the national lookup (done before the transaction opens). */
 export interface LookedUpRow<T> extends SubmittedRow<T> {
   found: Array<{ personId: string; record: EligibilityRecord }>;
-}
-
-export class BatchAlreadyRunError extends AppError {
-  constructor() {
-    super(409, 'batch_query_already_run', 'The batch query has already run today (Japan time). It can run again tomorrow.');
-  }
 }
 
 /**
@@ -99,8 +94,9 @@ interface Ctx {
 
 /**
  * Q1–Q5, X4: re-queries each row's persons. Per person: allowed only with an active home-visit
- * consent (X4), once per Japan day (Q2, per row — never an error for the whole request); the
- * answer carries cost-limit and specific-disease data only when the consent includes them.
+ * consent (X4), up to REQUERY_DAILY_LIMIT times per Japan day (Q2, per row — never an error for
+ * the whole request); the answer carries cost-limit and specific-disease data only when the
+ * consent includes them.
  * Several persons may match one row without a branch (Q5): each is answered.
  */
 export async function runRequery(trx: DbOrTx, ctx: Ctx, client: RequeryClient, rows: LookedUpRow<InsuranceQuery>[]): Promise<RequeryResponse> {
@@ -128,7 +124,7 @@ export async function runRequery(trx: DbOrTx, ctx: Ctx, client: RequeryClient, r
         match = { personRef: personId, name, outcome: 'noActiveConsent' };
       } else {
         const disclosed = disclosedRecord(record, gate.consent.scopes);
-        const stored = await insertRequeryResultOncePerDay(trx, {
+        const result = {
           id: randomUUID(),
           institution_id: ctx.institutionId,
           person_ref: personId,
@@ -138,12 +134,13 @@ export async function runRequery(trx: DbOrTx, ctx: Ctx, client: RequeryClient, r
           client,
           status: disclosed.status,
           record_json: JSON.stringify(disclosed),
-        });
+        };
+        const stored = await insertRequeryResultWithinDailyLimit(trx, result, REQUERY_DAILY_LIMIT);
         if (stored) {
           await notePersonRecord(trx, ctx.institutionId, personId, disclosed, at);
           match = { personRef: personId, name, outcome: 'ok', queriedAt: at, record: disclosed, nextSteps: nextSteps(disclosed.status) };
         } else {
-          const earlier = await requeryResultOfDay(trx, ctx.institutionId, personId, day);
+          const earlier = await latestRequeryResultOfDay(trx, ctx.institutionId, personId, day);
           match = { personRef: personId, name, outcome: 'alreadyQueriedToday', queriedAt: earlier?.queried_at ?? at };
         }
       }

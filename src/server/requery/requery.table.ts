@@ -1,14 +1,14 @@
 import type { Selectable } from 'kysely';
-
-/** Who asked: the staff screen, an API client, or a receipt computer (Q3: at most 500 at once). */
-export type RequeryClient = 'screen' | 'api' | 'receiptComputer';
+import type { RequeryClient } from '../../domain/requery/requery.ts';
 
 export interface RequeryResultTable {
   id: string;
   institution_id: string;
   person_ref: string;
-  /** The Japan day of the query: one per person and day (Q2). */
+  /** The Japan day of the query (Q2). */
   jst_date: string;
+  /** Q2: which of the day's REQUERY_DAILY_LIMIT places this result holds (0 …); unique per person and day. */
+  slot: number;
   queried_at: string;
   staff_id: string | null;
   client: RequeryClient;
