@@ -7,8 +7,7 @@ import { api } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 import { onServiceWorkerMessage, requestBackgroundSync } from '../sw-bridge.ts';
 import { currentDeviceKey, decryptJson, encryptJson, UnreadablePayloadError } from './crypto.ts';
-import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type DraftRecord, type OutboxError, type OutboxRecord, type OutboxRecordKind } from './db.ts';
-import type { DeclarationDraft } from './drafts.ts';
+import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type OutboxError, type OutboxRecord, type OutboxRecordKind } from './db.ts';
 import { institutionKeyFor, rememberInstitutionKey } from './institution-keys.ts';
 import { sealJson } from './seal.ts';
 
