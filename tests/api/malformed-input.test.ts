@@ -44,7 +44,8 @@ import {
  * validation (validation_failed naming its fields), refused by the handler (a route-specific
  * code), or 2xx. The test asserts per route that the route's own code was reached in at least
  * MIN_REACH of the runs and, for a route that reads a body, that its validation refused
- * something; the per-route table is printed at the end (FUZZ_REPORT=<file> also writes it as JSON).
+ * something (checked from FUZZ_RUNS=100 on: a proportion needs a sample); the per-route table
+ * is printed at the end (FUZZ_REPORT=<file> also writes it as JSON).
  *
  * Default run: ~68 routes × 300 ≈ 20,000 requests (about 40–60 s here). Deep run, 100,000 requests
  * (about 5 minutes):  FUZZ_RUNS=1500 npx vitest run tests/api/malformed-input.test.ts
@@ -613,7 +614,8 @@ describe('every API route under malformed input (issue 7 §3)', () => {
     expect([...undeclared2xx]).toEqual([]);
   });
 
-  it(`reaches each route's own code in at least ${MIN_REACH * 100} % of its runs, and each body-reading route's own validation`, () => {
+  // A proportion needs a sample: a quick FUZZ_RUNS=5 smoke run checks the answers, not the reach.
+  it.runIf(RUNS >= 100)(`reaches each route's own code in at least ${MIN_REACH * 100} % of its runs, and each body-reading route's own validation`, () => {
     expect(reach.size, 'the fuzz above ran').toBe(routes.length);
     const short: string[] = [];
     for (const [key, r] of reach) {
