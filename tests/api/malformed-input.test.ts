@@ -596,6 +596,9 @@ describe('every API route under malformed input (issue 7 §3)', () => {
           if (outcome.kind === 'early') r.early[outcome.code] = (r.early[outcome.code] ?? 0) + 1;
           else r[outcome.kind]++;
           if (outcome.kind === 'handler') r.handlerCodes[outcome.code] = (r.handlerCodes[outcome.code] ?? 0) + 1;
+          // Wrong codes lock the account's second factor after five (issue 12 #2): counted above as
+          // an early refusal, then lifted, so the route's later runs reach its code again.
+          if (outcome.code === 'account_locked') await t.db.updateTable('staff_account').set({ failed_factor_count: 0, locked_until: null }).execute();
           // Staff GET routes show stored records (fuzzed declarations may hold the marker): that is
           // display of data, not an echo of this request, so only their errors are checked for echoes.
           const showsStoredData = method === 'GET' && route.path.startsWith('/api/staff/') && seen.status < 300;
