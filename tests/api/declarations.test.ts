@@ -190,8 +190,8 @@ async function setRetentionDays(institutionId: string, days: number): Promise<vo
   await sql`update institution set declaration_retention_days = ${days} where id = ${institutionId}`.execute(t.db);
 }
 
-describe('P4: the outbox sends; the server stores each form exactly once', () => {
-  it('P4: a valid form is stored with 201 and a receipt { id, receivedAt }; the receipt is audited without the name', async () => {
+describe('outbox resends are harmless (idempotent intake): the server stores each form exactly once', () => {
+  it('a valid form is stored with 201 and a receipt { id, receivedAt }; the receipt is audited without the name', async () => {
     const body = form();
     const reply = await send(body);
     expect(reply.status, reply.text).toBe(201);
@@ -205,7 +205,7 @@ describe('P4: the outbox sends; the server stores each form exactly once', () =>
     expect(audit[0]).toMatchObject({ action: 'declaration.received', actor_type: 'patient', actor_id: null, device_id: DEVICE, outcome: 'ok' });
   });
 
-  it('P4: the identical resend after a lost response answers 200 with the same receipt, and there is still one row', async () => {
+  it('the identical resend after a lost response answers 200 with the same receipt, and there is still one row', async () => {
     const body = form();
     const first = await send(body);
     expect(first.status).toBe(201);
@@ -220,7 +220,7 @@ describe('P4: the outbox sends; the server stores each form exactly once', () =>
     expect((await auditOf(body.id)).map((e) => e.outcome)).toEqual(['ok', 'duplicate', 'duplicate']);
   });
 
-  it('P4: two sends of one form at the same moment store it once (one 201, one 200)', async () => {
+  it('two sends of one form at the same moment store it once (one 201, one 200)', async () => {
     const body = form();
     const replies = await Promise.all([send(body), send(body), send(body)]);
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 201]);
@@ -228,7 +228,7 @@ describe('P4: the outbox sends; the server stores each form exactly once', () =>
     expect(await rowCount(body.id)).toBe(1);
   });
 
-  it('P4: the same id with different content is refused with 409 declaration_conflict; the stored form is unchanged', async () => {
+  it('the same id with different content is refused with 409 declaration_conflict; the stored form is unchanged', async () => {
     const body = form();
     await submit(body);
     const changed = await send({ ...body, phone: '080-2718-2818' });
@@ -242,7 +242,7 @@ describe('P4: the outbox sends; the server stores each form exactly once', () =>
     expect((await auditOf(body.id)).at(-1)).toMatchObject({ action: 'declaration.received', outcome: 'refused', detail: 'declaration_conflict' });
   });
 
-  it('P4: the same id sent under another institution\'s link is 409 declaration_conflict, and stays where it was', async () => {
+  it('the same id sent under another institution\'s link is 409 declaration_conflict, and stays where it was', async () => {
     const body = form();
     await submit(body);
     expectError(await send({ ...body, linkToken: OTHER_INSTITUTION_LINK }), 409, 'declaration_conflict');
@@ -313,7 +313,7 @@ describe('P4: the outbox sends; the server stores each form exactly once', () =>
     expectError(await send(form(), { device: null }), 400, 'validation_failed');
   });
 
-  it('P4: a drawn signature up to its limit fits the request; a larger one is refused with its own message', async () => {
+  it('a drawn signature up to its limit fits the request; a larger one is refused with its own message', async () => {
     const large = `data:image/png;base64,iVBORw0KGgo${'A'.repeat(SIGNATURE_MAX_CHARS - 40)}`;
     expect(large.length).toBeLessThanOrEqual(SIGNATURE_MAX_CHARS);
     await submit({ signature: large });
@@ -338,12 +338,26 @@ describe('P4: the outbox sends; the server stores each form exactly once', () =>
     expect(await rowCount(other.id)).toBe(0);
   });
 
-  it('X5: a nurse signed in on the tablet is recorded as the staff actor', async () => {
+  it('X5: a nurse signed in on the tablet is recorded as who (that staff account), what, when and from which device', async () => {
     const body = form();
-    expect((await send(body, { cookie: await sessionOf('demo') })).status).toBe(201);
+    const cookie = await sessionOf('demo');
+    const staffId = (await t.db.selectFrom('staff_account').select('id').where('login_id', '=', t.demo.loginId).executeTakeFirstOrThrow()).id;
+    const now = t.clock.now().toISOString();
+    expect((await send(body, { cookie })).status).toBe(201);
     const [event] = await auditOf(body.id);
-    expect(event).toMatchObject({ actor_type: 'staff', device_id: DEVICE });
-    expect(event!.actor_id).not.toBeNull();
+    expect(event).toMatchObject({
+      actor_type: 'staff',
+      actor_id: staffId,
+      action: 'declaration.received',
+      at: now,
+      institution_id: t.demo.institution.id,
+      subject_id: body.id,
+      device_id: DEVICE,
+    });
+    // Without a session the same receipt names no staff member (the patient's own device).
+    const anonymous = form();
+    expect((await send(anonymous)).status).toBe(201);
+    expect((await auditOf(anonymous.id))[0]).toMatchObject({ actor_id: null, action: 'declaration.received', device_id: DEVICE });
   });
 });
 

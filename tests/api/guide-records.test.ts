@@ -81,8 +81,8 @@ async function list(cookie: string) {
   return call<GuideRecordListResponse & ApiErrorBody>('/api/staff/guide-records', { headers: { cookie } });
 }
 
-describe('POST /api/public/guide-records (P4)', () => {
-  it('P4: sent twice, stored once; the resend gets the same receipt; audited as received then duplicate', async () => {
+describe('POST /api/public/guide-records: outbox resends are harmless (idempotent intake)', () => {
+  it('sent twice, stored once; the resend gets the same receipt; audited as received then duplicate', async () => {
     const body = record();
     const first = await send(body);
     expect(first.status, first.text).toBe(201);
@@ -102,7 +102,7 @@ describe('POST /api/public/guide-records (P4)', () => {
     expect(JSON.stringify(audit)).not.toContain(KANA);
   });
 
-  it('P4: a different record under a taken id is a 409 with its code; the stored one is unchanged', async () => {
+  it('a different record under a taken id is a 409 with its code; the stored one is unchanged', async () => {
     const body = record();
     expect((await send(body)).status).toBe(201);
     const clash = await send({ ...body, note: '別の内容' });

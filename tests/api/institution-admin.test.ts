@@ -390,7 +390,7 @@ describe('settings (S2, S3, S5, return addresses, D5)', () => {
   });
 });
 
-describe('the institution link (M1)', () => {
+describe('the institution link (reissue invalidates the old one: DOMAIN §11 product rule)', () => {
   it('every role may view it', async () => {
     for (const role of ['clerk', 'doctor', 'admin'] as const) {
       const cookie = await loginAs(t, role);

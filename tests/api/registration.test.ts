@@ -262,9 +262,17 @@ describe('institution link (R1)', () => {
 });
 
 describe('starting a registration: request checks', () => {
-  it('X5: the device id header is required and must be a UUID', async () => {
+  it('X5: the device id header is required and must be a UUID, and the audit trail names that device', async () => {
+    const before = await countRows('audit_event');
     expectError(await postRegistration({}, null), 400, 'validation_failed');
     expectError(await postRegistration({}, 'my-phone'), 400, 'validation_failed');
+    // A refused start leaves no trail entry without a device.
+    expect(await countRows('audit_event')).toBe(before);
+    // "From which device": the started registration's event carries the id the device sent.
+    const device = crypto.randomUUID();
+    const reg = await start({}, device.toUpperCase());
+    const event = (await auditRows()).find((e) => e.action === 'registration.started' && e.subject_id === reg.registrationId);
+    expect(event).toMatchObject({ device_id: device, institution_id: seededInstitution.id, at: t.clock.now().toISOString() });
   });
 
   it('answers 201 with an access token and a first challenge that expires after 5 minutes', async () => {

@@ -37,7 +37,7 @@ async function errorCode(res: Response): Promise<string> {
 const get = (path: string, cookie: string) => t.app.request(path, { headers: { cookie } });
 const post = (path: string, cookie: string, body: unknown = {}) => t.app.request(path, jsonRequest('POST', body, { cookie }));
 
-describe('P3: the password alone reaches nothing but the second-factor routes', () => {
+describe('staff second factor (issue 6 §2): the password alone reaches nothing but the second-factor routes', () => {
   it('a correct password asks for the second factor; staff routes answer 401 second_factor_required', async () => {
     const { cookie, step } = await passwordOnly('demo-admin');
     expect(step).toEqual({ next: 'second_factor', methods: ['totp'] });
@@ -76,7 +76,7 @@ describe('P3: the password alone reaches nothing but the second-factor routes', 
   });
 });
 
-describe('P3: TOTP', () => {
+describe('staff second factor (issue 6 §2): TOTP', () => {
   it('completes the login with a new session id; the password-only cookie stops working', async () => {
     t.clock.advance(STEP_MS);
     const { cookie: pending } = await passwordOnly('demo-doctor');
@@ -116,7 +116,7 @@ describe('P3: TOTP', () => {
   });
 });
 
-describe('P3: recovery codes', () => {
+describe('staff second factor (issue 6 §2): recovery codes', () => {
   it('ten codes, shown once, each logs in once', async () => {
     const admin = await loginAs(t, 'admin');
     const issued = (await (await post('/api/staff/auth/recovery-codes', admin)).json()) as RecoveryCodesResponse;
@@ -140,7 +140,7 @@ describe('P3: recovery codes', () => {
   });
 });
 
-describe('P3: accounts (administrators)', () => {
+describe('staff accounts and roles, kept by administrators (issue 6 §2)', () => {
   let clerk: StaffAccountDto;
   const clerkPassword = 'new-clerk-password-1';
 
@@ -261,7 +261,7 @@ describe('P4: unlock after the idle lock', () => {
   });
 });
 
-describe('P3: passkeys', () => {
+describe('staff second factor (issue 6 §2): passkeys', () => {
   it('offers WebAuthn options for the PUBLIC_URL host and refuses a made-up answer', async () => {
     t.clock.advance(STEP_MS);
     const full = await loginAs(t, 'doctor');

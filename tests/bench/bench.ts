@@ -25,6 +25,40 @@ const SERVER_CPU = PIN ? 0 : null;
 const LOAD_CPU = PIN ? 1 : null;
 const BATCH_SIZES = [100, 1000, 5000];
 const BATCH_REPEATS = 3;
+/** The fixed-rate re-query phase (the p99 target is at this rate). */
+const REQUERY_RATE = 500;
+/**
+ * Requests per second the "max" re-query phase is given fresh persons for; beyond that its
+ * requests repeat a pair (counted as `reused`, and not the full path). Raise on a fast machine.
+ */
+const REQUERY_MAX_RATE = Number(process.env.BENCH_REQUERY_MAX_RATE || 1200);
+
+/** 2xx, every one: a fast refusal is not a result. */
+const all2xx = (statuses: number[]) => statuses.length > 0 && statuses.every((s) => s >= 200 && s < 300);
+
+/** The re-query phase took the full path on every answer: all 2xx, none repeated a person, every match 'ok'. */
+function fullPathOnly(r: LoadResult): boolean {
+  return r.non2xx === 0 && r.errors === 0 && (r.reused ?? 1) === 0 && Object.keys(r.otherOutcomes ?? { x: 1 }).length === 0 && (r.fullPath ?? 0) > 0;
+}
+
+/**
+ * The demo persons' insurance rows, each once: twins without a branch number share one row (Q5),
+ * which answers both; sent twice, the second would meet "already queried today".
+ */
+function distinctRequeryRows() {
+  return [...new Map(demoInsuranceRows().map((row) => [JSON.stringify(row), row])).values()];
+}
+
+/**
+ * Writes the (institution session, person) pairs of one re-query phase to a file for the load
+ * generator: each pair is used once, so no request meets "already queried today" (Q2).
+ */
+function requeryPairs(file: string, institutions: SeededInstitution[]): number {
+  const rows = distinctRequeryRows();
+  const pairs = institutions.flatMap((inst) => rows.map((row) => ({ cookie: inst.cookie, body: JSON.stringify({ client: 'api', rows: [row] }) })));
+  fs.writeFileSync(file, JSON.stringify(pairs));
+  return pairs.length;
+}
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -103,7 +137,19 @@ async function main(): Promise<void> {
   // The real server on a data directory seeded with the demo institution and one institution per
   // batch run (the batch query runs once a day per institution).
   const dataDir = path.join(work, 'server');
-  const institutions = await prepareDataDir(dataDir, BATCH_SIZES.length * BATCH_REPEATS);
+  // Re-query: a fresh (institution, person) pair per request, so each institution seeded with a
+  // consent for every demo person serves as many requests as the registry has persons.
+  const perInstitution = distinctRequeryRows().length;
+  const requeryMaxInstitutions = Math.ceil((REQUERY_MAX_RATE * SECONDS) / perInstitution);
+  const requeryRateInstitutions = Math.ceil((REQUERY_RATE * SECONDS * 1.1) / perInstitution);
+  const batchInstitutions = BATCH_SIZES.length * BATCH_REPEATS;
+  log(`seeding ${1 + batchInstitutions + requeryMaxInstitutions + requeryRateInstitutions} institutions`);
+  const institutions = await prepareDataDir(dataDir, batchInstitutions + requeryMaxInstitutions + requeryRateInstitutions);
+  const requeryMaxFile = path.join(work, 'requery-max.json');
+  const requeryRateFile = path.join(work, 'requery-rate.json');
+  const firstRequery = 1 + batchInstitutions;
+  requeryPairs(requeryMaxFile, institutions.slice(firstRequery, firstRequery + requeryMaxInstitutions));
+  requeryPairs(requeryRateFile, institutions.slice(firstRequery + requeryMaxInstitutions));
   const port = await freePort();
   let server = await startServer({ dataDir, port, cpu: SERVER_CPU });
   const main = institutions[0]!;
@@ -111,11 +157,9 @@ async function main(): Promise<void> {
   log('registration end to end');
   const registration = await runLoad({ scenario: 'registration', url: server.url, connections: 10, durationSeconds: SECONDS, linkToken: main.linkToken, dataDir });
 
-  log('re-query of one person (as fast as possible, then 500 req/s)');
-  const row = demoInsuranceRows()[0]!;
-  const requeryBody = JSON.stringify({ client: 'api', rows: [row] });
-  const requeryMax = await runLoad({ scenario: 'post', url: server.url, path: '/api/staff/requery', body: requeryBody, cookie: main.cookie, connections: 10, durationSeconds: SECONDS });
-  const requery500 = await runLoad({ scenario: 'post', url: server.url, path: '/api/staff/requery', body: requeryBody, cookie: main.cookie, connections: 20, durationSeconds: SECONDS, overallRate: 500 });
+  log(`re-query of one person, a fresh person each time (as fast as possible, then ${REQUERY_RATE} req/s)`);
+  const requeryMax = await runLoad({ scenario: 'requery', url: server.url, requestsFile: requeryMaxFile, connections: 10, durationSeconds: SECONDS });
+  const requery500 = await runLoad({ scenario: 'requery', url: server.url, requestsFile: requeryRateFile, connections: 20, durationSeconds: SECONDS, overallRate: REQUERY_RATE });
 
   log('batch re-query');
   const allRows = demoInsuranceRows();
@@ -206,6 +250,10 @@ function table(r: Report): string {
   row('(b) registration, complete (2 requests)', f1(r.registration.completedPerSecond ?? 0), f1(r.registration.flowP50 ?? 0), f1(r.registration.flowP99 ?? 0), '');
   row('(c) re-query of one person, max', f0(r.requeryMax.requestsPerSecond), f1(r.requeryMax.latencyP50), f1(r.requeryMax.latencyP99), String(r.requeryMax.non2xx));
   row('(c) re-query of one person, fixed 500/s', f0(r.requery500.requestsPerSecond), f1(r.requery500.latencyP50), f1(r.requery500.latencyP99), String(r.requery500.non2xx));
+  for (const [label, q] of [['max', r.requeryMax], ['500/s', r.requery500]] as const) {
+    const others = Object.entries(q.otherOutcomes ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    lines.push(`    ${label}: full path (fresh person, result stored) ${f0(q.fullPath ?? 0)} of ${f0(q.total)} answers; other outcomes: ${others}; pairs reused: ${f0(q.reused ?? 0)}; errors: ${q.errors}`);
+  }
   lines.push('');
   row('(d) batch re-query (median of 3)', 'ms', 'ms/person', 'statuses', '');
   for (const [size, b] of Object.entries(r.batch)) row(`    ${size} persons`, f1(b.medianMs), (b.medianMs / Number(size)).toFixed(3), b.statuses.join(','), '');
@@ -237,10 +285,16 @@ function table(r: Report): string {
   if (patient) lines.push(`  patient first-load JS ≤ 40 KiB gz:        ${f1(patient.jsGzip / 1024)} KiB — ${verdict(patient.jsGzip <= 40 * 1024)}`);
   if (r.frontEnd?.lighthouse) lines.push(`  LCP ≤ 1.2 s:                             ${f0(r.frontEnd.lighthouse.lcpMs)} ms — ${verdict(r.frontEnd.lighthouse.lcpMs <= 1200)}`);
   lines.push(`  registration ≥ 40 % of baseline:         ${f1(r.registrationRatio * 100)} % (complete registrations/s ÷ hello req/s) — ${verdict(r.registrationRatio >= 0.4)}`);
-  lines.push(`  re-query p99 ≤ 20 ms at 500 req/s:       ${f1(r.requery500.latencyP99)} ms at ${f0(r.requery500.requestsPerSecond)} req/s — ${verdict(r.requery500.latencyP99 <= 20 && r.requery500.requestsPerSecond >= 475)}`);
-  const b1000 = r.batch['1000']!.medianMs;
-  lines.push(`  batch of 1,000 ≤ 150 ms:                 ${f1(b1000)} ms — ${verdict(b1000 <= 150)}`);
-  lines.push(`  5,000 ≤ 5.5 × 1,000:                     ${r.batchSlope5000over1000.toFixed(2)} × — ${verdict(r.batchSlope5000over1000 <= 5.5)}`);
+  // Each verdict counts only 2xx answers on the full path: a fast refusal must not read as "met".
+  const q = r.requery500;
+  const qFull = fullPathOnly(q);
+  lines.push(`  re-query p99 ≤ 20 ms at 500 req/s:       ${f1(q.latencyP99)} ms at ${f0(q.requestsPerSecond)} req/s${qFull ? '' : ' (not all 2xx on the full path)'} — ${verdict(qFull && q.latencyP99 <= 20 && q.requestsPerSecond >= 475)}`);
+  const b1000 = r.batch['1000']!;
+  const b5000 = r.batch['5000']!;
+  const ok1000 = all2xx(b1000.statuses);
+  const okBoth = ok1000 && all2xx(b5000.statuses);
+  lines.push(`  batch of 1,000 ≤ 150 ms:                 ${f1(b1000.medianMs)} ms${ok1000 ? '' : ` (statuses ${b1000.statuses.join(',')})`} — ${verdict(ok1000 && b1000.medianMs <= 150)}`);
+  lines.push(`  5,000 ≤ 5.5 × 1,000:                     ${r.batchSlope5000over1000.toFixed(2)} ×${okBoth ? '' : ' (not all 2xx)'} — ${verdict(okBoth && r.batchSlope5000over1000 <= 5.5)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,6 +1,7 @@
 // autocannon ships no type declarations; its shape is described below where it is used.
 // @ts-expect-error no types
 import autocannon from 'autocannon';
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { cardSigner, registrationBody, uuidV4 } from './support.ts';
 
@@ -15,11 +16,16 @@ import { cardSigner, registrationBody, uuidV4 } from './support.ts';
  *                 card's key, then POST /api/handoff — a fresh registration and a fresh answer
  *                 every time. One "registration" is both requests; its latency is measured from
  *                 the first request's send to the handoff's response.
- * - post:         one JSON POST with a fixed body and cookie (re-query, search).
+ * - requery:      POST /api/staff/requery of one person, a different (institution, person) pair
+ *                 for every request from `requestsFile`, so each request takes the full path
+ *                 (look-up, consent gate, result stored, person record noted, audit) and never the
+ *                 cheaper "already queried today" answer (Q2). Counts the answers that really
+ *                 took it (every match 'ok').
+ * - post:         one JSON POST with a fixed body and cookie (search).
  * - get:          one GET with a cookie (consent lists).
  */
 export interface LoadSpec {
-  scenario: 'hello' | 'registration' | 'post' | 'get';
+  scenario: 'hello' | 'registration' | 'requery' | 'post' | 'get';
   url: string;
   path?: string;
   body?: string;
@@ -31,6 +37,8 @@ export interface LoadSpec {
   /** registration: the institution link token and the data directory holding the card keys. */
   linkToken?: string;
   dataDir?: string;
+  /** requery: a JSON file of { cookie, body } requests, each sent once, in order. */
+  requestsFile?: string;
 }
 
 export interface LoadResult {
@@ -47,6 +55,11 @@ export interface LoadResult {
   completedPerSecond?: number;
   flowP50?: number;
   flowP99?: number;
+  /** requery only: 2xx answers whose every match was 'ok' (the full path), and the other outcomes seen. */
+  fullPath?: number;
+  otherOutcomes?: Record<string, number>;
+  /** requery only: requests sent after the file's pairs ran out (they reuse a pair: not the full path). */
+  reused?: number;
 }
 
 interface Histogram {
@@ -76,6 +89,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
   const flows: number[] = [];
+  let requery: { fullPath: number; otherOutcomes: Record<string, number>; reused: number } | null = null;
   const options: Record<string, unknown> = {
     url: spec.url,
     connections: spec.connections,
@@ -89,6 +103,29 @@ async function main(): Promise<void> {
     options.requests = [{ method: 'GET', path: '/' }];
   } else if (spec.scenario === 'get') {
     options.requests = [{ method: 'GET', path: spec.path, headers }];
+  } else if (spec.scenario === 'requery') {
+    const pool = JSON.parse(fs.readFileSync(spec.requestsFile!, 'utf8')) as Array<{ cookie: string; body: string }>;
+    let next = 0;
+    requery = { fullPath: 0, otherOutcomes: {}, reused: 0 };
+    const tally = requery;
+    options.requests = [
+      {
+        method: 'POST',
+        path: '/api/staff/requery',
+        setupRequest: (req: Record<string, unknown>) => {
+          if (next >= pool.length) tally.reused++;
+          const pair = pool[next++ % pool.length]!;
+          return { ...req, headers: { ...headers, cookie: pair.cookie }, body: pair.body };
+        },
+        onResponse: (status: number, resBody: string) => {
+          if (status < 200 || status >= 300) return;
+          const rows = (JSON.parse(resBody) as { rows: Array<{ matches: Array<{ outcome: string }> }> }).rows;
+          const outcomes = rows.flatMap((r) => r.matches.map((m) => m.outcome));
+          if (outcomes.length > 0 && outcomes.every((o) => o === 'ok')) tally.fullPath++;
+          else for (const o of outcomes.length > 0 ? outcomes : ['noMatch']) tally.otherOutcomes[o] = (tally.otherOutcomes[o] ?? 0) + 1;
+        },
+      },
+    ];
   } else if (spec.scenario === 'post') {
     options.requests = [{ method: 'POST', path: spec.path, headers, body: spec.body }];
   } else {
@@ -139,6 +176,7 @@ async function main(): Promise<void> {
     out.flowP50 = percentile(flows, 50);
     out.flowP99 = percentile(flows, 99);
   }
+  if (requery) Object.assign(out, requery);
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

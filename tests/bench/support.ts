@@ -231,9 +231,12 @@ export async function prepareDataDir(dataDir: string, extra: number, withConsent
     await migrateToLatest(db);
     await ensureDemoInstitution(db, loadKeyring({ dataDir }), { dataDir, fixedPassword: 'bench-password-1', fixedLinkToken: DEMO_LINK_TOKEN });
     await ensureTestCa(simDataDirOf(dataDir), new Date());
-    const out: SeededInstitution[] = [];
-    for (let i = 0; i <= extra; i++) out.push(await seedInstitution(db, i, new Date(), withConsents));
-    return out;
+    // One transaction: a fsync per row would make a thousand institutions take minutes.
+    return await db.transaction().execute(async (trx) => {
+      const out: SeededInstitution[] = [];
+      for (let i = 0; i <= extra; i++) out.push(await seedInstitution(trx, i, new Date(), withConsents));
+      return out;
+    });
   } finally {
     await db.destroy();
   }

@@ -247,7 +247,7 @@ describe('D3 everything is "fill in as far as you can"', () => {
   });
 });
 
-describe('D4 era dates must exist; furigana must be kana', () => {
+describe('dates of birth (D4: era dates must exist) and furigana (§8)', () => {
   it('D4: 平成31年4月30日 is accepted, 平成31年5月1日 is not, 令和元年5月1日 is', () => {
     const dob = (era: string, year: number | string, month: number, day: number) => ({ ...base, name: '山田', dateOfBirth: { era, year, month, day } });
     expect(declarationSchema.safeParse(dob('平成', 31, 4, 30)).success).toBe(true);
@@ -265,13 +265,13 @@ describe('D4 era dates must exist; furigana must be kana', () => {
     expect(declarationSchema.safeParse({ ...partial, dateOfBirth: { era: 'heisei', year: 31, month: 4, day: null } }).success).toBe(true);
   });
 
-  it('D4: a date of birth after the day the form was started is refused', () => {
+  it('a date of birth after the day the form was started is refused (a real date, but not yet a birthday)', () => {
     const future = { ...base, name: '山田', dateOfBirth: { era: 'reiwa', year: 7, month: 11, day: 23 } };
     expect(messagesOf(future)).toEqual({ dateOfBirth: DECLARATION_MESSAGES.dateOfBirthInFuture });
     expect(declarationSchema.safeParse({ ...future, dateOfBirth: { era: 'reiwa', year: 7, month: 11, day: 22 } }).success).toBe(true);
   });
 
-  it('D4: furigana in kanji or Latin letters is refused; hiragana and half-width katakana are stored as katakana', () => {
+  it('§8 furigana in kanji or Latin letters is refused; hiragana and half-width katakana are stored as katakana', () => {
     expect(messagesOf({ ...base, name: '山田', nameKana: '山田' })).toEqual({ nameKana: DECLARATION_MESSAGES.kana });
     expect(messagesOf({ ...base, name: '山田', nameKana: 'Yamada' })).toEqual({ nameKana: DECLARATION_MESSAGES.kana });
     expect(declarationSchema.parse({ ...base, nameKana: 'やまだ　はなこ' }).nameKana).toBe('ヤマダ ハナコ');

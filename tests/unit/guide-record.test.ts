@@ -57,7 +57,7 @@ describe('guide outcome record without a form (issue 5 §2)', () => {
     expect(messages(record({ steps: [] })).steps).toBe(GUIDE_RECORD_MESSAGES.steps);
   });
 
-  it('D4: the kana is kana only and stored in full-width katakana; the visit date must exist', () => {
+  it('the kana is kana only and stored in full-width katakana; the visit date must be a real calendar date', () => {
     expect(guideRecordSchema.parse(record({ patientKana: ' やまだ ﾀﾛｳ ' })).patientKana).toBe('ヤマダ タロウ');
     expect(messages(record({ patientKana: '山田' }))).toEqual({ patientKana: GUIDE_RECORD_MESSAGES.kana });
     expect(messages(record({ visitDate: '2026-02-30' }))).toEqual({ visitDate: GUIDE_RECORD_MESSAGES.visitDate });

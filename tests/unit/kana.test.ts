@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isKana, normaliseKana, toKatakana } from '../../src/domain/shared/kana.ts';
 
-describe('D4 furigana must be kana', () => {
-  it('D4: hiragana, katakana, ー, ・ and spaces (full- and half-width) are kana', () => {
+describe('furigana must be kana (the form\'s name-and-furigana field, DOMAIN §8; not a numbered rule)', () => {
+  it('hiragana, katakana, ー, ・ and spaces (full- and half-width) are kana', () => {
     expect(isKana('やまだ たろう')).toBe(true);
     expect(isKana('ヤマダ　タロウ')).toBe(true);
     expect(isKana('スミス・ジョーン')).toBe(true);
@@ -11,12 +11,12 @@ describe('D4 furigana must be kana', () => {
     expect(isKana('いすゞ')).toBe(true);
   });
 
-  it('D4: half-width katakana counts, after NFKC (ｶﾞ is one letter)', () => {
+  it('half-width katakana counts, after NFKC (ｶﾞ is one letter)', () => {
     expect(isKana('ﾔﾏﾀﾞ ﾀﾛｰ')).toBe(true);
     expect(isKana('ｷｮｳｺ')).toBe(true);
   });
 
-  it('D4: kanji, Latin letters, digits and blanks are not kana', () => {
+  it('kanji, Latin letters, digits and blanks are not kana', () => {
     expect(isKana('山田')).toBe(false);
     expect(isKana('やまだ太郎')).toBe(false);
     expect(isKana('Yamada')).toBe(false);

@@ -6,7 +6,7 @@ import { base32Decode, base32Encode, hotp, otpauthUri, totpCode, totpStep, verif
 const RFC_KEY = Buffer.from('12345678901234567890', 'ascii');
 const RFC_KEY_BASE32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-describe('P3: HOTP and TOTP (RFC 4226, RFC 6238)', () => {
+describe('staff second factor (issue 6 §2): HOTP and TOTP (RFC 4226, RFC 6238)', () => {
   it('RFC 4226 Appendix D: the ten HOTP values for counters 0–9', () => {
     const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
     expect(expected.map((_, counter) => hotp(RFC_KEY, counter))).toEqual(expected);
@@ -68,7 +68,7 @@ describe('P3: HOTP and TOTP (RFC 4226, RFC 6238)', () => {
   });
 });
 
-describe('P3: recovery codes', () => {
+describe('staff second factor (issue 6 §2): recovery codes', () => {
   it('are ten distinct, readable codes without look-alike characters', () => {
     const codes = newRecoveryCodes();
     expect(codes).toHaveLength(10);
