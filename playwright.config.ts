@@ -55,7 +55,12 @@ export default defineConfig({
   workers: 2,
   // No retries: a test that passes only on its second attempt is a failure (issue 14 #1).
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  // The JSON report is read by tests/check-skips.ts: an undeclared skip fails the run.
+  reporter: [
+    ['list'],
+    ['json', { outputFile: 'test-reports/playwright.json' }],
+    ...(process.env.CI ? [] : [['html', { open: 'never', outputFolder: 'playwright-report' }] as const]),
+  ],
   // Flows that walk several screens run past 30 s when two workers share the two cores;
   // expectations keep their own short timeouts.
   timeout: 60_000,
