@@ -79,86 +79,86 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
 test.describe('on the patient’s phone', () => {
   test.use(PHONE);
 
-test('(b) R3, R7: an online consultation on a phone from a telemedicine app, same device, back to the app', async ({ page }, info) => {
-  await page.route('https://telemed.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>telemed</title><h1>Telemed app</h1>' }));
-  await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
-  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
-  await page.getByRole('button', { name: /同意を登録する/ }).click();
-  await consentToEverything(page);
+  test('(b) R3, R7: an online consultation on a phone from a telemedicine app, same device, back to the app', async ({ page }, info) => {
+    await page.route('https://telemed.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>telemed</title><h1>Telemed app</h1>' }));
+    await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
+    await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+    await page.getByRole('button', { name: /同意を登録する/ }).click();
+    await consentToEverything(page);
 
-  await expect(page.getByRole('heading', { name: '診療日を入力してください' })).toBeVisible();
-  await page.getByRole('button', { name: '次へ' }).click();
-  await expect(page.getByText('診療日を入力してください。')).toBeVisible();
-  await page.getByLabel('診療日').fill('2020-01-01');
-  await page.getByRole('button', { name: '次へ' }).click();
-  await expect(page.getByText('今日以降の日付を入力してください。')).toBeVisible();
-  await page.getByLabel('診療日').fill(tomorrowInJapan());
-  await snapshot(page, 'online-1-date', info.project.name);
-  await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.getByRole('heading', { name: '診療日を入力してください' })).toBeVisible();
+    await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.getByText('診療日を入力してください。')).toBeVisible();
+    await page.getByLabel('診療日').fill('2020-01-01');
+    await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.getByText('今日以降の日付を入力してください。')).toBeVisible();
+    await page.getByLabel('診療日').fill(tomorrowInJapan());
+    await snapshot(page, 'online-1-date', info.project.name);
+    await page.getByRole('button', { name: '次へ' }).click();
 
-  // S5: the app did not say it supports e-prescriptions, so the form is not asked.
-  await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
-  await expect(page.getByText('診察時に確認します')).toBeVisible();
-  await snapshot(page, 'online-2-confirm', info.project.name);
-  // A lost connection at the last step loses nothing: the answers stay and a retry works.
-  await page.context().setOffline(true);
-  await page.getByRole('button', { name: '同意内容を登録する' }).click();
-  await expect(page.getByRole('alert')).toHaveText('通信できませんでした。電波の状態を確認して、もう一度お試しください。');
-  await page.context().setOffline(false);
-  await expect(page.getByText('診察時に確認します')).toBeVisible();
-  await page.getByRole('button', { name: '同意内容を登録する' }).click();
+    // S5: the app did not say it supports e-prescriptions, so the form is not asked.
+    await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
+    await expect(page.getByText('診察時に確認します')).toBeVisible();
+    await snapshot(page, 'online-2-confirm', info.project.name);
+    // A lost connection at the last step loses nothing: the answers stay and a retry works.
+    await page.context().setOffline(true);
+    await page.getByRole('button', { name: '同意内容を登録する' }).click();
+    await expect(page.getByRole('alert')).toHaveText('通信できませんでした。電波の状態を確認して、もう一度お試しください。');
+    await page.context().setOffline(false);
+    await expect(page.getByText('診察時に確認します')).toBeVisible();
+    await page.getByRole('button', { name: '同意内容を登録する' }).click();
 
-  await expect(page.getByRole('link', { name: 'カードのアプリを開く' })).toBeVisible();
-  await snapshot(page, 'online-3-handoff', info.project.name);
-  await expectNoSeriousA11yViolations(page);
-  await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
-  await useCard(page, /カード01/);
-  // The card app hands the patient back to the reception, which completes by itself.
-  await expect(page.getByRole('heading', { name: '受付が完了しました' })).toBeVisible({ timeout: 10_000 });
-  // R7: no eligibility record for online consultations.
-  await expect(page.getByText('保険資格の確認結果')).toHaveCount(0);
-  await expect(page.getByText(/情報を確認できる期限/)).toBeVisible();
-  await snapshot(page, 'online-4-done', info.project.name);
-  await page.getByRole('button', { name: '手続きを終了する' }).click();
-  await expect(page).toHaveURL('https://telemed.example/return?visit=42');
-});
+    await expect(page.getByRole('link', { name: 'カードのアプリを開く' })).toBeVisible();
+    await snapshot(page, 'online-3-handoff', info.project.name);
+    await expectNoSeriousA11yViolations(page);
+    await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+    await useCard(page, /カード01/);
+    // The card app hands the patient back to the reception, which completes by itself.
+    await expect(page.getByRole('heading', { name: '受付が完了しました' })).toBeVisible({ timeout: 10_000 });
+    // R7: no eligibility record for online consultations.
+    await expect(page.getByText('保険資格の確認結果')).toHaveCount(0);
+    await expect(page.getByText(/情報を確認できる期限/)).toBeVisible();
+    await snapshot(page, 'online-4-done', info.project.name);
+    await page.getByRole('button', { name: '手続きを終了する' }).click();
+    await expect(page).toHaveURL('https://telemed.example/return?visit=42');
+  });
 
-});
+  });
 
-test('(b2) R1: a return address not on the allow-list is refused with a clear message', async ({ page }) => {
-  await page.goto(`${LINK}?return=${encodeURIComponent('https://evil.example/steal')}`);
-  await expect(page.getByRole('heading', { name: 'このアプリからは受付できません' })).toBeVisible();
-  await expect(page.getByRole('button', { name: '準備ができました' })).toHaveCount(0);
-});
+  test('(b2) R1: a return address not on the allow-list is refused with a clear message', async ({ page }) => {
+    await page.goto(`${LINK}?return=${encodeURIComponent('https://evil.example/steal')}`);
+    await expect(page.getByRole('heading', { name: 'このアプリからは受付できません' })).toBeVisible();
+    await expect(page.getByRole('button', { name: '準備ができました' })).toHaveCount(0);
+  });
 
 test.describe('the card app on the patient’s phone', () => {
   test.use(PHONE);
 
-test('(c) F7: three wrong PINs lock the card, and the next attempt explains what to do', async ({ page }, info) => {
-  resetCard('card-lock');
-  await page.goto(`${LINK}?visit=houseCall`);
-  await consentToEverything(page);
-  await page.getByText('紙の処方箋', { exact: true }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
-  await page.getByRole('button', { name: '同意内容を登録する' }).click();
-  await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+  test('(c) F7: three wrong PINs lock the card, and the next attempt explains what to do', async ({ page }, info) => {
+    resetCard('card-lock');
+    await page.goto(`${LINK}?visit=houseCall`);
+    await consentToEverything(page);
+    await page.getByText('紙の処方箋', { exact: true }).click();
+    await page.getByRole('button', { name: '次へ' }).click();
+    await page.getByRole('button', { name: '同意内容を登録する' }).click();
+    await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
 
-  await useCard(page, /暗証番号ロックの確認用/, '9999');
-  await expect(page.getByRole('alert')).toHaveText('暗証番号が違います。あと2回間違えるとロックされます。');
-  await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('9998');
-  await page.getByRole('button', { name: 'カードを読み取る' }).click();
-  await expect(page.getByRole('alert')).toHaveText('暗証番号が違います。あと1回間違えるとカードがロックされます。');
-  await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('9997');
-  await page.getByRole('button', { name: 'カードを読み取る' }).click();
-  await expect(page.getByRole('alert')).toContainText('カードがロックされています');
-  // Even the right PIN is refused now: only the municipal office can unlock the card.
-  await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
-  await page.getByRole('button', { name: 'カードを読み取る' }).click();
-  await expect(page.getByRole('alert')).toContainText('市区町村の窓口');
-  await expect(page.getByRole('alert')).toContainText('資格確認書');
-  await snapshot(page, 'card-app-3-locked', info.project.name);
-  resetCard('card-lock');
-});
+    await useCard(page, /暗証番号ロックの確認用/, '9999');
+    await expect(page.getByRole('alert')).toHaveText('暗証番号が違います。あと2回間違えるとロックされます。');
+    await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('9998');
+    await page.getByRole('button', { name: 'カードを読み取る' }).click();
+    await expect(page.getByRole('alert')).toHaveText('暗証番号が違います。あと1回間違えるとカードがロックされます。');
+    await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('9997');
+    await page.getByRole('button', { name: 'カードを読み取る' }).click();
+    await expect(page.getByRole('alert')).toContainText('カードがロックされています');
+    // Even the right PIN is refused now: only the municipal office can unlock the card.
+    await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
+    await page.getByRole('button', { name: 'カードを読み取る' }).click();
+    await expect(page.getByRole('alert')).toContainText('市区町村の窓口');
+    await expect(page.getByRole('alert')).toContainText('資格確認書');
+    await snapshot(page, 'card-app-3-locked', info.project.name);
+    resetCard('card-lock');
+  });
 });
 
 test('(d) R2: a face-authentication-only card is refused', async ({ page }) => {
