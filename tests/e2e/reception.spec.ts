@@ -123,13 +123,13 @@ test.describe('on the patient’s phone', () => {
     await expect(page).toHaveURL('https://telemed.example/return?visit=42');
   });
 
-  });
+});
 
-  test('(b2) R1: a return address not on the allow-list is refused with a clear message', async ({ page }) => {
-    await page.goto(`${LINK}?return=${encodeURIComponent('https://evil.example/steal')}`);
-    await expect(page.getByRole('heading', { name: 'このアプリからは受付できません' })).toBeVisible();
-    await expect(page.getByRole('button', { name: '準備ができました' })).toHaveCount(0);
-  });
+test('(b2) R1: a return address not on the allow-list is refused with a clear message', async ({ page }) => {
+  await page.goto(`${LINK}?return=${encodeURIComponent('https://evil.example/steal')}`);
+  await expect(page.getByRole('heading', { name: 'このアプリからは受付できません' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '準備ができました' })).toHaveCount(0);
+});
 
 test.describe('the card app on the patient’s phone', () => {
   test.use(PHONE);
