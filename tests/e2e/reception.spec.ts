@@ -122,7 +122,6 @@ test.describe('on the patient’s phone', () => {
     await page.getByRole('button', { name: '手続きを終了する' }).click();
     await expect(page).toHaveURL('https://telemed.example/return?visit=42');
   });
-
 });
 
 test('(b2) R1: a return address not on the allow-list is refused with a clear message', async ({ page }) => {
