@@ -90,7 +90,7 @@ test('reception: the consent lookup and the revocation intros', async ({ page })
   await page.goto(LINK);
   await page.getByRole('button', { name: /同意照会・更新/ }).click();
   await screen(page, 'manage-1-intro', page.getByRole('button', { name: 'カードで本人確認して内容を見る' }));
-  await page.goto(LINK);
+  await page.getByRole('button', { name: 'メニューに戻る' }).click();
   await page.getByRole('button', { name: /すべての同意を取消す/ }).click();
   await screen(page, 'revoke-1-intro', page.getByRole('button', { name: 'カードで本人確認して取り消す' }));
 });
