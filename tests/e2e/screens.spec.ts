@@ -39,8 +39,9 @@ test('start page (Japanese and English), an unknown page, an unknown institution
   await screen(page, 'link-invalid', page.getByRole('heading', { name: 'このリンクは使えません' }));
 });
 
-test('reception: a home visit from the preparation to the done screen, with the card app', async ({ page }) => {
-  test.setTimeout(180_000);
+test('reception: a home visit from the preparation to the done screen, with the card app', async ({ page, browser }) => {
+  // Nine screens in one flow.
+  test.setTimeout(300_000);
   await page.goto(`${LINK}?visit=homeVisit`);
   await screen(page, 'reception-1-preparation', page.getByRole('heading', { name: 'ご準備ください' }));
   await page.getByRole('button', { name: '準備ができました' }).click();
@@ -59,7 +60,9 @@ test('reception: a home visit from the preparation to the done screen, with the 
   await screen(page, 'reception-5-handoff', qrLink.or(sameDevice));
   let cardApp = page;
   if (await qrLink.isVisible()) {
-    cardApp = await page.context().newPage();
+    // The patient's own device, at this project's size.
+    const patientDevice = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: page.viewportSize() });
+    cardApp = await patientDevice.newPage();
     await cardApp.goto((await qrLink.getAttribute('href'))!);
   } else {
     await sameDevice.click();
@@ -71,7 +74,7 @@ test('reception: a home visit from the preparation to the done screen, with the 
   await cardApp.getByRole('button', { name: 'カードを読み取る' }).click();
   if (cardApp !== page) {
     await screen(cardApp, 'card-app-3-read', cardApp.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。'));
-    await cardApp.close();
+    await cardApp.context().close();
   }
   await screen(page, 'reception-6-done', page.getByRole('heading', { name: '受付が完了しました' }));
 });
