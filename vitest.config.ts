@@ -6,7 +6,12 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // .ci/run runs the PostgreSQL lane with one worker beside the browser tests.
+    ...(process.env.VITEST_MAX_WORKERS ? { maxWorkers: Number(process.env.VITEST_MAX_WORKERS) } : {}),
     env: { LOG_LEVEL: 'silent' },
+    // The JSON report is read by tests/check-skips.ts: an undeclared skip fails the run.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-reports/vitest.json' },
     // Guards against a hung test, not speed checks: a test app generates RSA keys for the
     // simulated cards and the Q6 batch runs 5000 rows, which take seconds on a busy 2-core machine.
     testTimeout: 30_000,

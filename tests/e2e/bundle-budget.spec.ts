@@ -4,6 +4,7 @@ import { E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { gzipSizeOf, measureRoute } from '../bench/frontend.ts';
 // The plain test, not support/fixtures.ts: this measures bytes; page behaviour is the other specs' job.
 import { expect, test } from '@playwright/test';
+import { PHONE } from './support/fixtures.ts';
 
 /**
  * The patient flow's first-load budget (issue 7): what a phone downloads before the reception
@@ -28,10 +29,10 @@ const ENTRY_BUDGET = 27 * KiB;
  */
 const ROUTE_BUDGET = 38 * KiB;
 
-test.use({ serviceWorkers: 'block' });
+// Sizes do not depend on the viewport; measured as the patient's phone.
+test.use({ serviceWorkers: 'block', ...PHONE });
 
 test('patient flow first-load JS stays within its budget', async ({ page }, info) => {
-  test.skip(info.project.name !== 'phone', 'sizes do not depend on the viewport; measured once, as a phone');
   const html = fs.readFileSync(path.join(process.cwd(), 'dist/index.html'), 'utf8');
   // Modern entry only: the nomodule legacy bundles never load in a current browser.
   const entryFiles = [...html.matchAll(/<(?:script type="module"[^>]*\bsrc|link rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map((m) => m[1]!);

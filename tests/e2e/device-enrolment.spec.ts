@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { E2E_LINK_TOKEN, E2E_PORT } from '../../playwright.config.ts';
+import { E2E_LINK_TOKEN, E2E_PORTS } from '../../playwright.config.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { signInStaff } from './support/staff-login.ts';
 
@@ -19,10 +19,6 @@ interface OutboxHook {
   outboxSummaries(): Promise<{ id: string; state: string; lastError: { code: string } | null }[]>;
 }
 type HookWindow = { __zaitakuOutbox: OutboxHook };
-
-test.beforeEach(({}, info) => {
-  test.skip(info.project.name !== 'tablet', 'writes to the shared server: tablet only');
-});
 
 function declaration(name: string, nameKana: string): Record<string, unknown> & { id: string } {
   return {
@@ -71,7 +67,7 @@ test('issue 12 #15: a tablet enrolled with a code from the staff console sends d
 
   // The tablet: its own browser, the institution link, the staff-only enrolment entry.
   const tabletContext = await browser.newContext({
-    baseURL: `http://localhost:${E2E_PORT}`,
+    baseURL: `http://localhost:${E2E_PORTS.tablet}`,
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1.5,
     hasTouch: true,

@@ -13,12 +13,8 @@ import { signInStaff, staffApiCookie } from './support/staff-login.ts';
  * the institution, so even the device key does not open it (#7). A declaration queued for a link
  * that has since been reissued waits as "needs attention" and is sent once the clinic's current
  * link is opened (#13); one refused because the clinic revoked the tablet waits the same way and is
- * sent once staff allow the device again (#13). Tablet only: the reception tablet is the shared device in question.
+ * sent once staff allow the device again (#13). Run at the tablet size: the reception tablet is the shared device in question.
  */
-
-test.beforeEach(({}, info) => {
-  test.skip(info.project.name !== 'tablet', 'the shared reception tablet; posts to the shared server');
-});
 
 /** Everything the page can read on this origin, as text: Web Storage and every IndexedDB store,
  * with any `{ iv, data }` payload decrypted with every CryptoKey found (a thief with the tablet). */

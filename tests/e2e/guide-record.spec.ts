@@ -64,7 +64,6 @@ async function rawOutboxText(page: Page): Promise<string> {
 }
 
 test('§2: offline, card unusable → Mynaportal screen: the outcome is queued encrypted, sent once when online, and shown in the staff inbox', async ({ page, context, request }, info) => {
-  test.skip(info.project.name !== 'desktop', 'posts to the shared server: desktop only');
   test.setTimeout(90_000);
   const kana = uniqueKana();
   const sends: number[] = [];
@@ -131,7 +130,6 @@ test('§2: offline, card unusable → Mynaportal screen: the outcome is queued e
 });
 
 test('§1: after a browser restart with the same profile and no network, the fallback opens from the link and from the installed app; an unsent form is still queued', async ({ request }, info) => {
-  test.skip(info.project.name !== 'desktop', 'launches its own browser profile: desktop only');
   test.setTimeout(120_000);
   const manifest = (await (await request.get('/manifest.webmanifest')).json()) as { start_url: string };
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-profile-'));
@@ -139,7 +137,7 @@ test('§1: after a browser restart with the same profile and no network, the fal
   const launch = () =>
     chromium.launchPersistentContext(userDataDir, {
       ...use.launchOptions,
-      baseURL: use.baseURL,
+      baseURL: info.project.use.baseURL,
       locale: 'ja-JP',
       timezoneId: 'Asia/Tokyo',
       viewport: { width: 1440, height: 900 },

@@ -1,10 +1,8 @@
-import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { expect, expectNoSeriousA11yViolations, PHONE, snapshot, test } from './support/fixtures.ts';
 import { consentsOf, LINK, registerViaApi, useCard } from './support/reception.ts';
 
-// Server-side consents are shared by all projects: the patient's own phone drives these.
-test.beforeEach(({}, info) => {
-  test.skip(info.project.name !== 'phone', 'the patient’s own phone');
-});
+// The patient's own phone drives these.
+test.use(PHONE);
 
 test('U1: a patient views their consent and narrows it on a phone, confirming with the card twice', async ({ page, request }, info) => {
   await registerViaApi(request, 'card-13');

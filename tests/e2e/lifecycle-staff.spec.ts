@@ -10,21 +10,11 @@ import { signInStaff } from './support/staff-login.ts';
  * The staff side of the lifecycle in the browser: revocation at the clinic (X1, X2, Q5), re-query
  * by CSV (Q1–Q3) and after revocation (X4), the house-call list (V2, X2).
  *
- * The server's data is shared by the three projects running in parallel, so each project works
- * on its own demo persons; the twins (one pair only) are revoked on the desktop only. Re-query is
- * once per person per Japan day (Q2), so a retried test accepts "already queried today".
+ * The tests run in parallel against one server, so each works on demo persons of its own (the
+ * twins p07/p08 in one test only). Re-query is once per person per Japan day (Q2), so a repeated
+ * test accepts "already queried today".
  */
-const PERSONS: Record<string, { revoke: string; csv: string }> = {
-  desktop: { revoke: 'p12', csv: 'p03' },
-  tablet: { revoke: 'p11', csv: 'p05' },
-  phone: { revoke: 'p02', csv: 'p10' },
-};
-
-function personsOf(project: string) {
-  const persons = PERSONS[project];
-  if (!persons) throw new Error(`no demo persons for project ${project}`);
-  return persons;
-}
+const PERSONS = { revoke: 'p11', csv: 'p05' };
 
 /** A demo person's card, name and insurance numbers as the registry holds them today. */
 function demo(personId: string) {
@@ -43,7 +33,6 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
 }
 
 test('X1/Q5: a clerk finds the twins without a branch number and revokes one of them', async ({ page, request }, info) => {
-  test.skip(info.project.name !== 'desktop', 'one pair of twins: changed by one project only');
   // A fresh card authentication each (a retry supersedes the earlier consents).
   await registerViaApi(request, 'card-07');
   await registerViaApi(request, 'card-08');
@@ -85,7 +74,7 @@ test('X1/Q5: a clerk finds the twins without a branch number and revokes one of 
 });
 
 test('X4: after revocation at the clinic, the re-query of that person is refused with the reason', async ({ page, request }, info) => {
-  const person = demo(personsOf(info.project.name).revoke);
+  const person = demo(PERSONS.revoke);
   await registerViaApi(request, person.card);
 
   await signInStaff(page, '/staff/revoke');
@@ -113,7 +102,7 @@ test('X4: after revocation at the clinic, the re-query of that person is refused
 
 test('Q3: a clerk uploads a CSV of 1,000 rows and downloads the per-row result', async ({ page, request }, info) => {
   test.setTimeout(60_000);
-  const person = demo(personsOf(info.project.name).csv);
+  const person = demo(PERSONS.csv);
   await registerViaApi(request, person.card);
   const n = person.numbers;
   const rows = [
@@ -157,7 +146,7 @@ test('Q3: a clerk uploads a CSV of 1,000 rows and downloads the per-row result',
 });
 
 test('V2/X2: a house call still active after retrieval is revoked from the list', async ({ page, request }, info) => {
-  const person = demo(personsOf(info.project.name).csv);
+  const person = demo(PERSONS.csv);
   await registerViaApi(request, person.card, { visitType: 'houseCall' });
 
   await signInStaff(page, '/staff/lists');
@@ -178,10 +167,9 @@ test('V2/X2: a house call still active after retrieval is revoked from the list'
 });
 
 test('V5: a monthly confirmation that is due is recorded at the visit, narrowing what may be viewed', async ({ page, request }, info) => {
-  // Persons of their own (p09, p06); the phone's layout of this list is covered by the house-call test.
-  const personId = ({ desktop: 'p09', tablet: 'p06' } as Record<string, string>)[info.project.name];
-  test.skip(!personId, 'two persons left for this test');
-  const person = demo(personId!);
+  // A person of its own.
+  const personId = 'p06';
+  const person = demo(personId);
   await registerViaApi(request, person.card);
   // The clock cannot be set on a running server: the consent is made 40 days old in its database.
   const { DatabaseSync } = await import('node:sqlite');
@@ -190,7 +178,7 @@ test('V5: a monthly confirmation that is due is recorded at the visit, narrowing
     db.exec('PRAGMA busy_timeout = 5000');
     db.prepare(
       "UPDATE consent SET registered_at = ? WHERE person_ref = ? AND visit_type = 'homeVisit' AND status = 'active'",
-    ).run(new Date(Date.now() - 40 * 24 * 3600_000).toISOString(), personId!);
+    ).run(new Date(Date.now() - 40 * 24 * 3600_000).toISOString(), personId);
   } finally {
     db.close();
   }
@@ -209,12 +197,11 @@ test('V5: a monthly confirmation that is due is recorded at the visit, narrowing
 
   await expect(page.getByRole('status')).toHaveText(`${person.name}さんの確認を記録しました。`);
   await expect(due.getByRole('group', { name: `${person.name}さんの確認結果を記録` })).toHaveCount(0);
-  const active = (await consentsOf(personId!)).filter((c) => c.status === 'active' && c.visit_type === 'homeVisit');
+  const active = (await consentsOf(personId)).filter((c) => c.status === 'active' && c.visit_type === 'homeVisit');
   expect(active.map((c) => c.scopes)).toEqual(['surgery,clinical,medication,dispensing,checkup']);
 });
 
 test('V2: a house-call consent registered 25 hours ago can no longer be viewed — the server refuses it', async ({ page, request }, info) => {
-  test.skip(info.project.name !== 'desktop', 'backdates a shared consent: one project only');
   await registerViaApi(request, 'card-04', { visitType: 'houseCall' });
   const { DatabaseSync } = await import('node:sqlite');
   const db = new DatabaseSync(`${E2E_DATA_DIR}/zaitaku.sqlite`);

@@ -7,6 +7,16 @@ import { formStateFrom, hasContent, newFormState, type FormState } from './form-
 const SAVE_DELAY_MS = 300;
 
 export type DraftStatus = 'loading' | 'ready';
+
+/**
+ * Whether the latest change has reached IndexedDB, as `data-draft-save` on <html>: "pending"
+ * from a change until its write resolves, then "saved" (or "failed"). Browser tests wait on it
+ * instead of sleeping past the debounce.
+ */
+function markDraftSave(state: 'pending' | 'saved' | 'failed' | null): void {
+  if (state) document.documentElement.dataset['draftSave'] = state;
+  else delete document.documentElement.dataset['draftSave'];
+}
 export type SaveStatus = { kind: 'idle' } | { kind: 'saved'; at: number } | { kind: 'failed' };
 
 /**
@@ -45,14 +55,18 @@ export function useDeclarationDraft(linkToken: string) {
     try {
       await saveDraft({ id: current.id, linkToken, form: { ...current }, guide: currentGuide, updatedAt: Date.now() });
       setSaveStatus({ kind: 'saved', at: Date.now() });
+      // A change made while writing keeps it "pending" until its own write.
+      if (!dirty.current) markDraftSave('saved');
     } catch {
       dirty.current = true;
       setSaveStatus({ kind: 'failed' });
+      markDraftSave('failed');
     }
   }, [linkToken]);
 
   const schedule = useCallback(() => {
     dirty.current = true;
+    markDraftSave('pending');
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
   }, [flush]);
@@ -121,6 +135,7 @@ export function useDeclarationDraft(linkToken: string) {
     closed.current = true;
     dirty.current = false;
     if (timer.current) clearTimeout(timer.current);
+    markDraftSave(null);
   }, []);
 
   /** 送信 failed before the outbox took the form: keep autosaving it as a draft. */
@@ -139,6 +154,7 @@ export function useDeclarationDraft(linkToken: string) {
     setGuideState(null);
     setRestored(false);
     setSaveStatus({ kind: 'idle' });
+    markDraftSave(null);
   }, [linkToken]);
 
   return { status, form, setForm, guide, setGuide, restored, saveStatus, flush, close, reopen, reset };

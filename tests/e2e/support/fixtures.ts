@@ -1,5 +1,8 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test as base, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { devices, expect, test as base, type Page } from '@playwright/test';
+import { e2eDataDir } from '../../../playwright.config.ts';
 
 /**
  * Every page test also fails on a Content-Security-Policy violation or an uncaught error:
@@ -33,7 +36,26 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-/** A screenshot kept with the test results, to look at what each viewport shows. */
+const { defaultBrowserType: _browser, ...pixel7 } = devices['Pixel 7'];
+/**
+ * Behaviour flows run in the tablet project; a flow that belongs to another device says so with
+ * `test.use(PHONE)` or `test.use(DESKTOP)` (the same sizes as the screens spec's projects).
+ */
+export const PHONE = pixel7;
+export const DESKTOP = { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false };
+
+/** The running project's server data (each project has its own server and demo institution). */
+export function projectDataDir(): string {
+  return e2eDataDir(base.info().project.name);
+}
+
+/**
+ * A screenshot of what the viewport shows, kept with the test's attachments and under
+ * test-results/screens/<project>/ to look at what each size shows.
+ */
 export async function snapshot(page: Page, name: string, projectName: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screens/${projectName}/${name}.png`, fullPage: true });
+  const file = path.join('test-results', 'screens', projectName, `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const body = await page.screenshot({ path: file });
+  await base.info().attach(name, { body, contentType: 'image/png' });
 }

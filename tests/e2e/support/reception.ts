@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { encode } from 'uqr';
-import { E2E_DATA_DIR, E2E_LINK_TOKEN } from '../../../playwright.config.ts';
-import { expect } from './fixtures.ts';
+import { E2E_LINK_TOKEN } from '../../../playwright.config.ts';
+import { expect, projectDataDir } from './fixtures.ts';
 
 export const LINK = `/i/${E2E_LINK_TOKEN}`;
 
@@ -36,7 +36,7 @@ export function qrPathFor(value: string): string {
 /** Unlocks a simulated card with the project's reset command, as the municipal office would. */
 export function resetCard(cardId: string): void {
   execFileSync(process.execPath, ['src/server/national/embedded/card-simulator/cli.ts', 'reset', cardId], {
-    env: { ...process.env, DATA_DIR: E2E_DATA_DIR, LOG_LEVEL: 'silent' },
+    env: { ...process.env, DATA_DIR: projectDataDir(), LOG_LEVEL: 'silent' },
     stdio: 'pipe',
   });
 }
@@ -75,7 +75,7 @@ export async function registerViaApi(
 /** Reads the e2e server's database directly (read-only), to check what a screen claims. */
 export async function consentsOf(personRef: string): Promise<{ scopes: string; status: string; visit_type: string }[]> {
   const { DatabaseSync } = await import('node:sqlite');
-  const db = new DatabaseSync(`${E2E_DATA_DIR}/zaitaku.sqlite`, { readOnly: true });
+  const db = new DatabaseSync(`${projectDataDir()}/zaitaku.sqlite`, { readOnly: true });
   try {
     return db
       .prepare('SELECT scopes, status, visit_type FROM consent WHERE person_ref = ? ORDER BY registered_at')

@@ -24,20 +24,22 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts a separate real server over its own copy of the built app, for tests that change the
- * served files (a new service-worker version) or need a server of their own.
+ * served files (a new service-worker version) or need a server (and demo institution) of their
+ * own. `env` adds to the server's environment (the demo password, link token, TOTP secret).
  */
-export async function startServerWithOwnBuild(): Promise<RunningServer> {
+export async function startServerWithOwnBuild(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-e2e-own-'));
   const staticDir = path.join(root, 'dist');
   const dataDir = path.join(root, 'data');
   fs.cpSync(path.resolve('dist'), staticDir, { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['src/server/main.ts'], {
-    env: { ...process.env, PORT: String(port), STATIC_DIR: staticDir, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    env: { ...process.env, ...options.env, PORT: String(port), STATIC_DIR: staticDir, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
     stdio: 'ignore',
   });
   const url = `http://localhost:${port}`;
-  const deadline = Date.now() + 20_000;
+  // The simulated cards' keys are generated at the first start: slow on a busy machine.
+  const deadline = Date.now() + 40_000;
   for (;;) {
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Cookie, type Page } from '@playwright/test';
-import { E2E_DATA_DIR, E2E_DEMO_PASSWORD, E2E_DEMO_TOTP_SECRET } from '../../../playwright.config.ts';
+import { E2E_DEMO_PASSWORD, E2E_DEMO_TOTP_SECRET, e2eDataDir } from '../../../playwright.config.ts';
 import { base32Decode, hotp, TOTP_STEP_SECONDS, totpCode, totpStep } from '../../../src/server/staff/totp.ts';
 
 /** The demo accounts, one per role (src/server/demo/demo-seed.ts). */
@@ -30,11 +30,14 @@ function untilNextStep(): number {
  * it (as a staff member keeps working in one session); a reused session that has ended falls
  * back to the full login.
  */
-const SESSION_FILE = path.join(E2E_DATA_DIR, 'e2e-staff-sessions.json');
+function sessionFile(): string {
+  // Each project has its own server, so its own sessions.
+  return path.join(e2eDataDir(test.info().project.name), 'e2e-staff-sessions.json');
+}
 
 function cachedCookie(role: DemoRole): Cookie | undefined {
   try {
-    return (JSON.parse(fs.readFileSync(SESSION_FILE, 'utf8')) as Partial<Record<DemoRole, Cookie>>)[role];
+    return (JSON.parse(fs.readFileSync(sessionFile(), 'utf8')) as Partial<Record<DemoRole, Cookie>>)[role];
   } catch {
     return undefined;
   }
@@ -43,13 +46,13 @@ function cachedCookie(role: DemoRole): Cookie | undefined {
 function saveCookie(role: DemoRole, cookie: Cookie): void {
   let all: Partial<Record<DemoRole, Cookie>> = {};
   try {
-    all = JSON.parse(fs.readFileSync(SESSION_FILE, 'utf8')) as typeof all;
+    all = JSON.parse(fs.readFileSync(sessionFile(), 'utf8')) as typeof all;
   } catch {
     // No sessions kept yet.
   }
   all[role] = cookie;
-  fs.mkdirSync(path.dirname(SESSION_FILE), { recursive: true });
-  fs.writeFileSync(SESSION_FILE, JSON.stringify(all));
+  fs.mkdirSync(path.dirname(sessionFile()), { recursive: true });
+  fs.writeFileSync(sessionFile(), JSON.stringify(all));
 }
 
 /**

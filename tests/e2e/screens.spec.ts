@@ -1,0 +1,172 @@
+import type { Locator, Page } from '@playwright/test';
+import { drawnSignature, submitDeclaration } from './support/declarations.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { LINK, registerViaApi } from './support/reception.ts';
+import { enterTotp, signInStaff } from './support/staff-login.ts';
+import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
+
+/**
+ * Every screen at the phone and desktop sizes (issue 13 #7): a screenshot of the viewport (kept
+ * as an attachment and under test-results/screens/<project>/) and an axe scan of each. Runs in
+ * the phone and desktop projects only, each against its own server and demo institution; the
+ * behaviour of these screens is tested once, at the tablet size, in the other specs, which scan
+ * only the states this spec does not reach (results, refusals, locks, printouts).
+ */
+
+/** One screen: its screenshot and its accessibility scan, as a step of the report. */
+async function screen(page: Page, name: string, ready: Locator): Promise<void> {
+  await test.step(name, async () => {
+    await expect(ready).toBeVisible();
+    await snapshot(page, name, test.info().project.name);
+    await expectNoSeriousA11yViolations(page);
+  });
+}
+
+const FALLBACK = `${LINK}/fallback`;
+
+// A screenshot and an axe scan take seconds each when two workers share two busy cores.
+test.describe.configure({ timeout: 120_000 });
+
+test('start page (Japanese and English), an unknown page, an unknown institution link', async ({ page }) => {
+  await page.goto('/');
+  await screen(page, 'start-ja', page.getByRole('heading', { level: 1, name: '在宅受付へようこそ' }));
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await screen(page, 'start-en', page.getByRole('heading', { level: 1, name: 'Welcome to Zaitaku Uketsuke' }));
+  await page.getByRole('button', { name: '日本語に切り替える' }).click();
+  await page.goto('/no-such-page');
+  await screen(page, 'not-found', page.getByRole('heading', { level: 1, name: 'ページが見つかりません' }));
+  await page.goto('/i/no-such-institution-link');
+  await screen(page, 'link-invalid', page.getByRole('heading', { name: 'このリンクは使えません' }));
+});
+
+test('reception: a home visit from the preparation to the done screen, with the card app', async ({ page, browser }) => {
+  // Nine screens in one flow.
+  test.setTimeout(300_000);
+  await page.goto(`${LINK}?visit=homeVisit`);
+  await screen(page, 'reception-1-preparation', page.getByRole('heading', { name: 'ご準備ください' }));
+  await page.getByRole('button', { name: '準備ができました' }).click();
+  await page.getByRole('button', { name: 'すべて同意する' }).click();
+  await screen(page, 'reception-2-consent', page.getByRole('button', { name: '✓ すべて同意しています' }));
+  await page.getByRole('button', { name: '次へ' }).click();
+  await screen(page, 'reception-3-prescription', page.getByRole('heading', { name: '処方箋の受け取り方を選んでください' }));
+  await page.getByText('電子処方箋', { exact: true }).click();
+  await page.getByRole('button', { name: '次へ' }).click();
+  await screen(page, 'reception-4-confirm', page.getByRole('heading', { name: '内容を確認してください' }));
+  await page.getByRole('button', { name: '同意内容を登録する' }).click();
+
+  // The desktop shows the QR code for another device; the phone opens the card app itself.
+  const qrLink = page.getByTestId('card-app-link');
+  const sameDevice = page.getByRole('link', { name: 'カードのアプリを開く' });
+  await screen(page, 'reception-5-handoff', qrLink.or(sameDevice));
+  let cardApp = page;
+  if (await qrLink.isVisible()) {
+    // The patient's own device, at this project's size.
+    const patientDevice = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: page.viewportSize() });
+    cardApp = await patientDevice.newPage();
+    await cardApp.goto((await qrLink.getAttribute('href'))!);
+  } else {
+    await sameDevice.click();
+  }
+  await screen(cardApp, 'card-app-1-cards', cardApp.getByText('これは試験用のカードアプリのシミュレーターです。'));
+  await cardApp.getByRole('button', { name: /カード01/ }).click();
+  await screen(cardApp, 'card-app-2-pin', cardApp.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }));
+  await cardApp.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
+  await cardApp.getByRole('button', { name: 'カードを読み取る' }).click();
+  if (cardApp !== page) {
+    await screen(cardApp, 'card-app-3-read', cardApp.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。'));
+    await cardApp.context().close();
+  }
+  await screen(page, 'reception-6-done', page.getByRole('heading', { name: '受付が完了しました' }));
+});
+
+test('reception: the menu and an online consultation from an app', async ({ page }) => {
+  await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
+  await screen(page, 'online-0-menu', page.getByRole('heading', { name: 'ご用件を選んでください' }));
+  await page.getByRole('button', { name: /同意を登録する/ }).click();
+  await page.getByRole('button', { name: '準備ができました' }).click();
+  await page.getByRole('button', { name: 'すべて同意する' }).click();
+  await page.getByRole('button', { name: '次へ' }).click();
+  await screen(page, 'online-1-date', page.getByRole('heading', { name: '診療日を入力してください' }));
+});
+
+test('reception: the consent lookup and the revocation intros', async ({ page }) => {
+  await page.goto(LINK);
+  await page.getByRole('button', { name: /同意照会・更新/ }).click();
+  await screen(page, 'manage-1-intro', page.getByRole('button', { name: 'カードで本人確認して内容を見る' }));
+  await page.getByRole('button', { name: 'メニューに戻る' }).click();
+  await page.getByRole('button', { name: /すべての同意を取消す/ }).click();
+  await screen(page, 'revoke-1-intro', page.getByRole('button', { name: 'カードで本人確認して取り消す' }));
+});
+
+test('fallback: the causes, a guide step, the declaration form and its print view', async ({ page }) => {
+  await page.goto(FALLBACK);
+  await screen(page, 'fallback-1-causes', page.getByRole('heading', { level: 2, name: '何が起きていますか？' }));
+  await page.getByRole('button', { name: /タブレットが使えない・つながらない/ }).click();
+  await screen(page, 'fallback-2-step', page.getByText('手順 1／8'));
+  await page.goto(`${FALLBACK}/form`);
+  await screen(page, 'fallback-3-form', page.getByRole('heading', { level: 1, name: '被保険者資格申立書' }));
+  await page.getByRole('link', { name: '印刷用の表示' }).click();
+  await screen(page, 'fallback-6-print-screen', page.getByRole('article', { name: '被保険者資格申立書', exact: true }));
+});
+
+test('staff: the login, the second factor, the dashboard and the clinic registration form', async ({ page }) => {
+  await page.goto('/staff');
+  await screen(page, 'staff-login', page.getByRole('heading', { name: 'ログイン', exact: true }));
+  await page.getByRole('link', { name: '医療機関を新しく登録する' }).click();
+  await screen(page, 'institution-register', page.getByLabel('医療機関コード（10桁）'));
+  await page.goto('/staff');
+  await page.getByLabel('ログインID').fill('demo-clerk');
+  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await screen(page, 'staff-login-second-factor', page.getByRole('heading', { name: '2段階認証' }));
+  const signedIn = page.getByText('デモ受付（受付）でログイン中');
+  await enterTotp(page, signedIn);
+  await screen(page, 'staff-dashboard', page.locator('a.link-text'));
+});
+
+/** Each section of the administrator's console, and what shows it has loaded. */
+const ADMIN_SECTIONS: [section: string, ready: (page: Page) => Locator][] = [
+  ['revoke', (page) => page.getByRole('button', { name: '検索する' })],
+  ['requery', (page) => page.getByRole('heading', { level: 1, name: '再照会（2回目以降の訪問前）' })],
+  ['batch', (page) => page.getByRole('button', { name: 'テンプレートをダウンロード' })],
+  ['lists', (page) => page.getByRole('heading', { level: 1, name: '同意の期限・月1回の確認' })],
+  ['consents', (page) => page.getByRole('table')],
+  ['link', (page) => page.getByRole('textbox', { name: 'この医療機関のリンク' })],
+  ['settings', (page) => page.getByLabel('診療情報を利用する')],
+  ['devices', (page) => page.getByText('この医療機関のリンクを使った端末（最近90日）です。', { exact: false })],
+  ['poster', (page) => page.locator('article.poster').getByRole('img')],
+  ['audit', (page) => page.getByRole('heading', { level: 1, name: '操作記録（監査ログ）' })],
+  ['security', (page) => page.getByRole('heading', { level: 1, name: 'わたしのセキュリティ設定' })],
+  ['accounts', (page) => page.getByRole('form', { name: 'アカウントを作成' })],
+];
+
+for (const [section, ready] of ADMIN_SECTIONS) {
+  test(`staff: the ${section} section`, async ({ page, request }) => {
+    // Something to list: a consent (p01).
+    if (section === 'consents' || section === 'lists') await registerViaApi(request, 'card-01');
+    await signInStaff(page, `/staff/${section}`);
+    await screen(page, `staff-${section}`, ready(page));
+  });
+}
+
+test('staff: a patient\'s page and the inbox', async ({ page, request }) => {
+  // Something to show: a consent (p01) and a received declaration.
+  await registerViaApi(request, 'card-01');
+  await signInStaff(page, '/staff');
+  const id = await submitDeclaration(request, await drawnSignature(page), '画面　確子', 'ガメン カクコ');
+  await page.goto('/staff/persons/p01');
+  await screen(page, 'staff-person', page.getByRole('heading', { level: 2, name: '山田　花子' }));
+
+  await page.goto('/staff/inbox?status=received');
+  await screen(page, 'staff-inbox-1-list', page.locator(`a[href="/staff/inbox/${id}"]`));
+  await page.goto(`/staff/inbox/${id}`);
+  await screen(page, 'staff-inbox-2-detail', page.getByRole('heading', { name: '画面　確子さんの申立書' }));
+  await page.getByRole('button', { name: '資格確認済みにする' }).click();
+  await screen(page, 'staff-inbox-4-verify', page.getByRole('group', { name: '資格を確認できたことを記録しますか？' }));
+});
+
+test('staff: the doctor\'s clinical view', async ({ page, request }) => {
+  await registerViaApi(request, 'card-01');
+  await signInStaff(page, '/staff/clinical', 'doctor');
+  await screen(page, 'staff-clinical', page.getByRole('heading', { level: 1, name: '同意された診療・お薬情報（医師のみ）' }));
+});
