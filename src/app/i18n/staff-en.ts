@@ -97,7 +97,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.revoke.confirm': 'Revoke',
   'staffLc.revoke.done': 'The consent of {name} was revoked. Please tell the patient.',
   'staffLc.requery.lead':
-    'Query the latest eligibility, cost-limit and specific-disease information of patients in continuing home care (only what they consented to). Once per person per day (Japan time).',
+    'Query the latest eligibility, cost-limit and specific-disease information of patients in continuing home care (only what they consented to). Re-queries per person and day (Japan time): at most {limit}.',
   'staffLc.requery.singleTitle': 'One patient',
   'staffLc.requery.submit': 'Query',
   'staffLc.requery.resultTitle': 'Result',

@@ -97,7 +97,7 @@ export const staffJa = {
   'staffLc.revoke.confirm': '取り消す',
   'staffLc.revoke.done': '{name}さんの同意を取り消しました。患者さんにお伝えください。',
   'staffLc.requery.lead':
-    '継続して訪問診療等を行っている患者さんの、最新の資格情報・限度額情報・特定疾病情報を照会します（同意のある情報のみ）。1人につき1日1回まで（日本時間）です。',
+    '継続して訪問診療等を行っている患者さんの、最新の資格情報・限度額情報・特定疾病情報を照会します（同意のある情報のみ）。1人につき1日{limit}回まで（日本時間）です。',
   'staffLc.requery.singleTitle': '1人ずつ照会する',
   'staffLc.requery.submit': '照会する',
   'staffLc.requery.resultTitle': '照会結果',

@@ -19,7 +19,7 @@ export function RequerySection() {
   const { t } = useI18n();
   return (
     <>
-      <p class="hint">{t('staffLc.requery.lead')}</p>
+      <p class="hint">{t('staffLc.requery.lead', { limit: String(REQUERY_DAILY_LIMIT) })}</p>
       <SingleRequery />
       <CsvRequery />
     </>
