@@ -6,8 +6,9 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
-    // .ci/run runs the PostgreSQL lane with one worker beside the browser tests.
-    ...(process.env.VITEST_MAX_WORKERS ? { maxWorkers: Number(process.env.VITEST_MAX_WORKERS) } : {}),
+    // Two workers on the two cores (vitest's default leaves one core idle); .ci/run runs the
+    // PostgreSQL lane with one worker beside the browser tests.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 2),
     env: { LOG_LEVEL: 'silent' },
     // The JSON report is read by tests/check-skips.ts: an undeclared skip fails the run.
     reporters: ['default', 'json'],

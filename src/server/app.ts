@@ -77,6 +77,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   const standardLimit = limitOf(MAX_BODY_BYTES);
   const batchLimit = limitOf(MAX_BATCH_BODY_BYTES);
+  // A NUL byte in a path can name no record, and PostgreSQL refuses it in text (a 500 instead of
+  // the SQLite lane's 404): such a path is "not found" before any route reads it.
+  api.use(async (c, next) => {
+    if (/%00/i.test(c.req.path) || c.req.path.includes('\u0000')) throw new NotFoundError('The requested resource does not exist.');
+    await next();
+  });
   // The limit is chosen by the exact path: every other route keeps 1 MiB.
   api.use((c, next) => (BATCH_QUERY_PATHS.has(c.req.path) ? batchLimit : standardLimit)(c, next));
   // Every staff change carries the session cookie (login sets it): another site's page sends none (issue 12 #11).

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ApiErrorBody, type HealthResponse } from '../../src/domain/shared/api.ts';
-import { createTestApp, jsonRequest, type TestApp } from './support/test-app.ts';
+import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -74,6 +74,21 @@ describe('one JSON error shape', () => {
     const body = await res.json();
     expectErrorShape(body);
     expect(body.error.code).toBe('not_found');
+  });
+
+  // Found by the fuzz in the PostgreSQL lane: PostgreSQL refuses a NUL byte in text, so an account
+  // id with one answered 500 there and 404 on SQLite. Both databases now answer not_found.
+  it('answers a path with a NUL byte, or an id that is not a UUID, with not_found on either database', async () => {
+    const cookie = await loginAs(t, 'admin');
+    const headers = { cookie, origin: 'https://zaitaku.example', 'sec-fetch-site': 'same-origin' };
+    for (const id of ['x%00', '%00', 'not-a-uuid', '0b7d5c1e-3f4a-4b6c-8d9e-1a2b3c4d5e6f%00']) {
+      for (const path of [`/api/staff/accounts/${id}/reset-factors`, `/api/staff/persons/${id}`, `/api/staff/declarations/${id}`]) {
+        const res = await t.app.request(path, { method: path.includes('reset') ? 'POST' : 'GET', headers });
+        expect(res.status, path).toBe(404);
+        const body = await res.json();
+        expectErrorShape(body);
+      }
+    }
   });
 
   it('answers bad JSON with invalid_json', async () => {

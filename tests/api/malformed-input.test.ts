@@ -59,6 +59,18 @@ const DEVICE = '0b7d5c1e-3f4a-4b6c-8d9e-1a2b3c4d5e6f';
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 /** Requests per route. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+/**
+ * The routes are fuzzed in two halves, one per test file, so the two vitest workers share the
+ * work: this file takes the even routes and the whole-app checks; malformed-input-odd.test.ts sets
+ * `globalThis.fuzzShard = 1` before importing this file and takes the odd routes.
+ */
+const SHARDS = 2;
+const SHARD = (globalThis as { fuzzShard?: number }).fuzzShard ?? 0;
+// The two CSV uploads cost most (files of up to a thousand rows): one in each half.
+const inShard = (route: { path: string }, index: number) =>
+  (route.path === '/api/staff/requery/csv' ? 0 : route.path === '/api/staff/requery/batch/csv' ? 1 : index % SHARDS) === SHARD;
+/** Checks of the whole app, defined in the first half only (not skipped in the other: not there). */
+const wholeAppIt = (SHARD === 0 ? it : () => undefined) as typeof it;
 /** Of each route's runs, at least this fraction must get past auth, routing and parsing into the route's own code. */
 const MIN_REACH = 0.2;
 /** The origin staff reach (test-app's PUBLIC_URL): sent as a browser would, so same-origin checks pass. */
@@ -82,6 +94,8 @@ const callerOf = new Map<string, Identity>();
 let registration: StartRegistrationResponse;
 const knownIds = { declaration: '', account: '' };
 let routes: { method: string; path: string }[];
+/** This file's half of the routes. */
+let shardRoutes: { method: string; path: string }[];
 let logs: ReturnType<typeof captureLogs> | undefined;
 
 /** Valid-looking bodies per route; the generators mutate one leaf at a time. */
@@ -201,13 +215,14 @@ beforeAll(async () => {
     .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
     .filter((r) => !seen.has(`${r.method} ${r.path}`) && Boolean(seen.add(`${r.method} ${r.path}`)))
     .map((r) => ({ method: r.method, path: r.path }));
+  shardRoutes = routes.filter(inShard);
   for (const role of ['admin', 'clerk', 'doctor'] as const) {
     const login = DEMO_ACCOUNTS.find((a) => a.role === role)!.loginId;
     staffIds[role] = (await t.db.selectFrom('staff_account').select('id').where('login_id', '=', login).executeTakeFirstOrThrow()).id;
   }
   // The usual caller of each route: the first identity whose valid-looking request gets past
   // authentication into the route's own code.
-  for (const route of routes) {
+  for (const route of shardRoutes) {
     const key = `${route.method} ${route.path}`;
     let chosen: Identity = IDENTITIES[0]!;
     for (const identity of IDENTITIES) {
@@ -585,7 +600,7 @@ describe('every API route under malformed input (issue 7 §3)', () => {
 
   it(`answers ${RUNS} generated requests per route with a 2xx–4xx, the one error shape or the route's response schema, and no echo`, async () => {
     fuzzStarted = Date.now();
-    for (const [index, route] of routes.entries()) {
+    for (const [index, route] of shardRoutes.entries()) {
       const key = `${route.method} ${route.path}`;
       const identity = callerOf.get(key)!;
       const r: Reach = { runs: 0, ok: 0, validation: 0, handler: 0, fivexx: 0, ms: 0, early: {}, handlerCodes: {} };
@@ -613,7 +628,7 @@ describe('every API route under malformed input (issue 7 §3)', () => {
           // A 2xx is what the route promises: its response schema (only for the route's own method).
           if (seen.status < 300 && method === route.method) expectResponseSchema(key, seen, context);
         }),
-        { numRuns: RUNS, endOnFailure: true, seed: SEED + index },
+        { numRuns: RUNS, endOnFailure: true, seed: SEED + index * SHARDS + SHARD },
       );
       r.ms = Date.now() - routeStarted;
     }
@@ -625,7 +640,7 @@ describe('every API route under malformed input (issue 7 §3)', () => {
 
   // A proportion needs a sample: a quick FUZZ_RUNS=5 smoke run checks the answers, not the reach.
   it.runIf(RUNS >= 100)(`reaches each route's own code in at least ${MIN_REACH * 100} % of its runs, and each body-reading route's own validation`, () => {
-    expect(reach.size, 'the fuzz above ran').toBe(routes.length);
+    expect(reach.size, 'the fuzz above ran').toBe(shardRoutes.length);
     const short: string[] = [];
     for (const [key, r] of reach) {
       const reached = r.ok + r.validation + r.handler;
@@ -635,7 +650,7 @@ describe('every API route under malformed input (issue 7 §3)', () => {
     expect(short).toEqual([]);
   });
 
-  it('answers 9 MiB bodies and 60,000-deep JSON on random routes with 413 or 400, never a 5xx', async () => {
+  wholeAppIt('answers 9 MiB bodies and 60,000-deep JSON on random routes with 413 or 400, never a 5xx', async () => {
     const heavy = fc.record({
       routeIndex: fc.nat(),
       body: fc.oneof(
@@ -645,7 +660,7 @@ describe('every API route under malformed input (issue 7 §3)', () => {
     });
     await fc.assert(
       fc.asyncProperty(heavy, async ({ routeIndex, body }) => {
-        const route = routes.filter((r) => r.method !== 'GET')[routeIndex % routes.filter((r) => r.method !== 'GET').length]!;
+        const route = shardRoutes.filter((r) => r.method !== 'GET')[routeIndex % shardRoutes.filter((r) => r.method !== 'GET').length]!;
         const g = { ...usualRequest(), body };
         const { context, res } = await send(g, route, callerOf.get(`${route.method} ${route.path}`)!);
         expectSafeResponse(await readSeen(res), context);
@@ -654,7 +669,7 @@ describe('every API route under malformed input (issue 7 §3)', () => {
     );
   }, 180_000);
 
-  it('refuses tampered card answers to a real challenge with a handoff rejection, never a 5xx', async () => {
+  wholeAppIt('refuses tampered card answers to a real challenge with a handoff rejection, never a 5xx', async () => {
     // A genuine answer from the simulated card, then one field changed per run.
     // The fuzzed admin session may have reissued the link (M1): start from the current one.
     const current = await t.db.selectFrom('institution').select('link_token').where('id', '=', t.demo.institution.id).executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { isUuid } from '../../domain/shared/ids.ts';
 import { checkInsuranceQuery, type InsuranceQuery } from '../../domain/requery/csv.ts';
 import type { ConsentResponse } from '../../domain/consent/staff-lifecycle-api.ts';
 import { insuranceQuerySchema, revokeRequestSchema } from '../../domain/consent/staff-lifecycle-schema.ts';
@@ -10,12 +11,11 @@ import { ConsentNotFoundError } from './consent-errors.ts';
 import { consentEligibility, consentLists, lookUpPersons, revokeByStaff, searchPersons } from './consent.service.ts';
 import { staffAuditor, staffTransaction } from './staff-action.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A consent id from the path; anything that is not an id is simply not found (and not audited). */
 function consentIdParam(c: Context<AppEnv>): string {
   const id = c.req.param('id') ?? '';
-  if (!UUID.test(id)) throw new ConsentNotFoundError();
+  if (!isUuid(id)) throw new ConsentNotFoundError();
   return id.toLowerCase();
 }
 

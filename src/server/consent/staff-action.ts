@@ -1,14 +1,14 @@
 import type { Context } from 'hono';
 import { appendAuditMany, type AuditEntry } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
-import { DEVICE_ID } from '../device/device-id.ts';
+import { isUuid } from '../../domain/shared/ids.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { isRefusal } from '../http/errors.ts';
 
 /** The staff browser's device id (X5), when it sends a well-formed one; staff may also use a PC without one. */
 export function staffDevice(c: Context<AppEnv>): string | null {
   const id = c.req.header('x-device-id') ?? '';
-  return DEVICE_ID.test(id) ? id.toLowerCase() : null;
+  return isUuid(id) ? id.toLowerCase() : null;
 }
 
 export type StaffAuditEntry = Omit<AuditEntry, 'institutionId' | 'actorType' | 'actorId' | 'deviceId'>;

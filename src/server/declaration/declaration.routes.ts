@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { isUuid } from '../../domain/shared/ids.ts';
 import type { DeclarationInboxResponse, DeclarationResponse, DeclarationStateResponse, DeclarationStatus } from '../../domain/declaration/declaration-api.ts';
 import {
   claimDeclarationSchema,
@@ -34,7 +35,6 @@ import {
   type StaffContext,
 } from './declaration.service.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const KNOWN_MESSAGES = new Set<string>(Object.values(DECLARATION_MESSAGES));
 
@@ -113,7 +113,7 @@ export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
 /** A declaration id from the path; anything else is simply not found (and not audited). */
 function declarationIdParam(c: Context<AppEnv>): string {
   const id = c.req.param('id') ?? '';
-  if (!UUID.test(id)) throw new DeclarationNotFoundError();
+  if (!isUuid(id)) throw new DeclarationNotFoundError();
   return id.toLowerCase();
 }
 

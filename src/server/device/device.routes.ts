@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { isUuid } from '../../domain/shared/ids.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { deviceEnrolmentRequestSchema, type EnrolledDeviceDto } from '../../domain/staff/device-signature.ts';
 import type { DeviceListResponse } from '../../domain/institution/institution-api.ts';
@@ -13,7 +14,6 @@ import { createEnrolmentCode, enrolDevice, toEnrolledDeviceDto } from './device-
 import { DEVICE_LIST_DAYS, toDeviceDto } from './device.service.ts';
 import { DeviceNotFoundError } from './device-errors.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * P4 (mounted at /api/staff/devices): the devices that used this institution's link; revoke a lost
@@ -77,7 +77,7 @@ async function changeDevice(
   mark: (trx: DbOrTx, institutionId: string, id: string, now: string, staffId: string) => Promise<number>,
 ) {
   const deviceId = c.req.param('deviceId') ?? '';
-  if (!UUID.test(deviceId)) throw new DeviceNotFoundError();
+  if (!isUuid(deviceId)) throw new DeviceNotFoundError();
   const id = deviceId.toLowerCase();
   const staff = c.var.staff;
   const audit = staffAuditor(c);

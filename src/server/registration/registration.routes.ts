@@ -10,7 +10,8 @@ import { readJson } from '../http/validate.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import { LinkInvalidError } from '../institution/institution-errors.ts';
 import { institutionByToken } from '../institution/institution-link.ts';
-import { DEVICE_ID, deviceId } from '../device/device-id.ts';
+import { deviceId } from '../device/device-id.ts';
+import { isUuid } from '../../domain/shared/ids.ts';
 import { currentStaff } from '../staff/session.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import type { StartContext } from '../handoff/challenge.service.ts';
@@ -54,7 +55,7 @@ export const receptionRoutes = new Hono<AppEnv>()
     // P4: the app sends its device id here too, so a revoked tablet is told at once and a
     // device that only opened the link is still listed. Older clients without the header pass.
     const device = c.req.header('x-device-id');
-    if (device && DEVICE_ID.test(device)) {
+    if (device && isUuid(device)) {
       await assertDeviceAllowed(c.var.db, institution.id, device.toLowerCase());
       await recordDeviceUse(c, institution.id, device.toLowerCase(), 'seen');
     }

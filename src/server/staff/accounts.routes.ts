@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../../domain/shared/ids.ts';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { changeRoleSchema, createAccountSchema, type StaffAccountDto, type StaffAccountsResponse } from '../../domain/staff/staff-auth.ts';
@@ -40,6 +41,7 @@ async function toDto(db: DbOrTx, row: StaffAccountRow, now: Date): Promise<Staff
 
 /** An account of the administrator's own institution; another clinic's id is simply not found. */
 async function ownAccount(c: Context<AppEnv>, db: DbOrTx, id: string): Promise<StaffAccountRow> {
+  if (!isUuid(id)) throw new NotFoundError();
   const row = await findStaffById(db, id);
   if (!row || row.institution_id !== c.var.staff.institutionId) throw new NotFoundError();
   return row;

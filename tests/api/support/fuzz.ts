@@ -190,7 +190,9 @@ export const csvUpload: fc.Arbitrary<CsvUpload> = fc
       fc.constant([] as string[]),
     ),
     distinctRows: fc.array(fc.array(csvCell, { minLength: 0, maxLength: 9 }), { minLength: 1, maxLength: 4 }),
-    rowCount: fc.constantFrom(0, 1, 2, 3, 500, 501, 1000, 1001),
+    // The limits (500 from a receipt computer, 1000 otherwise) one time in ten: a full file costs
+    // the server a thousand lookups, and the small files carry the malformed cells.
+    rowCount: fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2, 3), weight: 9 }, { arbitrary: fc.constantFrom(500, 501, 1000, 1001), weight: 1 }),
     eol: fc.constantFrom('\r\n', '\n', '\r', 'mixed'),
     bom: fc.boolean(),
     emptyLines: fc.boolean(),
