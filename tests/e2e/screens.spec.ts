@@ -120,7 +120,7 @@ test('staff: the login, the second factor, the dashboard and the clinic registra
   await page.getByRole('button', { name: 'ログインする' }).click();
   await screen(page, 'staff-login-second-factor', page.getByRole('heading', { name: '2段階認証' }));
   const signedIn = page.getByText('デモ受付（受付）でログイン中');
-  await enterTotp(page, signedIn);
+  await enterTotp(page, signedIn, 'clerk');
   await screen(page, 'staff-dashboard', page.locator('a.link-text'));
 });
 

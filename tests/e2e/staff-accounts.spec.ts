@@ -39,7 +39,8 @@ test('P3: a doctor adds a passkey, logs out, and logs in with the passkey (virtu
 
 test('P4: the idle lock hides the console until the password is entered again', async ({ page }, info) => {
   await page.addInitScript((key) => localStorage.setItem(key, '3'), IDLE_LOCK_STORAGE_KEY);
-  await signInStaff(page, '/staff');
+  // A session of its own: the lock is kept by the server, and the run's other tests share the cached one.
+  await signInStaff(page, '/staff', 'admin', { fresh: true });
   const lock = page.getByRole('dialog', { name: '画面をロックしました' });
   await expect(lock).toBeVisible({ timeout: 10_000 });
   // Hidden, not dimmed: the console is `hidden` and `inert`, so nothing of it is shown, focusable or read.

@@ -17,6 +17,48 @@ export function demoTotpCode(offset = 0): string {
   return hotp(base32Decode(E2E_DEMO_TOTP_SECRET), totpStep(new Date()) + offset);
 }
 
+/**
+ * The server refuses a TOTP step already used (replay), and counts the refusal towards the
+ * account lock (issue 12 #2), so two workers signing one demo account in within one 30-second
+ * step could lock it. Each sign-in therefore reserves its step in a file shared by the run's
+ * workers: the current step if nobody used it, else the next one (the server accepts a code one
+ * step early), else it waits for a free step as a person would. Returns the offset from now.
+ */
+async function reserveTotpOffset(role: DemoRole): Promise<number> {
+  const dir = e2eDataDir(test.info().project.name);
+  const file = path.join(dir, 'e2e-totp-steps.json');
+  const lock = path.join(dir, 'e2e-totp-steps.lock');
+  fs.mkdirSync(dir, { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
+    try {
+      let used: Partial<Record<DemoRole, number>> = {};
+      try {
+        used = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof used;
+      } catch {
+        // First sign-in of the run.
+      }
+      const now = totpStep(new Date());
+      const last = used[role] ?? -1;
+      const offset = last < now ? 0 : last < now + 1 ? 1 : null;
+      if (offset !== null) {
+        used[role] = now + offset;
+        fs.writeFileSync(file, JSON.stringify(used));
+        return offset;
+      }
+    } finally {
+      fs.rmdirSync(lock);
+    }
+    test.info().setTimeout(test.info().timeout + 35_000);
+    await new Promise((resolve) => setTimeout(resolve, untilNextStep()));
+  }
+}
+
 /** Milliseconds until the next 30-second TOTP step begins. */
 function untilNextStep(): number {
   const stepMs = TOTP_STEP_SECONDS * 1000;
@@ -86,7 +128,7 @@ export async function signInStaff(page: Page, path: string, role: DemoRole = 'ad
   await page.getByLabel('ログインID').fill(account.loginId);
   await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
   await page.getByRole('button', { name: 'ログインする' }).click();
-  await enterTotp(page, signedIn);
+  await enterTotp(page, signedIn, role);
   if (!options.fresh) {
     const cookie = (await page.context().cookies()).find((c) => c.name === 'zaitaku_session');
     if (cookie) saveCookie(role, cookie);
@@ -97,7 +139,7 @@ export async function signInStaff(page: Page, path: string, role: DemoRole = 'ad
  * The second step: the code for now; if another worker just used it, the next step's code
  * (accepted one step early); failing that, wait for the next step as a person would.
  */
-export async function enterTotp(page: Page, signedIn: ReturnType<Page['getByText']>): Promise<void> {
+export async function enterTotp(page: Page, signedIn: ReturnType<Page['getByText']>, role: DemoRole = 'admin'): Promise<void> {
   const field = page.getByLabel('認証コード（6桁）');
   const refused = page.getByRole('alert').filter({ hasText: '確認できませんでした' });
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -106,7 +148,7 @@ export async function enterTotp(page: Page, signedIn: ReturnType<Page['getByText
       await page.waitForTimeout(untilNextStep());
     }
     await expect(field).toBeVisible();
-    await field.fill(demoTotpCode(attempt === 0 ? 0 : 1));
+    await field.fill(demoTotpCode(await reserveTotpOffset(role)));
     await page.getByRole('button', { name: '確認する' }).click();
     await expect(signedIn.or(refused)).toBeVisible();
     if (await signedIn.isVisible()) return;
@@ -129,7 +171,7 @@ export async function staffApiCookie(request: APIRequestContext, role: DemoRole 
       test.info().setTimeout(test.info().timeout + 35_000);
       await new Promise((resolve) => setTimeout(resolve, untilNextStep()));
     }
-    const res = await request.post('/api/staff/auth/totp', { data: { code: demoTotpCode(attempt === 0 ? 0 : 1) }, headers: { cookie: pending } });
+    const res = await request.post('/api/staff/auth/totp', { data: { code: demoTotpCode(await reserveTotpOffset(role)) }, headers: { cookie: pending } });
     if (res.status() === 204) return (res.headers()['set-cookie'] ?? '').split(';')[0]!;
   }
   throw new Error('the TOTP code was refused four times');
