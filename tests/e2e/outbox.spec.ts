@@ -187,7 +187,7 @@ test('P4: queued offline, encrypted at rest, kept through an offline reload, sen
   expect((await rawStorage(page)).outbox).toEqual([]);
 });
 
-test('P4: a connection lost after the server stored the form keeps it queued; the resend is acknowledged once', async ({ page, request }) => {
+test('outbox: a connection lost after the server stored the form keeps it queued; the resend is acknowledged once', async ({ page, request }) => {
   await openWithHook(page);
   const sends = recordSends(page);
   // The request reaches the server (which stores it), but the answer never comes back.
@@ -212,7 +212,7 @@ test('P4: a connection lost after the server stored the form keeps it queued; th
   expect(await inboxCopies(request, form.id)).toHaveLength(1);
 });
 
-test('P4: a server refusal (4xx) keeps the form with its reason; nothing is resent or deleted until staff discard it', async ({ page }, info) => {
+test('outbox: a server refusal (4xx) keeps the form with its reason; nothing is resent or deleted until staff discard it', async ({ page }, info) => {
   await openWithHook(page);
   const sends = recordSends(page);
   const badge = page.getByRole('region', { name: '未送信の申立書' });
@@ -253,7 +253,7 @@ test('P4: a server refusal (4xx) keeps the form with its reason; nothing is rese
   expect((await summaries(page)).map((s) => s.id)).toEqual([invalid.id]);
 });
 
-test('P4: an entry left "sending" by a crash is sent again; with the key gone, entries are reported unreadable, not crashed on', async ({ page, context }) => {
+test('outbox: an entry left "sending" by a crash is sent again; with the key gone, entries are reported unreadable, not crashed on', async ({ page, context }) => {
   await openWithHook(page);
   const sends = recordSends(page);
 
