@@ -203,6 +203,15 @@ describe('D3 everything is "fill in as far as you can"', () => {
     expect(parsed).toEqual({ ...blank(), name: '山田' });
   });
 
+  it('D4: an era that is none of 明治–令和 is refused as a field error, with a year or without, never thrown', () => {
+    // Longer than any era name (refused by length) and short (refused by name).
+    for (const [era, year] of [['../../not-an-era', '5'], ['../../not-an-era', null], ['x', 70]] as const) {
+      const input = { ...base, name: '山田', dateOfBirth: { era, year, month: 1, day: 1 } };
+      expect(() => declarationSchema.safeParse(input)).not.toThrow();
+      expect(Object.keys(messagesOf(input))).toContain('dateOfBirth.era');
+    }
+  });
+
   it('D3: a partly known date of birth is kept as written', () => {
     const parsed = declarationSchema.parse({ ...base, name: '山田', dateOfBirth: { era: '昭和', year: '２５', month: null, day: null } });
     expect(parsed.dateOfBirth).toEqual({ era: 'showa', year: 25, month: null, day: null });

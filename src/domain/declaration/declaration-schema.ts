@@ -10,7 +10,7 @@ import {
   withoutInapplicableAnswers,
   type Declaration,
 } from './declaration.ts';
-import { eraYearRange, findEra, parseEraDate, parseEraNumber, type EraId } from '../shared/era.ts';
+import { ERA_IDS, eraYearRange, findEra, parseEraDate, parseEraNumber, type EraId } from '../shared/era.ts';
 import { jstDate, isJstDate } from '../shared/jst.ts';
 import { kanaTextSchema } from '../shared/kana-schema.ts';
 
@@ -100,6 +100,9 @@ const dateOfBirthSchema = z
   .strictObject({ era: eraField, year: eraNumber, month: eraNumber, day: eraNumber }, { error: (issue) => (issue.code === 'unrecognized_keys' ? M.unexpected : M.eraDate) })
   .superRefine((dob, ctx) => {
     const { era, year, month, day } = dob;
+    // zod still runs this check when a part failed its own: an era it could not read is already
+    // reported there and is no era id here (the fuzz found the RangeError it caused: a 500).
+    if (era !== null && !(ERA_IDS as readonly string[]).includes(era)) return;
     if (era !== null && year !== null) {
       const range = eraYearRange(era);
       if (year < range.min || year > range.max) {
