@@ -6,7 +6,7 @@ import { DEMO_STAFF, enrolTotpOnScreen, signInStaff, staffApiCookie } from './su
 /** IDLE_LOCK_STORAGE_KEY in src/app/staff/idle-lock.tsx: the idle time in seconds on this device. */
 const IDLE_LOCK_STORAGE_KEY = 'zaitaku.staff.idleLockSeconds';
 
-test('P3: a doctor adds a passkey, logs out, and logs in with the passkey (virtual authenticator)', async ({ page }, info) => {
+test('issue 6 §2: a doctor adds a passkey, logs out, and logs in with the passkey (virtual authenticator)', async ({ page }, info) => {
   // Chromium's virtual authenticator stands in for the tablet's built-in one (Touch ID, Windows Hello).
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
