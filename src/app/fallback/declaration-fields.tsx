@@ -39,6 +39,11 @@ function useHint(field: DeclarationField, model: DeclarationFormModel): string {
   return t(QUESTION_HINTS[model.question(field)] ?? `fb.form.hint.${field.id}`);
 }
 
+/** What every field shows around its input: its label, its hint and its error. */
+function useFieldText<F extends DeclarationField>(field: F, model: DeclarationFormModel): { id: F['id']; label: string; hint: string; error: ReturnType<DeclarationFormModel['errorOf']> } {
+  return { id: field.id, label: useLabel(field), hint: useHint(field, model), error: model.errorOf(field.id) };
+}
+
 export function FieldHint({ target, text }: { target: ErrorTarget; text: string }) {
   return text ? (
     <p class="field-hint hint" id={`fb-${target}-hint`}>
@@ -118,11 +123,8 @@ function ExpectedCopay({ model }: { model: DeclarationFormModel }) {
 /** Boxes of which one may be ticked, and a link to clear them (D3: any may stay blank). */
 function ChoiceInput({ field, model }: InputProps<'choice'>) {
   const { t, lang } = useI18n();
-  const label = useLabel(field);
-  const hint = useHint(field, model);
-  const { id } = field;
+  const { id, label, hint, error } = useFieldText(field, model);
   const value = model.form[id];
-  const error = model.errorOf(id);
   return (
     <fieldset class="fb-pills" aria-describedby={describedBy(hint && `fb-${id}-hint`, error && `fb-${id}-error`)}>
       <legend>{label}</legend>
@@ -157,10 +159,7 @@ function ChoiceInput({ field, model }: InputProps<'choice'>) {
 
 /** Written text: one line, several lines (address), kana (フリガナ) or a phone number. */
 function TextInput({ field, model }: InputProps<'text' | 'address' | 'kana' | 'phone'>) {
-  const label = useLabel(field);
-  const hint = useHint(field, model);
-  const { id } = field;
-  const error = model.errorOf(id);
+  const { id, label, hint, error } = useFieldText(field, model);
   const common = {
     id: `fb-${id}`,
     value: model.form[id],
@@ -190,11 +189,8 @@ function TextInput({ field, model }: InputProps<'text' | 'address' | 'kana' | 'p
 /** An era box and 年 月 日 as typed (D4), with the western date echoed once it is a real day. */
 function EraDateInput({ field, model }: InputProps<'eraDate'>) {
   const { t, lang } = useI18n();
-  const label = useLabel(field);
-  const hint = useHint(field, model);
-  const { id } = field;
+  const { id, label, hint, error } = useFieldText(field, model);
   const value = model.form[id];
-  const error = model.errorOf(id);
   const errorPart = model.eraDateErrorPart(id);
   const partInvalid = (part: 'year' | 'month' | 'day') => (error && (errorPart === part || errorPart === 'all') ? 'true' : undefined);
   const date = eraDateOf(value);
@@ -242,10 +238,7 @@ function EraDateInput({ field, model }: InputProps<'eraDate'>) {
 
 /** A western calendar day, echoed in the era calendar. */
 function DateInput({ field, model }: InputProps<'date'>) {
-  const label = useLabel(field);
-  const hint = useHint(field, model);
-  const { id } = field;
-  const error = model.errorOf(id);
+  const { id, label, hint, error } = useFieldText(field, model);
   const value = model.form[id] ?? '';
   const era = value ? formatEraDate(value) : null;
   return (
@@ -270,10 +263,7 @@ function DateInput({ field, model }: InputProps<'date'>) {
 /** A signature drawn on the screen (or on the printed paper instead). */
 function SignatureInput({ field, model }: InputProps<'signature'>) {
   const { t } = useI18n();
-  const label = useLabel(field);
-  const hint = useHint(field, model);
-  const { id } = field;
-  const error = model.errorOf(id);
+  const { id, label, hint, error } = useFieldText(field, model);
   return (
     <div class="field">
       <p class="fb-label" id={`fb-${id}-label`}>
