@@ -44,6 +44,30 @@ async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: ()
   };
 }
 
+/**
+ * The demo PKI (a CA and a key pair per simulated card) is made once per clock day for all test
+ * files and kept in the temporary directory; each app gets its own copy of the files. Generating
+ * the keys was most of what creating an app cost (6 s of 7 under load). ensureTestCa still checks
+ * each copied card against the app's clock and issues again whatever no longer fits (a card added
+ * since, an expired certificate), as it does on a real start.
+ */
+async function copyOfTestCa(now: Date): Promise<string> {
+  const template = path.join(os.tmpdir(), `zaitaku-test-ca-${now.toISOString().slice(0, 10)}`);
+  if (!fs.existsSync(template)) {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-test-ca-new-'));
+    await ensureTestCa(fresh, now);
+    try {
+      // Whole or not at all: another test file may be making the same template.
+      fs.renameSync(fresh, template);
+    } catch {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  }
+  const simDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-sim-'));
+  fs.cpSync(template, simDir, { recursive: true });
+  return simDir;
+}
+
 export const TEST_PASSWORD = 'test-password-1';
 /** Every demo account's TOTP secret in API tests (base32, the RFC 6238 test key "12345678901234567890"). */
 export const TEST_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -82,7 +106,7 @@ export async function createTestApp(
     ...options.config,
   };
   const clock = options.clock ?? new TestClock();
-  const simDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-sim-'));
+  const simDir = await copyOfTestCa(clock.now());
   const cardSim = await ensureTestCa(simDir, clock.now());
   // The PIN counters go to the test database (its migrations have the table), so tests can call
   // the simulator's service with t.db.

@@ -25,18 +25,9 @@ export function demoTotpCode(offset = 0): string {
  * step early), else it waits for a free step as a person would. Returns the offset from now.
  */
 async function reserveTotpOffset(role: DemoRole): Promise<number> {
-  const dir = e2eDataDir(test.info().project.name);
-  const file = path.join(dir, 'e2e-totp-steps.json');
-  const lock = path.join(dir, 'e2e-totp-steps.lock');
-  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(projectDir(), 'e2e-totp-steps.json');
   for (;;) {
-    try {
-      fs.mkdirSync(lock);
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      continue;
-    }
-    try {
+    const offset = await withFileLock('e2e-totp-steps', async () => {
       let used: Partial<Record<DemoRole, number>> = {};
       try {
         used = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof used;
@@ -45,17 +36,44 @@ async function reserveTotpOffset(role: DemoRole): Promise<number> {
       }
       const now = totpStep(new Date());
       const last = used[role] ?? -1;
-      const offset = last < now ? 0 : last < now + 1 ? 1 : null;
-      if (offset !== null) {
-        used[role] = now + offset;
+      const free = last < now ? 0 : last < now + 1 ? 1 : null;
+      if (free !== null) {
+        used[role] = now + free;
         fs.writeFileSync(file, JSON.stringify(used));
-        return offset;
       }
-    } finally {
-      fs.rmdirSync(lock);
-    }
+      return free;
+    });
+    if (offset !== null) return offset;
     test.info().setTimeout(test.info().timeout + 35_000);
     await new Promise((resolve) => setTimeout(resolve, untilNextStep()));
+  }
+}
+
+/** This project's server data directory, shared by the run's workers. */
+function projectDir(): string {
+  const dir = e2eDataDir(test.info().project.name);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Runs `work` while holding a lock (a directory) that the run's workers share. */
+async function withFileLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const lock = path.join(projectDir(), `${name}.lock`);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // A worker that timed out while holding the lock never released it.
+      const heldSince = fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (heldSince !== undefined && Date.now() - heldSince > 90_000) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmdirSync(lock);
   }
 }
 
@@ -104,35 +122,59 @@ function saveCookie(role: DemoRole, cookie: Cookie): void {
  * for tests that log out or change the account.
  */
 export async function signInStaff(page: Page, path: string, role: DemoRole = 'admin', options: { fresh?: boolean } = {}): Promise<void> {
-  const account = DEMO_STAFF[role];
-  const signedIn = page.getByText(`${account.displayName}（${account.roleLabel}）でログイン中`);
-  const loginHeading = page.getByRole('heading', { name: 'ログイン', exact: true });
-  const kept = options.fresh ? undefined : cachedCookie(role);
-  if (kept) {
-    await page.context().addCookies([kept]);
+  if (options.fresh) {
     await page.goto(path);
-    // A kept session idle for 5 minutes is locked on the server (issue 12 #10): unlock it with the
-    // password, as the person at the desk would.
-    const locked = page.getByRole('dialog', { name: '画面をロックしました' });
-    await expect(signedIn.or(loginHeading).or(locked)).toBeVisible();
-    if (await locked.isVisible()) {
-      await locked.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
-      await locked.getByRole('button', { name: 'ロックを解除' }).click();
-      await expect(signedIn.or(loginHeading)).toBeVisible();
-    }
-    if (await signedIn.isVisible()) return;
-  } else {
-    await page.goto(path);
+    await fullLogin(page, role);
+    return;
   }
-  await expect(loginHeading).toBeVisible();
-  await page.getByLabel('ログインID').fill(account.loginId);
-  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログインする' }).click();
-  await enterTotp(page, signedIn, role);
-  if (!options.fresh) {
+  let tried = cachedCookie(role);
+  if (tried && (await resumeSession(page, path, role, tried))) return;
+  // No kept session, or it has ended: one worker at a time logs this role in, and the others then
+  // reuse its session instead of each spending a TOTP step (at four workers, a third sign-in in
+  // one step waited for the next).
+  await withFileLock(`e2e-login-${role}`, async () => {
+    const kept = cachedCookie(role);
+    if (kept && kept.value !== tried?.value) {
+      tried = kept;
+      if (await resumeSession(page, path, role, kept)) return;
+    }
+    if (!page.url().endsWith(path)) await page.goto(path);
+    await fullLogin(page, role);
     const cookie = (await page.context().cookies()).find((c) => c.name === 'zaitaku_session');
     if (cookie) saveCookie(role, cookie);
+  });
+}
+
+/** Opens `path` with a kept session; false when it shows the login form instead. */
+async function resumeSession(page: Page, path: string, role: DemoRole, cookie: Cookie): Promise<boolean> {
+  const signedIn = signedInText(page, role);
+  const loginHeading = page.getByRole('heading', { name: 'ログイン', exact: true });
+  await page.context().addCookies([cookie]);
+  await page.goto(path);
+  // A kept session idle for 5 minutes is locked on the server (issue 12 #10): unlock it with the
+  // password, as the person at the desk would.
+  const locked = page.getByRole('dialog', { name: '画面をロックしました' });
+  await expect(signedIn.or(loginHeading).or(locked)).toBeVisible();
+  if (await locked.isVisible()) {
+    await locked.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+    await locked.getByRole('button', { name: 'ロックを解除' }).click();
+    await expect(signedIn.or(loginHeading)).toBeVisible();
   }
+  return signedIn.isVisible();
+}
+
+function signedInText(page: Page, role: DemoRole) {
+  const account = DEMO_STAFF[role];
+  return page.getByText(`${account.displayName}（${account.roleLabel}）でログイン中`);
+}
+
+/** The login form on screen: password, then the current TOTP code. */
+async function fullLogin(page: Page, role: DemoRole): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'ログイン', exact: true })).toBeVisible();
+  await page.getByLabel('ログインID').fill(DEMO_STAFF[role].loginId);
+  await page.getByLabel('パスワード').fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await enterTotp(page, signedInText(page, role), role);
 }
 
 /**
