@@ -194,6 +194,12 @@ export function ManageFlow({
           >
             {t(mode === 'query' ? 'manage.query.start' : 'manage.revokeAll.start')}
           </button>
+          {appReturn && (
+            // R12: nothing changed; the app may keep the reservation as it is.
+            <button type="button" class="link-button" onClick={() => leave(appReturnUrl(appReturn, 'cancelled', null))}>
+              {t('flow.backToApp')}
+            </button>
+          )}
         </>
       )}
       {(state.phase === 'queryCard' || state.phase === 'revokeCard') && state.query && (
