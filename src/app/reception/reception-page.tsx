@@ -12,7 +12,7 @@ import { loadInstitution } from './early-institution.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
-import { ManageFlow } from './manage-flow.tsx';
+import type { ManageFlow } from './manage-flow.tsx';
 import { appReturnUrl } from './app-return.ts';
 import { hasOnlineConsentInForce, rememberOnlineConsent } from './online-consent-mark.ts';
 import { registrationOutcome, startRegistration } from './reception-api.ts';
@@ -52,6 +52,23 @@ function flowFromLink(query: Record<string, string>): FlowState {
     appSupportsElectronicPrescription: query.erx === '1',
     dateFromApp: query.date && /^\d{4}-\d{2}-\d{2}$/.test(query.date) ? query.date : null,
   });
+}
+
+/**
+ * 同意照会・更新 and the revocation load only when chosen (or landed on), keeping the patient's first
+ * load within its budget (tests/e2e/bundle-budget.spec.ts); the service worker precaches the chunk.
+ */
+function LazyManageFlow(props: Parameters<typeof ManageFlow>[0]) {
+  const { t } = useI18n();
+  const [Flow, setFlow] = useState<typeof ManageFlow | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('./manage-flow.tsx').then((m) => live && setFlow(() => m.ManageFlow));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return Flow ? <Flow {...props} /> : <p role="status">{t('link.loading')}</p>;
 }
 
 /**
@@ -253,7 +270,7 @@ export default function ReceptionPage({ token }: { token: string }) {
         </p>
       )}
       {flow.mode !== 'register' ? (
-        <ManageFlow
+        <LazyManageFlow
           token={token}
           mode={flow.mode}
           institution={ready}
