@@ -148,6 +148,9 @@ test.describe('on the patient’s phone', () => {
     await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
     await useCard(page, /カード01/);
     await expect(page.getByRole('heading', { name: '同意の内容を変更しました' })).toBeVisible({ timeout: 10_000 });
+    // U4: after an update from the app, 「手続きを終了する」 is the way out, and it returns to the app.
+    await expect(page.getByRole('button', { name: '終わる' })).toHaveCount(0);
+    await snapshot(page, 'online-7-updated', info.project.name);
     await page.getByRole('button', { name: '手続きを終了する' }).click();
     await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${date}`);
   });

@@ -393,16 +393,19 @@ export function ManageFlow({
           )}
         </>
       )}
-      <button
-        type="button"
-        class="button wide"
-        onClick={() => {
-          clearManageState(token);
-          onExit();
-        }}
-      >
-        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish') : 'manage.backToMenu')}
-      </button>
+      {/* Where 「手続きを終了する」 ends the procedure (R7, R12), it is the only way out. */}
+      {!((state.phase === 'updated' && online) || (state.phase === 'revoked' && appReturn)) && (
+        <button
+          type="button"
+          class="button wide"
+          onClick={() => {
+            clearManageState(token);
+            onExit();
+          }}
+        >
+          {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish') : 'manage.backToMenu')}
+        </button>
+      )}
     </div>
   );
 }
