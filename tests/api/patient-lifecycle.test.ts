@@ -147,6 +147,33 @@ describe('U1: query and update, each confirmed with the card', () => {
     expect(after.valid_until).toBe('2026-12-05T15:00:00.000Z');
   });
 
+  it('U3: a house call’s consent is shown by a query but cannot be updated, even by a crafted request', async () => {
+    const call = await registerConsent('card-15', { visitType: 'houseCall' });
+    const consent = await consentRow(call.registrationId);
+    const query = await confirmWithCard('/api/public/card-requests', { purpose: 'query' }, 'card-15');
+    expect(query.outcome.consents).toEqual([expect.objectContaining({ id: consent.id, visitType: 'houseCall' })]);
+
+    // The menu offers no update for it; a request crafted by hand, from a link or "from an app", is refused
+    // before anything is stored, so there is no card step to answer.
+    const updatesBefore = await t.db.selectFrom('registration').select('id').where('purpose', '=', 'update').execute();
+    for (const arrival of [{ arrival: 'link' }, { arrival: 'app', returnUrl: RETURN_URL }]) {
+      const crafted = await post('/api/public/card-requests', {
+        purpose: 'update',
+        linkToken,
+        ...arrival,
+        handoffPath: 'crossDevice',
+        consentId: consent.id,
+        choices: agreeToNone(),
+        prescriptionForm: 'electronic',
+      });
+      expect(crafted.status).toBe(409);
+      expect(crafted.body.error).toEqual({ code: 'consent_not_updatable', message: expect.any(String) });
+    }
+    expect(await t.db.selectFrom('registration').select('id').where('purpose', '=', 'update').execute()).toEqual(updatesBefore);
+    expect(await consentRow(call.registrationId)).toMatchObject({ scopes: consent.scopes, prescription_form: consent.prescription_form, status: 'active' });
+    // Revocation stays possible: the X3 test below revokes a house call's consent with the card.
+  });
+
   it('refuses unknown fields in a card request (P1)', async () => {
     const res = await post('/api/public/card-requests', { purpose: 'query', linkToken, arrival: 'link', handoffPath: 'sameDevice', myNumber: '123456789012' });
     expect(res.status).toBe(422);

@@ -4,8 +4,9 @@ import { consentsOf, LINK, registerViaApi, useCard } from './support/reception.t
 // The patient's own phone drives these.
 test.use(PHONE);
 
-test('U1: a patient views their consent and narrows it on a phone, confirming with the card twice', async ({ page, request }, info) => {
+test('U1, U3, R10: a patient views their consents and narrows one on a phone, confirming with the card twice; a house call’s consent offers no change', async ({ page, request }, info) => {
   await registerViaApi(request, 'card-13');
+  await registerViaApi(request, 'card-13', { visitType: 'houseCall' });
   await page.goto(LINK);
   await page.getByRole('button', { name: /同意照会・更新/ }).click();
   await snapshot(page, 'manage-1-intro', info.project.name);
@@ -16,6 +17,10 @@ test('U1: a patient views their consent and narrows it on a phone, confirming wi
   await expect(page.getByRole('heading', { name: '登録している同意' })).toBeVisible({ timeout: 10_000 });
   const consent = page.getByRole('region', { name: '訪問診療等' });
   await expect(consent).toContainText('特定健診情報');
+  // U3: 同意照会・更新 is for 訪問診療等 and オンライン診療等; a house call's consent can only be revoked.
+  const houseCall = page.getByRole('region', { name: '往診' });
+  await expect(houseCall).toContainText('往診の同意は変更できません。');
+  await expect(houseCall.getByRole('button', { name: '内容を変更する' })).toHaveCount(0);
   await snapshot(page, 'manage-2-list', info.project.name);
   await expectNoSeriousA11yViolations(page);
   await consent.getByRole('button', { name: '内容を変更する' }).click();
@@ -25,16 +30,20 @@ test('U1: a patient views their consent and narrows it on a phone, confirming wi
   await page.getByRole('group', { name: '手術情報' }).getByLabel('同意しない').check();
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByText('電子処方箋', { exact: true }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
+  // R10: the labels staff are trained on (002 l.3634–3636, 3710–3712).
+  await page.getByRole('button', { name: '更新内容を確認する' }).click();
   await expect(page.getByText('変更は、もう一度マイナンバーカードで本人確認をしてから登録されます。')).toBeVisible();
   await snapshot(page, 'manage-3-confirm', info.project.name);
-  await page.getByRole('button', { name: 'カードで確認して変更を登録する' }).click();
+  await page.getByRole('button', { name: '同意内容を更新する' }).click();
   await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
   await useCard(page, /カード13/);
 
   await expect(page.getByRole('heading', { name: '同意の内容を変更しました' })).toBeVisible({ timeout: 10_000 });
+  // 002 l.3840–3848: for a home visit the tab may simply be closed; no return to an app.
+  await expect(page.getByText('確認が終わったら、このタブを閉じてかまいません。')).toBeVisible();
+  await expect(page.getByRole('button', { name: '手続きを終了する' })).toHaveCount(0);
   await snapshot(page, 'manage-4-updated', info.project.name);
-  const active = (await consentsOf('p13')).filter((c) => c.status === 'active');
+  const active = (await consentsOf('p13')).filter((c) => c.status === 'active' && c.visit_type === 'homeVisit');
   expect(active).toEqual([{ scopes: 'clinical,medication,dispensing,costLimit,specificDisease', status: 'active', visit_type: 'homeVisit' }]);
 });
 

@@ -54,7 +54,7 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
   await expect(phonePage.getByText('これは試験用のカードアプリのシミュレーターです。')).toBeVisible();
   await phonePage.getByRole('button', { name: /カード01/ }).click();
   await phonePage.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
-  await phonePage.getByRole('button', { name: 'カードを読み取る' }).click();
+  await phonePage.getByRole('button', { name: '読み取り開始' }).click();
   await expect(phonePage.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。')).toBeVisible();
   // P2: the PIN went to the simulated card only, never to the reception API.
   expect(pinRequests).toEqual(['/sim/api/cards/card-01/sign']);
@@ -79,11 +79,13 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
 test.describe('on the patient’s phone', () => {
   test.use(PHONE);
 
-  test('(b) R3, R7: an online consultation on a phone from a telemedicine app, same device, back to the app', async ({ page }, info) => {
+  test('(b) R3, R7, R10, R12, U4: an online consultation on a phone from a telemedicine app, same device, back to the app with the outcome; back again, then an update', async ({ page }, info) => {
+    test.setTimeout(90_000);
     await page.route('https://telemed.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>telemed</title><h1>Telemed app</h1>' }));
-    await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
-    await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
-    await page.getByRole('button', { name: /同意を登録する/ }).click();
+    const fromApp = `${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`;
+    await page.goto(fromApp);
+    // U4: no consent in force on this device: the app's patient starts on the preparation screen.
+    await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
     await consentToEverything(page);
 
     await expect(page.getByRole('heading', { name: '診療日を入力してください' })).toBeVisible();
@@ -92,13 +94,16 @@ test.describe('on the patient’s phone', () => {
     await page.getByLabel('診療日').fill('2020-01-01');
     await page.getByRole('button', { name: '次へ' }).click();
     await expect(page.getByText('今日以降の日付を入力してください。')).toBeVisible();
-    await page.getByLabel('診療日').fill(tomorrowInJapan());
+    const date = tomorrowInJapan();
+    await page.getByLabel('診療日').fill(date);
     await snapshot(page, 'online-1-date', info.project.name);
     await page.getByRole('button', { name: '次へ' }).click();
 
     // S5: the app did not say it supports e-prescriptions, so the form is not asked.
     await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
     await expect(page.getByText('診察時に確認します')).toBeVisible();
+    // R10: for online the 診療日 is part of what is confirmed.
+    await expect(page.locator('.summary')).toContainText('診療日');
     await snapshot(page, 'online-2-confirm', info.project.name);
     // A lost connection at the last step loses nothing: the answers stay and a retry works.
     await page.context().setOffline(true);
@@ -120,7 +125,34 @@ test.describe('on the patient’s phone', () => {
     await expect(page.getByText(/情報を確認できる期限/)).toBeVisible();
     await snapshot(page, 'online-4-done', info.project.name);
     await page.getByRole('button', { name: '手続きを終了する' }).click();
-    await expect(page).toHaveURL('https://telemed.example/return?visit=42');
+    // R12: the app learns the outcome and the date, after its own parameters.
+    await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${date}`);
+
+    // U4: back from the app with that consent in force: the revoke confirmation comes first.
+    await page.goto(fromApp);
+    await expect(page.getByRole('heading', { name: 'すべての同意を取消す' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'カードで本人確認して取り消す' })).toBeVisible();
+    await snapshot(page, 'online-5-revoke-landing', info.project.name);
+    // The menu leads to 同意照会・更新 (U1); from the app the date cannot be changed (U2), so it is not asked.
+    await page.getByRole('button', { name: 'メニューに戻る' }).click();
+    await page.getByRole('button', { name: /同意照会・更新/ }).click();
+    await page.getByRole('button', { name: 'カードで本人確認して内容を見る' }).click();
+    await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+    await useCard(page, /カード01/);
+    await page.getByRole('region', { name: 'オンライン診療等' }).getByRole('button', { name: '内容を変更する' }).click();
+    await page.getByRole('group', { name: '手術情報' }).getByLabel('同意しない').check();
+    await page.getByRole('button', { name: '更新内容を確認する' }).click();
+    await expect(page.locator('.summary')).toContainText('診療日');
+    await snapshot(page, 'online-6-update-confirm', info.project.name);
+    await page.getByRole('button', { name: '同意内容を更新する' }).click();
+    await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
+    await useCard(page, /カード01/);
+    await expect(page.getByRole('heading', { name: '同意の内容を変更しました' })).toBeVisible({ timeout: 10_000 });
+    // U4: after an update from the app, 「手続きを終了する」 is the way out, and it returns to the app.
+    await expect(page.getByRole('button', { name: '終わる' })).toHaveCount(0);
+    await snapshot(page, 'online-7-updated', info.project.name);
+    await page.getByRole('button', { name: '手続きを終了する' }).click();
+    await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${date}`);
   });
 });
 
@@ -145,14 +177,14 @@ test.describe('the card app on the patient’s phone', () => {
     await useCard(page, /暗証番号ロックの確認用/, '9999');
     await expect(page.getByRole('alert')).toHaveText('暗証番号が違います。あと2回間違えるとロックされます。');
     await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('9998');
-    await page.getByRole('button', { name: 'カードを読み取る' }).click();
+    await page.getByRole('button', { name: '読み取り開始' }).click();
     await expect(page.getByRole('alert')).toHaveText('暗証番号が違います。あと1回間違えるとカードがロックされます。');
     await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('9997');
-    await page.getByRole('button', { name: 'カードを読み取る' }).click();
+    await page.getByRole('button', { name: '読み取り開始' }).click();
     await expect(page.getByRole('alert')).toContainText('カードがロックされています');
     // Even the right PIN is refused now: only the municipal office can unlock the card.
     await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
-    await page.getByRole('button', { name: 'カードを読み取る' }).click();
+    await page.getByRole('button', { name: '読み取り開始' }).click();
     await expect(page.getByRole('alert')).toContainText('市区町村の窓口');
     await expect(page.getByRole('alert')).toContainText('資格確認書');
     await snapshot(page, 'card-app-3-locked', info.project.name);

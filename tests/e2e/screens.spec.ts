@@ -71,7 +71,7 @@ test('reception: a home visit from the preparation to the done screen, with the 
   await cardApp.getByRole('button', { name: /カード01/ }).click();
   await screen(cardApp, 'card-app-2-pin', cardApp.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }));
   await cardApp.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
-  await cardApp.getByRole('button', { name: 'カードを読み取る' }).click();
+  await cardApp.getByRole('button', { name: '読み取り開始' }).click();
   if (cardApp !== page) {
     await screen(cardApp, 'card-app-3-read', cardApp.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。'));
     await cardApp.context().close();
@@ -81,6 +81,8 @@ test('reception: a home visit from the preparation to the done screen, with the 
 
 test('reception: the menu and an online consultation from an app', async ({ page }) => {
   await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
+  // U4: an app starts on the preparation screen; the menu is at the top.
+  await page.getByRole('button', { name: 'メニュー', exact: true }).click();
   await screen(page, 'online-0-menu', page.getByRole('heading', { name: 'ご用件を選んでください' }));
   await page.getByRole('button', { name: /同意を登録する/ }).click();
   await page.getByRole('button', { name: '準備ができました' }).click();

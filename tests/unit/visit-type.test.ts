@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import {
   asksConsultationDate,
+  canBeUpdated,
   CONTINUING_VISIT_TYPES,
   isContinuingCare,
   isRemoteConsultation,
@@ -28,4 +29,8 @@ it('R3/V3: a consultation date is asked for online consultations only', () => {
 it('R1/R7: online consultations are the remote kind, and the one a telemedicine app starts', () => {
   expect(VISIT_TYPES.filter(isRemoteConsultation)).toEqual(['online']);
   expect(isRemoteConsultation(VISIT_TYPE_FROM_APP)).toBe(true);
+});
+
+it('U3: query/update (同意照会・更新) is for home visits and online consultations, not house calls', () => {
+  expect(VISIT_TYPES.filter(canBeUpdated)).toEqual(['homeVisit', 'online']);
 });

@@ -3,12 +3,14 @@ import { CONSENT_CHOICES } from '../../domain/consent/consent.ts';
 import type { InstitutionPublicDto, PatientConsentDto } from '../../domain/registration/reception-api.ts';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
 import type { CardRequest } from '../../domain/registration/registration-schema.ts';
-import { asksConsultationDate } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, canBeUpdated } from '../../domain/shared/visit-type.ts';
+import { appReturnUrl } from './app-return.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { REGISTRATION_TOKEN_MS, tokenExpired, type PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
+import { forgetOnlineConsent, rememberOnlineConsent } from './online-consent-mark.ts';
 import { registrationOutcome, startCardRequest } from './reception-api.ts';
 import { choiceLabel, ConsentChoices, DateField, PrescriptionChoice, type ConsentAnswers } from './steps.tsx';
 
@@ -93,6 +95,8 @@ export function ManageFlow({
   const [revokedCount, setRevokedCount] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // U4: an online update reached by URL/QR ends here; the patient closes the page.
+  const [closed, setClosed] = useState(false);
 
   useEffect(() => {
     try {
@@ -133,6 +137,8 @@ export function ManageFlow({
           ? t('rejection.consent_not_active')
           : failure.code === 'consultation_date_locked'
             ? t('manage.dateLocked')
+            : failure.code === 'consent_not_updatable'
+              ? t('manage.notUpdatable')
             : failure.code === 'device_revoked'
               ? t('device.revoked.body')
               : t('error.server'),
@@ -144,6 +150,26 @@ export function ManageFlow({
   const asksDate = target ? asksConsultationDate(target.visitType) && arrival === 'link' : false;
   const asksRx = target?.prescriptionForm !== null && target?.prescriptionForm !== undefined;
   const unanswered = CONSENT_CHOICES.some((c) => state.answers[c] === undefined);
+  // R10: the last change step before the confirmation says 「更新内容を確認する」.
+  const review = t('manage.reviewChanges');
+  const online = target !== null && asksConsultationDate(target.visitType);
+  // R12: only an app arrival goes back to the app (its address was checked against the allow-list on load).
+  const appReturn = arrival === 'app' ? returnUrl : null;
+
+  function leave(url: string) {
+    clearManageState(token);
+    window.location.assign(url);
+  }
+
+  if (closed) {
+    return (
+      <div class="card flow-card">
+        <p class="message success" role="status">
+          {t('done.closePage')}
+        </p>
+      </div>
+    );
+  }
 
   return (
     <div class="card flow-card">
@@ -168,13 +194,22 @@ export function ManageFlow({
           >
             {t(mode === 'query' ? 'manage.query.start' : 'manage.revokeAll.start')}
           </button>
+          {appReturn && (
+            // R12: nothing changed; the app may keep the reservation as it is.
+            <button type="button" class="link-button" onClick={() => leave(appReturnUrl(appReturn, 'cancelled', null))}>
+              {t('flow.backToApp')}
+            </button>
+          )}
         </>
       )}
       {(state.phase === 'queryCard' || state.phase === 'revokeCard') && state.query && (
         <HandoffStep
           registration={state.query}
           onRenewed={(query) => set({ query })}
-          onCompleted={() => set({ phase: state.phase === 'queryCard' ? 'list' : 'revoked' })}
+          onCompleted={() => {
+            if (state.phase === 'revokeCard') forgetOnlineConsent(token);
+            set({ phase: state.phase === 'queryCard' ? 'list' : 'revoked' });
+          }}
         />
       )}
       {state.phase === 'list' && (
@@ -209,6 +244,10 @@ export function ManageFlow({
                   <dd>{consent.validUntil ? formatInstant(consent.validUntil, lang) : t('done.validUntilRevoked')}</dd>
                 </div>
               </dl>
+              {!canBeUpdated(consent.visitType) ? (
+                // U3: 同意照会・更新 is for 訪問診療等 and オンライン診療等; a house call's consent is only revoked.
+                <p class="hint">{t('manage.notUpdatable')}</p>
+              ) : (
               <button
                 type="button"
                 class="button primary"
@@ -224,6 +263,7 @@ export function ManageFlow({
               >
                 {t('manage.change')}
               </button>
+              )}
             </section>
           ))}
         </>
@@ -234,19 +274,23 @@ export function ManageFlow({
           onAnswers={(answers) => set({ answers })}
           institution={institution}
           title={t('manage.edit.title')}
+          {...(asksDate || asksRx ? {} : { nextLabel: review })}
           next={() => set({ phase: asksDate ? 'editDate' : asksRx ? 'editRx' : 'confirm' })}
         />
       )}
       {state.phase === 'editDate' && (
         <>
-          <h2>{t('date.title')}</h2>
-          <DateField value={state.consultationDate} onValue={(consultationDate) => set({ consultationDate })} next={() => set({ phase: asksRx ? 'editRx' : 'confirm' })} />
+          <DateField
+            value={state.consultationDate}
+            onValue={(consultationDate) => set({ consultationDate })}
+            {...(asksRx ? {} : { nextLabel: review })}
+            next={() => set({ phase: asksRx ? 'editRx' : 'confirm' })}
+          />
         </>
       )}
       {state.phase === 'editRx' && (
         <>
-          <h2>{t('rx.title')}</h2>
-          <PrescriptionChoice value={state.prescriptionForm} onValue={(prescriptionForm) => set({ prescriptionForm })} next={() => set({ phase: 'confirm' })} />
+          <PrescriptionChoice value={state.prescriptionForm} onValue={(prescriptionForm) => set({ prescriptionForm })} nextLabel={review} next={() => set({ phase: 'confirm' })} />
         </>
       )}
       {state.phase === 'confirm' && target && !unanswered && (
@@ -301,7 +345,11 @@ export function ManageFlow({
           registration={state.update}
           title={t('manage.confirmTitle')}
           onRenewed={(update) => set({ update })}
-          onCompleted={() => set({ phase: 'updated' })}
+          onCompleted={() => {
+            // U4: the device remembers the online consent in force, with its (maybe new) date.
+            if (online) rememberOnlineConsent(token, state.consultationDate);
+            set({ phase: 'updated' });
+          }}
         />
       )}
       {state.phase === 'updated' && (
@@ -310,6 +358,25 @@ export function ManageFlow({
           <p class="message success" role="status">
             {t('manage.updated.body')}
           </p>
+          {online ? (
+            // U4, R7, R12 (002 l.3852–3866): 「手続きを終了する」 returns to the app only for an app arrival.
+            <button
+              type="button"
+              class="button primary wide"
+              onClick={() => {
+                if (appReturn) leave(appReturnUrl(appReturn, 'registered', state.consultationDate));
+                else {
+                  clearManageState(token);
+                  setClosed(true);
+                }
+              }}
+            >
+              {t('manage.finishOnline')}
+            </button>
+          ) : (
+            // 002 l.3840–3848: for a home visit the tab may simply be closed.
+            <p class="hint">{t('manage.updated.closeTab')}</p>
+          )}
         </>
       )}
       {state.phase === 'revoked' && (
@@ -318,18 +385,27 @@ export function ManageFlow({
           <p class="message success" role="status">
             {revokedCount === null ? t('staff.loading') : t('manage.revoked.body', { count: String(revokedCount) })}
           </p>
+          {appReturn && (
+            // R12: the app learns the reservation's consent is gone (cancelling a booking is revoking, X3).
+            <button type="button" class="button primary wide" onClick={() => leave(appReturnUrl(appReturn, 'revoked', null))}>
+              {t('manage.finishOnline')}
+            </button>
+          )}
         </>
       )}
-      <button
-        type="button"
-        class="button wide"
-        onClick={() => {
-          clearManageState(token);
-          onExit();
-        }}
-      >
-        {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish') : 'manage.backToMenu')}
-      </button>
+      {/* Where 「手続きを終了する」 ends the procedure (R7, R12), it is the only way out. */}
+      {!((state.phase === 'updated' && online) || (state.phase === 'revoked' && appReturn)) && (
+        <button
+          type="button"
+          class="button wide"
+          onClick={() => {
+            clearManageState(token);
+            onExit();
+          }}
+        >
+          {t(state.phase === 'updated' || state.phase === 'revoked' ? ('manage.finish') : 'manage.backToMenu')}
+        </button>
+      )}
     </div>
   );
 }

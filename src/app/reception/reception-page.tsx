@@ -12,8 +12,10 @@ import { loadInstitution } from './early-institution.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
-import { ManageFlow } from './manage-flow.tsx';
-import { startRegistration } from './reception-api.ts';
+import type { ManageFlow } from './manage-flow.tsx';
+import { appReturnUrl } from './app-return.ts';
+import { hasOnlineConsentInForce, rememberOnlineConsent } from './online-consent-mark.ts';
+import { registrationOutcome, startRegistration } from './reception-api.ts';
 import { ConfirmStep, ConsentStep, DateStep, MenuStep, PreparationStep, PrescriptionStep, VisitTypeStep, type StepProps } from './steps.tsx';
 
 type Load =
@@ -41,7 +43,8 @@ function stepsFor(flow: FlowState, institution: InstitutionPublicDto): FlowStep[
 function flowFromLink(query: Record<string, string>): FlowState {
   const returnUrl = query.return ?? null;
   return newFlow({
-    showMenu: !isVisitType(query.visit),
+    // An app starts the registration on its preparation screen (002 l.2680–2719); the menu is a tap away.
+    showMenu: !returnUrl && !isVisitType(query.visit),
     // R1: an app with a return address starts an online consultation, whatever else it says.
     visitType: returnUrl ? VISIT_TYPE_FROM_APP : isVisitType(query.visit) ? query.visit : null,
     arrival: returnUrl ? 'app' : 'link',
@@ -51,6 +54,33 @@ function flowFromLink(query: Record<string, string>): FlowState {
   });
 }
 
+/**
+ * 同意照会・更新 and the revocation load only when chosen (or landed on), keeping the patient's first
+ * load within its budget (tests/e2e/bundle-budget.spec.ts); the service worker precaches the chunk.
+ */
+function LazyManageFlow(props: Parameters<typeof ManageFlow>[0]) {
+  const { t } = useI18n();
+  const [Flow, setFlow] = useState<typeof ManageFlow | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('./manage-flow.tsx').then((m) => live && setFlow(() => m.ManageFlow));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return Flow ? <Flow {...props} /> : <p role="status">{t('link.loading')}</p>;
+}
+
+/**
+ * U4 (002 l.3456–3474): the first screen. A patient coming back from the telemedicine app with an
+ * online consent in force (remembered by this device) lands on the revoke-confirmation screen;
+ * otherwise the link's own start (preparation, or the menu for a bare link).
+ */
+function landingFlow(query: Record<string, string>, token: string): FlowState {
+  const flow = flowFromLink(query);
+  return flow.arrival === 'app' && hasOnlineConsentInForce(token) ? { ...flow, mode: 'revokeAll', step: 'menu' } : flow;
+}
+
 /** The institution link `/i/<token>`: the whole patient reception, R1–R7. */
 export default function ReceptionPage({ token }: { token: string }) {
   const { t } = useI18n();
@@ -58,7 +88,7 @@ export default function ReceptionPage({ token }: { token: string }) {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [flow, setFlow] = useState<FlowState>(() => {
     const saved = loadFlow(token);
-    const fresh = flowFromLink(query);
+    const fresh = landingFlow(query, token);
     const resumable =
       saved && (saved.step === 'handoff' || saved.step === 'done' || !query.visit || saved.visitType === fresh.visitType) && saved.returnUrl === (query.return ?? saved.returnUrl);
     return resumable ? saved : fresh;
@@ -197,11 +227,25 @@ export default function ReceptionPage({ token }: { token: string }) {
   function finish(returnUrl: string | null) {
     clearFlow(token);
     if (returnUrl) {
-      window.location.assign(returnUrl);
+      // R12: the app learns the outcome and the consultation date.
+      window.location.assign(appReturnUrl(returnUrl, 'registered', flow.consultationDate || null));
       return;
     }
     if (flow.visitType && isRemoteConsultation(flow.visitType)) setFinished(true);
     else setFlow(flowFromLink(query));
+  }
+
+  /** R12: an app arrival may stop at any step; the app learns whether the card step failed. */
+  async function backToApp(returnUrl: string) {
+    let result: 'cancelled' | 'failed' | 'registered' = 'cancelled';
+    if (flow.step === 'handoff' && flow.registration) {
+      const outcome = await registrationOutcome(flow.registration);
+      if (outcome.ok && outcome.data.status === 'failed') result = 'failed';
+      // Completed meanwhile (the card answered as the patient tapped): the consent is in force.
+      if (outcome.ok && outcome.data.status === 'completed') result = 'registered';
+    }
+    clearFlow(token);
+    window.location.assign(appReturnUrl(returnUrl, result, flow.consultationDate || null));
   }
 
   const props: StepProps = { flow, institution: ready, update, next };
@@ -210,7 +254,15 @@ export default function ReceptionPage({ token }: { token: string }) {
 
   return (
     <>
-      <p class="institution-banner">{ready.name}</p>
+      <div class="flow-top">
+        <p class="institution-banner">{ready.name}</p>
+        {flow.mode === 'register' && flow.step !== 'menu' && flow.step !== 'handoff' && flow.step !== 'done' && (
+          // U1, U4: the menu (register / 同意照会・更新 / revoke all) is reachable from every step, as in 002.
+          <button type="button" class="link-button" onClick={() => goTo('menu')}>
+            {t('menu.open')}
+          </button>
+        )}
+      </div>
       <h1 class="visually-hidden">{t('app.name')}</h1>
       {position >= 0 && (
         <p class="step-counter" aria-live="polite">
@@ -218,7 +270,7 @@ export default function ReceptionPage({ token }: { token: string }) {
         </p>
       )}
       {flow.mode !== 'register' ? (
-        <ManageFlow
+        <LazyManageFlow
           token={token}
           mode={flow.mode}
           institution={ready}
@@ -246,7 +298,15 @@ export default function ReceptionPage({ token }: { token: string }) {
           />
         )}
         {flow.step === 'handoff' && flow.registration && (
-          <HandoffStep registration={flow.registration} onRenewed={(registration) => update({ registration })} onCompleted={() => goTo('done')} />
+          <HandoffStep
+            registration={flow.registration}
+            onRenewed={(registration) => update({ registration })}
+            onCompleted={() => {
+              // U4: this device remembers that an online consent is in force, and through which date.
+              if (flow.visitType && isRemoteConsultation(flow.visitType)) rememberOnlineConsent(token, flow.consultationDate);
+              goTo('done');
+            }}
+          />
         )}
         {flow.step === 'done' && flow.registration && <DoneStep flow={flow} onFinish={finish} />}
       </div>
@@ -261,6 +321,11 @@ export default function ReceptionPage({ token }: { token: string }) {
         {flow.step !== 'done' && (
           <button type="button" class="link-button" onClick={restart}>
             {t('flow.restart')}
+          </button>
+        )}
+        {flow.step !== 'done' && flow.arrival === 'app' && flow.returnUrl && (
+          <button type="button" class="link-button" onClick={() => void backToApp(flow.returnUrl!)}>
+            {t('flow.backToApp')}
           </button>
         )}
       </div>

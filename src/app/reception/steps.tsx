@@ -111,12 +111,15 @@ export function ConsentChoices({
   institution,
   next,
   title,
+  nextLabel,
 }: {
   answers: ConsentAnswers;
   onAnswers: (answers: ConsentAnswers) => void;
   institution: InstitutionPublicDto;
   next: () => void;
   title?: string;
+  /** R10: the update flow's last step before its confirmation says 「更新内容を確認する」. */
+  nextLabel?: string;
 }) {
   const { t } = useI18n();
   const [showMissing, setShowMissing] = useState(false);
@@ -177,7 +180,7 @@ export function ConsentChoices({
           else next();
         }}
       >
-        {t('flow.next')}
+        {nextLabel ?? t('flow.next')}
       </button>
     </>
   );
@@ -188,7 +191,7 @@ export function DateStep({ flow, update, next }: StepProps) {
   return <DateField value={flow.consultationDate} onValue={(consultationDate) => update({ consultationDate })} next={next} />;
 }
 
-export function DateField({ value, onValue, next }: { value: string; onValue: (value: string) => void; next: () => void }) {
+export function DateField({ value, onValue, next, nextLabel }: { value: string; onValue: (value: string) => void; next: () => void; nextLabel?: string }) {
   const { t } = useI18n();
   const [touched, setTouched] = useState(false);
   const problem = checkConsultationDate(value, new Date());
@@ -221,7 +224,7 @@ export function DateField({ value, onValue, next }: { value: string; onValue: (v
         )}
       </div>
       <button type="submit" class="button primary wide">
-        {t('flow.next')}
+        {nextLabel ?? t('flow.next')}
       </button>
     </form>
   );
@@ -236,10 +239,12 @@ export function PrescriptionChoice({
   value,
   onValue,
   next,
+  nextLabel,
 }: {
   value: PrescriptionForm | null;
   onValue: (value: PrescriptionForm) => void;
   next: () => void;
+  nextLabel?: string;
 }) {
   const { t } = useI18n();
   const [touched, setTouched] = useState(false);
@@ -270,7 +275,7 @@ export function PrescriptionChoice({
           if (value) next();
         }}
       >
-        {t('flow.next')}
+        {nextLabel ?? t('flow.next')}
       </button>
     </>
   );

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'registration_not_found',
   'registration_closed',
   'consultation_date_locked',
+  // U3: a house call's consent can be revoked, not updated.
+  'consent_not_updatable',
   // Staff lifecycle: revocation, expiry, reconfirmation, re-query and batch query (X1–X4, V2–V5, Q1–Q6).
   'consent_not_found',
   'consent_already_revoked',

@@ -22,12 +22,17 @@ interface VisitTypeRules {
    * eligibility record is not shown, and the patient ends the procedure (back to the app).
    */
   remote: boolean;
+  /**
+   * U1, U3: the patient may query and update the consent (同意照会・更新, 002 l.3385–3387: 訪問診療等
+   * and オンライン診療等 only). A house call's consent can only be revoked.
+   */
+  updatable: boolean;
 }
 
 const VISIT_TYPE_RULES: Record<VisitType, VisitTypeRules> = {
-  homeVisit: { continuing: true, consultationDate: false, remote: false },
-  houseCall: { continuing: false, consultationDate: false, remote: false },
-  online: { continuing: false, consultationDate: true, remote: true },
+  homeVisit: { continuing: true, consultationDate: false, remote: false, updatable: true },
+  houseCall: { continuing: false, consultationDate: false, remote: false, updatable: false },
+  online: { continuing: false, consultationDate: true, remote: true, updatable: true },
 };
 
 /** Q1, V5, X4: is this continuing care (訪問診療等)? */
@@ -46,6 +51,11 @@ export function asksConsultationDate(visitType: VisitType): boolean {
 /** R1, R7: a remote consultation (started from an app or a link, no eligibility shown at the end)? */
 export function isRemoteConsultation(visitType: VisitType): boolean {
   return VISIT_TYPE_RULES[visitType].remote;
+}
+
+/** U3: may a consent of this visit type be changed by the patient (同意照会・更新)? Revocation is always possible. */
+export function canBeUpdated(visitType: VisitType): boolean {
+  return VISIT_TYPE_RULES[visitType].updatable;
 }
 
 /** R1: what a telemedicine app arriving with a return address starts, whatever else it says. */

@@ -46,6 +46,7 @@ export const HTTP_STATUS = {
   registration_not_found: 404,
   registration_closed: 409,
   consultation_date_locked: 422,
+  consent_not_updatable: 409,
   consent_not_found: 404,
   consent_already_revoked: 409,
   consent_revoked: 409,

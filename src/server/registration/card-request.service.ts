@@ -12,11 +12,11 @@ import { issueFirstChallenge, type StartContext } from '../handoff/challenge.ser
 import { ValidationError } from '../http/errors.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import { newAccessToken } from './access-token.ts';
-import { ConsultationDateLockedError } from './registration-errors.ts';
+import { ConsentNotUpdatableError, ConsultationDateLockedError } from './registration-errors.ts';
 import { insertRegistration, updateRegistration } from './registration.repository.ts';
 import type { RegistrationRow } from './registration.table.ts';
 import { assertReturnUrlAllowed } from './return-url.ts';
-import { asksConsultationDate } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, canBeUpdated } from '../../domain/shared/visit-type.ts';
 
 /**
  * The patient's own actions after registering, each confirmed with the card (002 「同意内容・処方箋の
@@ -65,6 +65,8 @@ async function plannedUpdate(trx: DbOrTx, request: Extract<CardRequest, { purpos
   const consent = await consentById(trx, request.consentId);
   // The same refusal as a card answer for a consent that ended meanwhile.
   if (!isInForce(consent, institution.id, now)) throw new HandoffRejectedError('consent_not_active');
+  // U3: checked after the institution, so another clinic's consent id tells nothing of its type.
+  if (!canBeUpdated(consent.visit_type)) throw new ConsentNotUpdatableError();
   let consultationDate = consent.consultation_date;
   if (asksConsultationDate(consent.visit_type) && request.consultationDate !== undefined && request.consultationDate !== consent.consultation_date) {
     // U2: the date can be changed only by a patient who came by URL/QR, not from an app.

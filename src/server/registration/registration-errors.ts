@@ -28,3 +28,10 @@ export class ConsultationDateLockedError extends AppError {
     super('consultation_date_locked', 'The consultation date is set by your online-consultation app and cannot be changed here.');
   }
 }
+
+/** U3: 同意照会・更新 is for home visits and online consultations; a house call's consent is only revoked. */
+export class ConsentNotUpdatableError extends AppError {
+  constructor() {
+    super('consent_not_updatable', 'A consent of this visit type cannot be updated; it can only be revoked.');
+  }
+}

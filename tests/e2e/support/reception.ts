@@ -18,7 +18,7 @@ export async function consentToEverything(page: Page): Promise<void> {
 export async function useCard(page: Page, cardLabel: RegExp, pin = '1234'): Promise<void> {
   await page.getByRole('button', { name: cardLabel }).click();
   await page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill(pin);
-  await page.getByRole('button', { name: 'カードを読み取る' }).click();
+  await page.getByRole('button', { name: '読み取り開始' }).click();
 }
 
 /** The SVG path our QR component draws for a value, to prove what a QR code on screen holds. */
