@@ -28,13 +28,14 @@ async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: ()
   const name = `zaitaku_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name} TEMPLATE ${await migratedTemplate(admin, base)}`);
+  } finally {
+    await admin.end();
+  }
   return {
-    url: url.toString(),
+    url: databaseUrl(base, name),
     async drop() {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
@@ -42,6 +43,46 @@ async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: ()
       await client.end();
     },
   };
+}
+
+function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const MIGRATIONS_DIR = path.join(import.meta.dirname, '../../../src/server/db/migrations');
+
+/**
+ * A database the migrations have run on, which each test database is copied from (CREATE
+ * DATABASE … TEMPLATE): running the migrations for every test database was most of what a
+ * PostgreSQL test app cost. Named after the migrations' contents, so a changed or added migration
+ * makes a new one; made once per cluster, under an advisory lock the lane's workers share.
+ */
+async function migratedTemplate(admin: pg.Client, base: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
+  const name = `zaitaku_template_${hash.digest('hex').slice(0, 16)}`;
+  await admin.query('SELECT pg_advisory_lock(7301)');
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      // Made under another name and renamed when complete: a half-migrated template is never used.
+      const partial = `${name}_partial`;
+      await admin.query(`DROP DATABASE IF EXISTS ${partial} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${partial}`);
+      const opened = openDatabase({ dataDir: os.tmpdir(), databaseUrl: databaseUrl(base, partial) });
+      try {
+        await migrateToLatest(opened.db);
+      } finally {
+        await opened.db.destroy();
+      }
+      await admin.query(`ALTER DATABASE ${partial} RENAME TO ${name}`);
+    }
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock(7301)');
+  }
+  return name;
 }
 
 /**
