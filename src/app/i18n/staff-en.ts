@@ -211,6 +211,20 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffBatch.csv.ranAt': 'Queried at',
   'staffBatch.csv.changed': 'Changed',
   'staffBatch.csv.unchanged': 'Unchanged',
+  // Q7–Q9 (issue 15): batch results kept for 14 days, twins without a branch, no category sent.
+  'staffLc.outcome.notConfirmable': 'Person cannot be confirmed',
+  'staffBatch.leadBooked':
+    'Checks, for patients with a booking, their eligibility status and whether their cost-limit information changed. For anyone whose insurer number, symbol and number (branch) and date of birth are on record (no consent needed). 1 to {limit} persons at a time, once a day per institution (Japan time). Specific-disease information is not part of the batch query (check it at the visit).',
+  'staffBatch.ruleCostLimitHeld':
+    'In the two cost-limit columns, enter the certificate category and application category the clinic holds. The result only says "changed" or "unchanged". For a row with both blank, no change can be computed.',
+  'staffBatch.ruleBranch': 'When a row without a branch number matches several people (twins, for example), nobody can be confirmed and no result is given for it.',
+  'staffBatch.costLimit.notComputable': 'Cannot tell (no category sent)',
+  'staffBatch.notConfirmableNote': 'No branch number, and several people match: the person cannot be confirmed. Check eligibility at the visit.',
+  'staffBatch.keptResult': 'This result can be shown on this page for 14 days (the last 3 runs). The values you sent are not kept: download the CSV now if you need them in the result.',
+  'staffBatch.reopenedResult': 'A kept result. The values you sent (insurer numbers and so on) are not kept: match the result CSV to your file by row number.',
+  'staffBatch.earlierTitle': 'Earlier batch results',
+  'staffBatch.earlierHint': 'The last 3 results, less than 14 days old, can be opened.',
+  'staffBatch.openEarlier': 'Open the result of {at} ({rows} rows)',
   'staffInbox.lead':
     'Declaration forms filled in at visits where the online eligibility check could not be done. Mark each as verified once the eligibility is confirmed, claimed once claimed, and completed when the claim work is done. Completed forms are deleted automatically after the retention period.',
   'staffInbox.listTitle': 'Received declarations',

@@ -213,6 +213,20 @@ export const staffJa = {
   'staffBatch.csv.ranAt': '照会日時',
   'staffBatch.csv.changed': '変更あり',
   'staffBatch.csv.unchanged': '変更なし',
+  // Q7–Q9 (issue 15): batch results kept for 14 days, twins without a branch, no 区分 sent.
+  'staffLc.outcome.notConfirmable': '本人を確定できません',
+  'staffBatch.leadBooked':
+    '予約している患者さんの資格の状態と、限度額情報に変更があるかどうかを、まとめて照会します。保険者番号・記号・番号（枝番）・生年月日をレセプトコンピュータなどに登録している方が対象です（同意は不要です）。1回に1〜{limit}人、1医療機関につき1日1回（日本時間）です。特定疾病の情報は一括照会では確認できません（来院・訪問時に確認してください）。',
+  'staffBatch.ruleCostLimitHeld':
+    '限度額の2列には、医療機関で把握している限度額適用認定証区分と適用区分を入力してください。結果は「変更あり」「変更なし」だけで返ります。2列とも空欄の行は、変更の有無を判定できません。',
+  'staffBatch.ruleBranch': '枝番がない行で双子などの複数の方が該当した場合は、どなたか確認できないため結果は返りません。',
+  'staffBatch.costLimit.notComputable': '判定できません（区分の入力なし）',
+  'staffBatch.notConfirmableNote': '枝番がないため複数の方が該当し、本人を確定できません。来院・訪問時に資格を確認してください。',
+  'staffBatch.keptResult': 'この結果は14日間、直近3回分までこの画面で表示できます。入力した値は保存されないため、入力値つきの結果が必要なら今CSVをダウンロードしてください。',
+  'staffBatch.reopenedResult': '保存されている結果です。入力した値（保険者番号など）は保存されないため、結果のCSVでは行番号で元のファイルと照らし合わせてください。',
+  'staffBatch.earlierTitle': 'これまでの一括照会の結果',
+  'staffBatch.earlierHint': '直近3回分まで、照会から14日未満の結果を開けます。',
+  'staffBatch.openEarlier': '{at} の結果（{rows}行）を開く',
   'staffInbox.lead':
     'オンライン資格確認ができなかった訪問で記入された被保険者資格申立書です。資格が確認できたら「確認済み」、請求したら「請求済み」、請求事務が終わったら「完了」にしてください。完了後、保存期間を過ぎると自動的に削除されます。',
   'staffInbox.listTitle': '受け取った申立書',
