@@ -32,7 +32,7 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
 }
 
-test('X1/Q5: a clerk finds the twins without a branch number and revokes one of them', async ({ page, request }, info) => {
+test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen)', async ({ page, request }, info) => {
   // A fresh card authentication each (a retry supersedes the earlier consents).
   await registerViaApi(request, 'card-07');
   await registerViaApi(request, 'card-08');
@@ -41,6 +41,16 @@ test('X1/Q5: a clerk finds the twins without a branch number and revokes one of 
   await signInStaff(page, '/staff');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意取消' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('同意の取消');
+  // X6: for 医療扶助 the search asks for the 公費負担者番号 and 受給者番号, and no symbol or branch.
+  const kind = page.getByRole('group', { name: '保険の種類' });
+  await kind.getByRole('radio', { name: '医療扶助（生活保護）' }).check();
+  await expect(page.getByLabel('公費負担者番号', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('受給者番号', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('保険者番号', { exact: true })).toHaveCount(0);
+  await expect(page.locator('#revoke-symbol, #revoke-branch')).toHaveCount(0);
+  await snapshot(page, 'staff-revoke-medical-aid', info.project.name);
+  await kind.getByRole('radio', { name: '健康保険・国民健康保険・後期高齢者医療' }).check();
+  await expect(page.getByLabel('保険者番号', { exact: true })).toBeVisible();
   // No branch number: only insurer number, symbol, number and date of birth.
   await fillNumbers(page, 'revoke', { insurerNumber: yota.numbers.insurerNumber, symbol: yota.numbers.symbol, number: yota.numbers.number, dateOfBirth: '20110819' });
   await page.getByRole('button', { name: '検索する' }).click();

@@ -37,7 +37,7 @@ export function RevokeSection() {
       <section class="card" aria-labelledby="revoke-search-title">
         <h2 id="revoke-search-title">{t('staffLc.revoke.searchTitle')}</h2>
         <p class="hint">{t('staffLc.revoke.searchLead')}</p>
-        <InsuranceForm idPrefix="revoke" submitLabel={t('staffLc.revoke.search')} busy={search.kind === 'loading'} onSubmit={(q) => void run(q)} />
+        <InsuranceForm idPrefix="revoke" medicalAidChoice submitLabel={t('staffLc.revoke.search')} busy={search.kind === 'loading'} onSubmit={(q) => void run(q)} />
       </section>
       {notice && (
         <p class="message success" role="status">
