@@ -32,7 +32,9 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
 }
 
-test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen)', async ({ page, request }, info) => {
+test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7)', async ({ page, request }, info) => {
+  // Two axe scans, four screenshots and a second tab: more than the default minute on a busy machine.
+  test.setTimeout(90_000);
   // A fresh card authentication each (a retry supersedes the earlier consents).
   await registerViaApi(request, 'card-07');
   await registerViaApi(request, 'card-08');
@@ -81,6 +83,15 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   await expect(hina.locator('.consent-line').first()).toContainText('患者さんからの申し出');
   await expect(page.getByRole('button', { name: '高橋　陽太さんの訪問診療等の同意を取り消す' })).toBeVisible();
   await snapshot(page, 'staff-twins-3-revoked', info.project.name);
+
+  // X7: or the patient revokes with their own card — on this tablet (the reception's own revoke
+  // flow, in a new tab) or on their phone (the QR code of the same link).
+  const patientWay = page.getByRole('region', { name: '患者さんご自身のカードで取り消す' });
+  await expect(patientWay.getByRole('img', { name: '同意を取り消すための医療機関の二次元コード' })).toBeVisible();
+  const [reception] = await Promise.all([page.context().waitForEvent('page'), patientWay.getByRole('link', { name: '受付画面を開く（新しいタブ）' }).click()]);
+  await reception.getByRole('button', { name: /すべての同意を取消す/ }).click();
+  await expect(reception.getByRole('button', { name: 'カードで本人確認して取り消す' })).toBeVisible();
+  await reception.close();
 });
 
 test('X4: after revocation at the clinic, the re-query of that person is refused with the reason', async ({ page, request }, info) => {

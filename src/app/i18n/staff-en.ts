@@ -74,6 +74,16 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.field.recipientNumber.hint': 'Takes the insured number\'s place. There is no symbol or branch.',
   'staffLc.field.recipientNumber.error': 'Enter the recipient number.',
   'staffLc.field.dateOfBirth.medicalAidHint': 'E.g. 1986-06-14. When the welfare office does not know it, it is 1900-01-01.',
+  // X7 (issue 15): the patient revokes with their own card.
+  'staffLc.revoke.patientTitle': 'The patient revokes with their own card',
+  'staffLc.revoke.patientLead':
+    'The patient can also revoke all consents themselves, authenticating with their My Number card: on this device (the card app, an IC card reader, or a QR code their phone reads) or on their own phone. For home visits, staff normally revoke.',
+  'staffLc.revoke.patientHereTitle': 'The patient revokes on this device',
+  'staffLc.revoke.patientHereBody': 'Open the reception screen and have the patient choose "Revoke all consents". They choose how to read the card there.',
+  'staffLc.revoke.patientHereOpen': 'Open the reception screen (new tab)',
+  'staffLc.revoke.patientPhoneTitle': 'The patient revokes on their phone',
+  'staffLc.revoke.patientPhoneBody': 'The patient reads this QR code with their phone camera and chooses "Revoke all consents".',
+  'staffLc.revoke.patientPhoneQr': 'The clinic\'s QR code for revoking consent',
   'staffLc.field.columnCount': 'number of columns',
   'staffLc.field.row': 'row format',
   'staffLc.state.active': 'Active',

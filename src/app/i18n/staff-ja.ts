@@ -74,6 +74,16 @@ export const staffJa = {
   'staffLc.field.recipientNumber.hint': '被保険者証番号の欄に当たります。記号・枝番はありません。',
   'staffLc.field.recipientNumber.error': '受給者番号を入力してください。',
   'staffLc.field.dateOfBirth.medicalAidHint': '例：1986-06-14（西暦）。福祉事務所で不明の方は 1900-01-01 です。',
+  // X7 (issue 15): the patient revokes with their own card.
+  'staffLc.revoke.patientTitle': '患者さんご自身のカードで取り消す',
+  'staffLc.revoke.patientLead':
+    '患者さんがマイナンバーカードで本人確認して、すべての同意を取り消すこともできます。この端末（カードアプリ、ICカードリーダー、または表示される二次元コードを患者さんのスマートフォンで読み取る方法）でも、患者さんご自身のスマートフォンでも行えます。訪問診療等では通常は職員が取り消します。',
+  'staffLc.revoke.patientHereTitle': 'この端末で患者さんが取り消す',
+  'staffLc.revoke.patientHereBody': '受付画面を開き、患者さんに「すべての同意を取消す」を選んでもらいます。カードの読み取り方法はその画面で選べます。',
+  'staffLc.revoke.patientHereOpen': '受付画面を開く（新しいタブ）',
+  'staffLc.revoke.patientPhoneTitle': '患者さんのスマートフォンで取り消す',
+  'staffLc.revoke.patientPhoneBody': '患者さんのスマートフォンのカメラでこの二次元コードを読み取り、「すべての同意を取消す」を選んでもらいます。',
+  'staffLc.revoke.patientPhoneQr': '同意を取り消すための医療機関の二次元コード',
   'staffLc.field.columnCount': '列の数',
   'staffLc.field.row': '行の形式',
   'staffLc.state.active': '有効',
