@@ -714,6 +714,10 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'clinical.untilRevoked': 'Valid until revoked',
   'clinical.until': 'Valid until {when}',
   'clinical.audited': 'This view has been recorded in the audit trail with your account, the time and the kinds of information shown.',
+  // V6 (issue 15): what was retrieved within the window, kept with its retrieval time.
+  'clinical.retrievedAt': 'Information retrieved at',
+  'clinical.snapshot.hiddenTitle': 'No new information can be retrieved',
+  'clinical.snapshot.note': 'Below is the information retrieved and kept at {when}, within the viewing period. Later changes are not included.',
   'clinical.hidden.title': 'Nothing can be shown',
   'clinical.hidden.noConsent': 'This person has no consent registered here.',
   'clinical.hidden.revoked': "This person's consent has been revoked. To see the information, ask them to register a consent again with their My Number card.",

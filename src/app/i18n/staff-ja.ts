@@ -716,6 +716,10 @@ export const staffJa = {
   'clinical.untilRevoked': '取消まで有効',
   'clinical.until': '{when} まで有効',
   'clinical.audited': 'この表示は、あなたのアカウント名・日時・表示した情報の種類とともに操作記録に残りました。',
+  // V6 (issue 15): what was retrieved within the window, kept with its retrieval time.
+  'clinical.retrievedAt': '情報を取得した日時',
+  'clinical.snapshot.hiddenTitle': '新しい情報は取得できません',
+  'clinical.snapshot.note': '以下は閲覧期間内の {when} に取得して保存した情報です。その後の変更は含まれません。',
   'clinical.hidden.title': '表示できる情報はありません',
   'clinical.hidden.noConsent': 'この方の同意は当院に登録されていません。',
   'clinical.hidden.revoked': 'この方の同意は取り消されています。情報を見るには、改めてマイナンバーカードで同意を登録してもらってください。',
