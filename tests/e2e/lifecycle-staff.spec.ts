@@ -32,7 +32,7 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
 }
 
-test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7)', async ({ page, request }, info) => {
+test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7; the record\'s E10 fields)', async ({ page, request }, info) => {
   // Two axe scans, four screenshots and a second tab: more than the default minute on a busy machine.
   test.setTimeout(90_000);
   // A fresh card authentication each (a retry supersedes the earlier consents).
@@ -62,6 +62,10 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   const hina = page.getByRole('article', { name: '高橋　陽菜' });
   await expect(page.getByRole('article', { name: '高橋　陽太' })).toBeVisible();
   await expect(hina.locator('.status-badge')).toHaveText('有効');
+  // E10: the record's further fields, with the card type as one of the eight fixed names.
+  await hina.getByText('資格情報の詳細').click();
+  await expect(hina.locator('.record-details')).toContainText('氏名と住所は、過去の日付で確認した場合も現在のものです。');
+  await expect(hina.locator('.record-details')).toContainText(/被保険者証区分(被保険者証（一般）|被保険者証（退職）|短期被保険者証（一般）)/);
   await snapshot(page, 'staff-twins-1-found', info.project.name);
   await expectNoSeriousA11yViolations(page);
 

@@ -41,7 +41,6 @@ export function RevokeSection() {
         <p class="hint">{t('staffLc.revoke.searchLead')}</p>
         <InsuranceForm idPrefix="revoke" medicalAidChoice submitLabel={t('staffLc.revoke.search')} busy={search.kind === 'loading'} onSubmit={(q) => void run(q)} />
       </section>
-      <PatientRevokes />
       {notice && (
         <p class="message success" role="status">
           {notice}
@@ -71,6 +70,7 @@ export function RevokeSection() {
           ))}
         </section>
       )}
+      <PatientRevokes />
     </>
   );
 }
