@@ -63,6 +63,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/staff/requery/batch/csv': can('requery.run'),
   'GET /api/staff/requery/template.csv': can('requery.run'),
   'GET /api/staff/requery/persons/:personRef': can('requery.run'),
+  'GET /api/staff/requery/batch/results': can('requery.run'),
   'POST /api/staff/reconfirmations': can('reconfirmation.manage'),
   'GET /api/staff/declarations': can('declaration.manage'),
   'GET /api/staff/declarations/:id': can('declaration.manage'),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
 import { DEMO_PIN } from '../../src/domain/registration/card-simulator.ts';
 import type { ClinicalPersonsResponse, ClinicalViewResponse } from '../../src/domain/consent/clinical.ts';
@@ -110,32 +110,46 @@ describe('doctor-only clinical view', () => {
     }
   });
 
-  it('V2: a house-call consent shows records for 24 hours, then nothing, with the reason', async () => {
+  it('V2/V6: a house-call consent allows retrieval for 24 hours; after it no new retrieval is made, and the snapshot kept is shown with its retrieval time', async () => {
     await register('card-06', 'houseCall');
+    const retrievals = vi.spyOn(t.national.eligibility, 'medicalInformation');
     const within = await view('p06');
     expect(scopesShown(within.body)).toContain('medication');
     expect(within.body.consents[0]!.visitType).toBe('houseCall');
     expect(within.body.latestConsent).toBeNull();
+    // V6: retrieved now, and kept as this institution's snapshot.
+    expect(within.body).toMatchObject({ fromSnapshot: false, retrievedAt: within.body.viewedAt });
+    expect(retrievals).toHaveBeenCalledTimes(1);
+    const retrievedAt = within.body.retrievedAt!;
 
     t.clock.advance(25 * HOUR_MS);
     doctor = await loginAs(t, 'doctor');
     const after = await view('p06');
     expect(after.status).toBe(200);
     expect(after.body.decision).toEqual({ kind: 'hidden', reason: 'expired' });
-    expect(after.body.sections).toEqual([]);
+    // V6: no new retrieval past the window…
+    expect(retrievals).toHaveBeenCalledTimes(1);
+    retrievals.mockRestore();
+    // …but what was retrieved within it is still shown, marked with when it was retrieved.
+    expect(after.body).toMatchObject({ fromSnapshot: true, retrievedAt });
+    expect(after.body.sections).toEqual(within.body.sections);
+    expect(after.text).toContain('ドネペジル');
     expect(after.body.latestConsent).toMatchObject({ visitType: 'houseCall', revokedAt: null });
     expect(Date.parse(after.body.latestConsent!.validUntil!) - Date.parse(after.body.latestConsent!.registeredAt)).toBe(24 * HOUR_MS);
-    expect(after.text).not.toContain('ドネペジル');
-    expect((await viewAudits('p06')).at(-1)).toMatchObject({ outcome: 'nothing_shown', detail: 'expired' });
+    expect((await viewAudits('p06')).at(-1)).toMatchObject({ outcome: 'nothing_shown', detail: 'expired:snapshot' });
   });
 
-  it('a revoked consent shows nothing', async () => {
+  it('V6: a revoked consent allows no new retrieval; what was retrieved before stays shown, marked with its time', async () => {
     const id = await register('card-14', 'homeVisit');
     expect(scopesShown((await view('p14')).body)).toContain('medication');
     const admin = await loginAs(t, 'admin');
     const revoked = await t.app.request(`/api/staff/consents/${id}/revoke`, jsonRequest('POST', { reason: 'careEnded' }, { cookie: admin }));
     expect(revoked.status).toBe(200);
-    expect((await view('p14')).body.decision).toEqual({ kind: 'hidden', reason: 'revoked' });
+    t.clock.advance(60_000);
+    const after = await view('p14');
+    expect(after.body.decision).toEqual({ kind: 'hidden', reason: 'revoked' });
+    expect(after.body.fromSnapshot).toBe(true);
+    expect(after.body.retrievedAt).not.toBe(after.body.viewedAt);
   });
 
   it('P3: clerks and administrators are refused (403) and nothing is recorded as a view; no session is 401', async () => {
@@ -153,7 +167,7 @@ describe('doctor-only clinical view', () => {
     expect(after).toBe(before);
   });
 
-  it("another institution's patient is not found here (404) and its doctor cannot see ours", async () => {
+  it("V6: another institution's patient is not found here (404) and its doctor cannot see ours, nor our snapshot", async () => {
     const otherId = randomUUID();
     await t.db.insertInto('institution').values({ ...t.demo.institution, id: otherId, code: '1310000009', name: '別の診療所', link_token: 'other-link-clinical' }).execute();
     await t.db
@@ -174,6 +188,15 @@ describe('doctor-only clinical view', () => {
     expect(scopesShown((await view('p10', other)).body)).toEqual(['medication', 'clinical', 'checkup']);
     const list = await t.app.request('/api/staff/clinical/persons', { headers: { cookie: other } });
     expect(((await list.json()) as ClinicalPersonsResponse).persons.map((p) => p.personRef)).toEqual(['p10']);
+
+    // V6: our snapshot of p06 is ours: the other clinic, with an ended consent of its own, sees nothing of it.
+    await t.db
+      .insertInto('consent')
+      .values({ id: randomUUID(), institution_id: otherId, person_ref: 'p06', visit_type: 'houseCall', scopes: 'medication,clinical,checkup', prescription_form: null, consultation_date: null, registered_at: now, valid_until: now, status: 'active', revoked_at: null, revoked_by: null, revoke_reason: null, device_id: null, staff_id: null, registration_id: randomUUID(), updated_at: now, last_confirmed_at: null })
+      .execute();
+    const theirs = await view('p06', other);
+    expect(theirs.body).toMatchObject({ decision: { kind: 'hidden', reason: 'expired' }, sections: [], fromSnapshot: false, retrievedAt: null });
+    expect(theirs.text).not.toContain('ドネペジル');
   });
 
   it('the list shows this institution’s persons with their consent state', async () => {

@@ -8,6 +8,7 @@ import type { HandoffChallenge } from '../../src/domain/registration/handoff.ts'
 import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import type {
   BatchQueryResponse,
+  BatchResultsResponse,
   ConsentEligibilityResponse,
   ConsentListsResponse,
   ConsentResponse,
@@ -698,7 +699,7 @@ describe('re-query (Q1–Q5, X4)', () => {
   });
 });
 
-describe('batch query before visits (Q6)', () => {
+describe('batch query before visits (Q6–Q9)', () => {
   const row = (costLimit: { category: string; applicationCategory: string } | null) => ({ ...P01, costLimit });
 
   it('Q6: status and cost-limit flags only, never specific disease; 5001 refused; once a day (409); the next JST day again', async () => {
@@ -715,7 +716,7 @@ describe('batch query before visits (Q6)', () => {
       row({ category: '限度額適用認定証', applicationCategory: 'ウ' }),
       row({ category: '限度額適用認定証', applicationCategory: 'エ' }),
       row(null),
-      { ...p02, costLimit: null },
+      { ...p02, costLimit: { category: '限度額適用認定証', applicationCategory: 'ウ' } },
       { insurerNumber: 'x', number: '', dateOfBirth: '' },
     ];
     const fill = Array.from({ length: 5000 - persons.length }, () => row({ category: '限度額適用認定証', applicationCategory: 'ウ' }));
@@ -727,9 +728,10 @@ describe('batch query before visits (Q6)', () => {
     const first = reply.body.rows.slice(0, 5).map((r) => r.matches[0] ?? r.outcome);
     expect(first[0]).toMatchObject({ outcome: 'ok', status: 'valid', costLimit: { changed: false } });
     expect(first[1]).toMatchObject({ outcome: 'ok', costLimit: { changed: true, categoryChanged: false, applicationCategoryChanged: true } });
-    expect(first[2]).toMatchObject({ outcome: 'ok', costLimit: { changed: true, categoryChanged: true } });
-    // p02 did not consent to cost-limit data: no flags at all; their status is still given.
-    expect(first[3]).toMatchObject({ outcome: 'ok', status: 'lost', costLimit: null });
+    // Q8: no 区分/適用区分 sent, so no flag can be computed.
+    expect(first[2]).toMatchObject({ outcome: 'ok', costLimit: null });
+    // Q7/Q8: p02 consented to no cost-limit data; the flag compares what the clinic holds all the same (none registered now: changed).
+    expect(first[3]).toMatchObject({ outcome: 'ok', status: 'lost', costLimit: { changed: true, categoryChanged: true, applicationCategoryChanged: true } });
     expect(first[4]).toBe('invalid');
     expect(reply.text).not.toContain(P01_DISEASE);
     expect(reply.text).not.toContain('specificDisease');
@@ -748,12 +750,81 @@ describe('batch query before visits (Q6)', () => {
     expect(csv.body.rows[0]!.matches[0]).toMatchObject({ outcome: 'ok', costLimit: { changed: false } });
   });
 
-  it('Q6/X4: a revoked person is answered as revoked in the batch, without data', async () => {
+  it('Q7: booked patients are answered without a home-visit consent (revoked, house call only, or none here); per-person audit; the day\'s allowance holds', async () => {
     setJst('2027-05-03T10:00:00');
     const consentId = await register('card-12');
     await revoke(consentId);
-    const reply = await batch([{ ...P12, costLimit: null }]);
-    expect(reply.body.rows[0]!.matches[0]).toEqual({ personRef: 'p12', name: '●田　和夫', outcome: 'revoked' });
+    await register('card-13', { visitType: 'houseCall' });
+    const p15 = queryOf('p15');
+    const reply = await batch([{ ...P12, costLimit: null }, { ...P13, costLimit: null }, { ...p15, costLimit: null }]);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.rows.map((r) => [r.outcome, r.matches[0]?.personRef, r.matches[0]?.outcome])).toEqual([
+      ['matched', 'p12', 'ok'],
+      ['matched', 'p13', 'ok'],
+      ['matched', 'p15', 'ok'],
+    ]);
+    expect(reply.body.rows[0]!.matches[0]).toMatchObject({ name: '●田　和夫', status: expect.any(String) });
+    const events = (await auditOf('batch_query')).slice(-3);
+    expect(events.map((e) => [e.person_ref, e.outcome])).toEqual([
+      ['p12', 'ok'],
+      ['p13', 'ok'],
+      ['p15', 'ok'],
+    ]);
+    expect((await auditOf('batch_query.run')).at(-1)).toMatchObject({ outcome: 'ok', detail: 'batch:rows=3;ok=3' });
+    // Still once a day per institution.
+    expectError(await batch([{ ...P12, costLimit: null }]), 409, 'batch_query_already_run');
+    // A person the registry does not know is still not found.
+    setJst('2027-05-04T10:00:00');
+    const unknown = await batch([{ ...P12, number: '99999', costLimit: null }]);
+    expect(unknown.body.rows[0]).toMatchObject({ outcome: 'notFound', matches: [] });
+  });
+
+  it('Q8: a row may carry the 区分/適用区分 held (JSON and CSV); the flag is computed against it, and without it the row says it cannot be', async () => {
+    setJst('2027-05-05T10:00:00');
+    const header = `${CSV_HEADER},限度額適用認定証区分,限度額適用区分`;
+    const csv = await postCsv<BatchQueryResponse>(
+      '/api/staff/requery/batch/csv',
+      [header, '01130012,31150617,1042,00,1986-06-14,限度額適用認定証,ウ', '01130012,31150617,1042,00,1986-06-14,限度額適用認定証,エ', '01130012,31150617,1042,00,1986-06-14,,', '01130012,31150617,1042,00,1986-06-14,限度額適用認定証,', ''].join('\r\n'),
+    );
+    expect(csv.status, csv.text).toBe(200);
+    const [same, other, none, half] = csv.body.rows;
+    expect(same!.matches[0]!.costLimit).toEqual({ changed: false, categoryChanged: false, applicationCategoryChanged: false });
+    expect(other!.matches[0]!.costLimit).toEqual({ changed: true, categoryChanged: false, applicationCategoryChanged: true });
+    expect(none!.matches[0]).toMatchObject({ outcome: 'ok', status: 'valid', costLimit: null });
+    expect(half).toMatchObject({ outcome: 'invalid', invalidFields: ['costLimitApplicationCategory'] });
+    setJst('2027-05-06T10:00:00');
+    const json = await batch([{ ...P01 }, { ...P01, costLimit: null }, { ...P01, costLimit: { category: '限度額適用認定証', applicationCategory: 'ウ' } }]);
+    expect(json.body.rows.map((r) => r.matches[0]!.costLimit)).toEqual([null, null, { changed: false, categoryChanged: false, applicationCategoryChanged: false }]);
+  });
+
+  it('Q9: the last 3 batch results, none 14 days old, can be opened again (this institution only); twins without a branch cannot be confirmed', async () => {
+    const results = () => call<BatchResultsResponse>('/api/staff/requery/batch/results');
+    setJst('2027-05-07T09:00:00');
+    const twinsRow = await batch([{ ...TWINS, costLimit: null }, { ...P01, costLimit: null }]);
+    expect(twinsRow.status, twinsRow.text).toBe(200);
+    // Q9: two persons match a row without a branch: nobody is answered, not even their names.
+    expect(twinsRow.body.rows[0]).toEqual({ row: 1, outcome: 'notConfirmable', matches: [] });
+    expect(twinsRow.text).not.toContain('高橋');
+    expect(twinsRow.body.rows[1]!.outcome).toBe('matched');
+    // Today's result comes back after leaving the page, as it was answered.
+    let reply = await results();
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.results[0]).toEqual(twinsRow.body);
+    expect((await auditOf('batch_query.results_viewed')).at(-1)).toMatchObject({ outcome: 'ok', detail: 'results=3' });
+    expect(reply.body.results.map((r) => r.ranAt.slice(0, 10))).toEqual(['2027-05-07', '2027-05-06', '2027-05-05']);
+    // Another institution sees none of them.
+    const elsewhere = await call<BatchResultsResponse>('/api/staff/requery/batch/results', {}, 'other');
+    expect(elsewhere.status, elsewhere.text).toBe(200);
+    expect(elsewhere.body.results).toEqual([]);
+    // 2027-05-07 is 14 days old from 2027-05-21 00:00 JST.
+    setJst('2027-05-20T23:59:59');
+    expect((await results()).body.results.map((r) => r.ranAt.slice(0, 10))).toEqual(['2027-05-07']);
+    setJst('2027-05-21T00:00:00');
+    expect((await results()).body.results).toEqual([]);
+    // The next run clears the answers that may no longer be shown.
+    expect((await batch([{ ...P01, costLimit: null }])).status).toBe(200);
+    const kept = await t.db.selectFrom('batch_query_run').select(['jst_date', 'result_json']).where('institution_id', '=', t.demo.institution.id).execute();
+    expect(kept.filter((r) => r.result_json !== null).map((r) => r.jst_date)).toEqual(['2027-05-21']);
   });
 });
 
@@ -762,7 +833,7 @@ describe('audit (X5)', () => {
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
     const staffEvents = await t.db.selectFrom('audit_event').selectAll().where('actor_type', '=', 'staff').execute();
     const actions = new Set(staffEvents.map((e) => e.action));
-    for (const action of ['person.searched', 'eligibility.viewed', 'consent.revoked', 'consent.reconfirmed', 'consent.lists_viewed', 'requery', 'requery.request', 'requery.history_viewed', 'batch_query', 'batch_query.run']) {
+    for (const action of ['person.searched', 'eligibility.viewed', 'consent.revoked', 'consent.reconfirmed', 'consent.lists_viewed', 'requery', 'requery.request', 'requery.history_viewed', 'batch_query', 'batch_query.run', 'batch_query.results_viewed']) {
       expect(actions, action).toContain(action);
     }
     // Login events (staff.login.*) come from the login form, which sends no device id.

@@ -303,6 +303,17 @@ describe('E3 identity cross-check and "someone else"', () => {
     expect(bad.body.error.fields).toHaveProperty('dateOfBirth');
   });
 
+  it('E9: when staff doubt the person they may ask for a photo ID; recording it is audited and changes nothing else', async () => {
+    const before = await page('p14');
+    const checked = await call<{ identityStatus: string | null }>('/api/staff/persons/p14/other-person', jsonRequest('POST', { step: 'photoIdChecked' }));
+    expect(checked.status, checked.text).toBe(200);
+    expect(checked.body.identityStatus).toBe(before.body.identityStatus);
+    expect((await auditOf('person.photo_id_checked')).at(-1)).toMatchObject({ person_ref: 'p14', outcome: 'ok', actor_type: 'staff' });
+    const after = await page('p14');
+    expect(after.body.identityStatus).toBe(before.body.identityStatus);
+    expect(after.body.eligibility).toEqual(before.body.eligibility);
+  });
+
   it('E3: "someone else" records the call to the centre, then deletes the provided information; both audited', async () => {
     const called = await call<{ identityStatus: string }>('/api/staff/persons/p14/other-person', jsonRequest('POST', { step: 'callCentre' }));
     expect(called.status, called.text).toBe(200);

@@ -88,7 +88,7 @@ test('an unknown person is not found', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('この患者さんは、この医療機関の同意の記録にありません。');
 });
 
-test('R9 and E3: a reference number is attached and searched; the clinic record flags a different given name', async ({ page }, info) => {
+test('R9, E3 and E9: a reference number is attached and searched; the clinic record flags a different given name and offers a photo ID', async ({ page }, info) => {
   await signInStaff(page, '/staff/persons/p16', 'clerk');
   await expect(page.getByRole('heading', { level: 2, name: '斎藤　トシ子' })).toBeVisible();
 
@@ -107,6 +107,12 @@ test('R9 and E3: a reference number is attached and searched; the clinic record 
   await page.getByLabel('カナ氏名（姓と名の間に空白）').fill('さいとう とみこ');
   await page.getByRole('button', { name: '記録を保存して照合' }).click();
   await expect(page.getByText('医療機関の記録と違う項目があります。')).toBeVisible();
+  // E9: the doubt offers a photo ID, with the documents that count; checking it is recorded.
+  const photoId = page.getByRole('group', { name: '本人確認書類の提示を求める' });
+  await expect(photoId.getByRole('listitem').filter({ hasText: '運転免許証' })).toBeVisible();
+  await expect(photoId).toContainText('在留カード');
+  await photoId.getByRole('button', { name: '本人確認書類で確認したことを記録する' }).click();
+  await expect(page.getByText('本人確認書類で確認したことを記録しました。')).toBeVisible();
   await page.getByRole('button', { name: '別人の情報が表示されている' }).click();
   await expect(page.getByText(/オンライン資格確認等コールセンター（0800-080-4583）/)).toBeVisible();
   await page.getByRole('button', { name: '連絡したことを記録する' }).click();

@@ -32,7 +32,9 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
 }
 
-test('X1/Q5: a clerk finds the twins without a branch number and revokes one of them', async ({ page, request }, info) => {
+test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7; the record\'s E10 fields)', async ({ page, request }, info) => {
+  // Two axe scans, four screenshots and a second tab: more than the default minute on a busy machine.
+  test.setTimeout(90_000);
   // A fresh card authentication each (a retry supersedes the earlier consents).
   await registerViaApi(request, 'card-07');
   await registerViaApi(request, 'card-08');
@@ -41,6 +43,16 @@ test('X1/Q5: a clerk finds the twins without a branch number and revokes one of 
   await signInStaff(page, '/staff');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意取消' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('同意の取消');
+  // X6: for 医療扶助 the search asks for the 公費負担者番号 and 受給者番号, and no symbol or branch.
+  const kind = page.getByRole('group', { name: '保険の種類' });
+  await kind.getByRole('radio', { name: '医療扶助（生活保護）' }).check();
+  await expect(page.getByLabel('公費負担者番号', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('受給者番号', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('保険者番号', { exact: true })).toHaveCount(0);
+  await expect(page.locator('#revoke-symbol, #revoke-branch')).toHaveCount(0);
+  await snapshot(page, 'staff-revoke-medical-aid', info.project.name);
+  await kind.getByRole('radio', { name: '健康保険・国民健康保険・後期高齢者医療' }).check();
+  await expect(page.getByLabel('保険者番号', { exact: true })).toBeVisible();
   // No branch number: only insurer number, symbol, number and date of birth.
   await fillNumbers(page, 'revoke', { insurerNumber: yota.numbers.insurerNumber, symbol: yota.numbers.symbol, number: yota.numbers.number, dateOfBirth: '20110819' });
   await page.getByRole('button', { name: '検索する' }).click();
@@ -50,6 +62,10 @@ test('X1/Q5: a clerk finds the twins without a branch number and revokes one of 
   const hina = page.getByRole('article', { name: '高橋　陽菜' });
   await expect(page.getByRole('article', { name: '高橋　陽太' })).toBeVisible();
   await expect(hina.locator('.status-badge')).toHaveText('有効');
+  // E10: the record's further fields, with the card type as one of the eight fixed names.
+  await hina.getByText('資格情報の詳細').click();
+  await expect(hina.locator('.record-details')).toContainText('氏名と住所は、過去の日付で確認した場合も現在のものです。');
+  await expect(hina.locator('.record-details')).toContainText(/被保険者証区分(被保険者証（一般）|被保険者証（退職）|短期被保険者証（一般）)/);
   await snapshot(page, 'staff-twins-1-found', info.project.name);
   await expectNoSeriousA11yViolations(page);
 
@@ -71,6 +87,15 @@ test('X1/Q5: a clerk finds the twins without a branch number and revokes one of 
   await expect(hina.locator('.consent-line').first()).toContainText('患者さんからの申し出');
   await expect(page.getByRole('button', { name: '高橋　陽太さんの訪問診療等の同意を取り消す' })).toBeVisible();
   await snapshot(page, 'staff-twins-3-revoked', info.project.name);
+
+  // X7: or the patient revokes with their own card — on this tablet (the reception's own revoke
+  // flow, in a new tab) or on their phone (the QR code of the same link).
+  const patientWay = page.getByRole('region', { name: '患者さんご自身のカードで取り消す' });
+  await expect(patientWay.getByRole('img', { name: '同意を取り消すための医療機関の二次元コード' })).toBeVisible();
+  const [reception] = await Promise.all([page.context().waitForEvent('page'), patientWay.getByRole('link', { name: '受付画面を開く（新しいタブ）' }).click()]);
+  await reception.getByRole('button', { name: /すべての同意を取消す/ }).click();
+  await expect(reception.getByRole('button', { name: 'カードで本人確認して取り消す' })).toBeVisible();
+  await reception.close();
 });
 
 test('X4: after revocation at the clinic, the re-query of that person is refused with the reason', async ({ page, request }, info) => {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD, E2E_DEMO_TOTP_SECRET, E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
-import { registerViaApi } from './support/reception.ts';
 import { startServerWithOwnBuild } from './support/server.ts';
 import { signInStaff } from './support/staff-login.ts';
 
@@ -12,8 +11,9 @@ import { signInStaff } from './support/staff-login.ts';
  * rerun of that test, spends a fresh day's allowance and checks every result (issue 14 #1).
  * The form's look and axe scan at phone and desktop size are in screens.spec.ts.
  *
- * p03 (鈴木　一郎, 無効（新しい資格あり）, no cost-limit certificate) is registered on that server:
- * one row sends no certificate (unchanged), another sends one (changed: none is registered).
+ * p03 (鈴木　一郎, 無効（新しい資格あり）, no cost-limit certificate) has no consent on that server
+ * (Q7: the batch needs none): one row sends no 区分 (the flag cannot be computed, Q8), another
+ * sends one (changed: none is registered). Q9: the result is shown again after leaving the page.
  */
 const P03 = '06270011,8,2291,00,1975-01-23';
 const HEADER = '保険者番号,記号,番号,枝番,生年月日,限度額適用認定証区分,限度額適用区分';
@@ -21,7 +21,7 @@ const CSV = [
   `\uFEFF${HEADER}`,
   `${P03},,`,
   `${P03},限度額適用認定証,ウ`,
-  // Nobody with these numbers has a consent here.
+  // Nobody with these numbers is in the registry.
   '06999991,,20000,,1970-01-01,,',
   // A wrong insurer number and a cost-limit value without its pair.
   'not-a-number,,1,,1970-01-01,限度額適用認定証,',
@@ -59,23 +59,19 @@ test('Q6: the batch screen offers the template and asks before spending the day\
   await expect(page.getByRole('button', { name: 'ファイルを確認する' })).toBeVisible();
 });
 
-test('Q6: a clerk runs today\'s batch query from a CSV and downloads the per-row result', async ({ page, playwright }, info) => {
+test('Q6–Q9: a clerk runs today\'s batch query from a CSV (no consents needed), downloads the per-row result and finds it again after leaving', async ({ page }, info) => {
   test.setTimeout(120_000);
   const server = await startServerWithOwnBuild({
     env: { DEMO_PASSWORD: E2E_DEMO_PASSWORD, DEMO_LINK_TOKEN: E2E_LINK_TOKEN, DEMO_TOTP_SECRET: E2E_DEMO_TOTP_SECRET },
   });
-  const request = await playwright.request.newContext({ baseURL: server.url });
   try {
-    await runTheBatch(page, request, info.project.name, server.url);
+    await runTheBatch(page, info.project.name, server.url);
   } finally {
-    await request.dispose();
     await server.stop();
   }
 });
 
-async function runTheBatch(page: Page, request: import('@playwright/test').APIRequestContext, projectName: string, url: string): Promise<void> {
-  await registerViaApi(request, 'card-03');
-
+async function runTheBatch(page: Page, projectName: string, url: string): Promise<void> {
   // A fresh login: the server is new, so no kept session applies.
   await signInStaff(page, `${url}/staff/batch`, 'admin', { fresh: true });
   await chooseFile(page);
@@ -98,7 +94,7 @@ async function runTheBatch(page: Page, request: import('@playwright/test').APIRe
 
   const rows = page.getByRole('region', { name: '行ごとの照会結果' }).locator('tbody tr');
   await expect(rows).toHaveCount(4);
-  await expect(rows.nth(0).locator('td')).toHaveText(['2', '照会できました', '鈴木　一郎', '無効（新しい資格あり）', '変更なし', '']);
+  await expect(rows.nth(0).locator('td')).toHaveText(['2', '照会できました', '鈴木　一郎', '無効（新しい資格あり）', '判定できません（区分の入力なし）', '']);
   await expect(rows.nth(1).locator('td')).toHaveText(['3', '照会できました', '鈴木　一郎', '無効（新しい資格あり）', '変更あり（認定証区分・適用区分）', '']);
   await expect(rows.nth(2).locator('td')).toHaveText(['4', '該当なし', '', '', '', '']);
   await expect(rows.nth(3).locator('td')).toHaveText(['5', '入力に誤り', '', '', '', '誤りのある項目：保険者番号・限度額適用区分']);
@@ -119,20 +115,24 @@ async function runTheBatch(page: Page, request: import('@playwright/test').APIRe
   const lines = text.slice(1).trimEnd().split('\r\n');
   expect(lines[0]).toBe(`番号,行,${HEADER},結果,氏名,資格の状態,限度額の変更,限度額適用認定証区分の変更,限度額適用区分の変更,照会日時,備考`);
   expect(lines).toHaveLength(5);
-  expect(lines[1]).toMatch(/^1,2,06270011,8,2291,00,1975-01-23,,,照会できました,鈴木　一郎,無効（新しい資格あり）,変更なし,変更なし,変更なし,[^,]+,$/);
+  expect(lines[1]).toMatch(/^1,2,06270011,8,2291,00,1975-01-23,,,照会できました,鈴木　一郎,無効（新しい資格あり）,判定できません（区分の入力なし）,,,[^,]+,$/);
   expect(lines[2]).toMatch(/^2,3,06270011,8,2291,00,1975-01-23,限度額適用認定証,ウ,照会できました,鈴木　一郎,無効（新しい資格あり）,変更あり,変更あり,変更あり,[^,]+,$/);
   expect(lines[3]).toMatch(/^3,4,06999991,,20000,,1970-01-01,,,該当なし,,,,,,[^,]+,$/);
   expect(lines[4]).toMatch(/^4,5,not-a-number,,1,,1970-01-01,限度額適用認定証,,入力に誤り,,,,,,[^,]+,誤りのある項目：保険者番号・限度額適用区分$/);
 
-  // Later the same day (a fresh page), a second run is refused with the plain message.
-  await page.reload();
-  await chooseFile(page);
-  await page.getByRole('group', { name: '本日の一括照会を実行しますか？' }).getByRole('button', { name: '一括照会を実行する' }).click();
-  const alreadyRan = page.getByRole('alert').filter({ hasText: '本日の一括照会はすでに実行されています' });
-  await expect(alreadyRan).toBeVisible();
-  await expect(alreadyRan).toBeFocused();
-  await expect(alreadyRan).toContainText('次は明日0時以降に実行できます。');
+  // Q9: leaving the page and coming back shows today's result again (the form stays hidden).
+  const nav = page.getByRole('navigation', { name: '職員用メニュー' });
+  await nav.getByRole('link', { name: '再照会' }).click();
+  await expect(page.getByRole('heading', { name: '一括照会の結果（4行）' })).toHaveCount(0);
+  await nav.getByRole('link', { name: '一括照会' }).click();
+  await expect(page.getByRole('heading', { name: '一括照会の結果（4行）' })).toBeVisible();
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(1).locator('td')).toHaveText(['3', '照会できました', '鈴木　一郎', '無効（新しい資格あり）', '変更あり（認定証区分・適用区分）', '']);
+  await expect(page.getByText('保存されている結果です。', { exact: false })).toBeVisible();
   await expect(page.getByRole('button', { name: 'ファイルを確認する' })).toHaveCount(0);
-  await snapshot(page, 'staff-batch-already-ran', projectName);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '一括照会の結果（4行）' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'ファイルを確認する' })).toHaveCount(0);
+  await snapshot(page, 'staff-batch-4-reopened', projectName);
   await expectNoSeriousA11yViolations(page);
 }

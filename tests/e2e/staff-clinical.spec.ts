@@ -54,7 +54,7 @@ async function seedConsents(): Promise<void> {
 
 test.beforeAll(seedConsents);
 
-test('P3: a doctor sees the medication of a person who consented here, and nothing once a house-call consent has expired', async ({ page }, info) => {
+test('P3/V6: a doctor sees the medication of a person who consented here, marked with its retrieval time, and nothing once a house-call consent has expired', async ({ page }, info) => {
   await signInStaff(page, '/staff', 'doctor');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '診療・お薬情報' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '同意された診療・お薬情報（医師のみ）' })).toBeVisible();
@@ -68,6 +68,8 @@ test('P3: a doctor sees the medication of a person who consented here, and nothi
   await expect(medication).toContainText('1回1錠 1日3回 毎食直後');
   await expect(page.getByRole('table', { name: '特定健診情報' })).toContainText('138/82 mmHg');
   await expect(page.getByText('操作記録に残りました')).toBeVisible();
+  // V6: what is shown is marked with when it was retrieved.
+  await expect(page.locator('dt').filter({ hasText: '情報を取得した日時' })).toBeVisible();
   await snapshot(page, 'clinical-medication', info.project.name);
   await expectNoSeriousA11yViolations(page);
 

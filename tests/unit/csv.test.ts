@@ -172,6 +172,19 @@ describe('reading a re-query file', () => {
     expect(readBatchCsv(text, 5000)).toMatchObject({ ok: true, rows: [{ ok: true, value: { costLimitApplicationCategory: 'エ' } }] });
     expect(readBatchCsv(`${HEADER}\r\n01130012,31150617,1042,00,1986-06-14\r\n`, 5000)).toEqual({ ok: false, problem: 'columns' });
   });
+
+  it('Q8: each row may carry the 区分/適用区分 held (the manual\'s column name too); blank is "nothing to compare with", a half pair is an error', () => {
+    const text = `${HEADER},限度額適用認定証区分,限度額適用認定証適用区分\r\n01130012,31150617,1042,00,1986-06-14,限度額適用認定証,ウ\r\n01130012,31150617,1042,00,1986-06-14,,\r\n01130012,31150617,1042,00,1986-06-14,,ウ\r\n`;
+    const read = readBatchCsv(text, 5000);
+    expect(read).toMatchObject({
+      ok: true,
+      rows: [
+        { ok: true, value: { costLimitCategory: '限度額適用認定証', costLimitApplicationCategory: 'ウ' } },
+        { ok: true, value: { costLimitCategory: '', costLimitApplicationCategory: '' } },
+        { ok: false, fields: ['costLimitCategory'] },
+      ],
+    });
+  });
 });
 
 describe('writing', () => {

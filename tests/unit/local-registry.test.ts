@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ELIGIBILITY_STATUSES, selectQualification, type EligibilityRecord } from '../../src/domain/registration/eligibility.ts';
+import { CARD_TYPES, ELIGIBILITY_STATUSES, LOSS_REASONS, selectQualification, type EligibilityRecord } from '../../src/domain/registration/eligibility.ts';
+import { eligibilityRecordSchema, isLateElderlyInsurer } from '../../src/domain/registration/eligibility-schema.ts';
 import { jstDate } from '../../src/domain/shared/jst.ts';
 import { DEMO_PERSON_IDS, demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { createLocalRegistry } from '../../src/server/national/embedded/local-registry.ts';
@@ -207,5 +208,51 @@ describe('embedded eligibility registry: search by insurance numbers', () => {
       asOf,
     );
     expect(matches.map((m) => [m.personId, m.record.insurerNumber])).toEqual([['p11', '06133029']]);
+  });
+});
+
+describe('E10: the record fields of the manual (002 l.4186–4685)', () => {
+  it('E10: every demo person\'s record parses under the record schema (eight card types, four loss reasons, the blanks)', async () => {
+    for (const [id, record] of await allRecords()) {
+      const parsed = eligibilityRecordSchema.safeParse(record);
+      expect(parsed.success, `${id}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
+  });
+
+  it('E10: the schema accepts the eight card types and the four loss reasons only', async () => {
+    const base = await recordOf('p01');
+    for (const cardType of CARD_TYPES.filter((c) => c !== 'medicalAid')) expect(eligibilityRecordSchema.safeParse({ ...base, cardType }).success, cardType).toBe(true);
+    expect(CARD_TYPES).toHaveLength(8);
+    expect(eligibilityRecordSchema.safeParse({ ...base, cardType: 'healthInsuranceCard' }).success).toBe(false);
+    for (const lossReason of LOSS_REASONS) expect(eligibilityRecordSchema.safeParse({ ...base, lossReason }).success, lossReason).toBe(true);
+    expect(LOSS_REASONS).toHaveLength(4);
+    expect(eligibilityRecordSchema.safeParse({ ...base, lossReason: 'moved' }).success).toBe(false);
+    // No insurer address or contact is supplied: a record carrying one is not a record.
+    expect(eligibilityRecordSchema.safeParse({ ...base, insurerAddress: '東京都' }).success).toBe(false);
+  });
+
+  it('E10: medical-aid records have no symbol, branch, 本人・家族, insured person\'s name, issue or start date; the insurer is the welfare office', async () => {
+    for (const id of ['p05', 'p17']) {
+      const record = await recordOf(id);
+      expect(record).toMatchObject({ cardType: 'medicalAid', symbol: '', branch: '', relationship: null, insuredPersonName: '', cardIssuedOn: null, cardValidFrom: null });
+      expect(record.insurerName).toMatch(/福祉事務所$/);
+    }
+    const aid = await recordOf('p17');
+    for (const field of ['symbol', 'insuredPersonName'] as const) {
+      const parsed = eligibilityRecordSchema.safeParse({ ...aid, [field]: 'x' });
+      expect(parsed.success, field).toBe(false);
+      expect(parsed.error?.issues[0]?.path).toEqual([field]);
+    }
+    expect(eligibilityRecordSchema.safeParse({ ...aid, relationship: 'insured' }).success).toBe(false);
+    expect(eligibilityRecordSchema.safeParse({ ...aid, cardIssuedOn: '2022-06-01' }).success).toBe(false);
+  });
+
+  it('E10: 後期高齢者 records have no branch and no 本人・家族; the loss reason may be set before the loss (75th birthday)', async () => {
+    const lateElderly = [...(await allRecords()).values()].filter((r) => isLateElderlyInsurer(r.insurerNumber));
+    expect(lateElderly.length).toBeGreaterThan(0);
+    for (const record of lateElderly) expect(record).toMatchObject({ branch: '', relationship: null });
+    expect(eligibilityRecordSchema.safeParse({ ...lateElderly[0]!, relationship: 'insured' }).success).toBe(false);
+    const base = await recordOf('p01');
+    expect(eligibilityRecordSchema.safeParse({ ...base, status: 'valid', qualificationLostOn: '2040-06-13', lossReason: 'other' }).success).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { BATCH_CSV_COLUMNS, csvTemplate, formatCsv, readBatchCsv, type CsvFileProblem } from '../../domain/requery/csv.ts';
 import { BATCH_QUERY_LIMIT, type CostLimitFlags } from '../../domain/requery/requery.ts';
 import type { BatchMatchDto, BatchQueryResponse, BatchRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
+import { jstDate } from '../../domain/shared/jst.ts';
 import { useI18n, type Lang, type Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatInstant } from '../reception/format.ts';
@@ -10,7 +11,7 @@ import { CsvResult } from './csv-result.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { detectCharset } from './requery-section.tsx';
 import { downloadCsv, fieldLabel, jstStamp, outcomeLabel } from './result-csv.ts';
-import { batchQueryCsv } from './requery-api.ts';
+import { batchQueryCsv, batchResults } from './requery-api.ts';
 
 /** The batch routes' request body limit (8 MiB); a larger file is refused here before it is sent. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -26,9 +27,12 @@ interface Prepared {
 }
 
 type State =
+  /** Q9: asking the server whether today's batch already ran (its result is then shown again). */
+  | { kind: 'starting' }
   | { kind: 'idle' }
   | { kind: 'confirm'; prepared: Prepared }
   | { kind: 'loading' }
+  /** `inputs` is empty for a result opened again: the file's cells stay on the device that read it. */
   | { kind: 'done'; response: BatchQueryResponse; inputs: Map<number, Record<string, string>> }
   | { kind: 'alreadyRan' }
   | { kind: 'failed'; message: string };
@@ -42,16 +46,32 @@ const FILE_PROBLEMS: Record<CsvFileProblem, MessageKey> = {
 };
 
 /**
- * Q6: the batch query before visits. Up to 5000 persons from a CSV file, once a day per
- * institution (Japan time): per person the eligibility status and, for the cost limit, only
- * whether it changed against the values the clinic sent. Specific disease is never part of it.
- * The file is read here first, so a file the server would refuse never costs the day's run.
+ * Q6–Q9: the batch query before visits. Up to 5000 booked patients from a CSV file (no consent
+ * needed, Q7), once a day per institution (Japan time): per person the eligibility status and,
+ * for the cost limit, only whether it changed against the 区分/適用区分 the row carried (Q8).
+ * Specific disease is never part of it. The file is read here first, so a file the server would
+ * refuse never costs the day's run. Q9: today's result is shown again when the page is opened
+ * again, and the last 3 results (none 14 days old) can be opened.
  */
 export function BatchSection() {
   const { t, lang } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [state, setState] = useState<State>({ kind: 'idle' });
+  const [state, setState] = useState<State>({ kind: 'starting' });
+  const [earlier, setEarlier] = useState<BatchQueryResponse[]>([]);
+  useEffect(() => {
+    let live = true;
+    void batchResults().then((result) => {
+      if (!live) return;
+      const results = result.ok ? result.data.results : [];
+      const today = results[0] && jstDate(new Date(results[0].ranAt)) === jstDate(new Date()) ? results[0] : null;
+      setEarlier(results);
+      setState(today ? { kind: 'done', response: today, inputs: new Map() } : { kind: 'idle' });
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   const focusTarget = useRef<HTMLHeadingElement>(null);
   const alreadyRan = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
@@ -100,16 +120,18 @@ export function BatchSection() {
   }
 
   // Today's run is spent: the form would only be refused, so it is not offered again.
-  const ranToday = state.kind === 'done' || state.kind === 'alreadyRan';
+  const ranToday = (state.kind === 'done' && jstDate(new Date(state.response.ranAt)) === jstDate(new Date())) || state.kind === 'alreadyRan';
+  const shown = state.kind === 'done' ? state.response.ranAt : null;
 
   return (
     <>
-      <p class="hint">{t('staffBatch.lead', { limit: BATCH_QUERY_LIMIT.toLocaleString('ja-JP') })}</p>
+      <p class="hint">{t('staffBatch.leadBooked', { limit: BATCH_QUERY_LIMIT.toLocaleString('ja-JP') })}</p>
       <section class="card" aria-labelledby="batch-upload-title">
         <h2 id="batch-upload-title">{t('staffBatch.uploadTitle')}</h2>
         <ul class="hint csv-rules">
           <li>{t('staffBatch.ruleColumns')}</li>
-          <li>{t('staffBatch.ruleCostLimit')}</li>
+          <li>{t('staffBatch.ruleCostLimitHeld')}</li>
+          <li>{t('staffBatch.ruleBranch')}</li>
           <li>{t('staffLc.csv.ruleEncoding')}</li>
           <li>
             <strong>{t('staffBatch.ruleOnce')}</strong>
@@ -120,7 +142,7 @@ export function BatchSection() {
             {t('staffLc.csv.template')}
           </button>
         </div>
-        {!ranToday && state.kind !== 'confirm' && state.kind !== 'loading' && (
+        {!ranToday && state.kind !== 'confirm' && state.kind !== 'loading' && state.kind !== 'starting' && (
           <form class="upload-form" onSubmit={(e) => void prepare(e)} noValidate>
             <div class="field">
               <label for="batch-file">{t('staffLc.csv.file')}</label>
@@ -182,6 +204,23 @@ export function BatchSection() {
         )}
       </section>
       {state.kind === 'done' && <BatchResult response={state.response} inputs={state.inputs} heading={focusTarget} t={t} lang={lang} />}
+      {earlier.some((r) => r.ranAt !== shown) && (
+        <section class="card" aria-labelledby="batch-earlier-title">
+          <h2 id="batch-earlier-title">{t('staffBatch.earlierTitle')}</h2>
+          <p class="hint">{t('staffBatch.earlierHint')}</p>
+          <ul class="batch-earlier">
+            {earlier
+              .filter((r) => r.ranAt !== shown)
+              .map((r) => (
+                <li key={r.ranAt}>
+                  <button type="button" class="button" onClick={() => setState({ kind: 'done', response: r, inputs: new Map() })}>
+                    {t('staffBatch.openEarlier', { at: formatInstant(r.ranAt, lang), rows: String(r.rows.length) })}
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }
@@ -216,11 +255,11 @@ function BatchResult({
           { header: t('field.name'), cell: (_row, match) => match?.name ?? '' },
           { header: t('staffLc.csv.status'), cell: (_row, match) => (match?.outcome === 'ok' ? t(`status.${match.status}`) : '') },
           { header: t('staffBatch.costLimit'), cell: (_row, match) => (match?.outcome === 'ok' ? costLimitText(t, match.costLimit) : '') },
-          { header: t('staffLc.csv.note'), cell: (row, match) => batchRowNote(t, row, match) },
+          { header: t('staffLc.csv.note'), cell: (row) => batchRowNote(t, row) },
         ]}
         rowClass={(match) => (costLimitChanged(match) ? ' cost-limit-changed' : '')}
       >
-        <p class="hint">{t('staffBatch.keepResult')}</p>
+        <p class="hint">{t(inputs.size > 0 ? 'staffBatch.keptResult' : 'staffBatch.reopenedResult')}</p>
       </CsvResult>
     </section>
   );
@@ -229,17 +268,15 @@ function BatchResult({
 const COUNT_LABELS = {
   ok: 'staffLc.outcome.ok',
   costLimitChanged: 'staffBatch.count.costLimitChanged',
-  revoked: 'staffLc.outcome.revoked',
-  noActiveConsent: 'staffLc.outcome.noActiveConsent',
+  notConfirmable: 'staffLc.outcome.notConfirmable',
   notFound: 'staffLc.outcome.notFound',
   invalid: 'staffLc.outcome.invalid',
 } as const satisfies Record<string, MessageKey>;
 
 function countOutcomes(rows: BatchRowDto[]): Record<keyof typeof COUNT_LABELS, number> {
-  const counts = { ok: 0, costLimitChanged: 0, revoked: 0, noActiveConsent: 0, notFound: 0, invalid: 0 };
+  const counts = { ok: 0, costLimitChanged: 0, notConfirmable: 0, notFound: 0, invalid: 0 };
   for (const row of rows) {
-    if (row.outcome === 'invalid') counts.invalid++;
-    else if (row.outcome === 'notFound') counts.notFound++;
+    if (row.outcome !== 'matched') counts[row.outcome]++;
     else
       for (const m of row.matches) {
         counts[m.outcome]++;
@@ -253,9 +290,9 @@ function costLimitChanged(match: BatchMatchDto | null): boolean {
   return match?.outcome === 'ok' && match.costLimit?.changed === true;
 }
 
-/** Q6: the flags only, never the values: changed (and which part), unchanged, or not consented. */
+/** Q6/Q8: the flags only, never the values: changed (and which part), unchanged, or not computable (no 区分 sent). */
 export function costLimitText(t: Translate, flags: CostLimitFlags | null): string {
-  if (flags === null) return t('staffBatch.costLimit.notConsented');
+  if (flags === null) return t('staffBatch.costLimit.notComputable');
   if (!flags.changed) return t('staffBatch.costLimit.unchanged');
   const parts = [
     ...(flags.categoryChanged ? [t('staffBatch.costLimit.category')] : []),
@@ -264,11 +301,11 @@ export function costLimitText(t: Translate, flags: CostLimitFlags | null): strin
   return t('staffBatch.costLimit.changed', { parts: parts.join('・') });
 }
 
-function batchRowNote(t: Translate, row: BatchRowDto, match: BatchMatchDto | null): string {
+function batchRowNote(t: Translate, row: BatchRowDto): string {
   if (row.outcome === 'invalid') {
     return t('staffLc.csv.invalidFields', { fields: (row.invalidFields ?? []).map((f) => batchFieldLabel(t, f)).join('・') });
   }
-  return row.matches.length > 1 ? t('staffLc.outcome.several', { count: String(row.matches.length) }) : match?.outcome === 'revoked' ? t('staffBatch.revokedNote') : '';
+  return row.outcome === 'notConfirmable' ? t('staffBatch.notConfirmableNote') : '';
 }
 
 function batchFieldLabel(t: Translate, field: string): string {
@@ -279,8 +316,9 @@ function batchFieldLabel(t: Translate, field: string): string {
 
 /**
  * The per-row result file: the row as it was in the uploaded file, then the answer — one line per
- * person (twins found by one row get a line each). Cost limit as flags only (Q6); the input cells
- * come from the file on this device, since the server never sends submitted values back.
+ * row (Q9: a row that found twins without a branch answers nobody). Cost limit as flags only (Q6,
+ * Q8); the input cells come from the file on this device, since the server never sends submitted
+ * values back (blank for a result opened again).
  */
 export function batchResultCsv(t: Translate, lang: Lang, response: BatchQueryResponse, inputs: ReadonlyMap<number, Record<string, string>>): string {
   const header = [
@@ -310,11 +348,11 @@ export function batchResultCsv(t: Translate, lang: Lang, response: BatchQueryRes
         outcomeLabel(t, row, match),
         match?.name ?? '',
         ok ? t(`status.${ok.status}`) : '',
-        ok ? (ok.costLimit === null ? t('staffBatch.costLimit.notConsented') : flag(ok.costLimit.changed)) : '',
+        ok ? (ok.costLimit === null ? t('staffBatch.costLimit.notComputable') : flag(ok.costLimit.changed)) : '',
         flag(flags?.categoryChanged),
         flag(flags?.applicationCategoryChanged),
         ranAt,
-        batchRowNote(t, row, match),
+        batchRowNote(t, row),
       ]);
     }
   }

@@ -109,6 +109,12 @@ function PersonView({ personRef }: { personRef: string }) {
           <dd>{view.personRef}</dd>
           <dt>{t('clinical.viewedAt')}</dt>
           <dd>{formatInstant(view.viewedAt, lang)}</dd>
+          {view.retrievedAt !== null && (
+            <>
+              <dt>{t('clinical.retrievedAt')}</dt>
+              <dd class="retrieved-at">{formatInstant(view.retrievedAt, lang)}</dd>
+            </>
+          )}
           {view.consents.map((c, i) => (
             <Fragment key={i}>
               <dt>{t('clinical.consent', { visit: t(`visit.${c.visitType}`) })}</dt>
@@ -119,9 +125,10 @@ function PersonView({ personRef }: { personRef: string }) {
         <p class="hint">{t('clinical.audited')}</p>
       </section>
       {view.decision.kind === 'hidden' ? (
+        <>
         <div class="message warning clinical-hidden" role="status">
           <p>
-            <strong>{t('clinical.hidden.title')}</strong>
+            <strong>{t(view.fromSnapshot ? 'clinical.snapshot.hiddenTitle' : 'clinical.hidden.title')}</strong>
           </p>
           <p>{t(`clinical.hidden.${view.decision.reason}`)}</p>
           {view.latestConsent && (
@@ -139,6 +146,15 @@ function PersonView({ personRef }: { personRef: string }) {
             </p>
           )}
         </div>
+        {view.fromSnapshot && view.retrievedAt !== null && (
+          <>
+            <p class="message notice clinical-snapshot">{t('clinical.snapshot.note', { when: formatInstant(view.retrievedAt, lang) })}</p>
+            {view.sections.map((s) => (
+              <SectionCard key={s.scope} section={s} />
+            ))}
+          </>
+        )}
+        </>
       ) : (
         view.sections.map((s) => <SectionCard key={s.scope} section={s} />)
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { checkInsuranceQuery, type InsuranceField, type InsuranceQuery } from '../../domain/requery/csv.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/ja.ts';
 import { Field } from './field.tsx';
 
 const FIELDS: ReadonlyArray<{ key: InsuranceField; optional: boolean; inputMode: 'numeric' | 'text' }> = [
@@ -14,20 +15,48 @@ const FIELDS: ReadonlyArray<{ key: InsuranceField; optional: boolean; inputMode:
 const EMPTY: Record<InsuranceField, string> = { insurerNumber: '', symbol: '', number: '', branch: '', dateOfBirth: '' };
 
 /**
+ * X6: for 医療扶助 the 公費負担者番号 stands in the insurer number's place and the 受給者番号 in the
+ * number's; there is no symbol and no branch (002 l.3946–3950), so those two fields are not asked.
+ */
+const MEDICAL_AID_FIELDS: Partial<Record<InsuranceField, { label: MessageKey; hint: MessageKey; error: MessageKey }>> = {
+  insurerNumber: { label: 'staffLc.field.publicExpenseNumber', hint: 'staffLc.field.publicExpenseNumber.hint', error: 'staffLc.field.publicExpenseNumber.error' },
+  number: { label: 'staffLc.field.recipientNumber', hint: 'staffLc.field.recipientNumber.hint', error: 'staffLc.field.recipientNumber.error' },
+  dateOfBirth: { label: 'staffLc.field.dateOfBirth', hint: 'staffLc.field.dateOfBirth.medicalAidHint', error: 'staffLc.field.dateOfBirth.error' },
+};
+
+/**
  * X1/Q1: the person's insurance numbers. Branch and symbol may be left blank (後期高齢者, 医療扶助,
  * cards without a branch: Q5). Checked here with the same rule as on the server (full-width
- * digits are fine), and each problem is shown beside its field.
+ * digits are fine), and each problem is shown beside its field. With `medicalAidChoice` staff may
+ * say the person is on 医療扶助, and the fields take its names (X6).
  */
-export function InsuranceForm({ idPrefix, submitLabel, busy, onSubmit }: { idPrefix: string; submitLabel: string; busy: boolean; onSubmit: (query: InsuranceQuery) => void }) {
+export function InsuranceForm({
+  idPrefix,
+  submitLabel,
+  busy,
+  onSubmit,
+  medicalAidChoice = false,
+}: {
+  idPrefix: string;
+  submitLabel: string;
+  busy: boolean;
+  onSubmit: (query: InsuranceQuery) => void;
+  medicalAidChoice?: boolean;
+}) {
   const { t } = useI18n();
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<InsuranceField, string>>>({});
+  const [medicalAid, setMedicalAid] = useState(false);
+  const fields = medicalAid ? FIELDS.filter((f) => MEDICAL_AID_FIELDS[f.key]) : FIELDS;
+  const labelKey = (key: InsuranceField): MessageKey => (medicalAid ? MEDICAL_AID_FIELDS[key]?.label : undefined) ?? `staffLc.field.${key}`;
+  const hintKey = (key: InsuranceField): MessageKey => (medicalAid ? MEDICAL_AID_FIELDS[key]?.hint : undefined) ?? `staffLc.field.${key}.hint`;
+  const errorKey = (key: InsuranceField): MessageKey => (medicalAid ? MEDICAL_AID_FIELDS[key]?.error : undefined) ?? `staffLc.field.${key}.error`;
 
   function submit(event: Event) {
     event.preventDefault();
-    const checked = checkInsuranceQuery(values);
+    const checked = checkInsuranceQuery(medicalAid ? { ...values, symbol: '', branch: '' } : values);
     if (!checked.ok) {
-      setErrors(Object.fromEntries(checked.fields.map((f) => [f, t(`staffLc.field.${f as InsuranceField}.error`)])));
+      setErrors(Object.fromEntries(checked.fields.map((f) => [f, t(errorKey(f as InsuranceField))])));
       return;
     }
     setErrors({});
@@ -36,16 +65,35 @@ export function InsuranceForm({ idPrefix, submitLabel, busy, onSubmit }: { idPre
 
   return (
     <form class="insurance-form" onSubmit={submit} noValidate>
+      {medicalAidChoice && (
+        <fieldset class="reason-list insurance-kind">
+          <legend>{t('staffLc.field.kind')}</legend>
+          {([false, true] as const).map((aid) => (
+            <label key={String(aid)} class={medicalAid === aid ? 'checked' : ''}>
+              <input
+                type="radio"
+                name={`${idPrefix}-kind`}
+                checked={medicalAid === aid}
+                onChange={() => {
+                  setMedicalAid(aid);
+                  setErrors({});
+                }}
+              />
+              {t(aid ? 'staffLc.field.kind.medicalAid' : 'staffLc.field.kind.insurance')}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <div class="insurance-fields">
-        {FIELDS.map(({ key, optional, inputMode }) => {
+        {fields.map(({ key, optional, inputMode }) => {
           const id = `${idPrefix}-${key}`;
           const error = errors[key];
           return (
             <Field
               key={key}
               id={id}
-              label={optional ? t('staffLc.field.optional', { label: t(`staffLc.field.${key}`) }) : t(`staffLc.field.${key}`)}
-              hint={t(`staffLc.field.${key}.hint`)}
+              label={optional ? t('staffLc.field.optional', { label: t(labelKey(key)) }) : t(labelKey(key))}
+              hint={t(hintKey(key))}
               error={error}
             >
               <input

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StaffMeResponse } from '../../domain/shared/api.ts';
 import type { PersonAuditEntryDto, PersonPageResponse } from '../../domain/consent/consent-dashboard.ts';
-import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, type ClinicPersonRecord, type FieldComparison } from '../../domain/registration/identity-check.ts';
+import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, PHOTO_ID_EXAMPLES, type ClinicPersonRecord, type FieldComparison } from '../../domain/registration/identity-check.ts';
 import { clinicRecordSchema, referenceNumberSchema } from '../../domain/staff/person-schema.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
@@ -190,6 +190,7 @@ function ChecksCard({ page, personRef, onChanged }: { page: PersonPageResponse; 
           </dl>
         </>
       )}
+      <PhotoIdCheck personRef={personRef} doubted={page.identity?.flagged === true} onChanged={onChanged} />
       <OtherPersonSteps personRef={personRef} status={page.identityStatus} onChanged={onChanged} />
 
       <h3>{t('staffPerson.e4.title')}</h3>
@@ -241,6 +242,58 @@ function ChecksCard({ page, personRef, onChanged }: { page: PersonPageResponse; 
 
 function comparisonText(t: ReturnType<typeof useI18n>['t'], c: FieldComparison): string {
   return t(`staffPerson.e3.cmp.${c}`);
+}
+
+/**
+ * E9 (002 FAQ #10): when staff doubt that the person is who they say — the comparison above
+ * flagged something, or they simply doubt it — they may ask for a photo ID, and record that they did.
+ */
+function PhotoIdCheck({ personRef, doubted, onChanged }: { personRef: string; doubted: boolean; onChanged: (message: string) => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(doubted);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (doubted) setOpen(true);
+  }, [doubted]);
+
+  async function record() {
+    setBusy(true);
+    setError(null);
+    const result = await recordOtherPerson(personRef, 'photoIdChecked');
+    setBusy(false);
+    if (result.ok) onChanged(t('staffPerson.e9.recorded'));
+    else setError(lifecycleFailure(t, result.failure));
+  }
+
+  if (!open) {
+    return (
+      <p>
+        <button type="button" class="button" onClick={() => setOpen(true)}>
+          {t('staffPerson.e9.open')}
+        </button>
+      </p>
+    );
+  }
+  return (
+    <div class="photo-id" role="group" aria-labelledby="photo-id-title">
+      <h4 id="photo-id-title">{t('staffPerson.e9.title')}</h4>
+      <p>{t('staffPerson.e9.body')}</p>
+      <ul>
+        {PHOTO_ID_EXAMPLES.map((k) => (
+          <li key={k}>{t(`staffPerson.e9.id.${k}`)}</li>
+        ))}
+      </ul>
+      {error && (
+        <p class="message error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" class="button" disabled={busy} onClick={() => void record()}>
+        {t('staffPerson.e9.record')}
+      </button>
+    </div>
+  );
 }
 
 /** E3 (001 1-③): the two steps when the record shows someone else, each recorded. */

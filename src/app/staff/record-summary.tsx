@@ -69,7 +69,82 @@ export function RecordSummary({ record, nextSteps }: { record: EligibilityRecord
           </>
         )}
       </dl>
+      {record.status !== 'notFound' && <RecordDetails record={record} />}
     </div>
+  );
+}
+
+/**
+ * E10 (002 l.4186–4685): the rest of the record, as the document names it. Name and address are
+ * the current ones even for a past-date check; 医療扶助 reads 公費負担者番号 / 受給者番号 / 福祉事務所
+ * and has no 記号, 本人・家族, 被保険者氏名 or 交付日; a blank is shown as blank, never guessed.
+ */
+function RecordDetails({ record }: { record: EligibilityRecord }) {
+  const { t, lang } = useI18n();
+  const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
+  const span = (from: string | null, to: string | null) => `${date(from)} – ${to ? date(to) : ''}`;
+  const aid = record.cardType === 'medicalAid';
+  return (
+    <details class="record-details">
+      <summary>{t('staffRec.details')}</summary>
+      <p class="hint">{t('staffRec.currentNameAddress')}</p>
+      <dl class="facts record">
+        {(record.nameOther !== '' || record.nameKanaOther !== '') && (
+          <>
+            <dt>{t('staffRec.nameOther')}</dt>
+            <dd>{`${orBlank(t, record.nameOther)}（${orBlank(t, record.nameKanaOther)}）`}</dd>
+          </>
+        )}
+        <dt>{t('field.address')}</dt>
+        <dd>{record.postalCode ? `〒${record.postalCode} ${orBlank(t, record.address)}` : orBlank(t, record.address)}</dd>
+        <dt>{t('staffRec.cardType')}</dt>
+        <dd>{record.cardType ? t(`staffRec.cardType.${record.cardType}`) : t('field.blank')}</dd>
+        <dt>{t(aid ? 'staffLc.field.publicExpenseNumber' : 'field.insurerNumber')}</dt>
+        <dd>{orBlank(t, record.insurerNumber)}</dd>
+        <dt>{t(aid ? 'staffRec.welfareOffice' : 'staffRec.insurerName')}</dt>
+        <dd>{orBlank(t, record.insurerName)}</dd>
+        {!aid && (
+          <>
+            <dt>{t('staffRec.symbol')}</dt>
+            <dd>{orBlank(t, record.symbol)}</dd>
+          </>
+        )}
+        <dt>{t(aid ? 'staffLc.field.recipientNumber' : 'staffRec.number')}</dt>
+        <dd>{orBlank(t, record.number)}</dd>
+        <dt>{t('field.relationship')}</dt>
+        <dd>{record.relationship ? t(`relationship.${record.relationship}`) : t('field.blank')}</dd>
+        <dt>{t('staffRec.insuredPersonName')}</dt>
+        <dd>{orBlank(t, record.insuredPersonName)}</dd>
+        <dt>{t('staffRec.cardIssuedOn')}</dt>
+        <dd>{date(record.cardIssuedOn)}</dd>
+        <dt>{t('staffRec.qualificationAcquiredOn')}</dt>
+        <dd>{date(record.qualificationAcquiredOn)}</dd>
+        {record.lossReason && (
+          <>
+            <dt>{t('staffRec.lossReason')}</dt>
+            <dd>{t(`staffRec.lossReason.${record.lossReason}`)}</dd>
+          </>
+        )}
+        {record.elderlyRecipient && (
+          <>
+            <dt>{t('field.elderly')}</dt>
+            <dd>
+              {t('staffRec.elderly', {
+                ratio: String(record.elderlyRecipient.copayRatio / 10),
+                valid: span(record.elderlyRecipient.validFrom, record.elderlyRecipient.validTo),
+                issued: date(record.elderlyRecipient.issuedOn),
+              })}
+            </dd>
+          </>
+        )}
+        {record.specificDisease && (
+          <>
+            <dt>{t('staffRec.specificDiseaseDates')}</dt>
+            <dd>{t('staffRec.validIssued', { valid: span(record.specificDisease.validFrom, record.specificDisease.validTo), issued: date(record.specificDisease.issuedOn) })}</dd>
+          </>
+        )}
+      </dl>
+    </details>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { InsuranceQuery } from '../../domain/requery/csv.ts';
-import type { BatchQueryResponse, RequeryHistoryResponse, RequeryResponse } from '../../domain/consent/staff-lifecycle-api.ts';
+import type { BatchQueryResponse, BatchResultsResponse, RequeryHistoryResponse, RequeryResponse } from '../../domain/consent/staff-lifecycle-api.ts';
 import { api, apiUpload } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
 
@@ -20,3 +20,6 @@ export const requeryHistory = (personRef: string) =>
 /** Q6: the batch query before visits, once a day per institution. */
 export const batchQueryCsv = (bytes: Uint8Array<ArrayBuffer>, charset: 'utf-8' | 'shift_jis') =>
   apiUpload<BatchQueryResponse>('/staff/requery/batch/csv', bytes, `text/csv; charset=${charset}`, device());
+
+/** Q9: the batch results that may still be shown (the last 3 runs, none 14 days old), newest first. */
+export const batchResults = () => api<BatchResultsResponse>('/staff/requery/batch/results', { headers: device() });

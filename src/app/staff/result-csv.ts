@@ -27,7 +27,8 @@ export function rowNote(t: Translate, row: RequeryRowDto, match: RequeryMatchDto
 
 /** The outcome of one person of a row (re-query or batch query), or of the row when nobody matched. */
 export function outcomeLabel(t: Translate, row: Pick<QueryRowDto<unknown>, 'outcome'>, match: { outcome: RequeryMatchOutcome } | null): string {
-  return match ? t(`staffLc.outcome.${match.outcome}`) : t(`staffLc.outcome.${row.outcome === 'invalid' ? 'invalid' : 'notFound'}`);
+  if (match) return t(`staffLc.outcome.${match.outcome}`);
+  return t(`staffLc.outcome.${row.outcome === 'invalid' || row.outcome === 'notConfirmable' ? row.outcome : 'notFound'}`);
 }
 
 /**

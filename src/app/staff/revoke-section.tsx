@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InsuranceQuery } from '../../domain/requery/csv.ts';
 import { STAFF_REVOKE_REASONS, type ConsentSummaryDto, type PersonMatchDto, type StaffRevokeReason } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { QrCode } from '../reception/qr-code.tsx';
 import { InsuranceForm } from './insurance-form.tsx';
+import { useInstitutionLink } from './link-section.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { ConsentLine, RecordSummary } from './record-summary.tsx';
 import { revokeConsent, searchPersons } from './lifecycle-api.ts';
@@ -12,7 +14,7 @@ type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; matches: 
 /**
  * X1/X2: revocation at the clinic. Search by insurance numbers → the matching persons known here
  * (twins are listed to choose from, Q5) with the latest eligibility and consent status → 「同意取消」
- * → confirm with a reason → tell the patient.
+ * → confirm with a reason → tell the patient. X7: or the patient revokes with their own card.
  */
 export function RevokeSection() {
   const { t } = useI18n();
@@ -37,7 +39,7 @@ export function RevokeSection() {
       <section class="card" aria-labelledby="revoke-search-title">
         <h2 id="revoke-search-title">{t('staffLc.revoke.searchTitle')}</h2>
         <p class="hint">{t('staffLc.revoke.searchLead')}</p>
-        <InsuranceForm idPrefix="revoke" submitLabel={t('staffLc.revoke.search')} busy={search.kind === 'loading'} onSubmit={(q) => void run(q)} />
+        <InsuranceForm idPrefix="revoke" medicalAidChoice submitLabel={t('staffLc.revoke.search')} busy={search.kind === 'loading'} onSubmit={(q) => void run(q)} />
       </section>
       {notice && (
         <p class="message success" role="status">
@@ -68,7 +70,41 @@ export function RevokeSection() {
           ))}
         </section>
       )}
+      <PatientRevokes />
     </>
+  );
+}
+
+/**
+ * X7: the patient may revoke with their own card instead — on this tablet or PC (the card app on
+ * this device, an IC card reader, or the QR code the reception shows for their phone's card app),
+ * or on their own phone. Both open the patient's own flow (the institution link's menu →
+ * 「すべての同意を取消す」 → card authentication), so nothing here revokes anything itself.
+ */
+function PatientRevokes() {
+  const { t } = useI18n();
+  const [load] = useInstitutionLink();
+  return (
+    <section class="card patient-revokes" aria-labelledby="patient-revokes-title">
+      <h2 id="patient-revokes-title">{t('staffLc.revoke.patientTitle')}</h2>
+      <p class="hint">{t('staffLc.revoke.patientLead')}</p>
+      {load.kind === 'ready' && (
+        <div class="patient-revokes-ways">
+          <div>
+            <h3>{t('staffLc.revoke.patientHereTitle')}</h3>
+            <p>{t('staffLc.revoke.patientHereBody')}</p>
+            <a class="button primary" href={load.link.link} target="_blank" rel="noopener">
+              {t('staffLc.revoke.patientHereOpen')}
+            </a>
+          </div>
+          <div>
+            <h3>{t('staffLc.revoke.patientPhoneTitle')}</h3>
+            <p>{t('staffLc.revoke.patientPhoneBody')}</p>
+            <QrCode value={load.link.link} label={t('staffLc.revoke.patientPhoneQr')} size={180} />
+          </div>
+        </div>
+      )}
+    </section>
   );
 }
 

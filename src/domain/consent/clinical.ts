@@ -120,8 +120,15 @@ export interface ClinicalViewResponse {
   consents: Array<{ visitType: VisitType; validUntil: string | null }>;
   /** When nothing is shown: the newest consent, so the screen can say which one ended and when. */
   latestConsent: { visitType: VisitType; registeredAt: string; validUntil: string | null; revokedAt: string | null } | null;
-  /** Only the visible scopes, in MEDICAL_SCOPES order; empty when hidden. */
+  /**
+   * Only the visible scopes, in MEDICAL_SCOPES order. When hidden (V6): the snapshot retrieved
+   * while the consent allowed it, if any — no new retrieval is made — else empty.
+   */
   sections: MedicalSection[];
+  /** V6: when `sections` were retrieved from the national service (now for a fresh view); null when nothing is shown. */
+  retrievedAt: string | null;
+  /** V6: true when `sections` are the kept snapshot, not a retrieval made for this view. */
+  fromSnapshot: boolean;
 }
 
 /** GET /api/staff/clinical/persons: persons with a consent at this institution. */

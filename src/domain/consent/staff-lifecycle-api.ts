@@ -102,8 +102,12 @@ export interface QueryRowDto<M> {
   row: number;
   /** CSV uploads: the file line the row is on (1 = the header). */
   line?: number;
-  /** matched: see `matches` (several for twins, Q5); notFound: nobody known here; invalid: see `invalidFields`. */
-  outcome: 'matched' | 'notFound' | 'invalid';
+  /**
+   * matched: see `matches` (several for twins, Q5); notFound: nobody known here; invalid: see
+   * `invalidFields`; notConfirmable (batch only, Q9): a row without a branch number matched several
+   * persons (twins), so nobody is answered.
+   */
+  outcome: 'matched' | 'notFound' | 'invalid' | 'notConfirmable';
   /** Names of the fields that are wrong, never their values. */
   invalidFields?: string[];
   matches: M[];
@@ -125,17 +129,24 @@ export interface RequeryHistoryResponse {
   results: Array<{ queriedAt: string; client: RequeryClient; status: EligibilityStatus; record: EligibilityRecord; nextSteps: NextStep[] }>;
 }
 
-// Batch query before visits (Q6)
+// Batch query before visits (Q6–Q9)
 
-export type BatchMatchDto =
-  | { personRef: string; name: string; outcome: 'ok'; status: EligibilityStatus; costLimit: CostLimitFlags | null }
-  | { personRef: string; name: string; outcome: 'revoked' | 'noActiveConsent' };
+/**
+ * Q7: anyone the registry finds by the numbers the clinic holds, consent or not. Q8: `costLimit`
+ * is null when the row carried no 区分/適用区分, so no change flag can be computed.
+ */
+export type BatchMatchDto = { personRef: string; name: string; outcome: 'ok'; status: EligibilityStatus; costLimit: CostLimitFlags | null };
 
 export type BatchRowDto = QueryRowDto<BatchMatchDto>;
 
 export interface BatchQueryResponse {
   ranAt: string;
   rows: BatchRowDto[];
+}
+
+/** Q9: the institution's batch results the screen may show: the last 3 runs, none 14 days old or older, newest first. */
+export interface BatchResultsResponse {
+  results: BatchQueryResponse[];
 }
 
 // Reconfirmation (V5)

@@ -31,8 +31,9 @@ export const CARD_TYPES = [
 ] as const;
 export type CardType = (typeof CARD_TYPES)[number];
 
-/** 資格喪失事由: 死亡, 生活保護受給開始, 医療保険等の資格取得, その他. */
-export type LossReason = 'death' | 'publicAssistanceStarted' | 'otherInsuranceAcquired' | 'other';
+/** 資格喪失事由: exactly four values — 死亡, 生活保護受給開始, 医療保険等の資格取得, その他 (E10). */
+export const LOSS_REASONS = ['death', 'publicAssistanceStarted', 'otherInsuranceAcquired', 'other'] as const;
+export type LossReason = (typeof LOSS_REASONS)[number];
 
 /** 高齢受給者証 (items 18–21), ages 70–74 outside 後期高齢者医療. */
 export interface ElderlyRecipientCard {
@@ -150,7 +151,10 @@ export interface EligibilityRecord {
   cardType: CardType | null;
   /** 保険者番号: 8 digits, 6 for 国保; for 医療扶助 the 公費負担者番号. */
   insurerNumber: string;
-  /** 保険者名称; for 医療扶助 the municipality / welfare office (自治体・福祉事務所名). */
+  /**
+   * 保険者名称; for 医療扶助 the municipality / welfare office (自治体・福祉事務所名). E10: the
+   * insurer's address and contact (保険者所在地・連絡先) are not supplied, so the record has no field for them.
+   */
   insurerName: string;
   /** 被保険者証記号; '' for 医療扶助. */
   symbol: string;

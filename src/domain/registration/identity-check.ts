@@ -99,9 +99,25 @@ export function checkIdentity(displayed: DisplayedIdentity, clinic: ClinicPerson
 /**
  * 001 1-③: when the record shows someone else, staff (1) tell the online-eligibility call centre,
  * which has the insurer correct the data, and (2) delete the information the system provided.
+ * E9 (002 FAQ #10): when staff doubt that the person is who they say, they may ask for a photo ID
+ * first; 'photoIdChecked' records that they did (it changes nothing else).
  */
-export const OTHER_PERSON_STEPS = ['callCentre', 'deleteProvidedInformation'] as const;
+export const OTHER_PERSON_STEPS = ['callCentre', 'deleteProvidedInformation', 'photoIdChecked'] as const;
 export type OtherPersonStep = (typeof OTHER_PERSON_STEPS)[number];
+
+/**
+ * E9 (002 FAQ #10, l.5965–5985): the identity documents staff may ask to see when they doubt the
+ * person — documents with a photo issued by a public body. Message keys name them on screen.
+ */
+export const PHOTO_ID_EXAMPLES = [
+  'driversLicence',
+  'drivingRecord',
+  'passport',
+  'myNumberCard',
+  'residenceCard',
+  'specialPermanentResident',
+  'officialPhotoDocument',
+] as const;
 
 /** オンライン資格確認等コールセンター (001 1-③). */
 export const ELIGIBILITY_CALL_CENTRE = '0800-080-4583';

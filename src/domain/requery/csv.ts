@@ -22,7 +22,10 @@ export interface InsuranceQuery {
 
 export type InsuranceField = keyof InsuranceQuery;
 
-/** Q6: a batch row also carries the cost-limit values the clinic holds (both blank: none). */
+/**
+ * Q6/Q8: a batch row also carries the 限度額適用認定証区分 and 適用区分 the clinic holds; the change
+ * flag is computed against them. Both blank: nothing to compare with, so no flag (Q8).
+ */
 export interface BatchQueryRow extends InsuranceQuery {
   costLimitCategory: string;
   costLimitApplicationCategory: string;
@@ -33,6 +36,8 @@ export type CsvKind = 'requery' | 'batch';
 interface Column<K extends string> {
   key: K;
   header: string;
+  /** Other headers read as this column (the manual's full names). */
+  aliases?: readonly string[];
 }
 
 /** The re-query template's columns, in template order. English keys are accepted as headers too. */
@@ -47,7 +52,7 @@ export const REQUERY_CSV_COLUMNS: readonly Column<InsuranceField>[] = [
 export const BATCH_CSV_COLUMNS: readonly Column<keyof BatchQueryRow>[] = [
   ...REQUERY_CSV_COLUMNS,
   { key: 'costLimitCategory', header: '限度額適用認定証区分' },
-  { key: 'costLimitApplicationCategory', header: '限度額適用区分' },
+  { key: 'costLimitApplicationCategory', header: '限度額適用区分', aliases: ['限度額適用認定証適用区分'] },
 ];
 
 function columnsOf(kind: CsvKind): readonly Column<string>[] {
@@ -259,7 +264,7 @@ export type CsvReadResult<T> = { ok: true; rows: CsvRow<T>[] } | { ok: false; pr
 
 function headerKey(header: string, columns: readonly Column<string>[]): string | null {
   const h = clean(header);
-  const column = columns.find((c) => c.header === h || c.key.toLowerCase() === h.toLowerCase());
+  const column = columns.find((c) => c.header === h || c.aliases?.includes(h) || c.key.toLowerCase() === h.toLowerCase());
   return column ? column.key : null;
 }
 

@@ -13,6 +13,7 @@ import type { StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { findInstitutionById } from '../institution/institution.repository.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
+import { clinicalSnapshotOf, saveClinicalSnapshot } from './clinical.repository.ts';
 
 interface Ctx {
   institutionId: string;
@@ -44,9 +45,10 @@ async function latestNames(db: DbOrTx, institutionId: string, personRefs: readon
 }
 
 /**
- * P3, X5: the doctor's view of one person. Only this institution's consents count; the national
- * source is asked for the visible scopes only; every view (shown or not) is recorded with the
- * scopes shown. Null when the person has no consent here at all (the route answers 404).
+ * P3, X5, V6: the doctor's view of one person. Only this institution's consents count; the national
+ * source is asked for the visible scopes only, and only within the window (V6: what it answers is
+ * kept as this institution's snapshot, shown after the window with its retrieval time); every view
+ * (shown or not) is recorded with the scopes shown. Null when the person has no consent here at all (the route answers 404).
  */
 export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Promise<ClinicalViewResponse | null> {
   const rows = await consentsOfPersonAt(trx, ctx.institutionId, personRef);
@@ -54,9 +56,23 @@ export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Pr
   const institution = await findInstitutionById(trx, ctx.institutionId);
   const decision = clinicalViewDecision(rows.map(forViewing), institution?.uses_clinical_info === 1, ctx.now);
   let sections: MedicalSection[] = [];
+  let retrievedAt: string | null = null;
+  let fromSnapshot = false;
   if (decision.kind === 'visible') {
     const info = await ctx.eligibility.medicalInformation(personRef, decision.scopes, ctx.now);
     sections = decision.scopes.map((scope) => ({ scope, entries: info[scope] }) as MedicalSection);
+    retrievedAt = ctx.now.toISOString();
+    // V6: what was retrieved within the window is kept, marked with when.
+    await saveClinicalSnapshot(trx, { institution_id: ctx.institutionId, person_ref: personRef, retrieved_at: retrievedAt, sections_json: JSON.stringify(sections) });
+  } else if (decision.reason === 'expired' || decision.reason === 'revoked') {
+    // V6: past the window the national side is not asked again; what was retrieved while it was
+    // open stays viewable (as it would in the clinic's own records), marked with its retrieval time.
+    const snapshot = await clinicalSnapshotOf(trx, ctx.institutionId, personRef);
+    if (snapshot) {
+      sections = JSON.parse(snapshot.sections_json) as MedicalSection[];
+      retrievedAt = snapshot.retrieved_at;
+      fromSnapshot = true;
+    }
   }
   await ctx.audit(
     trx,
@@ -64,8 +80,8 @@ export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Pr
       action: 'clinical.viewed',
       personRef,
       outcome: decision.kind === 'visible' ? 'ok' : 'nothing_shown',
-      // Scope codes or the reason code: never the content.
-      detail: decision.kind === 'visible' ? decision.scopes.join(',') : decision.reason,
+      // Scope codes or the reason code (and whether a snapshot was shown): never the content.
+      detail: decision.kind === 'visible' ? decision.scopes.join(',') : fromSnapshot ? `${decision.reason}:snapshot` : decision.reason,
     },
     ctx.now,
   );
@@ -86,6 +102,8 @@ export async function viewClinical(trx: DbOrTx, ctx: Ctx, personRef: string): Pr
         ? { visitType: rows[0]!.visit_type, registeredAt: rows[0]!.registered_at, validUntil: rows[0]!.valid_until, revokedAt: rows[0]!.revoked_at }
         : null,
     sections,
+    retrievedAt,
+    fromSnapshot,
   };
 }
 

@@ -19,6 +19,7 @@ import type { DeviceEnrolmentCodeTable, DeviceRequestNonceTable, EnrolledDeviceT
 import type { PersonProfileTable } from '../person/person.table.ts';
 import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
 import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
+import type { ClinicalSnapshotTable } from '../clinical/clinical.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 import { ensurePrivateDir, makeFilePrivate } from '../secrets/private-files.ts';
 
@@ -49,6 +50,7 @@ export interface Tables {
   enrolled_device: EnrolledDeviceTable;
   device_request_nonce: DeviceRequestNonceTable;
   institution_declaration_key: InstitutionDeclarationKeyTable;
+  clinical_snapshot: ClinicalSnapshotTable;
 }
 
 export type Db = Kysely<Tables>;

@@ -203,11 +203,17 @@ export async function saveClinicRecord(trx: DbOrTx, ctx: Ctx, personRef: string,
 /**
  * E3 (001 1-③): staff found the record shows someone else. 'callCentre' records that the call
  * centre was told; 'deleteProvidedInformation' deletes the records the system provided (the
- * registration and re-query results) and the name taken from them. Both are audited.
+ * registration and re-query results) and the name taken from them. E9: 'photoIdChecked' records
+ * that staff asked for a photo ID. Each is audited.
  */
 export async function recordOtherPerson(trx: DbOrTx, ctx: Ctx, personRef: string, step: OtherPersonStep): Promise<PersonPageResponse['identityStatus']> {
   await consentsOrNotFound(trx, ctx.institutionId, personRef);
   const at = ctx.now.toISOString();
+  if (step === 'photoIdChecked') {
+    // E9: only a record that staff asked for a photo ID; the person's status stays as it was.
+    await ctx.audit(trx, { action: 'person.photo_id_checked', personRef, outcome: 'ok' }, ctx.now);
+    return (await findProfile(trx, ctx.institutionId, personRef))?.identity_status ?? null;
+  }
   if (step === 'callCentre') {
     await updateProfile(trx, ctx.institutionId, personRef, { identity_status: 'otherPerson', updated_at: at });
     await ctx.audit(trx, { action: 'person.other_person_reported', personRef, outcome: 'ok', detail: 'callCentre' }, ctx.now);

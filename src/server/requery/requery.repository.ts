@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { BatchQueryRunTable, RequeryResultRow, RequeryResultTable } from './requery.table.ts';
+import type { BatchQueryRunRow, BatchQueryRunTable, RequeryResultRow, RequeryResultTable } from './requery.table.ts';
 
 /**
  * Q2: stores a re-query result in the first free slot (0 … dailyLimit − 1) of the person's Japan
@@ -58,4 +58,28 @@ export async function insertBatchRunOncePerDay(db: DbOrTx, row: Insertable<Batch
     .onConflict((oc) => oc.columns(['institution_id', 'jst_date']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** Q9: an institution's batch runs since a Japan date that still hold their answer, newest first. */
+export async function batchRunsSince(db: DbOrTx, institutionId: string, sinceJstDate: string): Promise<BatchQueryRunRow[]> {
+  return db
+    .selectFrom('batch_query_run')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('jst_date', '>=', sinceJstDate)
+    .where('result_json', 'is not', null)
+    .orderBy('ran_at', 'desc')
+    .limit(10)
+    .execute();
+}
+
+/** Q9: drops the answers of runs before a Japan date: they may no longer be shown, so they are not kept. */
+export async function clearBatchResultsBefore(db: DbOrTx, institutionId: string, beforeJstDate: string): Promise<void> {
+  await db
+    .updateTable('batch_query_run')
+    .set({ result_json: null })
+    .where('institution_id', '=', institutionId)
+    .where('jst_date', '<', beforeJstDate)
+    .where('result_json', 'is not', null)
+    .execute();
 }

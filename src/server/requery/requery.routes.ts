@@ -27,7 +27,7 @@ import { AppError, NotFoundError, ValidationError } from '../http/errors.ts';
 import { readJson } from '../http/validate.ts';
 import { requirePermission } from '../staff/session.ts';
 import { CsvColumnsInvalidError, CsvMalformedError, CsvNotUtf8Error, RowsOutOfRangeError, UnsupportedCsvMediaTypeError } from './requery-errors.ts';
-import { lookUpRows, requeryHistory, runBatch, runRequery, type SubmittedRow } from './requery.service.ts';
+import { batchResults, lookUpRows, requeryHistory, runBatch, runRequery, type SubmittedRow } from './requery.service.ts';
 
 function checkCount(count: number, limit: number): void {
   if (checkRowCount(count, limit) !== null) throw new RowsOutOfRangeError(limit);
@@ -123,7 +123,7 @@ async function batch(c: Context<AppEnv>, rows: SubmittedRow<BatchQueryRow>[]) {
 }
 
 /**
- * Re-query (Q1–Q5) and the batch query before visits (Q6), mounted at /api/staff/requery. JSON for
+ * Re-query (Q1–Q5) and the batch query before visits (Q6–Q9), mounted at /api/staff/requery. JSON for
  * API clients and the single form, text/csv for uploads; the client flag sets the limit (Q3).
  */
 export const requeryRoutes = new Hono<AppEnv>()
@@ -142,6 +142,11 @@ export const requeryRoutes = new Hono<AppEnv>()
     const { rows } = await readJson(c, batchRequestSchema);
     checkCount(rows.length, BATCH_QUERY_LIMIT);
     return batch(c, rows.map((raw, i) => ({ row: i + 1, check: jsonBatchRow(raw) })));
+  })
+  .get('/batch/results', async (c) => {
+    const audit = staffAuditor(c);
+    const ctx = { institutionId: c.var.staff.institutionId, now: c.var.now(), audit };
+    return c.json(await c.var.db.transaction().execute((trx) => batchResults(trx, ctx)));
   })
   .post('/batch/csv', async (c) => batch(c, csvRowsOrFail(readBatchCsv(await readCsvText(c), BATCH_QUERY_LIMIT), BATCH_QUERY_LIMIT)))
   .get('/template.csv', (c) => {

@@ -14,6 +14,7 @@ import {
 import type {
   BatchMatchDto,
   BatchQueryResponse,
+  BatchResultsResponse,
   BatchRowDto,
   RequeryHistoryResponse,
   RequeryMatchDto,
@@ -27,7 +28,14 @@ import type { StaffAuditEntry, StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { BatchAlreadyRunError } from './requery-errors.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
-import { insertBatchRunOncePerDay, insertRequeryResultWithinDailyLimit, latestRequeryResultOfDay, requeryResultsSince } from './requery.repository.ts';
+import {
+  batchRunsSince,
+  clearBatchResultsBefore,
+  insertBatchRunOncePerDay,
+  insertRequeryResultWithinDailyLimit,
+  latestRequeryResultOfDay,
+  requeryResultsSince,
+} from './requery.repository.ts';
 import { notePersonRecord } from '../person/person-profile.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -167,22 +175,15 @@ function summary(label: string, total: number, counts: Record<string, number>): 
 }
 
 /**
- * Q6: the batch query before visits, once a day per institution: per person the eligibility
- * status and, when the consent covers cost-limit data, only changed/unchanged flags against what
- * the clinic sent. Specific-disease data is never part of it.
+ * Q6–Q9: the batch query before visits, once a day per institution. Q7: it is for booked patients
+ * in general, so it needs no consent here: anyone the registry finds by the numbers the clinic
+ * holds is answered, with the eligibility status and (Q8) cost-limit change flags computed against
+ * the 区分/適用区分 the row carried (none carried: no flag). Specific-disease data is never part of
+ * it. Q9: a row that finds several persons (twins, no branch number) cannot say who is meant, so
+ * nobody is answered for it. The answer is kept with the run (Q9), for this institution only.
  */
 export async function runBatch(trx: DbOrTx, ctx: Ctx, rows: LookedUpRow<BatchQueryRow>[]): Promise<BatchQueryResponse> {
   const at = ctx.now.toISOString();
-  const ran = await insertBatchRunOncePerDay(trx, {
-    id: randomUUID(),
-    institution_id: ctx.institutionId,
-    jst_date: jstDate(ctx.now),
-    ran_at: at,
-    staff_id: ctx.staffId,
-    persons: rows.length,
-  });
-  if (!ran) throw new BatchAlreadyRunError();
-  const consents = await consentsByPerson(trx, ctx.institutionId, rows);
   const counts: Record<string, number> = {};
   const out: BatchRowDto[] = [];
   const events: StaffAuditEntry[] = [];
@@ -192,31 +193,64 @@ export async function runBatch(trx: DbOrTx, ctx: Ctx, rows: LookedUpRow<BatchQue
       counts.invalid = (counts.invalid ?? 0) + 1;
       continue;
     }
+    if (row.found.length === 0) {
+      out.push({ ...rowHead(row), outcome: 'notFound', matches: [] });
+      counts.notFound = (counts.notFound ?? 0) + 1;
+      continue;
+    }
+    if (row.found.length > 1) {
+      out.push({ ...rowHead(row), outcome: 'notConfirmable', matches: [] });
+      counts.notConfirmable = (counts.notConfirmable ?? 0) + 1;
+      continue;
+    }
     const sent = row.check.value;
     const held = sent.costLimitCategory === '' ? null : { category: sent.costLimitCategory, applicationCategory: sent.costLimitApplicationCategory };
-    const matches: BatchMatchDto[] = [];
-    for (const { personId, record } of row.found) {
-      const gate = requeryGate(consents.get(personId) ?? [], ctx.now);
-      if (gate.kind === 'unknown') continue;
-      const match: BatchMatchDto =
-        gate.kind === 'allowed'
-          ? {
-              personRef: personId,
-              name: record.name,
-              outcome: 'ok',
-              status: record.status as EligibilityStatus,
-              costLimit: gate.consent.scopes.includes('costLimit') ? costLimitFlags(held, record.costLimit) : null,
-            }
-          : { personRef: personId, name: record.name, outcome: gate.kind };
-      matches.push(match);
-      counts[match.outcome] = (counts[match.outcome] ?? 0) + 1;
-      events.push({ action: 'batch_query', personRef: personId, outcome: match.outcome === 'ok' ? 'ok' : 'refused', detail: match.outcome });
-    }
-    if (matches.length === 0) counts.notFound = (counts.notFound ?? 0) + 1;
-    out.push({ ...rowHead(row), outcome: matches.length > 0 ? 'matched' : 'notFound', matches });
+    const { personId, record } = row.found[0]!;
+    const match: BatchMatchDto = {
+      personRef: personId,
+      name: record.name,
+      outcome: 'ok',
+      status: record.status as EligibilityStatus,
+      costLimit: held === null ? null : costLimitFlags(held, record.costLimit),
+    };
+    counts.ok = (counts.ok ?? 0) + 1;
+    events.push({ action: 'batch_query', personRef: personId, outcome: 'ok', detail: held === null ? 'ok' : 'ok:costLimit' });
+    out.push({ ...rowHead(row), outcome: 'matched', matches: [match] });
   }
+  const response: BatchQueryResponse = { ranAt: at, rows: out };
+  const today = jstDate(ctx.now);
+  const ran = await insertBatchRunOncePerDay(trx, {
+    id: randomUUID(),
+    institution_id: ctx.institutionId,
+    jst_date: today,
+    ran_at: at,
+    staff_id: ctx.staffId,
+    persons: rows.length,
+    result_json: JSON.stringify(response),
+  });
+  if (!ran) throw new BatchAlreadyRunError();
+  await clearBatchResultsBefore(trx, ctx.institutionId, showableSince(ctx.now));
   await ctx.audit(trx, [...events, { action: 'batch_query.run', outcome: 'ok', detail: summary('batch', rows.length, counts) }], ctx.now);
-  return { ranAt: at, rows: out };
+  return response;
+}
+
+/** Q4/Q9: the first Japan date whose results may still be shown (age 13 days at most). */
+function showableSince(now: Date): string {
+  return jstDate(new Date(now.getTime() - (REQUERY_DISPLAY_MAX_AGE_DAYS - 1) * DAY_MS));
+}
+
+/**
+ * Q9: the institution's batch results as the screen may show them — the last 3 runs, none 14 days
+ * old or older (the rule of Q4) — so that today's result can be opened again after leaving the page.
+ */
+export async function batchResults(trx: DbOrTx, ctx: Omit<Ctx, 'staffId'>): Promise<BatchResultsResponse> {
+  const runs = await batchRunsSince(trx, ctx.institutionId, showableSince(ctx.now));
+  const results = visibleRequeryResults(
+    runs.map((r) => ({ queriedAt: r.ran_at, response: JSON.parse(r.result_json!) as BatchQueryResponse })),
+    ctx.now,
+  ).map((r) => r.response);
+  await ctx.audit(trx, { action: 'batch_query.results_viewed', outcome: 'ok', detail: `results=${results.length}` }, ctx.now);
+  return { results };
 }
 
 /**
@@ -230,8 +264,7 @@ export async function requeryHistory(trx: DbOrTx, ctx: Omit<Ctx, 'staffId'>, per
   let results: RequeryHistoryResponse['results'] = [];
   if (gate.kind === 'allowed') {
     const scopes = gate.consent.scopes;
-    const since = jstDate(new Date(ctx.now.getTime() - REQUERY_DISPLAY_MAX_AGE_DAYS * DAY_MS));
-    const rows = await requeryResultsSince(trx, ctx.institutionId, personRef, since);
+    const rows = await requeryResultsSince(trx, ctx.institutionId, personRef, showableSince(ctx.now));
     results = visibleRequeryResults(
       rows.map((r) => ({ queriedAt: r.queried_at, client: r.client, status: r.status as EligibilityStatus, record: disclosedRecord(JSON.parse(r.record_json) as EligibilityRecord, scopes) })),
       ctx.now,

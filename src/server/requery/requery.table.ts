@@ -24,6 +24,10 @@ export interface BatchQueryRunTable {
   ran_at: string;
   staff_id: string | null;
   persons: number;
+  /** Q9: the answer (BatchQueryResponse rows) as JSON; null once past showing (14 days). */
+  result_json: string | null;
 }
+
+export type BatchQueryRunRow = Selectable<BatchQueryRunTable>;
 
 export type RequeryResultRow = Selectable<RequeryResultTable>;

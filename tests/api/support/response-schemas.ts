@@ -57,6 +57,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType | 'empty' | 'csv'> = {
   'POST /api/staff/requery/batch': batchResponse,
   'POST /api/staff/requery/batch/csv': batchResponse,
   'GET /api/staff/requery/template.csv': 'csv',
+  'GET /api/staff/requery/batch/results': list('results'),
   'GET /api/staff/requery/persons/:personRef': obj({ personRef: z.string(), gate: z.enum(['allowed', 'revoked', 'noActiveConsent']), results: z.array(z.unknown()) }),
   'POST /api/staff/reconfirmations': obj({ consent: obj({}), reconfirmation: obj({ id: z.string(), confirmedAt: iso }) }),
   'GET /api/staff/declarations': list('declarations'),
