@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDeclaration } from '../../src/domain/declaration/declaration.ts';
+import { declarationDateOfBirth, emptyDeclaration, type Declaration } from '../../src/domain/declaration/declaration.ts';
 import {
   checkGuideOutcome,
   FALLBACK_CAUSES,
   guideFor,
   guideStepIds,
-  outageSearchCriteriaFrom,
+  declarationSearchMissing,
+  OUTAGE_SEARCH_FIELDS,
   outageSearchMissing,
   resolutionsFor,
   type FallbackCause,
@@ -187,27 +188,43 @@ describe('recording the outcome of the guide with the visit', () => {
 describe('F8 the outage search (資格情報照会（システム障害時）)', () => {
   const declaration = () => ({
     ...emptyDeclaration({ id: '0f8fad5b-d9cb-469f-a165-70867728950e', createdAt: '2025-11-22T01:00:00.000Z', linkToken: 'demo-link-token-1234' }),
+    declaredOn: '2025-11-22',
   });
+  const source = (d: Declaration) => ({ ...d, dateOfBirth: declarationDateOfBirth(d.dateOfBirth) });
 
   it('F8: needs date of birth, sex and the check date, plus name or kana, plus address or insurer name', () => {
-    expect(outageSearchMissing(outageSearchCriteriaFrom(declaration(), '2025-11-22'))).toEqual(['dateOfBirth', 'sex', 'nameOrKana', 'addressOrInsurer']);
-    const filled = {
+    expect(declarationSearchMissing(source(declaration()))).toEqual(['dateOfBirth', 'sex', 'nameOrKana', 'addressOrInsurer']);
+    const filled: Declaration = {
       ...declaration(),
       nameKana: 'ヤマダ ハナコ',
-      sex: 'female' as const,
-      dateOfBirth: { era: 'showa' as const, year: 28, month: 1, day: 10 },
+      sex: 'female',
+      dateOfBirth: { era: 'showa', year: 28, month: 1, day: 10 },
       insurerName: '全国健康保険協会',
     };
-    const criteria = outageSearchCriteriaFrom(filled, '2025-11-22');
-    expect(criteria.dateOfBirth).toBe('1953-01-10');
-    expect(outageSearchMissing(criteria)).toEqual([]);
-    expect(outageSearchMissing({ ...criteria, checkDate: null })).toEqual(['checkDate']);
-    expect(outageSearchMissing({ ...criteria, nameKana: ' ', name: '' })).toEqual(['nameOrKana']);
-    expect(outageSearchMissing({ ...criteria, insurerName: '', address: '東京都千代田区' })).toEqual([]);
+    expect(source(filled).dateOfBirth).toBe('1953-01-10');
+    expect(declarationSearchMissing(source(filled))).toEqual([]);
+    expect(declarationSearchMissing({ ...source(filled), nameKana: ' ', name: '' })).toEqual(['nameOrKana']);
+    expect(declarationSearchMissing({ ...source(filled), insurerName: '', address: '東京都千代田区' })).toEqual([]);
+    expect(declarationSearchMissing({ ...source(filled), insurerName: '', address: '' })).toEqual(['addressOrInsurer']);
+  });
+
+  it('F8: the 資格確認日 is the form’s 年月日, the visit day: blank, it is flagged', () => {
+    const filled: Declaration = { ...declaration(), name: '山田 花子', sex: 'female', dateOfBirth: { era: 'showa', year: 28, month: 1, day: 10 }, address: '東京都' };
+    expect(outageSearchMissing({ ...source(filled), checkDate: '2025-11-22' })).toEqual([]);
+    expect(declarationSearchMissing({ ...source(filled), declaredOn: null })).toEqual(['checkDate']);
+    // Each key names the form fields that fill it, for flagging them on the form.
+    expect(OUTAGE_SEARCH_FIELDS).toEqual({
+      dateOfBirth: ['dateOfBirth'],
+      sex: ['sex'],
+      checkDate: ['declaredOn'],
+      nameOrKana: ['name', 'nameKana'],
+      addressOrInsurer: ['address', 'insurerName'],
+    });
   });
 
   it('F8: an incomplete or impossible date of birth on the form does not count', () => {
-    const partial = { ...declaration(), dateOfBirth: { era: 'heisei' as const, year: 31, month: 5, day: 1 } };
-    expect(outageSearchCriteriaFrom(partial, '2025-11-22').dateOfBirth).toBeNull();
+    const partial: Declaration = { ...declaration(), dateOfBirth: { era: 'heisei', year: 31, month: 5, day: 1 } };
+    expect(source(partial).dateOfBirth).toBeNull();
+    expect(declarationSearchMissing(source(partial))).toContain('dateOfBirth');
   });
 });

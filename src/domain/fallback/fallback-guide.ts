@@ -21,7 +21,7 @@
  *   方法で", 001 lines 224–231, card + お知らせ first), so the order is a suggestion, not a rule.
  */
 import type { CopayBasis, CopayPercent } from '../declaration/copay.ts';
-import { declarationDateOfBirth, type Declaration } from '../declaration/declaration.ts';
+import type { Declaration } from '../declaration/declaration.ts';
 import type { Sex } from '../registration/eligibility.ts';
 import type { JstDate } from '../shared/jst.ts';
 
@@ -300,15 +300,41 @@ export function outageSearchMissing(criteria: OutageSearchCriteria): OutageSearc
   return missing;
 }
 
-/** F8 from a declaration: the form carries every item but the check date, which is the visit day. */
-export function outageSearchCriteriaFrom(declaration: Declaration, checkDate: JstDate): OutageSearchCriteria {
+/** The declaration's items the outage search reads, its date of birth already read from the era boxes. */
+export type OutageSearchSource = Pick<Declaration, 'sex' | 'declaredOn' | 'name' | 'nameKana' | 'address' | 'insurerName'> & {
+  dateOfBirth: JstDate | null;
+};
+
+/**
+ * F8 from a declaration: the form's 年月日 is the visit day, which is the 資格確認日 the search asks
+ * for (the form starts it as the day the form was opened). A form typed as text (the screen) and a
+ * submitted Declaration both fit.
+ */
+function outageSearchCriteriaFrom(source: OutageSearchSource): OutageSearchCriteria {
   return {
-    dateOfBirth: declarationDateOfBirth(declaration.dateOfBirth),
-    sex: declaration.sex,
-    checkDate,
-    name: declaration.name,
-    nameKana: declaration.nameKana,
-    address: declaration.address,
-    insurerName: declaration.insurerName,
+    dateOfBirth: source.dateOfBirth,
+    sex: source.sex,
+    checkDate: source.declaredOn,
+    name: source.name,
+    nameKana: source.nameKana,
+    address: source.address,
+    insurerName: source.insurerName,
   };
 }
+
+/**
+ * F8: the search keys a declaration still lacks — flagged on the form before 送信 and in what
+ * follows it, never a reason to refuse saving or sending (D3). Empty when the search can run.
+ */
+export function declarationSearchMissing(source: OutageSearchSource): OutageSearchMissing[] {
+  return outageSearchMissing(outageSearchCriteriaFrom(source));
+}
+
+/** Which form fields fill each search key (for flagging them on the form). */
+export const OUTAGE_SEARCH_FIELDS: Readonly<Record<OutageSearchMissing, readonly (keyof OutageSearchSource)[]>> = {
+  dateOfBirth: ['dateOfBirth'],
+  sex: ['sex'],
+  checkDate: ['declaredOn'],
+  nameOrKana: ['name', 'nameKana'],
+  addressOrInsurer: ['address', 'insurerName'],
+};
