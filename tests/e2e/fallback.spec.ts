@@ -254,13 +254,17 @@ test.describe('printed from the desktop', () => {
   });
 });
 
-test('送信する queues the form in the outbox while offline: the header shows 未送信 1件, sent when back online', async ({ page, context }, info) => {
+test('送信する queues the form in the outbox while offline: the header shows 未送信 1件, sent when back online; F8: the outage search\'s blank fields are flagged before and after, never blocking', async ({ page, context }, info) => {
   test.setTimeout(60_000);
   await page.goto('/');
   await waitForServiceWorkerControl(page);
   await context.setOffline(true);
   await page.goto(FALLBACK);
   await walkToTheForm(page);
+
+  // F8: the 年月日 is the visit day (today to begin with), the 資格確認日 of the outage search.
+  await expect(page.getByLabel('年月日')).not.toHaveValue('');
+  await expect(page.getByText(/この日を「資格確認日」として使います/)).toBeVisible();
 
   // D3: only a name (or the clinic's number) is required.
   await page.getByRole('button', { name: '送信する' }).click();
@@ -271,6 +275,13 @@ test('送信する queues the form in the outbox while offline: the header shows
   await page.getByLabel('（フリガナ）').fill('ソウシン マチコ');
   await fillDateOfBirth(page, '昭和', '30', '1', '15');
   await sign(page);
+  // F8, before 送信: sex and address-or-insurer are still blank, and flagged on their fields.
+  await expect(page.getByTestId('search-summary')).toContainText('足りない項目：性別、住所または保険者名');
+  await expect(page.getByRole('group', { name: '性別' }).getByTestId('search-need')).toBeVisible();
+  await expect(page.getByRole('group', { name: '生年月日' }).getByTestId('search-need')).toHaveCount(0);
+  await page.getByLabel('住所', { exact: true }).fill('東京都千代田区');
+  await expect(page.getByTestId('search-summary')).toContainText('足りない項目：性別。');
+  // A flag, not a block: 送信 goes through with the sex still blank.
   await page.getByRole('button', { name: '送信する' }).click();
 
   await expect(page.getByRole('status').filter({ hasText: '送信待ちに入れました（通信が戻ると自動で送信します）' })).toBeVisible();
@@ -278,6 +289,7 @@ test('送信する queues the form in the outbox while offline: the header shows
   await expect(page.getByRole('status').filter({ hasText: '未送信 1件' }).first()).toBeVisible();
   await expect(page.getByRole('heading', { name: '処方箋は紙で' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '復旧したら資格を照会する' })).toBeVisible();
+  await expect(page.getByText('申立書に足りない項目：性別')).toBeVisible();
   await snapshot(page, 'fallback-8-queued', info.project.name);
   await expectNoSeriousA11yViolations(page);
 

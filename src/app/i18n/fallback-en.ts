@@ -220,6 +220,13 @@ export const fallbackEn: Record<keyof typeof fallbackJa, string> = {
   'fb.print.blank': 'Print a blank form (to fill in by hand)',
   'fb.print.button': 'Print',
   'fb.print.back': 'Back to the form',
+  // Product rule (issue 15): the fallback of a reissued link, and the draft typed under it.
+  'fb.invalidLink.draftTitle': 'The declaration being filled in under this link',
+  'fb.invalidLink.draftKept': 'A declaration typed under this link is still on this device. It has not been deleted (it is stored encrypted).',
+  'fb.invalidLink.draftQueueHint': 'Press “Queue for sending” and it waits as “needs attention”; it is sent to the clinic when the clinic’s new link is opened on this device.',
+  'fb.invalidLink.draftQueue': 'Queue for sending',
+  'fb.invalidLink.draftNotSendable': 'It has neither a name (or furigana) nor a patient number, so it cannot be sent. It stays on this device.',
+  'fb.invalidLink.draftQueued': 'Queued. It is sent when the clinic’s new link is opened on this device (until then it shows as “needs attention”).',
   'fb.listSeparator': ', ',
   // Guide outcome records without a form (issue 5 §2), helper-a.
   'gr.title': 'Record the outcome of the guide',

@@ -220,6 +220,13 @@ export const fallbackJa = {
   'fb.print.blank': '白紙で印刷する（手書き用）',
   'fb.print.button': '印刷する',
   'fb.print.back': '入力画面に戻る',
+  // Product rule (issue 15): the fallback of a reissued link, and the draft typed under it.
+  'fb.invalidLink.draftTitle': 'このリンクで記入中だった申立書',
+  'fb.invalidLink.draftKept': 'この端末に、このリンクで記入していた申立書が残っています。消していません（暗号化して保存されています）。',
+  'fb.invalidLink.draftQueueHint': '「送信待ちに入れる」を押すと、「要対応」として保留され、医療機関の新しいリンクをこの端末で開いたときに、その医療機関へ送られます。',
+  'fb.invalidLink.draftQueue': '送信待ちに入れる',
+  'fb.invalidLink.draftNotSendable': '氏名（またはフリガナ）も診察券番号も書かれていないため、送信できません。この端末に残したままにします。',
+  'fb.invalidLink.draftQueued': '送信待ちに入れました。医療機関の新しいリンクをこの端末で開くと送信されます（それまでは「要対応」と表示されます）。',
   'fb.listSeparator': '、',
   // Guide outcome records without a form (issue 5 §2), helper-a.
   'gr.title': 'ガイドの結果を記録する',
