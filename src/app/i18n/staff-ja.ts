@@ -267,6 +267,9 @@ export const staffJa = {
   'staffInbox.claim.title': '請求したことを記録しますか？',
   'staffInbox.claim.body':
     '現在の資格が分かればその資格で、分からなければ過去の資格で、どちらも分からなければ患者さんに番号を確認したうえで「不詳」として請求します。',
+  'staffInbox.claim.askedHint': '「不詳」で請求するのは、患者さんから番号の連絡がなく、医療機関から患者さんに保険者番号・被保険者番号を確認しても分からなかったときだけです。',
+  'staffInbox.claim.asked': '患者さんに保険者番号・被保険者番号を確認したが、分からなかった',
+  'staffInbox.claim.askedMissing': '「不詳」で請求する前に、患者さんに番号を確認し、確認したことをチェックしてください。',
   'staffInbox.claim.method': '請求の方法',
   'staffInbox.claim.methodMissing': '請求の方法を選んでください。',
   'staffInbox.claim.confirm': '請求済みとして記録する',
