@@ -163,7 +163,7 @@ test('opens offline after one visit; the guide leads to the form; a reload resto
   await context.setOffline(false);
 });
 
-test('a proof ends the guide with what to charge and how to claim; no insurance is 10割 (F1, F5, F6, E8)', async ({ page, context }, info) => {
+test('a proof ends the guide with what to charge and how to claim; nothing brought OR no card issued is 10割 (F1, F5, F6, E8)', async ({ page, context }, info) => {
   await page.goto('/');
   await waitForServiceWorkerControl(page);
   await context.setOffline(true);
@@ -181,16 +181,18 @@ test('a proof ends the guide with what to charge and how to claim; no insurance 
   await snapshot(page, 'fallback-4-result-proof', info.project.name);
   await expectNoSeriousA11yViolations(page);
 
-  // Back, and the other way: no insurance at all (F5), with a paper prescription (E8).
+  // Back, and the other way: nothing to show or no card issued (F5), with a paper prescription (E8).
   await page.getByRole('button', { name: '戻る', exact: true }).click();
   await page.getByRole('button', { name: 'ない', exact: true }).click();
   await page.getByRole('button', { name: 'そろっていない' }).click();
   await page.getByRole('button', { name: 'ない', exact: true }).click();
   await page.getByRole('button', { name: '当てはまらない' }).click();
-  await page.getByRole('button', { name: '保険に入っていない' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: '保険に入っていない場合' })).toBeVisible();
-  await page.getByRole('button', { name: '保険に入っていない' }).click();
-  await expect(page.getByText('確かめた方法：保険なし')).toBeVisible();
+  await page.getByRole('button', { name: '何も持っていない・保険証の交付がない' }).click();
+  // F5 reads "or": nothing brought, OR no valid card issued — either one is enough.
+  await expect(page.getByRole('heading', { level: 2, name: '何も持っていない、または保険証の交付がない場合' })).toBeVisible();
+  await expect(page.getByText(/持っていないとき、または有効な保険証の交付を受けていないとき（どちらか一方で当てはまります）/)).toBeVisible();
+  await page.getByRole('button', { name: '当てはまる（10割）' }).click();
+  await expect(page.getByText('確かめた方法：資格を示すものがない、または保険証の交付がない（10割）')).toBeVisible();
   await expect(page.getByRole('radio', { name: '10割（全額）' })).toBeChecked();
   await expect(page.getByRole('heading', { name: '処方箋は紙で' })).toBeVisible();
   await expect(page.getByText(/「不詳」/)).toBeHidden();

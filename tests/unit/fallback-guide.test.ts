@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fallbackEn } from '../../src/app/i18n/fallback-en.ts';
+import { fallbackJa } from '../../src/app/i18n/fallback-ja.ts';
+import { expectedCopay } from '../../src/domain/declaration/copay.ts';
 import { declarationDateOfBirth, emptyDeclaration, type Declaration } from '../../src/domain/declaration/declaration.ts';
 import {
   checkGuideOutcome,
@@ -23,7 +26,7 @@ describe('the guide per cause: step order', () => {
     networkOrTabletFailure: ['usePatientDevice', ...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
     serviceOutage: [...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
     cardUnusable: ['explainCardUnusable', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
-    pinLocked: ['explainPinLocked', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
+    pinLocked: ['explainPinLocked', 'proofCertificate', 'proofHealthInsuranceCard', 'proofCardWithNotice', 'proofMynaportalScreen', ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     faceAuthOnlyCard: ['explainFaceAuthOnlyCard', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     resultLost: [...F1_WITHOUT_PORTAL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', ...CLAIMS],
     resultNotFound: ['checkInputErrors', ...F1_WITHOUT_PORTAL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', ...CLAIMS],
@@ -61,7 +64,7 @@ describe('the guide per cause: step order', () => {
       expect(steps.map((s) => [s.id, s.rule, s.when])).toEqual([
         ['knownRepeatPatient', 'F4', 'knownPatientNothingChanged'],
         ['declarationForm', 'F3', 'noProofShown'],
-        ['noInsurance', 'F5', 'noCardAndNoValidInsurance'],
+        ['noInsurance', 'F5', 'noProofBroughtOrNoValidInsurance'],
       ]);
       const ids = guideStepIds(cause);
       expect(ids.indexOf('knownRepeatPatient')).toBeGreaterThan(ids.lastIndexOf('proofHealthInsuranceCard'));
@@ -100,10 +103,12 @@ describe('the guide per cause: step order', () => {
     });
   });
 
-  it('F7: a locked PIN is explained first (municipal office only), then F1', () => {
+  it('F7: a locked PIN (or a proxy without it) is explained first, then 資格確認書 and a valid 健康保険証等 — no face or visual check in this flow', () => {
     const steps = guideFor('pinLocked');
     expect(steps[0]).toEqual({ id: 'explainPinLocked', rule: 'F7', phase: 'explain' });
-    expect(steps[1]?.id).toBe('proofMynaportalScreen');
+    expect(steps.slice(1, 3).map((s) => s.id)).toEqual(['proofCertificate', 'proofHealthInsuranceCard']);
+    // The Mynaportal's login asks for the same PIN: last of the proofs.
+    expect(steps.filter((s) => s.phase === 'proof').at(-1)?.id).toBe('proofMynaportalScreen');
   });
 
   it('F8: the outage search after recovery, only for outages, before the claim', () => {
@@ -226,5 +231,35 @@ describe('F8 the outage search (資格情報照会（システム障害時）)',
     const partial: Declaration = { ...declaration(), dateOfBirth: { era: 'heisei', year: 31, month: 5, day: 1 } };
     expect(source(partial).dateOfBirth).toBeNull();
     expect(declarationSearchMissing(source(partial))).toContain('dateOfBirth');
+  });
+});
+
+describe('F5 and F7 as the guide says them', () => {
+  it('F5: "or" — nothing brought, OR no valid card issued; either one with a failed check is 10割, a known repeat patient may pay 30 %', () => {
+    expect(guideFor('serviceOutage').find((s) => s.id === 'noInsurance')).toEqual({
+      id: 'noInsurance',
+      rule: 'F5',
+      phase: 'fallback',
+      when: 'noProofBroughtOrNoValidInsurance',
+    });
+    const ja = fallbackJa['fb.step.noInsurance.body'];
+    expect(ja).toContain('マイナンバーカードも資格確認書も健康保険証も持っていないとき、または有効な保険証の交付を受けていないとき');
+    expect(ja).toContain('どちらか一方で当てはまります');
+    expect(ja).toContain('10割');
+    expect(ja).toContain('3割');
+    expect(fallbackEn['fb.step.noInsurance.body']).toContain('OR has been issued no valid insurance card (either one is enough)');
+    expect(fallbackJa['fb.step.noInsurance.question']).toBe('どちらかに当てはまりますか？');
+    // What is charged either way: 100 %, with the insured rate as the clinic's alternative for a known patient.
+    const either = expectedCopay({ dateOfBirth: '1980-04-01', onDate: '2025-11-22', insuranceType: null, insured: false, knownRepeatPatient: true });
+    expect(either).toMatchObject({ kind: 'percent', percent: 100, basis: 'uninsured', repeatPatientAlternative: { percent: 30 } });
+  });
+
+  it('F7: PIN locked or a proxy without the PIN — no face or visual check here, so 資格確認書 / a valid 健康保険証等; only the municipal office unlocks', () => {
+    const ja = fallbackJa['fb.step.explainPinLocked.body'];
+    for (const phrase of ['顔認証や職員の目視による本人確認ができません', '資格確認書', '有効期限内の健康保険証等', '代理の方が暗証番号を知らない', '住民票がある市区町村の窓口でだけ', '医療機関ではできず']) {
+      expect(ja).toContain(phrase);
+    }
+    expect(fallbackJa['fb.cause.pinLocked.hint']).toContain('代理の方が暗証番号を知らない');
+    expect(fallbackEn['fb.step.explainPinLocked.body']).toContain('only the municipal office where the patient is registered can');
   });
 });

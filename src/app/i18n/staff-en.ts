@@ -325,7 +325,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffInbox.copayBasis.elderly': 'aged 70–74',
   'staffInbox.copayBasis.lateElderly': 'late-stage elderly, as declared',
   'staffInbox.copayBasis.declared': 'date of birth unknown, as declared',
-  'staffInbox.copayBasis.uninsured': 'uninsured',
+  'staffInbox.copayBasis.uninsured': '100 % (nothing to show, or no insurance card issued)',
   // Staff accounts, second factors and the idle lock (P3, P4).
   'staffLc.section.security': 'My sign-in security',
   'staffLc.nav.security': 'Sign-in security',

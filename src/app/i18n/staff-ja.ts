@@ -327,7 +327,7 @@ export const staffJa = {
   'staffInbox.copayBasis.elderly': '70〜74歳',
   'staffInbox.copayBasis.lateElderly': '後期高齢者・申立てによる',
   'staffInbox.copayBasis.declared': '生年月日不明・申立てによる',
-  'staffInbox.copayBasis.uninsured': '保険なし',
+  'staffInbox.copayBasis.uninsured': '10割（資格を示すものがない、または保険証の交付がない）',
   // Staff accounts, second factors and the idle lock (P3, P4).
   'staffLc.section.security': 'わたしのセキュリティ設定',
   'staffLc.nav.security': 'セキュリティ',
