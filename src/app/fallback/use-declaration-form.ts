@@ -71,7 +71,7 @@ export function useDeclarationForm(token: string) {
    */
   const searchApplies = guide === null || outageSearchPendingFor(guide.cause, 'declarationForm');
   const searchMissing: OutageSearchMissing[] = searchApplies ? declarationSearchMissing({ ...form, dateOfBirth }) : [];
-  const searchFlagged = new Set<string>(searchMissing.flatMap((key) => OUTAGE_SEARCH_FIELDS[key]));
+  const searchFlagged = new Map<string, OutageSearchMissing>(searchMissing.flatMap((key) => OUTAGE_SEARCH_FIELDS[key].map((id) => [id, key] as const)));
 
   /** A message is shown once the field was left (or chosen), or after 送信 was tried. */
   const errorOf = (target: ErrorTarget): DeclarationMessageKey | undefined => (attempted || touched.has(target) ? errors[target] : undefined);
@@ -153,7 +153,7 @@ export function useDeclarationForm(token: string) {
     /** F8: the outage search's keys still missing, and whether this field would fill one. */
     searchApplies,
     searchMissing,
-    searchNeeds: (field: DeclarationField): boolean => searchFlagged.has(field.id),
+    searchNeeds: (field: DeclarationField): OutageSearchMissing | null => searchFlagged.get(field.id) ?? null,
     /** E7 from the date of birth, beside the copay question (null until the date of birth is complete). */
     expectedCopay: dateOfBirth ? charge : null,
     charge,

@@ -179,6 +179,8 @@ export const fallbackEn: Record<keyof typeof fallbackJa, string> = {
   'fb.form.staff.reference': 'Patient number (for existing patients)',
   'fb.form.staff.referenceHint': 'When the name cannot be written, the clinic’s patient number is enough.',
   'fb.form.searchNeed': 'Needed for the eligibility search once the service is back (you can still save and send without it).',
+  'fb.form.searchNeed.nameOrKana': 'The eligibility search once the service is back needs the name or the furigana — either one (you can still save and send without it).',
+  'fb.form.searchNeed.addressOrInsurer': 'The eligibility search once the service is back needs the address or the insurer’s name — either one (you can still save and send without it).',
   'fb.form.searchMissing': 'Missing for the eligibility search once the service is back (outage search): {items}. Fill them in if known; you can still send without them.',
   'fb.form.submit': 'Send',
   'fb.form.submitting': 'Queuing…',

@@ -179,6 +179,8 @@ export const fallbackJa = {
   'fb.form.staff.reference': '診察券番号（通院中の方）',
   'fb.form.staff.referenceHint': '氏名が書けないときは、診察券番号でも受け付けます。',
   'fb.form.searchNeed': '復旧後の資格照会に必要です（空欄のままでも保存・送信できます）。',
+  'fb.form.searchNeed.nameOrKana': '復旧後の資格照会に、氏名かフリガナのどちらかが必要です（空欄のままでも保存・送信できます）。',
+  'fb.form.searchNeed.addressOrInsurer': '復旧後の資格照会に、住所か保険者等名称のどちらかが必要です（空欄のままでも保存・送信できます）。',
   'fb.form.searchMissing': '復旧後の資格照会（システム障害時）に足りない項目：{items}。わかれば書いてください。空欄のままでも送信できます。',
   'fb.form.submit': '送信する',
   'fb.form.submitting': '送信待ちに入れています…',
