@@ -210,6 +210,7 @@ test('an administrator registers a clinic with its activation code, copies the l
   await expect(tablet.getByRole('heading', { name: 'このリンクは使えません' })).toBeVisible();
   await expect(tablet.getByRole('heading', { level: 1, name: '被保険者資格申立書' })).toHaveCount(0);
   await expect(tablet.getByTestId('invalid-link-draft')).toContainText('消していません');
+  await snapshot(tablet, 'fallback-old-link-draft', info.project.name);
   await waitForServiceWorkerControl(tablet);
   await context.setOffline(true);
   await tablet.goto(`${oldPath}/fallback`);
