@@ -16,7 +16,10 @@
  * - F8 applies to power, network and card-reader failures (003 lines 163–173), not to a card that
  *   cannot be used.
  * - F5: 10割 when the patient brought neither the card nor a health-insurance card, OR has no valid
- *   card issued and the card check cannot be done (003 2(3), lines 184–198); DOMAIN says "and".
+ *   card issued, and the card check cannot be done (003 2(3), lines 184–198: 「…場合や、…場合であって」).
+ *   The document names only the card and the 健康保険証; the 資格確認書 stands beside the latter today.
+ * - F7: 002 FAQ #8 #9 say 「健康保険証等」 and 「現時点では」 (a visual-check app was planned); the unlock
+ *   is at the office of the municipality where the patient is registered (住民票がある市区町村).
  * - F1's order is DOMAIN's; the documents list the proofs as equal alternatives ("患者に確認可能な
  *   方法で", 001 lines 224–231, card + お知らせ first), so the order is a suggestion, not a rule.
  */
