@@ -173,7 +173,9 @@ const inbox = (query = '', as: Who = 'demo') => staffGet<DeclarationInboxRespons
 const detail = (id: string, as: Who = 'demo') => staffGet<DeclarationResponse>(`/${id}`, as);
 const verify = (id: string, body: unknown = { qualification: 'current', note: '協会けんぽ 東京 記号1234 番号56' }, as: Who = 'demo') =>
   staffPost<DeclarationStateResponse>(`/${id}/verify`, body, as);
-const claim = (id: string, method: string, as: Who = 'demo') => staffPost<DeclarationStateResponse>(`/${id}/claim`, { method }, as);
+/** F6: 「不詳」 is sent with the confirmation that the patient was asked, unless a test says otherwise. */
+const claim = (id: string, method: string, as: Who = 'demo', extra: Record<string, unknown> = method === 'unknown' ? { patientAskedForNumbers: true } : {}) =>
+  staffPost<DeclarationStateResponse>(`/${id}/claim`, { method, ...extra }, as);
 const complete = (id: string, as: Who = 'demo') => staffPost<DeclarationStateResponse>(`/${id}/complete`, {}, as);
 
 async function rowCount(id: string): Promise<number> {
@@ -485,9 +487,20 @@ describe('F6: the clinic\'s work on a declaration', () => {
     expect(steps.every((e) => e.actor_id === staffId)).toBe(true);
   });
 
-  it('F6: received → claimed as 「不詳」 (unknown) when no qualification was found; or with the past one', async () => {
+  it('F6: received → claimed as 「不詳」 (unknown) only once the patient was asked for the numbers; or with the past one', async () => {
     const unknown = await submit();
+    // F6: 「不詳」 only after asking the patient for the numbers: without the confirmation it is refused, nothing changes.
+    expectError(await claim(unknown.id, 'unknown', 'demo', {}), 422, 'declaration_unknown_claim_not_asked');
+    expectError(await claim(unknown.id, 'unknown', 'demo', { patientAskedForNumbers: false }), 422, 'declaration_unknown_claim_not_asked');
+    expectError(await claim(unknown.id, 'unknown', 'demo', { patientAskedForNumbers: 'yes' }), 422, 'validation_failed');
+    expect((await t.db.selectFrom('declaration').select('status').where('id', '=', unknown.id).executeTakeFirstOrThrow()).status).toBe('received');
     expect((await claim(unknown.id, 'unknown')).body.declaration).toMatchObject({ status: 'claimed', claimed: { method: 'unknown' }, verified: null });
+    // The audit trail keeps that the patient was asked.
+    expect((await auditOf(unknown.id)).filter((e) => e.action === 'declaration.claimed').map((e) => [e.outcome, e.detail])).toEqual([
+      ['refused', 'declaration_unknown_claim_not_asked'],
+      ['refused', 'declaration_unknown_claim_not_asked'],
+      ['ok', 'unknown:patientAsked'],
+    ]);
     expect((await complete(unknown.id)).body.declaration.status).toBe('completed');
     const past = await submit();
     expect((await claim(past.id, 'pastQualification')).body.declaration.claimed?.method).toBe('pastQualification');

@@ -163,7 +163,7 @@ test('opens offline after one visit; the guide leads to the form; a reload resto
   await context.setOffline(false);
 });
 
-test('a proof ends the guide with what to charge and how to claim; no insurance is 10割 (F1, F5, F6, E8)', async ({ page, context }, info) => {
+test('a proof ends the guide with what to charge and how to claim; nothing brought OR no card issued is 10割 (F1, F5, F6, E8)', async ({ page, context }, info) => {
   await page.goto('/');
   await waitForServiceWorkerControl(page);
   await context.setOffline(true);
@@ -181,16 +181,18 @@ test('a proof ends the guide with what to charge and how to claim; no insurance 
   await snapshot(page, 'fallback-4-result-proof', info.project.name);
   await expectNoSeriousA11yViolations(page);
 
-  // Back, and the other way: no insurance at all (F5), with a paper prescription (E8).
+  // Back, and the other way: nothing to show or no card issued (F5), with a paper prescription (E8).
   await page.getByRole('button', { name: '戻る', exact: true }).click();
   await page.getByRole('button', { name: 'ない', exact: true }).click();
   await page.getByRole('button', { name: 'そろっていない' }).click();
   await page.getByRole('button', { name: 'ない', exact: true }).click();
   await page.getByRole('button', { name: '当てはまらない' }).click();
-  await page.getByRole('button', { name: '保険に入っていない' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: '保険に入っていない場合' })).toBeVisible();
-  await page.getByRole('button', { name: '保険に入っていない' }).click();
-  await expect(page.getByText('確かめた方法：保険なし')).toBeVisible();
+  await page.getByRole('button', { name: '何も持っていない・保険証の交付がない' }).click();
+  // F5 reads "or": nothing brought, OR no valid card issued — either one is enough.
+  await expect(page.getByRole('heading', { level: 2, name: '何も持っていない、または保険証の交付がない場合' })).toBeVisible();
+  await expect(page.getByText(/持っていないとき、または有効な保険証の交付を受けていないとき（どちらか一方で当てはまります）/)).toBeVisible();
+  await page.getByRole('button', { name: '当てはまる（10割）' }).click();
+  await expect(page.getByText('確かめた方法：資格を示すものがない、または保険証の交付がない（10割）')).toBeVisible();
   await expect(page.getByRole('radio', { name: '10割（全額）' })).toBeChecked();
   await expect(page.getByRole('heading', { name: '処方箋は紙で' })).toBeVisible();
   await expect(page.getByText(/「不詳」/)).toBeHidden();
@@ -254,13 +256,17 @@ test.describe('printed from the desktop', () => {
   });
 });
 
-test('送信する queues the form in the outbox while offline: the header shows 未送信 1件, sent when back online', async ({ page, context }, info) => {
+test('送信する queues the form in the outbox while offline: the header shows 未送信 1件, sent when back online; F8: the outage search\'s blank fields are flagged before and after, never blocking', async ({ page, context }, info) => {
   test.setTimeout(60_000);
   await page.goto('/');
   await waitForServiceWorkerControl(page);
   await context.setOffline(true);
   await page.goto(FALLBACK);
   await walkToTheForm(page);
+
+  // F8: the 年月日 is the visit day (today to begin with), the 資格確認日 of the outage search.
+  await expect(page.getByLabel('年月日')).not.toHaveValue('');
+  await expect(page.getByText(/この日を「資格確認日」として使います/)).toBeVisible();
 
   // D3: only a name (or the clinic's number) is required.
   await page.getByRole('button', { name: '送信する' }).click();
@@ -271,6 +277,13 @@ test('送信する queues the form in the outbox while offline: the header shows
   await page.getByLabel('（フリガナ）').fill('ソウシン マチコ');
   await fillDateOfBirth(page, '昭和', '30', '1', '15');
   await sign(page);
+  // F8, before 送信: sex and address-or-insurer are still blank, and flagged on their fields.
+  await expect(page.getByTestId('search-summary')).toContainText('足りない項目：性別、住所または保険者名');
+  await expect(page.getByRole('group', { name: '性別' }).getByTestId('search-need')).toBeVisible();
+  await expect(page.getByRole('group', { name: '生年月日' }).getByTestId('search-need')).toHaveCount(0);
+  await page.getByLabel('住所', { exact: true }).fill('東京都千代田区');
+  await expect(page.getByTestId('search-summary')).toContainText('足りない項目：性別。');
+  // A flag, not a block: 送信 goes through with the sex still blank.
   await page.getByRole('button', { name: '送信する' }).click();
 
   await expect(page.getByRole('status').filter({ hasText: '送信待ちに入れました（通信が戻ると自動で送信します）' })).toBeVisible();
@@ -278,6 +291,7 @@ test('送信する queues the form in the outbox while offline: the header shows
   await expect(page.getByRole('status').filter({ hasText: '未送信 1件' }).first()).toBeVisible();
   await expect(page.getByRole('heading', { name: '処方箋は紙で' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '復旧したら資格を照会する' })).toBeVisible();
+  await expect(page.getByText('申立書に足りない項目：性別')).toBeVisible();
   await snapshot(page, 'fallback-8-queued', info.project.name);
   await expectNoSeriousA11yViolations(page);
 

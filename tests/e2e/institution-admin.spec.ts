@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../../playwright.config.ts';
 import { institutionCheckDigit } from '../../src/domain/institution/institution-code.ts';
-import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { enrolTotpOnScreen, signInStaff } from './support/staff-login.ts';
 
 /**
@@ -58,7 +58,7 @@ async function registerClinic(page: Page, name: string, loginId: string): Promis
   return code;
 }
 
-test('an administrator registers a clinic with its activation code, copies the link, downloads the QR, prints the poster and reissues the link', async ({ page, context }, info) => {
+test('an administrator registers a clinic with its activation code, copies the link, downloads the QR, prints the poster and reissues the link; the old link\'s fallback says so too, offline as well, keeping its draft (issue 15 product rule)', async ({ page, context }, info) => {
   // Two activation codes from the command line, a registration, a poster PDF: long on a busy machine.
   test.setTimeout(180_000);
   const loginId = `e2e-admin-${randomInt(0, 1e9)}`;
@@ -177,6 +177,13 @@ test('an administrator registers a clinic with its activation code, copies the l
   expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length, 'the poster fits one A4 page').toBe(1);
   await printed.close();
 
+  // Before the reissue, a nurse's tablet (same browser) starts a declaration under the old link.
+  const oldPath = new URL(oldLink).pathname;
+  const tablet = await context.newPage();
+  await tablet.goto(`${oldPath}/fallback/form`);
+  await tablet.getByLabel('氏名', { exact: true }).fill('旧リンク 花子');
+  await expect(tablet.locator('html')).toHaveAttribute('data-draft-save', 'saved');
+
   // Reissue: a confirmation that the old link and QR stop at once; then a new link.
   await page.getByRole('link', { name: 'リンクの画面に戻る' }).click();
   await page.getByRole('button', { name: 'リンクを再発行する…' }).click();
@@ -196,6 +203,28 @@ test('an administrator registers a clinic with its activation code, copies the l
   await expect(page.getByRole('heading', { name: 'このリンクは使えません' })).toBeVisible();
   await expect(page.getByText('医療機関から新しいリンクまたは二次元コードを受け取ってください。')).toBeVisible();
   await snapshot(page, 'institution-old-link', info.project.name);
+
+  // Product rule (issue 15): the old link's fallback pages say so too, and the draft typed under it
+  // is kept, with what happens to it; remembered, so the same holds offline.
+  await tablet.goto(`${oldPath}/fallback/form`);
+  await expect(tablet.getByRole('heading', { name: 'このリンクは使えません' })).toBeVisible();
+  await expect(tablet.getByRole('heading', { level: 1, name: '被保険者資格申立書' })).toHaveCount(0);
+  await expect(tablet.getByTestId('invalid-link-draft')).toContainText('消していません');
+  await snapshot(tablet, 'fallback-old-link-draft', info.project.name);
+  await waitForServiceWorkerControl(tablet);
+  await context.setOffline(true);
+  await tablet.goto(`${oldPath}/fallback`);
+  await expect(tablet.getByRole('heading', { name: 'このリンクは使えません' })).toBeVisible();
+  await expect(tablet.getByRole('heading', { level: 2, name: '何が起きていますか？' })).toHaveCount(0);
+  await context.setOffline(false);
+  // Queued, it waits as "needs attention" and goes to the clinic once its new link is opened here.
+  await tablet.getByRole('button', { name: '送信待ちに入れる' }).click();
+  await expect(tablet.getByText(/送信待ちに入れました。医療機関の新しいリンクをこの端末で開くと送信されます/)).toBeVisible();
+  await expect(tablet.getByRole('region', { name: '未送信の申立書' }).getByTestId('outbox-attention')).toContainText('要対応');
+  await tablet.goto(new URL(newLink).pathname);
+  await expect(tablet.getByText('テスト在宅クリニック').first()).toBeVisible();
+  await expect(tablet.getByRole('region', { name: '未送信の申立書' })).toHaveCount(0, { timeout: 10_000 });
+  await tablet.close();
   await page.goto(new URL(newLink).pathname);
   await expect(page.getByText('テスト在宅クリニック').first()).toBeVisible();
   await expect(page.getByRole('heading', { name: 'このリンクは使えません' })).toHaveCount(0);

@@ -14,7 +14,7 @@ import { signInStaff } from './support/staff-login.ts';
  */
 
 
-test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it verified, claimed and completed', async ({ page, request }, info) => {
+test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it verified, claimed and completed; F6: 「不詳」 asks first whether the patient was asked', async ({ page, request }, info) => {
   await signInStaff(page, '/staff');
   const name = '受付　春子';
   const id = await submitDeclaration(request, await drawnSignature(page), name, 'ウケツケ ハルコ');
@@ -71,6 +71,18 @@ test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it
   await expect(signature).toBeVisible();
   await snapshot(page, 'staff-inbox-3-print', info.project.name);
   await page.emulateMedia({ media: 'screen' });
+
+  // F6: 「不詳」 is offered for a received declaration only with the confirmation that the patient
+  // was asked for the numbers; without it nothing is recorded. Cancelled here: the visit is verified below.
+  await page.getByRole('button', { name: '請求済みにする' }).click();
+  const unknownClaim = page.getByRole('group', { name: '請求したことを記録しますか？' });
+  await unknownClaim.getByLabel('「不詳」として請求（申立書の内容を摘要欄に記載）').check();
+  await expect(unknownClaim.getByText('医療機関から患者さんに保険者番号・被保険者番号を確認しても分からなかったときだけです')).toBeVisible();
+  await unknownClaim.getByRole('button', { name: '請求済みとして記録する' }).click();
+  await expect(unknownClaim.getByText('「不詳」で請求する前に、患者さんに番号を確認し、確認したことをチェックしてください。')).toBeVisible();
+  await expect(unknownClaim.getByLabel('患者さんに保険者番号・被保険者番号を確認したが、分からなかった')).toHaveAttribute('aria-invalid', 'true');
+  await unknownClaim.getByRole('button', { name: 'やめる' }).click();
+  await expect(page.locator('.declaration-head .declaration-status')).toHaveText('受信（未確認）');
 
   // received → verified, with what was confirmed; nothing is recorded before the confirmation.
   await page.getByRole('button', { name: '資格確認済みにする' }).click();

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDeclaration } from '../../src/domain/declaration/declaration.ts';
+import { fallbackEn } from '../../src/app/i18n/fallback-en.ts';
+import { fallbackJa } from '../../src/app/i18n/fallback-ja.ts';
+import { expectedCopay } from '../../src/domain/declaration/copay.ts';
+import { declarationDateOfBirth, emptyDeclaration, type Declaration } from '../../src/domain/declaration/declaration.ts';
 import {
   checkGuideOutcome,
   FALLBACK_CAUSES,
   guideFor,
   guideStepIds,
-  outageSearchCriteriaFrom,
+  declarationSearchMissing,
+  OUTAGE_SEARCH_FIELDS,
   outageSearchMissing,
   resolutionsFor,
   type FallbackCause,
@@ -22,7 +26,7 @@ describe('the guide per cause: step order', () => {
     networkOrTabletFailure: ['usePatientDevice', ...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
     serviceOutage: [...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
     cardUnusable: ['explainCardUnusable', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
-    pinLocked: ['explainPinLocked', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
+    pinLocked: ['explainPinLocked', 'proofCertificate', 'proofHealthInsuranceCard', 'proofCardWithNotice', 'proofMynaportalScreen', ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     faceAuthOnlyCard: ['explainFaceAuthOnlyCard', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     resultLost: [...F1_WITHOUT_PORTAL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', ...CLAIMS],
     resultNotFound: ['checkInputErrors', ...F1_WITHOUT_PORTAL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', ...CLAIMS],
@@ -60,7 +64,7 @@ describe('the guide per cause: step order', () => {
       expect(steps.map((s) => [s.id, s.rule, s.when])).toEqual([
         ['knownRepeatPatient', 'F4', 'knownPatientNothingChanged'],
         ['declarationForm', 'F3', 'noProofShown'],
-        ['noInsurance', 'F5', 'noCardAndNoValidInsurance'],
+        ['noInsurance', 'F5', 'noProofBroughtOrNoValidInsurance'],
       ]);
       const ids = guideStepIds(cause);
       expect(ids.indexOf('knownRepeatPatient')).toBeGreaterThan(ids.lastIndexOf('proofHealthInsuranceCard'));
@@ -99,10 +103,12 @@ describe('the guide per cause: step order', () => {
     });
   });
 
-  it('F7: a locked PIN is explained first (municipal office only), then F1', () => {
+  it('F7: a locked PIN (or a proxy without it) is explained first, then 資格確認書 and a valid 健康保険証等 — no face or visual check in this flow', () => {
     const steps = guideFor('pinLocked');
     expect(steps[0]).toEqual({ id: 'explainPinLocked', rule: 'F7', phase: 'explain' });
-    expect(steps[1]?.id).toBe('proofMynaportalScreen');
+    expect(steps.slice(1, 3).map((s) => s.id)).toEqual(['proofCertificate', 'proofHealthInsuranceCard']);
+    // The Mynaportal's login asks for the same PIN: last of the proofs.
+    expect(steps.filter((s) => s.phase === 'proof').at(-1)?.id).toBe('proofMynaportalScreen');
   });
 
   it('F8: the outage search after recovery, only for outages, before the claim', () => {
@@ -187,27 +193,73 @@ describe('recording the outcome of the guide with the visit', () => {
 describe('F8 the outage search (資格情報照会（システム障害時）)', () => {
   const declaration = () => ({
     ...emptyDeclaration({ id: '0f8fad5b-d9cb-469f-a165-70867728950e', createdAt: '2025-11-22T01:00:00.000Z', linkToken: 'demo-link-token-1234' }),
+    declaredOn: '2025-11-22',
   });
+  const source = (d: Declaration) => ({ ...d, dateOfBirth: declarationDateOfBirth(d.dateOfBirth) });
 
   it('F8: needs date of birth, sex and the check date, plus name or kana, plus address or insurer name', () => {
-    expect(outageSearchMissing(outageSearchCriteriaFrom(declaration(), '2025-11-22'))).toEqual(['dateOfBirth', 'sex', 'nameOrKana', 'addressOrInsurer']);
-    const filled = {
+    expect(declarationSearchMissing(source(declaration()))).toEqual(['dateOfBirth', 'sex', 'nameOrKana', 'addressOrInsurer']);
+    const filled: Declaration = {
       ...declaration(),
       nameKana: 'ヤマダ ハナコ',
-      sex: 'female' as const,
-      dateOfBirth: { era: 'showa' as const, year: 28, month: 1, day: 10 },
+      sex: 'female',
+      dateOfBirth: { era: 'showa', year: 28, month: 1, day: 10 },
       insurerName: '全国健康保険協会',
     };
-    const criteria = outageSearchCriteriaFrom(filled, '2025-11-22');
-    expect(criteria.dateOfBirth).toBe('1953-01-10');
-    expect(outageSearchMissing(criteria)).toEqual([]);
-    expect(outageSearchMissing({ ...criteria, checkDate: null })).toEqual(['checkDate']);
-    expect(outageSearchMissing({ ...criteria, nameKana: ' ', name: '' })).toEqual(['nameOrKana']);
-    expect(outageSearchMissing({ ...criteria, insurerName: '', address: '東京都千代田区' })).toEqual([]);
+    expect(source(filled).dateOfBirth).toBe('1953-01-10');
+    expect(declarationSearchMissing(source(filled))).toEqual([]);
+    expect(declarationSearchMissing({ ...source(filled), nameKana: ' ', name: '' })).toEqual(['nameOrKana']);
+    expect(declarationSearchMissing({ ...source(filled), insurerName: '', address: '東京都千代田区' })).toEqual([]);
+    expect(declarationSearchMissing({ ...source(filled), insurerName: '', address: '' })).toEqual(['addressOrInsurer']);
+  });
+
+  it('F8: the 資格確認日 is the form’s 年月日, the visit day: blank, it is flagged', () => {
+    const filled: Declaration = { ...declaration(), name: '山田 花子', sex: 'female', dateOfBirth: { era: 'showa', year: 28, month: 1, day: 10 }, address: '東京都' };
+    expect(outageSearchMissing({ ...source(filled), checkDate: '2025-11-22' })).toEqual([]);
+    expect(declarationSearchMissing({ ...source(filled), declaredOn: null })).toEqual(['checkDate']);
+    // Each key names the form fields that fill it, for flagging them on the form.
+    expect(OUTAGE_SEARCH_FIELDS).toEqual({
+      dateOfBirth: ['dateOfBirth'],
+      sex: ['sex'],
+      checkDate: ['declaredOn'],
+      nameOrKana: ['name', 'nameKana'],
+      addressOrInsurer: ['address', 'insurerName'],
+    });
   });
 
   it('F8: an incomplete or impossible date of birth on the form does not count', () => {
-    const partial = { ...declaration(), dateOfBirth: { era: 'heisei' as const, year: 31, month: 5, day: 1 } };
-    expect(outageSearchCriteriaFrom(partial, '2025-11-22').dateOfBirth).toBeNull();
+    const partial: Declaration = { ...declaration(), dateOfBirth: { era: 'heisei', year: 31, month: 5, day: 1 } };
+    expect(source(partial).dateOfBirth).toBeNull();
+    expect(declarationSearchMissing(source(partial))).toContain('dateOfBirth');
+  });
+});
+
+describe('F5 and F7 as the guide says them', () => {
+  it('F5: "or" — nothing brought, OR no valid card issued; either one with a failed check is 10割, a known repeat patient may pay 30 %', () => {
+    expect(guideFor('serviceOutage').find((s) => s.id === 'noInsurance')).toEqual({
+      id: 'noInsurance',
+      rule: 'F5',
+      phase: 'fallback',
+      when: 'noProofBroughtOrNoValidInsurance',
+    });
+    const ja = fallbackJa['fb.step.noInsurance.body'];
+    expect(ja).toContain('マイナンバーカードも資格確認書も健康保険証も持っていないとき、または有効な保険証の交付を受けていないとき');
+    expect(ja).toContain('どちらか一方で当てはまります');
+    expect(ja).toContain('10割');
+    expect(ja).toContain('3割');
+    expect(fallbackEn['fb.step.noInsurance.body']).toContain('OR has been issued no valid insurance card (either one is enough)');
+    expect(fallbackJa['fb.step.noInsurance.question']).toBe('どちらかに当てはまりますか？');
+    // What is charged either way: 100 %, with the insured rate as the clinic's alternative for a known patient.
+    const either = expectedCopay({ dateOfBirth: '1980-04-01', onDate: '2025-11-22', insuranceType: null, insured: false, knownRepeatPatient: true });
+    expect(either).toMatchObject({ kind: 'percent', percent: 100, basis: 'uninsured', repeatPatientAlternative: { percent: 30 } });
+  });
+
+  it('F7: PIN locked or a proxy without the PIN — no face or visual check here, so 資格確認書 / a valid 健康保険証等; only the municipal office unlocks', () => {
+    const ja = fallbackJa['fb.step.explainPinLocked.body'];
+    for (const phrase of ['顔認証や職員の目視による本人確認ができません', '資格確認書', '有効期限内の健康保険証等', '代理の方が暗証番号を知らない', '住民票がある市区町村の窓口でだけ', '医療機関ではできず']) {
+      expect(ja).toContain(phrase);
+    }
+    expect(fallbackJa['fb.cause.pinLocked.hint']).toContain('代理の方が暗証番号を知らない');
+    expect(fallbackEn['fb.step.explainPinLocked.body']).toContain('only the municipal office where the patient is registered can');
   });
 });

@@ -1,5 +1,6 @@
 import type { DeclarationField, DeclarationFieldKind, FieldQuestion } from '../../domain/declaration/declaration.ts';
 import type { DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
+import type { OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
 import { formatEraDate } from '../../domain/shared/era.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
@@ -39,9 +40,43 @@ function useHint(field: DeclarationField, model: DeclarationFormModel): string {
   return t(QUESTION_HINTS[model.question(field)] ?? `fb.form.hint.${field.id}`);
 }
 
-/** What every field shows around its input: its label, its hint and its error. */
-function useFieldText<F extends DeclarationField>(field: F, model: DeclarationFormModel): { id: F['id']; label: string; hint: string; error: ReturnType<DeclarationFormModel['errorOf']> } {
-  return { id: field.id, label: useLabel(field), hint: useHint(field, model), error: model.errorOf(field.id) };
+/** What every field shows around its input: its label, its hint, its error, and the F8 flag's id when it is flagged. */
+function useFieldText<F extends DeclarationField>(
+  field: F,
+  model: DeclarationFormModel,
+): { id: F['id']; label: string; hint: string; error: ReturnType<DeclarationFormModel['errorOf']>; search: SearchFlag | undefined } {
+  const key = model.searchNeeds(field);
+  return {
+    id: field.id,
+    label: useLabel(field),
+    hint: useHint(field, model),
+    error: model.errorOf(field.id),
+    search: key ? { id: `fb-${field.id}-search`, key } : undefined,
+  };
+}
+
+interface SearchFlag {
+  id: string;
+  key: OutageSearchMissing;
+}
+
+/** The flag's words: an either-or key says that one of its two fields is enough. */
+const SEARCH_NEED_TEXT: Record<OutageSearchMissing, MessageKey> = {
+  dateOfBirth: 'fb.form.searchNeed',
+  sex: 'fb.form.searchNeed',
+  checkDate: 'fb.form.searchNeed',
+  nameOrKana: 'fb.form.searchNeed.nameOrKana',
+  addressOrInsurer: 'fb.form.searchNeed.addressOrInsurer',
+};
+
+/** F8: this blank field is one the outage search after recovery needs. A flag, not an error: the form still saves and sends. */
+function SearchNeed({ flag }: { flag: SearchFlag | undefined }) {
+  const { t } = useI18n();
+  return flag ? (
+    <p class="fb-search-need" id={flag.id} data-testid="search-need">
+      {t(SEARCH_NEED_TEXT[flag.key])}
+    </p>
+  ) : null;
 }
 
 export function FieldHint({ target, text }: { target: ErrorTarget; text: string }) {
@@ -123,12 +158,13 @@ function ExpectedCopay({ model }: { model: DeclarationFormModel }) {
 /** Boxes of which one may be ticked, and a link to clear them (D3: any may stay blank). */
 function ChoiceInput({ field, model }: InputProps<'choice'>) {
   const { t, lang } = useI18n();
-  const { id, label, hint, error } = useFieldText(field, model);
+  const { id, label, hint, error, search } = useFieldText(field, model);
   const value = model.form[id];
   return (
-    <fieldset class="fb-pills" aria-describedby={describedBy(hint && `fb-${id}-hint`, error && `fb-${id}-error`)}>
+    <fieldset class="fb-pills" aria-describedby={describedBy(hint && `fb-${id}-hint`, search?.id, error && `fb-${id}-error`)}>
       <legend>{label}</legend>
       <FieldHint target={id} text={hint} />
+      <SearchNeed flag={search} />
       <div class="fb-pill-row">
         {(field.options ?? []).map((option) => (
           <label key={String(option.value)} class={`fb-pill${value === option.value ? ' checked' : ''}`}>
@@ -159,13 +195,13 @@ function ChoiceInput({ field, model }: InputProps<'choice'>) {
 
 /** Written text: one line, several lines (address), kana (フリガナ) or a phone number. */
 function TextInput({ field, model }: InputProps<'text' | 'address' | 'kana' | 'phone'>) {
-  const { id, label, hint, error } = useFieldText(field, model);
+  const { id, label, hint, error, search } = useFieldText(field, model);
   const common = {
     id: `fb-${id}`,
     value: model.form[id],
     autocomplete: 'off',
     'aria-invalid': error ? ('true' as const) : undefined,
-    'aria-describedby': describedBy(hint && `fb-${id}-hint`, error && `fb-${id}-error`),
+    'aria-describedby': describedBy(hint && `fb-${id}-hint`, search?.id, error && `fb-${id}-error`),
     onBlur: () => model.touch(id),
     onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => model.setValue(id, e.currentTarget.value),
   };
@@ -181,6 +217,7 @@ function TextInput({ field, model }: InputProps<'text' | 'address' | 'kana' | 'p
       )}
       {/* Below the input, so fields side by side line up whatever their hints. */}
       <FieldHint target={id} text={hint} />
+      <SearchNeed flag={search} />
       <FieldError target={id} error={error} />
     </div>
   );
@@ -189,15 +226,16 @@ function TextInput({ field, model }: InputProps<'text' | 'address' | 'kana' | 'p
 /** An era box and 年 月 日 as typed (D4), with the western date echoed once it is a real day. */
 function EraDateInput({ field, model }: InputProps<'eraDate'>) {
   const { t, lang } = useI18n();
-  const { id, label, hint, error } = useFieldText(field, model);
+  const { id, label, hint, error, search } = useFieldText(field, model);
   const value = model.form[id];
   const errorPart = model.eraDateErrorPart(id);
   const partInvalid = (part: 'year' | 'month' | 'day') => (error && (errorPart === part || errorPart === 'all') ? 'true' : undefined);
   const date = eraDateOf(value);
   return (
-    <fieldset class="fb-pills fb-era" aria-describedby={describedBy(hint && `fb-${id}-hint`, error && `fb-${id}-error`)}>
+    <fieldset class="fb-pills fb-era" aria-describedby={describedBy(hint && `fb-${id}-hint`, search?.id, error && `fb-${id}-error`)}>
       <legend>{label}</legend>
       <FieldHint target={id} text={hint} />
+      <SearchNeed flag={search} />
       <div class="fb-pill-row" role="radiogroup" aria-label={t('fb.form.era')}>
         {(field.options ?? []).map((option) => (
           <label key={String(option.value)} class={`fb-pill${value.era === option.value ? ' checked' : ''}`}>
@@ -238,7 +276,7 @@ function EraDateInput({ field, model }: InputProps<'eraDate'>) {
 
 /** A western calendar day, echoed in the era calendar. */
 function DateInput({ field, model }: InputProps<'date'>) {
-  const { id, label, hint, error } = useFieldText(field, model);
+  const { id, label, hint, error, search } = useFieldText(field, model);
   const value = model.form[id] ?? '';
   const era = value ? formatEraDate(value) : null;
   return (
@@ -249,11 +287,12 @@ function DateInput({ field, model }: InputProps<'date'>) {
         type="date"
         value={value}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(hint && `fb-${id}-hint`, error && `fb-${id}-error`)}
+        aria-describedby={describedBy(hint && `fb-${id}-hint`, search?.id, error && `fb-${id}-error`)}
         onInput={(e) => model.setValue(id, e.currentTarget.value || null)}
         onBlur={() => model.touch(id)}
       />
       <FieldHint target={id} text={hint} />
+      <SearchNeed flag={search} />
       {era && !error && <p class="fb-echo">{era}</p>}
       <FieldError target={id} error={error} />
     </div>

@@ -131,6 +131,14 @@ export function DeclarationScreen({ token }: { token: string }) {
         )}
       </section>
 
+      {model.searchApplies && (
+        // F8: flagged before 送信, which stays possible (D3: fill in as far as you can).
+        <p class={`message ${model.searchMissing.length > 0 ? 'warning' : 'notice'} fb-search-summary`} data-testid="search-summary">
+          {model.searchMissing.length > 0
+            ? t('fb.form.searchMissing', { items: model.searchMissing.map((m) => t(`fb.fu.missing.${m}`)).join(t('fb.listSeparator')) })
+            : t('fb.fu.outageSearch.ready')}
+        </p>
+      )}
       {model.errorCount > 0 && (
         <p class="message error" role="alert">
           {t('fb.form.errors', { count: String(model.errorCount) })}

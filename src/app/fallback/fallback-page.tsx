@@ -3,26 +3,49 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { requestPersistentStorage, type PersistentStorageResult } from '../storage/persistence.ts';
 import { DeclarationScreen } from './declaration-screen.tsx';
 import { GuideScreen } from './guide-screen.tsx';
-import { rememberClinicLink } from './last-link.ts';
+import { InvalidLinkView } from './invalid-link-view.tsx';
+import { isInvalidLink, rememberClinicLink, rememberInvalidLink } from './last-link.ts';
 import { PrintScreen } from './print-screen.tsx';
+import { loadInstitution } from '../reception/early-institution.ts';
 
 /**
  * The outage fallback at /i/<token>/fallback (issue 5 §1–3): the decision guide, the declaration
  * form (…/form) and its print view (…/print). A lazy chunk of its own, precached by the service
- * worker; nothing here calls the server, so it opens with the network cut off. The institution
+ * worker; nothing here waits for the server, so it opens with the network cut off. The institution
  * link token comes from the URL and is only carried along with the form.
+ *
+ * A reissued link's fallback says the link is no longer valid (product rule of issue 15): when the
+ * server can be asked, the same link check as the reception's; the answer is remembered on the
+ * device, so the page says so offline too. Without an answer (offline, server down) the guide opens.
  */
 export default function FallbackPage({ token, view }: { token: string; view?: string }) {
   const { t } = useI18n();
   const [persist, setPersist] = useState<PersistentStorageResult | null>(null);
+  const [invalid, setInvalid] = useState(() => isInvalidLink(token));
+
+  useEffect(() => {
+    setInvalid(isInvalidLink(token));
+    rememberClinicLink(token);
+    let current = true;
+    void loadInstitution(token, null).then((result) => {
+      if (!current) return;
+      if (result.ok) rememberClinicLink(token);
+      else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') {
+        rememberInvalidLink(token);
+        setInvalid(true);
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [token]);
 
   // Unsent forms must survive storage pressure: ask once, and say so when the browser refuses.
-  useEffect(() => rememberClinicLink(token), [token]);
-
   useEffect(() => {
     void requestPersistentStorage().then(setPersist, () => setPersist('denied'));
   }, []);
 
+  if (invalid) return <InvalidLinkView token={token} />;
   return (
     <div class={`fb-page fb-view-${view ?? 'guide'}`}>
       {persist === 'denied' && view !== 'print' && (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { declarationExpectedCopay, type Declaration } from '../../domain/declaration/declaration.ts';
-import { outageSearchCriteriaFrom, outageSearchMissing, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
+import { declarationDateOfBirth, declarationExpectedCopay, type Declaration } from '../../domain/declaration/declaration.ts';
+import { declarationSearchMissing, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { subscribeOutbox } from '../storage/outbox.ts';
 import { CopayText, FollowUp } from './follow-up.tsx';
@@ -40,7 +40,7 @@ export function SubmittedView({
             cause={outcome.cause}
             resolution="declarationForm"
             charge={charge}
-            outageMissing={outageSearchMissing(outageSearchCriteriaFrom(declaration, day))}
+            outageMissing={declarationSearchMissing({ ...declaration, dateOfBirth: declarationDateOfBirth(declaration.dateOfBirth) })}
           />
         ) : (
           charge

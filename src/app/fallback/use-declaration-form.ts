@@ -11,8 +11,8 @@ import {
   type FieldQuestion,
 } from '../../domain/declaration/declaration.ts';
 import { declarationDraftSchema, declarationSchema, type DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
-import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
-import { guideOutcome, paperPrescriptionApplies } from '../../domain/fallback/fallback-walk.ts';
+import { declarationSearchMissing, OUTAGE_SEARCH_FIELDS, type GuideOutcome, type OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
+import { guideOutcome, outageSearchPendingFor, paperPrescriptionApplies } from '../../domain/fallback/fallback-walk.ts';
 import { institutionKeyFor } from '../storage/institution-keys.ts';
 import { enqueueDeclaration } from '../storage/outbox.ts';
 import { eraDateErrorPart, eraDateOf, fieldErrors, formDay, type EraDatePart, type ErrorTarget, type FieldErrors, type FormState } from './form-state.ts';
@@ -64,6 +64,14 @@ export function useDeclarationForm(token: string) {
   const declaredRatio = questionOf(questions, 'copayRatio') === 'asked' ? form.copayRatio : null;
   /** E7: what to collect, from what is written so far. */
   const charge: CopayResult = expectedCopay({ dateOfBirth, onDate: today, insuranceType: form.insuranceType, declaredRatio });
+
+  /**
+   * F8: what the outage search after recovery would still lack, flagged before 送信 (never blocking
+   * it) — unless the guide's cause is one the search does not follow (a card problem, a result).
+   */
+  const searchApplies = guide === null || outageSearchPendingFor(guide.cause, 'declarationForm');
+  const searchMissing: OutageSearchMissing[] = searchApplies ? declarationSearchMissing({ ...form, dateOfBirth }) : [];
+  const searchFlagged = new Map<string, OutageSearchMissing>(searchMissing.flatMap((key) => OUTAGE_SEARCH_FIELDS[key].map((id) => [id, key] as const)));
 
   /** A message is shown once the field was left (or chosen), or after 送信 was tried. */
   const errorOf = (target: ErrorTarget): DeclarationMessageKey | undefined => (attempted || touched.has(target) ? errors[target] : undefined);
@@ -142,6 +150,10 @@ export function useDeclarationForm(token: string) {
     setValue,
     choose,
     setEraDatePart,
+    /** F8: the outage search's keys still missing, and whether this field would fill one. */
+    searchApplies,
+    searchMissing,
+    searchNeeds: (field: DeclarationField): OutageSearchMissing | null => searchFlagged.get(field.id) ?? null,
     /** E7 from the date of birth, beside the copay question (null until the date of birth is complete). */
     expectedCopay: dateOfBirth ? charge : null,
     charge,

@@ -328,6 +328,9 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffInbox.claim.title': 'Record the claim?',
   'staffInbox.claim.body':
     'Claim with the current qualification if known, else with a past one; if neither is known, ask the patient for the numbers once more, then claim as 「不詳」.',
+  'staffInbox.claim.askedHint': 'Claim as 「不詳」 only when the patient sent no numbers and the clinic asked the patient for the insurer and insured numbers, without result.',
+  'staffInbox.claim.asked': 'The patient was asked for the insurer and insured numbers, and they are still unknown',
+  'staffInbox.claim.askedMissing': 'Before claiming as 「不詳」, ask the patient for the numbers and tick that you did.',
   'staffInbox.claim.method': 'How it was claimed',
   'staffInbox.claim.methodMissing': 'Choose how it was claimed.',
   'staffInbox.claim.confirm': 'Record as claimed',
@@ -385,7 +388,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffInbox.copayBasis.elderly': 'aged 70–74',
   'staffInbox.copayBasis.lateElderly': 'late-stage elderly, as declared',
   'staffInbox.copayBasis.declared': 'date of birth unknown, as declared',
-  'staffInbox.copayBasis.uninsured': 'uninsured',
+  'staffInbox.copayBasis.uninsured': '100 % (nothing to show, or no insurance card issued)',
   // Staff accounts, second factors and the idle lock (P3, P4).
   'staffLc.section.security': 'My sign-in security',
   'staffLc.nav.security': 'Sign-in security',

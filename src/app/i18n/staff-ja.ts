@@ -330,6 +330,9 @@ export const staffJa = {
   'staffInbox.claim.title': '請求したことを記録しますか？',
   'staffInbox.claim.body':
     '現在の資格が分かればその資格で、分からなければ過去の資格で、どちらも分からなければ患者さんに番号を確認したうえで「不詳」として請求します。',
+  'staffInbox.claim.askedHint': '「不詳」で請求するのは、患者さんから番号の連絡がなく、医療機関から患者さんに保険者番号・被保険者番号を確認しても分からなかったときだけです。',
+  'staffInbox.claim.asked': '患者さんに保険者番号・被保険者番号を確認したが、分からなかった',
+  'staffInbox.claim.askedMissing': '「不詳」で請求する前に、患者さんに番号を確認し、確認したことをチェックしてください。',
   'staffInbox.claim.method': '請求の方法',
   'staffInbox.claim.methodMissing': '請求の方法を選んでください。',
   'staffInbox.claim.confirm': '請求済みとして記録する',
@@ -387,7 +390,7 @@ export const staffJa = {
   'staffInbox.copayBasis.elderly': '70〜74歳',
   'staffInbox.copayBasis.lateElderly': '後期高齢者・申立てによる',
   'staffInbox.copayBasis.declared': '生年月日不明・申立てによる',
-  'staffInbox.copayBasis.uninsured': '保険なし',
+  'staffInbox.copayBasis.uninsured': '10割（資格を示すものがない、または保険証の交付がない）',
   // Staff accounts, second factors and the idle lock (P3, P4).
   'staffLc.section.security': 'わたしのセキュリティ設定',
   'staffLc.nav.security': 'セキュリティ',

@@ -3,7 +3,7 @@ import { useLocation } from 'preact-iso/router';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { asksPrescriptionForm } from '../../domain/registration/registration.ts';
 import { asksConsultationDate, isRemoteConsultation, isVisitType, VISIT_TYPE_FROM_APP } from '../../domain/shared/visit-type.ts';
-import { rememberClinicLink } from '../fallback/last-link.ts';
+import { rememberClinicLink, rememberInvalidLink } from '../fallback/last-link.ts';
 import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
@@ -107,7 +107,11 @@ export default function ReceptionPage({ token }: { token: string }) {
         if (result.data.declarationKey) void noteInstitutionLink(token, result.data.declarationKey).catch(() => undefined);
         setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
       }
-      else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
+      else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') {
+        // Issue 15: remembered, so this link's offline fallback says it too.
+        rememberInvalidLink(token);
+        setLoad({ kind: 'invalid' });
+      }
       else if (result.failure.kind === 'server' && result.failure.code === 'device_revoked') setLoad({ kind: 'deviceRevoked' });
       else setLoad({ kind: 'networkError' });
     });

@@ -3,8 +3,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso/router';
 import {
   allowedClaimMethods,
+  claimAskedFirst,
   DECLARATION_STATUSES,
   QUALIFICATIONS_FOUND,
+  type ClaimDeclarationRequest,
   type DeclarationDetailDto,
   type DeclarationInboxItemDto,
   type DeclarationStateDto,
@@ -32,6 +34,7 @@ const REFUSALS: Partial<Record<string, MessageKey>> = {
   declaration_not_verifiable: 'staffInbox.error.notVerifiable',
   declaration_not_claimable: 'staffInbox.error.notClaimable',
   declaration_claim_method_not_allowed: 'staffInbox.error.claimMethodNotAllowed',
+  declaration_unknown_claim_not_asked: 'staffInbox.claim.askedMissing',
   declaration_not_completable: 'staffInbox.error.notCompletable',
   validation_failed: 'staffLc.error.validation',
 };
@@ -277,7 +280,7 @@ function DeclarationDetail({ id }: { id: string }) {
             <ClaimPanel
               methods={claimMethods}
               onCancel={() => setPanel(null)}
-              onSubmit={async (method) => settle(await claimDeclaration(id, { method }), 'staffInbox.claim.done')}
+              onSubmit={async (body) => settle(await claimDeclaration(id, body), 'staffInbox.claim.done')}
             />
           )}
           {panel === 'complete' && (
@@ -475,10 +478,21 @@ function VerifyPanel({ onSubmit, onCancel }: { onSubmit: (body: { qualification:
   );
 }
 
-function ClaimPanel({ methods, onSubmit, onCancel }: { methods: ClaimMethod[]; onSubmit: (method: ClaimMethod) => Promise<string | null>; onCancel: () => void }) {
+function ClaimPanel({
+  methods,
+  onSubmit,
+  onCancel,
+}: {
+  methods: ClaimMethod[];
+  onSubmit: (body: ClaimDeclarationRequest) => Promise<string | null>;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const [method, setMethod] = useState<ClaimMethod | null>(methods.length === 1 ? methods[0]! : null);
   const [missing, setMissing] = useState(false);
+  // F6: 「不詳」 only once the patient was asked for the numbers; the staff member says so here.
+  const [asked, setAsked] = useState(false);
+  const [askedMissing, setAskedMissing] = useState(false);
   const { busy, error, submit } = useSubmit();
   return (
     <ConfirmPanel
@@ -492,7 +506,12 @@ function ClaimPanel({ methods, onSubmit, onCancel }: { methods: ClaimMethod[]; o
           setMissing(true);
           return;
         }
-        void submit(() => onSubmit(method));
+        const body: ClaimDeclarationRequest = method === 'unknown' ? { method, patientAskedForNumbers: asked } : { method };
+        if (!claimAskedFirst(body)) {
+          setAskedMissing(true);
+          return;
+        }
+        void submit(() => onSubmit(body));
       }}
       onCancel={onCancel}
     >
@@ -519,6 +538,30 @@ function ClaimPanel({ methods, onSubmit, onCancel }: { methods: ClaimMethod[]; o
         <p class="field-error" id="claim-method-error">
           {t('staffInbox.claim.methodMissing')}
         </p>
+      )}
+      {method === 'unknown' && (
+        <div class="check-field">
+          <input
+            id="claim-asked"
+            type="checkbox"
+            checked={asked}
+            aria-invalid={askedMissing ? 'true' : undefined}
+            aria-describedby={askedMissing ? 'claim-asked-hint claim-asked-error' : 'claim-asked-hint'}
+            onChange={(e) => {
+              setAsked(e.currentTarget.checked);
+              setAskedMissing(false);
+            }}
+          />
+          <label for="claim-asked">{t('staffInbox.claim.asked')}</label>
+          <p class="hint field-hint" id="claim-asked-hint">
+            {t('staffInbox.claim.askedHint')}
+          </p>
+          {askedMissing && (
+            <p class="field-error" id="claim-asked-error">
+              {t('staffInbox.claim.askedMissing')}
+            </p>
+          )}
+        </div>
       )}
     </ConfirmPanel>
   );

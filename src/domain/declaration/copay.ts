@@ -2,7 +2,8 @@
  * What a patient pays at the visit when eligibility could not be confirmed online (E7, F3, F5).
  *
  * Sources: 003 本文 2 (lines 127–198) and the 説明書 (lines 648–652): 3割, 未就学児 2割, 70歳以上等
- * 1～3割 as the patient declares; F5 (003 2(3), lines 184–198): no card and no valid insurance ⇒ 10割
+ * 1～3割 as the patient declares; F5 (003 2(3), lines 184–198): no card or proof brought, or no valid
+ * insurance card issued (「や」: either) ⇒ 10割
  * in principle, a known repeat patient may be charged 3割等. The age boundaries are the statute's
  * (健康保険法 第74条第1項, 国民健康保険法 第42条第1項, 高齢者の医療の確保に関する法律 第52条・第67条),
  * which the documents summarise as "未就学", "70歳以上" and "後期高齢者":
@@ -59,8 +60,10 @@ export interface CopayInput {
   insuranceType: InsuranceType | null;
   declaredRatio?: DeclaredRatio;
   /**
-   * F5: false when the patient has neither the card nor a health-insurance card with them, or has
-   * no valid insurance, and eligibility cannot be checked. Default true.
+   * F5: false when the patient brought none of the card / 資格確認書 / 健康保険証, OR has been issued
+   * no valid insurance card — either one is enough — and eligibility cannot be checked online
+   * (003 2(3), lines 184–198: 「…いずれも持参していない場合や、有効な健康保険証の交付を受けていない
+   * 場合であって…」). Default true.
    */
   insured?: boolean;
   /** F5: the clinic knows the patient from earlier visits. */

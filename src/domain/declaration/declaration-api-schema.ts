@@ -44,6 +44,7 @@ export const verifyDeclarationSchema = z.strictObject({
 /** → claimed (F6). */
 export const claimDeclarationSchema = z.strictObject({
   method: z.enum(CLAIM_METHODS, { error: 'Choose how the visit is claimed.' }),
+  patientAskedForNumbers: z.boolean({ error: 'Say whether the patient was asked for the numbers.' }).optional(),
 });
 
 /** The inbox filter. */

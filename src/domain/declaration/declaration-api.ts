@@ -86,6 +86,17 @@ export interface VerifyDeclarationRequest {
 /** received | verified → claimed (F6). */
 export interface ClaimDeclarationRequest {
   method: ClaimMethod;
+  /** F6: for 「不詳」, the staff member confirms the patient was asked for the numbers first. */
+  patientAskedForNumbers?: boolean | undefined;
+}
+
+/**
+ * F6 (003 3(4), lines 250–263): 「不詳」 only after the clinic asked the patient for the insurer and
+ * insured numbers (when the patient did not send them) and they still could not be found; the
+ * claim records that this was done. Other methods need no such confirmation.
+ */
+export function claimAskedFirst(request: ClaimDeclarationRequest): boolean {
+  return request.method !== 'unknown' || request.patientAskedForNumbers === true;
 }
 
 /**

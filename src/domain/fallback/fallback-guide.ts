@@ -16,12 +16,15 @@
  * - F8 applies to power, network and card-reader failures (003 lines 163–173), not to a card that
  *   cannot be used.
  * - F5: 10割 when the patient brought neither the card nor a health-insurance card, OR has no valid
- *   card issued and the card check cannot be done (003 2(3), lines 184–198); DOMAIN says "and".
+ *   card issued, and the card check cannot be done (003 2(3), lines 184–198: 「…場合や、…場合であって」).
+ *   The document names only the card and the 健康保険証; the 資格確認書 stands beside the latter today.
+ * - F7: 002 FAQ #8 #9 say 「健康保険証等」 and 「現時点では」 (a visual-check app was planned); the unlock
+ *   is at the office of the municipality where the patient is registered (住民票がある市区町村).
  * - F1's order is DOMAIN's; the documents list the proofs as equal alternatives ("患者に確認可能な
  *   方法で", 001 lines 224–231, card + お知らせ first), so the order is a suggestion, not a rule.
  */
 import type { CopayBasis, CopayPercent } from '../declaration/copay.ts';
-import { declarationDateOfBirth, type Declaration } from '../declaration/declaration.ts';
+import type { Declaration } from '../declaration/declaration.ts';
 import type { Sex } from '../registration/eligibility.ts';
 import type { JstDate } from '../shared/jst.ts';
 
@@ -33,7 +36,7 @@ export const FALLBACK_CAUSES = [
   'serviceOutage',
   /** IC chip broken or user certificate expired (001 2-⑤). */
   'cardUnusable',
-  /** Three wrong PINs in a row (F7). */
+  /** Three wrong PINs in a row, or a proxy who does not know the PIN (F7). */
   'pinLocked',
   /** A face-authentication-only card has no PIN (R2). */
   'faceAuthOnlyCard',
@@ -53,7 +56,8 @@ export type GuideRule = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'F8' | 
  * - usePatientDevice (F2): check on the patient's own phone when the staff tablet fails.
  * - askNewerQualification (E2): a newer qualification exists; check again with it.
  * - checkInputErrors (E2): re-check what was typed ("C" vs "0", leading zeros).
- * - explainPinLocked (F7): only the municipal office unlocks the PIN; no face or visual check here.
+ * - explainPinLocked (F7): no face or visual check here ⇒ 資格確認書 / a still-valid 健康保険証等;
+ *   only the municipal office (where the patient is registered) unlocks the card, never the clinic.
  * - explainFaceAuthOnlyCard (R2): that card has no PIN and cannot be used in this flow.
  * - explainCardUnusable: a broken chip or expired certificate is renewed at the municipal office.
  * - proofMynaportalScreen (F1): the Mynaportal eligibility screen on the patient's phone; a
@@ -62,7 +66,8 @@ export type GuideRule = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'F8' | 
  * - proofHealthInsuranceCard (F1): a health-insurance card still valid.
  * - knownRepeatPatient (F4): a patient known to the clinic says nothing changed ⇒ counts as the form.
  * - declarationForm (F3): 被保険者資格申立書, filled as far as possible, with the 説明書 (D6).
- * - noInsurance (F5): no card and no valid insurance ⇒ 100 %, a known repeat patient may pay 30 %.
+ * - noInsurance (F5): no card or proof brought, OR no valid insurance card issued ⇒ 100 %, a known
+ *   repeat patient may pay 30 %.
  * - chargeCopay (E7): what to collect (copay.ts).
  * - paperPrescription (E8): electronic prescriptions cannot be issued; use paper.
  * - outageSearchAfterRecovery (F8): once the service is back, search with the outage function.
@@ -96,14 +101,16 @@ export type GuidePhase = 'check' | 'explain' | 'proof' | 'fallback' | 'charge' |
 /**
  * The condition under which a step applies, for the app to say "if …":
  * - noProofShown: none of the steps before worked.
- * - knownPatientNothingChanged: F4's condition. noCardAndNoValidInsurance: F5's.
+ * - knownPatientNothingChanged: F4's condition. noProofBroughtOrNoValidInsurance: F5's — "or": the
+ *   patient brought none of the card / 資格確認書 / 健康保険証, OR has been issued no valid card, and
+ *   in either case the online check cannot be done (003 2(3), lines 184–198).
  * - eligibilityNotConfirmed: no valid qualification was confirmed (E8).
  * - currentQualificationKnown, pastQualificationKnown, declarationSubmitted: F6's three ways, in order.
  */
 export type GuideCondition =
   | 'noProofShown'
   | 'knownPatientNothingChanged'
-  | 'noCardAndNoValidInsurance'
+  | 'noProofBroughtOrNoValidInsurance'
   | 'eligibilityNotConfirmed'
   | 'currentQualificationKnown'
   | 'pastQualificationKnown'
@@ -127,12 +134,24 @@ const OFFLINE_PROOFS = [
   step('proofHealthInsuranceCard', 'F1', 'proof'),
 ];
 const ALL_PROOFS = [MYNAPORTAL, ...OFFLINE_PROOFS];
+/**
+ * F7 (002 FAQ #8 #9, lines 5911–5963): with a locked PIN, or a proxy who does not know it, this flow
+ * has no face or visual check, so the FAQ's 「健康保険証等」 comes first: 資格確認書 and a still-valid
+ * health-insurance card; then the card with its お知らせ; the Mynaportal last (its login asks for
+ * the same PIN, so it helps only on a phone already signed in).
+ */
+const PIN_PROOFS = [
+  step('proofCertificate', 'F1', 'proof'),
+  step('proofHealthInsuranceCard', 'F1', 'proof'),
+  step('proofCardWithNotice', 'F1', 'proof'),
+  MYNAPORTAL,
+];
 
 /** F4 before F3: for a known patient the verbal confirmation spares the form (003 2(2) なお書). */
 const FALLBACKS = [
   step('knownRepeatPatient', 'F4', 'fallback', 'knownPatientNothingChanged'),
   step('declarationForm', 'F3', 'fallback', 'noProofShown'),
-  step('noInsurance', 'F5', 'fallback', 'noCardAndNoValidInsurance'),
+  step('noInsurance', 'F5', 'fallback', 'noProofBroughtOrNoValidInsurance'),
 ];
 const CHARGE = step('chargeCopay', 'E7', 'charge');
 const PAPER_PRESCRIPTION = step('paperPrescription', 'E8', 'prescription', 'eligibilityNotConfirmed');
@@ -162,7 +181,7 @@ export const FALLBACK_GUIDE: Readonly<Record<FallbackCause, readonly GuideStep[]
   serviceOutage: [...ALL_PROOFS, ...FALLBACKS, CHARGE, PAPER_PRESCRIPTION, OUTAGE_SEARCH, ...CLAIMS],
   // The explanation leads into F1's proofs, hence its rule.
   cardUnusable: [step('explainCardUnusable', 'F1', 'explain'), ...ALL_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],
-  pinLocked: [step('explainPinLocked', 'F7', 'explain'), ...ALL_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],
+  pinLocked: [step('explainPinLocked', 'F7', 'explain'), ...PIN_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],
   faceAuthOnlyCard: [step('explainFaceAuthOnlyCard', 'R2', 'explain'), ...ALL_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],
   // 004: with 無効 / 資格情報なし no electronic prescription can be issued (E8).
   resultLost: [...OFFLINE_PROOFS, ...FALLBACKS, CHARGE, PAPER_PRESCRIPTION, ...CLAIMS],
@@ -300,15 +319,41 @@ export function outageSearchMissing(criteria: OutageSearchCriteria): OutageSearc
   return missing;
 }
 
-/** F8 from a declaration: the form carries every item but the check date, which is the visit day. */
-export function outageSearchCriteriaFrom(declaration: Declaration, checkDate: JstDate): OutageSearchCriteria {
+/** The declaration's items the outage search reads, its date of birth already read from the era boxes. */
+export type OutageSearchSource = Pick<Declaration, 'sex' | 'declaredOn' | 'name' | 'nameKana' | 'address' | 'insurerName'> & {
+  dateOfBirth: JstDate | null;
+};
+
+/**
+ * F8 from a declaration: the form's 年月日 is the visit day, which is the 資格確認日 the search asks
+ * for (the form starts it as the day the form was opened). A form typed as text (the screen) and a
+ * submitted Declaration both fit.
+ */
+function outageSearchCriteriaFrom(source: OutageSearchSource): OutageSearchCriteria {
   return {
-    dateOfBirth: declarationDateOfBirth(declaration.dateOfBirth),
-    sex: declaration.sex,
-    checkDate,
-    name: declaration.name,
-    nameKana: declaration.nameKana,
-    address: declaration.address,
-    insurerName: declaration.insurerName,
+    dateOfBirth: source.dateOfBirth,
+    sex: source.sex,
+    checkDate: source.declaredOn,
+    name: source.name,
+    nameKana: source.nameKana,
+    address: source.address,
+    insurerName: source.insurerName,
   };
 }
+
+/**
+ * F8: the search keys a declaration still lacks — flagged on the form before 送信 and in what
+ * follows it, never a reason to refuse saving or sending (D3). Empty when the search can run.
+ */
+export function declarationSearchMissing(source: OutageSearchSource): OutageSearchMissing[] {
+  return outageSearchMissing(outageSearchCriteriaFrom(source));
+}
+
+/** Which form fields fill each search key (for flagging them on the form). */
+export const OUTAGE_SEARCH_FIELDS: Readonly<Record<OutageSearchMissing, readonly (keyof OutageSearchSource)[]>> = {
+  dateOfBirth: ['dateOfBirth'],
+  sex: ['sex'],
+  checkDate: ['declaredOn'],
+  nameOrKana: ['name', 'nameKana'],
+  addressOrInsurer: ['address', 'insurerName'],
+};

@@ -86,7 +86,7 @@ export function conditionState(condition: GuideCondition, resolution: GuideResol
       return confirmed ? 'no' : 'holds';
     case 'knownPatientNothingChanged':
       return resolution === 'knownRepeatPatient' ? 'holds' : 'no';
-    case 'noCardAndNoValidInsurance':
+    case 'noProofBroughtOrNoValidInsurance':
       return resolution === 'noInsurance' ? 'holds' : 'no';
     default: {
       const unexpected: never = condition;

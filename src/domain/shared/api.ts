@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'declaration_not_verifiable',
   'declaration_not_claimable',
   'declaration_claim_method_not_allowed',
+  'declaration_unknown_claim_not_asked',
   'declaration_not_completable',
   // A sealed outbox submission that does not open with the institution's key (issue 12 #7).
   'sealed_submission_unreadable',

@@ -35,6 +35,13 @@ export class ClaimMethodNotAllowedError extends AppError {
   }
 }
 
+/** F6: 「不詳」 only once the patient was asked for the numbers (003 3(4)). */
+export class UnknownClaimNotAskedError extends AppError {
+  constructor() {
+    super('declaration_unknown_claim_not_asked', 'Before claiming with the numbers as unknown, ask the patient for them and confirm that you did.');
+  }
+}
+
 export class DeclarationNotCompletableError extends AppError {
   constructor() {
     super('declaration_not_completable', 'Only a claimed declaration can be marked as completed.');

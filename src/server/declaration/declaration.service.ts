@@ -1,6 +1,7 @@
 import type { Declaration } from '../../domain/declaration/declaration.ts';
 import {
   allowedClaimMethods,
+  claimAskedFirst,
   type ClaimDeclarationRequest,
   type DeclarationDetailDto,
   type DeclarationInboxResponse,
@@ -21,6 +22,7 @@ import {
   DeclarationNotCompletableError,
   DeclarationNotFoundError,
   DeclarationNotVerifiableError,
+  UnknownClaimNotAskedError,
 } from './declaration-errors.ts';
 import {
   deleteExpiredDeclaration,
@@ -243,6 +245,7 @@ export async function claimDeclaration(trx: DbOrTx, ctx: StaffContext, id: strin
   const row = await declarationOrFail(trx, ctx, id);
   if (row.status !== 'received' && row.status !== 'verified') throw new DeclarationNotClaimableError();
   if (!allowedClaimMethods(row.status, row.verified_qualification).includes(request.method)) throw new ClaimMethodNotAllowedError();
+  if (!claimAskedFirst(request)) throw new UnknownClaimNotAskedError();
   const state = await transition(
     trx,
     ctx,
@@ -251,7 +254,9 @@ export async function claimDeclaration(trx: DbOrTx, ctx: StaffContext, id: strin
     { status: 'claimed', claimed_at: ctx.now.toISOString(), claimed_by: ctx.staffId, claim_method: request.method },
     () => new DeclarationNotClaimableError(),
   );
-  await ctx.audit(trx, { action: 'declaration.claimed', subjectId: id, outcome: 'ok', detail: request.method }, ctx.now);
+  // F6: the audit trail keeps that the patient was asked before 「不詳」.
+  const detail = request.method === 'unknown' ? 'unknown:patientAsked' : request.method;
+  await ctx.audit(trx, { action: 'declaration.claimed', subjectId: id, outcome: 'ok', detail }, ctx.now);
   return state;
 }
 

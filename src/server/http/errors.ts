@@ -62,6 +62,7 @@ export const HTTP_STATUS = {
   declaration_not_verifiable: 409,
   declaration_not_claimable: 409,
   declaration_claim_method_not_allowed: 409,
+  declaration_unknown_claim_not_asked: 422,
   declaration_not_completable: 409,
   sealed_submission_unreadable: 422,
   second_factor_required: 401,
