@@ -175,7 +175,8 @@ describe('card simulator API', () => {
     expect(normal.status).toBe(200);
     expect(await normal.json()).toEqual({ id: 'card-02', label: expect.any(Object), kind: 'normal', locked: false, attemptsRemaining: 3 });
     // Other problems keep their real place: an expired certificate is found by the reception after the PIN.
-    expect(((await simApp(t).request('/sim/api/cards/card-expired').then((r) => r.json())) as { kind: string }).kind).toBe('expiredCertificate');
+    const expired = await simApp(t).request('/sim/api/cards/card-expired');
+    expect(((await expired.json()) as { kind: string }).kind).toBe('expiredCertificate');
     expect((await simApp(t).request('/sim/api/cards/card-99')).status).toBe(404);
   });
 

@@ -272,8 +272,8 @@ export const en: Record<CoreKey, string> = {
   'card.lockedMessage':
     'The PIN was entered wrongly 3 times in a row, so the card is locked. Only your municipal office can unlock it. For today, eligibility is checked with a qualification certificate, the card with the eligibility notice, or the Mynaportal screen.',
   'card.faceOnlyMessage':
-    'This is a face-authentication-only card (no PIN), which cannot be used here. Eligibility is checked with a qualification certificate or similar.',
-  'card.faceOnly.alternatives': 'Eligibility is checked with one of these instead. Please tell the staff.',
+    'This is a face-authentication-only card (no PIN). This reception can confirm identity only with the PIN, so the card cannot be used.',
+  'card.faceOnly.alternatives': 'Eligibility is checked with one of these instead. Please tell the clinic staff.',
   'card.faceOnly.certificate': 'The qualification certificate (資格確認書)',
   'card.faceOnly.cardWithNotice': 'The My Number card with the eligibility notice (資格情報のお知らせ)',
   'card.faceOnly.healthInsuranceCard': 'A health-insurance card that is still valid',

@@ -33,18 +33,11 @@ function UnconfirmedResult({ token, status, record, steps }: { token: string; st
     }
     route(url);
   }
-  const link = (url: string, primary: boolean, label: string) => (
-    <a
-      class={`button wide${primary ? ' primary' : ''}`}
-      href={url}
-      aria-disabled={opening ? 'true' : undefined}
-      onClick={(e) => {
-        e.preventDefault();
-        if (!opening) void open(url);
-      }}
-    >
+  // Buttons, not links: the router follows a link's click at once, before the draft is written.
+  const action = (url: string, primary: boolean, label: string) => (
+    <button type="button" class={`button wide${primary ? ' primary' : ''}`} disabled={opening} onClick={() => void open(url)}>
       {label}
-    </a>
+    </button>
   );
 
   return (
@@ -68,8 +61,9 @@ function UnconfirmedResult({ token, status, record, steps }: { token: string; st
         </ol>
         {!steps.includes('askMynaportalScreen') && <p class="hint">{t('done.unconfirmed.noMynaportal')}</p>}
         <div class="result-actions">
-          {link(`${base}/form`, true, t('done.unconfirmed.openForm'))}
-          {link(base, false, t('done.unconfirmed.openGuide'))}
+          {/* The guide first: its steps are the list above, and it ends in the same draft. */}
+          {action(base, true, t('done.unconfirmed.openGuide'))}
+          {action(`${base}/form`, false, t('done.unconfirmed.openForm'))}
         </div>
         <p class="hint">{t('done.unconfirmed.prefill')}</p>
       </section>
