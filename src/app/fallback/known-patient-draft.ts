@@ -1,5 +1,5 @@
 import type { FallbackCause } from '../../domain/fallback/fallback-guide.ts';
-import type { KnownPatient } from '../../domain/fallback/from-eligibility.ts';
+import type { KnownPatient } from '../../domain/fallback/known-patient.ts';
 import { saveDraft } from '../storage/drafts.ts';
 import { formStateOf, newFormState } from './form-state.ts';
 import { newWalk, saveWalk } from './walk-state.ts';

@@ -201,7 +201,7 @@ export const en: Record<CoreKey, string> = {
   'done.returning': 'Returning to your online-consultation app…',
   'done.claimWithShown': 'Claims use the eligibility data shown here. Where it differs from the paper card, the data shown here prevails in principle.',
   'done.unconfirmed.title': 'Eligibility could not be confirmed',
-  'done.unconfirmed.registered': 'The consent is registered, but no valid insurance qualification was confirmed. Before going on, check it with the steps below.',
+  'done.unconfirmed.registered': 'The consent is registered, but no valid insurance qualification was confirmed.',
   'done.unconfirmed.lost': 'The qualification found is invalid (lost). Right after leaving a job, the new insurance may not be on record yet.',
   'done.unconfirmed.lostWithNew': 'The qualification found is invalid, but a newer one exists. Check with the newer qualification.',
   'done.unconfirmed.notFound': 'No matching qualification was found.',
@@ -209,7 +209,7 @@ export const en: Record<CoreKey, string> = {
   'done.unconfirmed.steps': 'Check in this order',
   'done.unconfirmed.openGuide': 'Open the decision guide',
   'done.unconfirmed.openForm': "Fill in this patient's declaration form (被保険者資格申立書)",
-  'done.unconfirmed.prefill': "The form opens with the name, kana, date of birth, sex, address and insurer from the result. Check them with the patient and correct them.",
+  'done.unconfirmed.prefill': 'The form opens with the name, date of birth, address and more from the result. Check them with the patient.',
 
   'status.valid': 'Valid',
   'status.lost': 'Invalid (qualification lost)',

@@ -208,7 +208,7 @@ export const ja = {
   'done.returning': 'オンライン診療アプリに戻ります…',
   'done.claimWithShown': '請求には、ここに表示された資格情報を使います。保険証などの記載と異なる場合も、原則として表示された内容が優先されます。',
   'done.unconfirmed.title': '保険資格を確認できませんでした',
-  'done.unconfirmed.registered': '同意は登録しましたが、有効な保険資格は確認できていません。受付を続ける前に、次の手順で確認してください。',
+  'done.unconfirmed.registered': '同意は登録しましたが、有効な保険資格は確認できていません。',
   'done.unconfirmed.lost': '確認した資格は無効です（資格喪失）。退職などの直後は、新しい保険の情報がまだ届いていないことがあります。',
   'done.unconfirmed.lostWithNew': '確認した資格は無効ですが、新しい資格があります。新しい資格で確認してください。',
   'done.unconfirmed.notFound': '該当する資格情報がありません。',
@@ -216,7 +216,7 @@ export const ja = {
   'done.unconfirmed.steps': '次の順に確認してください',
   'done.unconfirmed.openGuide': '対応の手順（判断ガイド）を開く',
   'done.unconfirmed.openForm': 'この患者さんの被保険者資格申立書を記入する',
-  'done.unconfirmed.prefill': '申立書には、確認結果の氏名・フリガナ・生年月日・性別・住所・保険者名を記入した状態で開きます。患者さんに確かめて直してください。',
+  'done.unconfirmed.prefill': '申立書は、確認結果の氏名・生年月日・住所などを記入した状態で開きます。患者さんに確かめてください。',
 
   'status.valid': '有効',
   'status.lost': '無効（資格喪失）',

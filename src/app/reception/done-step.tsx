@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import { fallbackCauseOf, knownPatientOf, unconfirmedStatus, type UnconfirmedStatus } from '../../domain/fallback/from-eligibility.ts';
+import { fallbackCauseOf, unconfirmedStatus, type UnconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
@@ -21,12 +21,15 @@ function UnconfirmedResult({ token, status, record, steps }: { token: string; st
   const [opening, setOpening] = useState(false);
   const base = `/i/${encodeURIComponent(token)}/fallback`;
 
-  // The draft and the guide's walk are written first, so the page opens on them. The fallback
-  // code loads only now: a valid result never downloads it.
+  // The draft and the guide's walk are written first, so the page opens on them. That code (and
+  // the era and kana conversions) loads only now: the patient's first load stays small (issue 7).
   async function open(url: string) {
     setOpening(true);
     try {
-      const { startFallbackForPatient } = await import('../fallback/known-patient-draft.ts');
+      const [{ startFallbackForPatient }, { knownPatientOf }] = await Promise.all([
+        import('../fallback/known-patient-draft.ts'),
+        import('../../domain/fallback/known-patient.ts'),
+      ]);
       await startFallbackForPatient(token, fallbackCauseOf(status), knownPatientOf(record));
     } catch {
       // No storage on this device (private mode): the form still opens, blank.

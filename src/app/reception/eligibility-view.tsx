@@ -1,4 +1,4 @@
-import { unconfirmedStatus } from '../../domain/fallback/from-eligibility.ts';
+import { unconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatDate } from './format.ts';

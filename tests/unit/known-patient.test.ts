@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { emptyDeclaration } from '../../src/domain/declaration/declaration.ts';
 import { declarationSchema } from '../../src/domain/declaration/declaration-schema.ts';
 import { FALLBACK_CAUSES } from '../../src/domain/fallback/fallback-guide.ts';
-import { fallbackCauseOf, knownPatientOf, unconfirmedStatus } from '../../src/domain/fallback/from-eligibility.ts';
+import { knownPatientOf } from '../../src/domain/fallback/known-patient.ts';
+import { fallbackCauseOf, unconfirmedStatus } from '../../src/domain/fallback/unconfirmed-result.ts';
 import { ELIGIBILITY_STATUSES, type EligibilityRecord } from '../../src/domain/registration/eligibility.ts';
 import { createLocalRegistry } from '../../src/server/national/embedded/local-registry.ts';
 

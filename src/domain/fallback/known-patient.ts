@@ -1,8 +1,7 @@
 /**
- * E2: a `lost`, `lostWithNew` or `notFound` result leads straight to the decision guide and the
- * declaration form for the patient just checked. This is what the result hands over: the guide's
- * cause for the status, and what the record already says of the patient, as the declaration's
- * own fields, so the form opens filled in as far as it can be.
+ * E2: the declaration form opened from a result that confirmed no qualification starts with what
+ * the record already says of the patient, as the declaration's own fields, so it is filled in as
+ * far as it can be.
  *
  * Only fields of the declaration form are carried (the type is a Pick of it), so nothing else of
  * the record — and never a My Number, which no record holds (P1) — reaches the draft.
@@ -10,39 +9,7 @@
 import { toEraDate } from '../shared/era.ts';
 import { toKatakana } from '../shared/kana.ts';
 import type { Declaration } from '../declaration/declaration.ts';
-import type { EligibilityRecord, EligibilityStatus } from '../registration/eligibility.ts';
-import type { FallbackCause } from './fallback-guide.ts';
-
-/** The statuses whose result is not a confirmed qualification and so opens the fallback (E2). */
-export type UnconfirmedStatus = Extract<EligibilityStatus, 'lost' | 'lostWithNew' | 'notFound'>;
-
-const CAUSE_OF_STATUS: Record<UnconfirmedStatus, FallbackCause> = {
-  lost: 'resultLost',
-  lostWithNew: 'resultLostWithNew',
-  notFound: 'resultNotFound',
-};
-
-/** The status when the result confirmed no qualification; null for valid and validUnregistered (有効). */
-export function unconfirmedStatus(status: EligibilityStatus): UnconfirmedStatus | null {
-  switch (status) {
-    case 'lost':
-    case 'lostWithNew':
-    case 'notFound':
-      return status;
-    case 'valid':
-    case 'validUnregistered':
-      return null;
-    default: {
-      const unexpected: never = status;
-      throw new RangeError(`unknown status ${String(unexpected)}`);
-    }
-  }
-}
-
-/** The decision guide's cause for such a result. */
-export function fallbackCauseOf(status: UnconfirmedStatus): FallbackCause {
-  return CAUSE_OF_STATUS[status];
-}
+import type { EligibilityRecord } from '../registration/eligibility.ts';
 
 /** What a declaration draft starts with for a patient already checked. */
 export type KnownPatient = Pick<Declaration, 'name' | 'nameKana' | 'dateOfBirth' | 'sex' | 'address' | 'insurerName' | 'referenceNumber'>;
