@@ -220,6 +220,7 @@ test('(d) R2, R5, E2: a face-authentication-only card is refused before any PIN;
   await expect(page.getByText(/請求には、ここに表示された資格情報を使います/)).toHaveCount(0);
   await expect(page.locator('.status-badge')).toHaveText('無効（資格喪失）');
   await snapshot(page, 'reception-7-lost-result', info.project.name);
+  await expectNoSeriousA11yViolations(page);
 
   // E2: straight to this patient's declaration form, filled in from the record (kana made full-width, the era date of birth).
   await page.getByRole('button', { name: 'この患者さんの被保険者資格申立書を記入する' }).click();
