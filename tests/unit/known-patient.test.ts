@@ -3,8 +3,8 @@ import { emptyDeclaration } from '../../src/domain/declaration/declaration.ts';
 import { declarationSchema } from '../../src/domain/declaration/declaration-schema.ts';
 import { FALLBACK_CAUSES } from '../../src/domain/fallback/fallback-guide.ts';
 import { knownPatientOf } from '../../src/domain/fallback/known-patient.ts';
-import { fallbackCauseOf, unconfirmedStatus } from '../../src/domain/fallback/unconfirmed-result.ts';
-import { ELIGIBILITY_STATUSES, type EligibilityRecord } from '../../src/domain/registration/eligibility.ts';
+import { fallbackCauseOf, stepsAfterCardCheck, unconfirmedStatus } from '../../src/domain/fallback/unconfirmed-result.ts';
+import { ELIGIBILITY_STATUSES, nextSteps, type EligibilityRecord } from '../../src/domain/registration/eligibility.ts';
 import { createLocalRegistry } from '../../src/server/national/embedded/local-registry.ts';
 
 const asOf = new Date('2026-11-22T03:00:00Z');
@@ -17,6 +17,13 @@ describe('E2: what a result that confirmed no qualification hands to the fallbac
     expect(unconfirmed).toEqual(['lost', 'lostWithNew', 'notFound']);
     expect(unconfirmed.map((status) => fallbackCauseOf(unconfirmedStatus(status)!))).toEqual(['resultLost', 'resultLostWithNew', 'resultNotFound']);
     for (const status of unconfirmed) expect(FALLBACK_CAUSES).toContain(fallbackCauseOf(unconfirmedStatus(status)!));
+  });
+
+  it('E2: after a card check, notFound is the lost steps without "check the typed numbers" (nothing was typed, 001 l.81); lostWithNew keeps the Mynaportal', () => {
+    expect(stepsAfterCardCheck(nextSteps('notFound'))).toEqual(nextSteps('lost'));
+    expect(stepsAfterCardCheck(nextSteps('notFound'))).not.toContain('askMynaportalScreen');
+    expect(stepsAfterCardCheck(nextSteps('lostWithNew'))).toEqual(nextSteps('lostWithNew'));
+    expect(stepsAfterCardCheck(nextSteps('lostWithNew'))).toContain('askHealthInsuranceCard');
   });
 
   it('E2: a lost record pre-fills the declaration with the name, full-width kana, era date of birth, sex, address and insurer', async () => {

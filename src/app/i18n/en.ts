@@ -204,7 +204,7 @@ export const en: Record<CoreKey, string> = {
   'done.unconfirmed.registered': 'The consent is registered, but no valid insurance qualification was confirmed.',
   'done.unconfirmed.lost': 'The qualification found is invalid (lost). Right after leaving a job, the new insurance may not be on record yet.',
   'done.unconfirmed.lostWithNew': 'The qualification found is invalid, but a newer one exists. Check with the newer qualification.',
-  'done.unconfirmed.notFound': 'No matching qualification was found.',
+  'done.unconfirmed.notFound': "No matching qualification was found. After a check with the card, this usually means the insurer's registration is late.",
   'done.unconfirmed.noMynaportal': 'With this result the Mynaportal eligibility screen cannot show a valid qualification either.',
   'done.unconfirmed.steps': 'Check in this order',
   'done.unconfirmed.openGuide': 'Open the decision guide',

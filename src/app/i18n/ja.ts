@@ -211,7 +211,7 @@ export const ja = {
   'done.unconfirmed.registered': '同意は登録しましたが、有効な保険資格は確認できていません。',
   'done.unconfirmed.lost': '確認した資格は無効です（資格喪失）。退職などの直後は、新しい保険の情報がまだ届いていないことがあります。',
   'done.unconfirmed.lostWithNew': '確認した資格は無効ですが、新しい資格があります。新しい資格で確認してください。',
-  'done.unconfirmed.notFound': '該当する資格情報がありません。',
+  'done.unconfirmed.notFound': '該当する資格情報がありません。マイナンバーカードでの確認では、保険者の登録が遅れていることがあります。',
   'done.unconfirmed.noMynaportal': 'この結果のときは、マイナポータルの資格情報画面でも有効な資格は確認できません。',
   'done.unconfirmed.steps': '次の順に確認してください',
   'done.unconfirmed.openGuide': '対応の手順（判断ガイド）を開く',

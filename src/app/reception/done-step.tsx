@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
-import { fallbackCauseOf, unconfirmedStatus, type UnconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
+import { fallbackCauseOf, stepsAfterCardCheck, unconfirmedStatus, type UnconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
@@ -99,7 +99,7 @@ export function DoneStep({ token, flow, onFinish }: { token: string; flow: FlowS
   return (
     <>
       {eligibility && unconfirmed ? (
-        <UnconfirmedResult token={token} status={unconfirmed} record={eligibility.record} steps={eligibility.nextSteps} />
+        <UnconfirmedResult token={token} status={unconfirmed} record={eligibility.record} steps={stepsAfterCardCheck(eligibility.nextSteps)} />
       ) : (
         <>
           <h2>{t('done.title')}</h2>
