@@ -12,7 +12,7 @@ import { registrationOutcome } from './reception-api.ts';
 
 /**
  * E2: a result that confirmed no qualification (lost, lostWithNew, notFound) is a warning, not a
- * completion: what to do next in order, and links that open the decision guide at this result's
+ * completion: what to do next in order, and buttons that open the decision guide at this result's
  * cause and the declaration form already filled in with what the record says of the patient.
  */
 function UnconfirmedResult({ token, status, record, steps }: { token: string; status: UnconfirmedStatus; record: EligibilityRecord; steps: NextStep[] }) {
