@@ -97,6 +97,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/public/registrations/:id/challenge': pub,
   'POST /api/handoff': pub,
   'GET /sim/api/cards': pub,
+  'GET /sim/api/cards/:id': pub,
   'POST /sim/api/cards/:id/sign': pub,
 };
 

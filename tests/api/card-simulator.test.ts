@@ -162,7 +162,25 @@ describe('card simulator API', () => {
     expect(body.error.code).toBe('card_unknown');
   });
 
-  it('R2: a face-auth-only card is refused and no attempt is counted', async () => {
+  it('R2: holding a face-auth-only card is refused before any PIN, with the reason; other cards answer for the PIN pad', async () => {
+    const face = await simApp(t).request('/sim/api/cards/card-face');
+    expect(face.status).toBe(409);
+    const refused = (await face.json()) as ApiErrorBody;
+    expect(refused.error.code).toBe('face_auth_only');
+    expect(refused.error.message).toMatch(/face-authentication-only.*no PIN/);
+    expect(await getCardState(t.db, 'card-face')).toEqual({ failedPinAttempts: 0, locked: false });
+
+    // A card with a PIN is read as before: the PIN pad follows, and nothing is counted yet.
+    const normal = await simApp(t).request('/sim/api/cards/card-02');
+    expect(normal.status).toBe(200);
+    expect(await normal.json()).toEqual({ id: 'card-02', label: expect.any(Object), kind: 'normal', locked: false, attemptsRemaining: 3 });
+    // Other problems keep their real place: an expired certificate is found by the reception after the PIN.
+    const expired = await simApp(t).request('/sim/api/cards/card-expired');
+    expect(((await expired.json()) as { kind: string }).kind).toBe('expiredCertificate');
+    expect((await simApp(t).request('/sim/api/cards/card-99')).status).toBe(404);
+  });
+
+  it('R2: a face-auth-only card is refused at signing too and no attempt is counted', async () => {
     const { status, body } = await sign(t, 'card-face', WRONG_PIN);
     expect(status).toBe(409);
     expect(body.error.code).toBe('face_auth_only');

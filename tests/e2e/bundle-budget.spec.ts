@@ -25,9 +25,11 @@ const KiB = 1024;
 const ENTRY_BUDGET = 27 * KiB;
 /**
  * Everything the patient route /i/<token> loads, the lazy reception chunk included (33.9 KiB when
- * set, 37.1 KiB after issue 12's sealing, signing and token handling; target 40).
+ * set, 37.1 KiB after issue 12's sealing, signing and token handling, 38.6 KiB after issue 15's
+ * E2 result screen and the R2/R6/R11 texts — their strings are in the core catalogue, and the
+ * result's record → declaration mapping loads only when its buttons are pressed; target 40).
  */
-const ROUTE_BUDGET = 38 * KiB;
+const ROUTE_BUDGET = 39 * KiB;
 
 // Sizes do not depend on the viewport; measured as the patient's phone.
 test.use({ serviceWorkers: 'block', ...PHONE });

@@ -3,7 +3,7 @@ import { consentToEverything, LINK, qrPathFor, resetCard, tomorrowInJapan, useCa
 
 // Each screen of (a) — preparation, consent, prescription, confirmation, QR handoff, the card
 // app's cards and PIN, done — is shown with an axe scan at phone and desktop size in screens.spec.ts.
-test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone through the QR code', async ({ page, browser }) => {
+test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code', async ({ page, browser }) => {
   // Two devices on a busy two-core machine.
   test.setTimeout(120_000);
   await page.goto(`${LINK}?visit=homeVisit`);
@@ -11,6 +11,11 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
   await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
   await expect(page.getByText('顔認証マイナンバーカード（暗証番号の設定がないカード）は、この受付では使えません。')).toBeVisible();
   await expect(page.getByRole('link', { name: /マイナポータルで利用登録をする/ })).toHaveAttribute('href', 'https://myna.go.jp/');
+  // R11: the latest card app, a reader on a PC; staff never note the My Number. The Mynaportal login check is for online patients.
+  await expect(page.getByText('最新のマイナポータルアプリが必要です')).toBeVisible();
+  await expect(page.getByText('パソコンで受付する場合は、ICカードリーダライタが必要です。')).toBeVisible();
+  await expect(page.getByText(/職員がマイナンバー（個人番号）を書き留めたり、保管したりすることはありません/)).toBeVisible();
+  await expect(page.getByText(/マイナポータルにログインできるか/)).toHaveCount(0);
 
   await page.getByRole('button', { name: '準備ができました' }).click();
   await expect(page.getByRole('heading', { name: '情報の提供に同意してください' })).toBeVisible();
@@ -32,11 +37,14 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
 
   await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
   await expect(page.getByText('手術情報、診療・薬剤情報、特定健診情報、特定疾病療養受療証情報')).toBeVisible();
+  // R5: for a home visit the consent lasts across visits and can be revoked at any time.
   await expect(page.getByText(/継続して訪問診療等を受けている間.*いつでも取り消せます/)).toBeVisible();
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
 
   // R6 cross-device: the tablet shows a QR code; the patient's phone opens what it holds.
   await expect(page.getByRole('heading', { name: 'マイナンバーカードで本人確認' })).toBeVisible();
+  // R6: family may help at home; only a legal representative types the PIN for the patient.
+  await expect(page.getByText(/ご家族などが.*手伝うことができます。ただし、ご本人に代わって暗証番号を入力できるのは、乳幼児や成年被後見人の法定代理人だけです。/)).toBeVisible();
   const qr = page.getByRole('img', { name: 'マイナンバーカードのアプリを開く二次元コード' });
   await expect(qr).toBeVisible();
   const cardAppUrl = (await page.getByTestId('card-app-link').getAttribute('href'))!;
@@ -65,6 +73,9 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
   await expect(page.getByText('保険資格の確認結果')).toBeVisible();
   await expect(page.locator('.status-badge')).toHaveText('有効');
   await expect(page.getByText('保険資格を確認できました。表示された内容で請求できます。')).toBeVisible();
+  // E1: the data shown is what the clinic claims with, even where the paper card differs.
+  await expect(page.getByText('請求には、ここに表示された資格情報を使います。保険証などの記載と異なる場合も、原則として表示された内容が優先されます。')).toBeVisible();
+  await expect(page.getByText('保険資格を確認できませんでした')).toHaveCount(0);
   await expect(page.getByText('山田　花子')).toBeVisible();
   await expect(page.getByText('取り消すまで有効です（いつでも取り消せます）。')).toBeVisible();
   // Cost-limit information was not consented, so it is not shown.
@@ -79,13 +90,15 @@ test('(a) R1–R7: a home visit on a tablet, card read on the patient’s phone 
 test.describe('on the patient’s phone', () => {
   test.use(PHONE);
 
-  test('(b) R3, R7, R10, R12, U4: an online consultation on a phone from a telemedicine app, same device, back to the app with the outcome; back again, then an update', async ({ page }, info) => {
+  test('(b) R3, R5, R7, R10, R11, R12, U4: an online consultation on a phone from a telemedicine app, same device, back to the app with the outcome; back again, then an update', async ({ page }, info) => {
     test.setTimeout(90_000);
     await page.route('https://telemed.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>telemed</title><h1>Telemed app</h1>' }));
     const fromApp = `${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`;
     await page.goto(fromApp);
     // U4: no consent in force on this device: the app's patient starts on the preparation screen.
     await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
+    // R11: an online patient is advised to check the Mynaportal login beforehand.
+    await expect(page.getByText('オンライン診療の前に、ご自身のスマートフォンやパソコンでマイナポータルにログインできるか確かめておくと安心です。')).toBeVisible();
     await consentToEverything(page);
 
     await expect(page.getByRole('heading', { name: '診療日を入力してください' })).toBeVisible();
@@ -104,6 +117,8 @@ test.describe('on the patient’s phone', () => {
     await expect(page.getByText('診察時に確認します')).toBeVisible();
     // R10: for online the 診療日 is part of what is confirmed.
     await expect(page.locator('.summary')).toContainText('診療日');
+    // R5: for an online consultation the consent lasts through the consultation date.
+    await expect(page.getByText(/診療日の終わりまで、この同意に基づいて情報を確認します/)).toBeVisible();
     await snapshot(page, 'online-2-confirm', info.project.name);
     // A lost connection at the last step loses nothing: the answers stay and a retry works.
     await page.context().setOffline(true);
@@ -192,17 +207,69 @@ test.describe('the card app on the patient’s phone', () => {
   });
 });
 
-test('(d) R2: a face-authentication-only card is refused', async ({ page }) => {
+test('(d) R2, R5, E2: a face-authentication-only card is refused before any PIN; a lost qualification is a warning that leads to the guide and a pre-filled form', async ({ page }, info) => {
   await page.goto(`${LINK}?visit=houseCall`);
   await consentToEverything(page);
   await page.getByText('紙の処方箋', { exact: true }).click();
   await page.getByRole('button', { name: '次へ' }).click();
+  // R5: for a house call the consent lasts 24 hours from registration.
+  await expect(page.getByText('往診では、登録から24時間の間、この同意に基づいて情報を確認します。')).toBeVisible();
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
   const cardAppUrl = await page.getByTestId('card-app-link').getAttribute('href');
   await page.goto(cardAppUrl!);
-  await useCard(page, /顔認証/);
-  await expect(page.getByRole('alert')).toContainText('顔認証マイナンバーカード');
-  await expect(page.getByRole('alert')).toContainText('使えません');
+
+  // R2: holding the face-auth-only card is refused at once, with the reason and the alternatives; no PIN pad.
+  await page.getByRole('button', { name: /顔認証/ }).click();
+  const refusal = page.getByRole('alert');
+  await expect(refusal).toContainText('顔認証マイナンバーカード');
+  await expect(refusal).toContainText('暗証番号でしか本人確認ができないため、このカードは使えません');
+  for (const alternative of ['資格確認書', 'マイナンバーカードと「資格情報のお知らせ」', '有効期限内の健康保険証', '被保険者資格申立書']) {
+    await expect(refusal.getByRole('listitem').filter({ hasText: alternative })).toHaveCount(1);
+  }
+  await expect(page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: '読み取り開始' })).toHaveCount(0);
+
+  // The patient's other card: its qualification was lost at the end of last month.
+  await page.getByRole('button', { name: '別のカードを選ぶ' }).click();
+  await useCard(page, /カード02/);
+  await expect(page.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。')).toBeVisible();
+
+  // Back on the reception (same tab: the card step resumes and completes), the result is a warning, not a completion.
+  await page.goto(`${LINK}?visit=houseCall`);
+  const warning = page.getByRole('alert');
+  await expect(warning.getByRole('heading', { name: '保険資格を確認できませんでした' })).toBeVisible({ timeout: 10_000 });
+  await expect(warning).toContainText('確認した資格は無効です（資格喪失）');
+  await expect(page.getByRole('heading', { name: '受付が完了しました' })).toHaveCount(0);
+  await expect(page.locator('.message.success')).toHaveCount(0);
+  // E2: the next steps for lost, in order, with a still-valid 健康保険証 and no Mynaportal screen; E1's claim note is not shown.
+  await expect(page.locator('ol.next-steps > li')).toHaveText([
+    '資格確認書の提示をお願いしてください。',
+    'マイナンバーカードと「資格情報のお知らせ」の提示をお願いしてください。',
+    '有効期限内の健康保険証をお持ちであれば、その提示をお願いしてください。',
+    'いずれもない場合は、被保険者資格申立書に記入してもらってください。',
+  ]);
+  await expect(page.getByText(/マイナポータルの資格情報画面でも有効な資格は確認できません/)).toBeVisible();
+  await expect(page.getByText(/請求には、ここに表示された資格情報を使います/)).toHaveCount(0);
+  await expect(page.locator('.status-badge')).toHaveText('無効（資格喪失）');
+  await snapshot(page, 'reception-7-lost-result', info.project.name);
+  await expectNoSeriousA11yViolations(page);
+
+  // E2: straight to this patient's declaration form, filled in from the record (kana made full-width, the era date of birth).
+  await page.getByRole('button', { name: 'この患者さんの被保険者資格申立書を記入する' }).click();
+  await expect(page).toHaveURL(new RegExp(`${LINK}/fallback/form$`));
+  await expect(page.getByLabel('氏名', { exact: true })).toHaveValue('佐藤　健一');
+  await expect(page.getByLabel('（フリガナ）')).toHaveValue('サトウ ケンイチ');
+  const dob = page.getByRole('group', { name: '生年月日' });
+  await expect(dob.getByRole('radio', { name: '昭和' })).toBeChecked();
+  await expect(dob.getByLabel('年', { exact: true })).toHaveValue('44');
+  await expect(dob.getByLabel('月', { exact: true })).toHaveValue('11');
+  await expect(dob.getByLabel('日', { exact: true })).toHaveValue('2');
+  await expect(page.getByRole('group', { name: '性別' }).getByRole('radio', { name: '男' })).toBeChecked();
+  await expect(page.getByLabel('住所', { exact: true })).toHaveValue('東京都大田区蒲田五丁目3番9号');
+  await expect(page.getByLabel('保険者等名称')).toHaveValue('東都電機健康保険組合');
+  // …and the decision guide is at this result's cause: its first step for a lost qualification.
+  await page.getByRole('link', { name: '手順に戻る' }).click();
+  await expect(page.getByRole('heading', { name: '資格確認書を見せてもらう' })).toBeVisible();
 });
 
 // Its look and axe scan are in screens.spec.ts.

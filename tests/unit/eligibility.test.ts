@@ -8,7 +8,7 @@ import {
 
 describe('E2 next steps per eligibility status', () => {
   // 003: after 資格（無効）/資格情報なし the Mynaportal shows no valid qualification either.
-  const proofs = ['askCertificate', 'askCardWithNotice', 'declarationForm'];
+  const proofs = ['askCertificate', 'askCardWithNotice', 'askHealthInsuranceCard', 'declarationForm'];
 
   it('E2: every status has at least one step', () => {
     for (const status of ELIGIBILITY_STATUSES) expect(nextSteps(status).length).toBeGreaterThan(0);
@@ -18,7 +18,7 @@ describe('E2 next steps per eligibility status', () => {
     expect(nextSteps('valid')).toEqual(['proceed']);
   });
 
-  it('E2: lost asks for 資格確認書, card + お知らせ, else the declaration form — not the Mynaportal screen (003) — and no input check', () => {
+  it('E2: lost asks for 資格確認書, card + お知らせ, a still-valid 健康保険証, else the declaration form — not the Mynaportal screen (003) — and no input check', () => {
     expect(nextSteps('lost')).toEqual(proofs);
     expect(nextSteps('lost')).not.toContain('askMynaportalScreen');
     expect(nextSteps('lost')).not.toContain('checkInputErrors');

@@ -1,4 +1,4 @@
-import type { SimCardListResponse } from '../../domain/registration/card-simulator.ts';
+import type { SimCardDto, SimCardListResponse } from '../../domain/registration/card-simulator.ts';
 import type { HandoffResponse } from '../../domain/registration/handoff.ts';
 import { api } from '../api-client.ts';
 
@@ -7,6 +7,9 @@ import { api } from '../api-client.ts';
 // domain/registration/card-simulator.ts and handoff.ts.
 
 export const listCards = () => api<SimCardListResponse>('/cards', { base: '/sim/api' });
+
+/** Holding the card to the device, before any PIN: a face-authentication-only card is refused here (R2). */
+export const readCard = (cardId: string) => api<SimCardDto>(`/cards/${encodeURIComponent(cardId)}`, { base: '/sim/api' });
 
 /** The card signs the challenge after its PIN; a wrong PIN answers with the attempts left. */
 export const signWithCard = (cardId: string, request: { pin: string; challengeId: string; nonce: string }) =>

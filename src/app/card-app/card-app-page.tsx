@@ -4,7 +4,7 @@ import { DEMO_PIN, type SimCardDto } from '../../domain/registration/card-simula
 import type { ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { rejectionMessage } from '../reception/rejection-message.ts';
-import { deliverCardAnswer, listCards, signWithCard } from './card-app-api.ts';
+import { deliverCardAnswer, listCards, readCard, signWithCard } from './card-app-api.ts';
 
 type Phase =
   | { kind: 'loading' }
@@ -12,6 +12,8 @@ type Phase =
   | { kind: 'badLink' }
   | { kind: 'chooseCard'; cards: SimCardDto[] }
   | { kind: 'pin'; card: SimCardDto }
+  /** R2: the card was refused when read, before any PIN; the reason and the other ways to check. */
+  | { kind: 'refused'; card: SimCardDto; message: string; faceOnly: boolean }
   | { kind: 'done'; returning: boolean };
 
 /** Only same-origin addresses: the simulator never posts a card's answer anywhere else. */
@@ -69,7 +71,19 @@ export default function CardAppPage() {
     }
   }
 
-  async function readCard(card: SimCardDto) {
+  /** Holding the card: it is read first, and only a card with a PIN leads to the PIN pad (R2). */
+  async function holdCard(card: SimCardDto) {
+    setMessage(null);
+    setPin('');
+    const read = await readCard(card.id);
+    if (read.ok) setPhase({ kind: 'pin', card: read.data });
+    else {
+      const faceOnly = read.failure.kind === 'server' && read.failure.code === 'face_auth_only';
+      setPhase({ kind: 'refused', card, message: cardMessage(read.failure), faceOnly });
+    }
+  }
+
+  async function signAndSend(card: SimCardDto) {
     if (!challengeId || !nonce || !callback) return;
     setMessage(null);
     setBusy('reading');
@@ -109,11 +123,7 @@ export default function CardAppPage() {
                 <button
                   type="button"
                   class="choice-button"
-                  onClick={() => {
-                    setMessage(null);
-                    setPin('');
-                    setPhase({ kind: 'pin', card });
-                  }}
+                  onClick={() => void holdCard(card)}
                 >
                   <span class="choice-title">{card.label.ja}</span>
                   {card.locked && <span class="choice-hint">{t('card.locked')}</span>}
@@ -131,7 +141,7 @@ export default function CardAppPage() {
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              void readCard(phase.card);
+              void signAndSend(phase.card);
             }}
           >
             <label class="visually-hidden" for="pin">
@@ -176,6 +186,28 @@ export default function CardAppPage() {
               {busy === 'reading' ? t('card.submitting') : busy === 'sending' ? t('card.sending') : t('card.submit')}
             </button>
           </form>
+          <button type="button" class="link-button" onClick={() => void reloadCards()}>
+            {t('card.otherCard')}
+          </button>
+        </section>
+      )}
+      {phase.kind === 'refused' && (
+        <section class="card pin-card" aria-labelledby="refused-title">
+          <p class="chosen-card">{phase.card.label.ja}</p>
+          <div class="message error" role="alert">
+            <p id="refused-title">{phase.message}</p>
+            {phase.faceOnly && (
+              <>
+                <p>{t('card.faceOnly.alternatives')}</p>
+                <ul>
+                  <li>{t('card.faceOnly.certificate')}</li>
+                  <li>{t('card.faceOnly.cardWithNotice')}</li>
+                  <li>{t('card.faceOnly.healthInsuranceCard')}</li>
+                  <li>{t('card.faceOnly.declaration')}</li>
+                </ul>
+              </>
+            )}
+          </div>
           <button type="button" class="link-button" onClick={() => void reloadCards()}>
             {t('card.otherCard')}
           </button>

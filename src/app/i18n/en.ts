@@ -97,6 +97,10 @@ export const en: Record<CoreKey, string> = {
   'prep.registered': 'The card must be registered for use as a health-insurance card.',
   'prep.registerLink': 'Register on Mynaportal (external site)',
   'prep.faceOnly': 'Face-authentication-only My Number cards (cards without a PIN) cannot be used here.',
+  'prep.cardApp': 'Reading the card needs the latest Mynaportal app. Please update it beforehand.',
+  'prep.pcReader': 'On a PC, an IC card reader is needed.',
+  'prep.onlineLogin': 'Before the online consultation, check that you can log in to Mynaportal on your own phone or PC.',
+  'prep.noMyNumber': 'The patient holds the card to the device. Staff never write down or keep the My Number (individual number).',
   'prep.maintenance':
     'Between 3:00 and 6:00 a.m. registering a card for health-insurance use on Mynaportal is unavailable. A card that is already registered can be used now.',
   'prep.ready': "I'm ready",
@@ -157,8 +161,9 @@ export const en: Record<CoreKey, string> = {
   'confirm.submitting': 'Registering…',
 
   'handoff.title': 'Confirm with your My Number card',
-  'handoff.pinPrivacy':
-    'The patient types the PIN themselves, out of sight of others. Family members may help if the patient cannot do it.',
+  'handoff.pinPrivacy': 'The patient types the PIN themselves, out of sight of others.',
+  'handoff.helpers':
+    "At home, family members may help with choosing the consent and handling the card. Only a legal representative of an infant or an adult ward may type the PIN for the patient.",
   'handoff.sameDevice.lead': 'The card app opens. Type your PIN and hold the card to your phone. You come back here afterwards.',
   'handoff.sameDevice.button': 'Open the card app',
   'handoff.crossDevice.lead':
@@ -200,6 +205,17 @@ export const en: Record<CoreKey, string> = {
   'done.closePage': 'All done. You can close this page.',
   'done.newReception': 'Start the next reception',
   'done.returning': 'Returning to your online-consultation app…',
+  'done.claimWithShown': 'Claims use the eligibility data shown here. Where it differs from the paper card, the data shown here prevails in principle.',
+  'done.unconfirmed.title': 'Eligibility could not be confirmed',
+  'done.unconfirmed.registered': 'The consent is registered, but no valid insurance qualification was confirmed.',
+  'done.unconfirmed.lost': 'The qualification found is invalid (lost). Right after leaving a job, the new insurance may not be on record yet.',
+  'done.unconfirmed.lostWithNew': 'The qualification found is invalid, but a newer one exists. Check with the newer qualification.',
+  'done.unconfirmed.notFound': "No matching qualification was found. After a check with the card, this usually means the insurer's registration is late.",
+  'done.unconfirmed.noMynaportal': 'With this result the Mynaportal eligibility screen cannot show a valid qualification either.',
+  'done.unconfirmed.steps': 'Check in this order',
+  'done.unconfirmed.openGuide': 'Open the decision guide',
+  'done.unconfirmed.openForm': "Fill in this patient's declaration form (被保険者資格申立書)",
+  'done.unconfirmed.prefill': 'The form opens with the name, date of birth, address and more from the result. Check them with the patient.',
 
   'status.valid': 'Valid',
   'status.lost': 'Invalid (qualification lost)',
@@ -211,6 +227,7 @@ export const en: Record<CoreKey, string> = {
   'step.askNewerQualification': 'A newer qualification exists. Ask for the new insurance documents.',
   'step.askCertificate': 'Ask for the qualification certificate (資格確認書).',
   'step.askCardWithNotice': 'Ask for the My Number card together with the eligibility notice (資格情報のお知らせ).',
+  'step.askHealthInsuranceCard': 'If the patient has a health-insurance card (健康保険証) that is still valid, ask for it.',
   'step.askMynaportalScreen': "Ask to see the Mynaportal eligibility screen on the patient's phone (a PDF only with the card).",
   'step.declarationForm': 'If none of these is available, ask the patient to fill in the declaration form (被保険者資格申立書).',
   'step.checkInputErrors': 'Check the insurer and card numbers for typing errors (such as "C" and "0").',
@@ -261,7 +278,12 @@ export const en: Record<CoreKey, string> = {
   'card.lockedMessage':
     'The PIN was entered wrongly 3 times in a row, so the card is locked. Only your municipal office can unlock it. For today, eligibility is checked with a qualification certificate, the card with the eligibility notice, or the Mynaportal screen.',
   'card.faceOnlyMessage':
-    'This is a face-authentication-only card (no PIN), which cannot be used here. Eligibility is checked with a qualification certificate or similar.',
+    'This is a face-authentication-only card (no PIN). This reception can confirm identity only with the PIN, so the card cannot be used.',
+  'card.faceOnly.alternatives': 'Eligibility is checked with one of these instead. Please tell the clinic staff.',
+  'card.faceOnly.certificate': 'The qualification certificate (資格確認書)',
+  'card.faceOnly.cardWithNotice': 'The My Number card with the eligibility notice (資格情報のお知らせ)',
+  'card.faceOnly.healthInsuranceCard': 'A health-insurance card that is still valid',
+  'card.faceOnly.declaration': 'If none of these: the declaration form (被保険者資格申立書)',
   'card.doneReturn': 'Confirmed. Returning to the previous screen…',
   'card.doneOther': 'Confirmed. Go back to the device running the reception (such as the tablet).',
   'card.sending': 'Sending to the clinic…',

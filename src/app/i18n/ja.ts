@@ -104,6 +104,10 @@ export const ja = {
   'prep.registered': 'マイナンバーカードを健康保険証として使う登録（利用登録）が済んでいる必要があります。',
   'prep.registerLink': 'マイナポータルで利用登録をする（外部サイト）',
   'prep.faceOnly': '顔認証マイナンバーカード（暗証番号の設定がないカード）は、この受付では使えません。',
+  'prep.cardApp': 'カードの読み取りには、最新のマイナポータルアプリが必要です。アプリを更新しておいてください。',
+  'prep.pcReader': 'パソコンで受付する場合は、ICカードリーダライタが必要です。',
+  'prep.onlineLogin': 'オンライン診療の前に、ご自身のスマートフォンやパソコンでマイナポータルにログインできるか確かめておくと安心です。',
+  'prep.noMyNumber': 'カードは患者さんご本人がかざしてください。職員がマイナンバー（個人番号）を書き留めたり、保管したりすることはありません。',
   'prep.maintenance':
     '現在（午前3時〜午前6時）は、マイナポータルでの健康保険証の利用登録ができない時間帯です。登録済みのカードであれば、このまま受付できます。',
   'prep.ready': '準備ができました',
@@ -164,8 +168,9 @@ export const ja = {
   'confirm.submitting': '登録しています…',
 
   'handoff.title': 'マイナンバーカードで本人確認',
-  'handoff.pinPrivacy':
-    '暗証番号は、患者さんご本人が、周りの人から見えないように入力してください。ご本人が操作できないときは、ご家族などが手伝うことができます。',
+  'handoff.pinPrivacy': '暗証番号は、患者さんご本人が、周りの人から見えないように入力してください。',
+  'handoff.helpers':
+    'ご自宅では、ご家族などが同意内容の選択やカードの操作を手伝うことができます。ただし、ご本人に代わって暗証番号を入力できるのは、乳幼児や成年被後見人の法定代理人だけです。',
   'handoff.sameDevice.lead': 'マイナンバーカードのアプリが開きます。暗証番号を入力し、カードをスマートフォンにかざしてください。終わるとこの画面に戻ります。',
   'handoff.sameDevice.button': 'カードのアプリを開く',
   'handoff.crossDevice.lead':
@@ -207,6 +212,17 @@ export const ja = {
   'done.closePage': '手続きが終わりました。このページを閉じてください。',
   'done.newReception': '次の受付を始める',
   'done.returning': 'オンライン診療アプリに戻ります…',
+  'done.claimWithShown': '請求には、ここに表示された資格情報を使います。保険証などの記載と異なる場合も、原則として表示された内容が優先されます。',
+  'done.unconfirmed.title': '保険資格を確認できませんでした',
+  'done.unconfirmed.registered': '同意は登録しましたが、有効な保険資格は確認できていません。',
+  'done.unconfirmed.lost': '確認した資格は無効です（資格喪失）。退職などの直後は、新しい保険の情報がまだ届いていないことがあります。',
+  'done.unconfirmed.lostWithNew': '確認した資格は無効ですが、新しい資格があります。新しい資格で確認してください。',
+  'done.unconfirmed.notFound': '該当する資格情報がありません。マイナンバーカードでの確認では、保険者の登録が遅れていることがあります。',
+  'done.unconfirmed.noMynaportal': 'この結果のときは、マイナポータルの資格情報画面でも有効な資格は確認できません。',
+  'done.unconfirmed.steps': '次の順に確認してください',
+  'done.unconfirmed.openGuide': '対応の手順（判断ガイド）を開く',
+  'done.unconfirmed.openForm': 'この患者さんの被保険者資格申立書を記入する',
+  'done.unconfirmed.prefill': '申立書は、確認結果の氏名・生年月日・住所などを記入した状態で開きます。患者さんに確かめてください。',
 
   'status.valid': '有効',
   'status.lost': '無効（資格喪失）',
@@ -218,6 +234,7 @@ export const ja = {
   'step.askNewerQualification': '新しい資格があります。新しい保険の資格確認書などの提示をお願いしてください。',
   'step.askCertificate': '資格確認書の提示をお願いしてください。',
   'step.askCardWithNotice': 'マイナンバーカードと「資格情報のお知らせ」の提示をお願いしてください。',
+  'step.askHealthInsuranceCard': '有効期限内の健康保険証をお持ちであれば、その提示をお願いしてください。',
   'step.askMynaportalScreen': '患者さんのスマートフォンでマイナポータルの資格情報画面を見せてもらってください（PDFはカードと一緒の場合のみ）。',
   'step.declarationForm': 'いずれもない場合は、被保険者資格申立書に記入してもらってください。',
   'step.checkInputErrors': '保険者番号や記号・番号の入力誤り（「C」と「0」など）がないか確認してください。',
@@ -268,7 +285,12 @@ export const ja = {
   'card.lockedMessage':
     '暗証番号が3回続けて間違えられたため、カードがロックされています。ロックの解除は、お住まいの市区町村の窓口でのみできます。今回は、資格確認書、またはカードと「資格情報のお知らせ」、マイナポータルの画面などで保険資格を確認してください。',
   'card.faceOnlyMessage':
-    'このカードは顔認証マイナンバーカード（暗証番号の設定がないカード）のため、この受付では使えません。資格確認書などで保険資格を確認してください。',
+    'このカードは顔認証マイナンバーカード（暗証番号の設定がないカード）です。この受付では暗証番号でしか本人確認ができないため、このカードは使えません。',
+  'card.faceOnly.alternatives': 'かわりに、次のいずれかで保険資格を確認します。医療機関の職員にお伝えください。',
+  'card.faceOnly.certificate': '資格確認書',
+  'card.faceOnly.cardWithNotice': 'マイナンバーカードと「資格情報のお知らせ」',
+  'card.faceOnly.healthInsuranceCard': '有効期限内の健康保険証',
+  'card.faceOnly.declaration': 'いずれもない場合は、被保険者資格申立書の記入',
   'card.doneReturn': '確認できました。元の画面に戻ります…',
   'card.doneOther': '確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。',
   'card.sending': '医療機関に送信しています…',

@@ -1,4 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso/router';
+import { fallbackCauseOf, stepsAfterCardCheck, unconfirmedStatus, type UnconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
+import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -8,10 +11,74 @@ import { formatInstant } from './format.ts';
 import { registrationOutcome } from './reception-api.ts';
 
 /**
+ * E2: a result that confirmed no qualification (lost, lostWithNew, notFound) is a warning, not a
+ * completion: what to do next in order, and buttons that open the decision guide at this result's
+ * cause and the declaration form already filled in with what the record says of the patient.
+ */
+function UnconfirmedResult({ token, status, record, steps }: { token: string; status: UnconfirmedStatus; record: EligibilityRecord; steps: NextStep[] }) {
+  const { t } = useI18n();
+  const { route } = useLocation();
+  const [opening, setOpening] = useState(false);
+  const base = `/i/${encodeURIComponent(token)}/fallback`;
+
+  // The draft and the guide's walk are written first, so the page opens on them. That code (and
+  // the era and kana conversions) loads only now: the patient's first load stays small (issue 7).
+  async function open(url: string) {
+    setOpening(true);
+    try {
+      const [{ startFallbackForPatient }, { knownPatientOf }] = await Promise.all([
+        import('../fallback/known-patient-draft.ts'),
+        import('../../domain/fallback/known-patient.ts'),
+      ]);
+      await startFallbackForPatient(token, fallbackCauseOf(status), knownPatientOf(record));
+    } catch {
+      // No storage on this device (private mode): the form still opens, blank.
+    }
+    route(url);
+  }
+  // Buttons, not links: the router follows a link's click at once, before the draft is written.
+  const action = (url: string, primary: boolean, label: string) => (
+    <button type="button" class={`button wide${primary ? ' primary' : ''}`} disabled={opening} onClick={() => void open(url)}>
+      {label}
+    </button>
+  );
+
+  return (
+    <>
+      <div class="result-warning" role="alert">
+        <h2>
+          <span class="result-warning-icon" aria-hidden="true">
+            ⚠
+          </span>
+          {t('done.unconfirmed.title')}
+        </h2>
+        <p>{t(`done.unconfirmed.${status}`)}</p>
+        <p>{t('done.unconfirmed.registered')}</p>
+      </div>
+      <section class="card next-steps-card" aria-labelledby="next-steps-title">
+        <h3 id="next-steps-title">{t('done.unconfirmed.steps')}</h3>
+        <ol class="next-steps">
+          {steps.map((step) => (
+            <li key={step}>{t(`step.${step}`)}</li>
+          ))}
+        </ol>
+        {!steps.includes('askMynaportalScreen') && <p class="hint">{t('done.unconfirmed.noMynaportal')}</p>}
+        <div class="result-actions">
+          {/* The guide first: its steps are the list above, and it ends in the same draft. */}
+          {action(base, true, t('done.unconfirmed.openGuide'))}
+          {action(`${base}/form`, false, t('done.unconfirmed.openForm'))}
+        </div>
+        <p class="hint">{t('done.unconfirmed.prefill')}</p>
+      </section>
+    </>
+  );
+}
+
+/**
  * R7: home visits and house calls show the eligibility record with what to do next; online
  * consultations do not, and 「手続きを終了する」 returns to the app the patient came from.
  */
-export function DoneStep({ flow, onFinish }: { flow: FlowState; onFinish: (returnUrl: string | null) => void }) {
+export function DoneStep({ token, flow, onFinish }: { token: string; flow: FlowState; onFinish: (returnUrl: string | null) => void }) {
   const { t, lang } = useI18n();
   const registration = flow.registration!;
   const [outcome, setOutcome] = useState<RegistrationOutcomeDto | null>(null);
@@ -24,10 +91,21 @@ export function DoneStep({ flow, onFinish }: { flow: FlowState; onFinish: (retur
     });
   }, [registration.id]);
 
+  // Nothing is said until the result is known: a lost qualification must never flash as success.
+  if (!outcome && !failed) return <p role="status">{t('staff.loading')}</p>;
+  const eligibility = outcome?.eligibility ?? null;
+  const unconfirmed = eligibility ? unconfirmedStatus(eligibility.record.status) : null;
+
   return (
     <>
-      <h2>{t('done.title')}</h2>
-      <p class="message success">{t('done.registered')}</p>
+      {eligibility && unconfirmed ? (
+        <UnconfirmedResult token={token} status={unconfirmed} record={eligibility.record} steps={stepsAfterCardCheck(eligibility.nextSteps)} />
+      ) : (
+        <>
+          <h2>{t('done.title')}</h2>
+          <p class="message success">{t('done.registered')}</p>
+        </>
+      )}
       {failed && (
         <p class="message error" role="alert">
           {t('error.network')}
@@ -36,13 +114,13 @@ export function DoneStep({ flow, onFinish }: { flow: FlowState; onFinish: (retur
       {outcome && (
         <p>{outcome.validUntil ? t('done.validUntil', { until: formatInstant(outcome.validUntil, lang) }) : t('done.validUntilRevoked')}</p>
       )}
-      {outcome?.eligibility && <EligibilityView record={outcome.eligibility.record} nextSteps={outcome.eligibility.nextSteps} />}
+      {eligibility && <EligibilityView record={eligibility.record} nextSteps={unconfirmed ? [] : eligibility.nextSteps} />}
       {flow.visitType && isRemoteConsultation(flow.visitType) ? (
         <button type="button" class="button primary wide" onClick={() => onFinish(outcome?.returnUrl ?? null)}>
           {t('done.finishOnline')}
         </button>
       ) : (
-        <button type="button" class="button primary wide" onClick={() => onFinish(null)}>
+        <button type="button" class={`button wide${unconfirmed ? '' : ' primary'}`} onClick={() => onFinish(null)}>
           {t('done.newReception')}
         </button>
       )}

@@ -1,3 +1,4 @@
+import { unconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatDate } from './format.ts';
@@ -15,7 +16,11 @@ function orBlank(t: Translate, value: string | null | undefined): string {
   return value === null || value === undefined || value.trim() === '' ? t('field.blank') : value;
 }
 
-/** R7 / DOMAIN §6: the eligibility record as the national service returns it, with E2 guidance. */
+/**
+ * R7 / DOMAIN §6: the eligibility record as the national service returns it, with E2 guidance
+ * (an empty list when the screen shows the steps itself). E1: for a confirmed qualification, the
+ * data shown is what the clinic claims with, even where the paper card says otherwise.
+ */
 export function EligibilityView({ record, nextSteps }: { record: EligibilityRecord; nextSteps: NextStep[] }) {
   const { t, lang } = useI18n();
   const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
@@ -25,11 +30,14 @@ export function EligibilityView({ record, nextSteps }: { record: EligibilityReco
     <section class="card eligibility" aria-labelledby="eligibility-title">
       <h2 id="eligibility-title">{t('done.eligibility')}</h2>
       <p class={`status-badge status-${record.status}`}>{t(`status.${record.status}`)}</p>
-      <ul class="next-steps">
-        {nextSteps.map((step) => (
-          <li key={step}>{t(`step.${step}`)}</li>
-        ))}
-      </ul>
+      {nextSteps.length > 0 && (
+        <ul class="next-steps">
+          {nextSteps.map((step) => (
+            <li key={step}>{t(`step.${step}`)}</li>
+          ))}
+        </ul>
+      )}
+      {unconfirmedStatus(record.status) === null && <p class="message notice claim-note">{t('done.claimWithShown')}</p>}
       <dl class="facts record">
         <Row label={t('field.name')} value={orBlank(t, record.name)} />
         <Row label={t('field.nameKana')} value={orBlank(t, record.nameKana)} />

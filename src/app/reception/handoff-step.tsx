@@ -106,7 +106,11 @@ export function HandoffStep({
   return (
     <>
       <h2>{title ?? t('handoff.title')}</h2>
-      <p class="message notice">{t('handoff.pinPrivacy')}</p>
+      {/* R6 (002 l.3195–3197, FAQ #7): family may help at home; only a legal representative types the PIN for the patient. */}
+      <div class="message notice">
+        <p>{t('handoff.pinPrivacy')}</p>
+        <p>{t('handoff.helpers')}</p>
+      </div>
       {offline && (
         <p class="message warning" role="status">
           {t('error.network')}

@@ -312,7 +312,7 @@ export default function ReceptionPage({ token }: { token: string }) {
             }}
           />
         )}
-        {flow.step === 'done' && flow.registration && <DoneStep flow={flow} onFinish={finish} />}
+        {flow.step === 'done' && flow.registration && <DoneStep token={token} flow={flow} onFinish={finish} />}
       </div>
       )}
       {flow.mode === 'register' && flow.step !== 'menu' && (

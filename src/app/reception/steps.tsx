@@ -3,7 +3,7 @@ import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consen
 import { isCardRegistrationMaintenance, jstDate } from '../../domain/shared/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration/registration.ts';
-import { asksConsultationDate, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, isRemoteConsultation, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';
@@ -63,10 +63,15 @@ export function VisitTypeStep({ update, next }: StepProps) {
   );
 }
 
-/** R2 and P6: what the patient needs before starting. */
-export function PreparationStep({ next }: StepProps) {
+/**
+ * R2, R11 and P6: what the patient needs before starting. R11 (002 l.2712–2718, 3064–3090): the
+ * latest card app, an IC card reader on a PC; online patients check their Mynaportal login
+ * beforehand; where staff are present, the patient holds the card and staff never note the My Number (P1).
+ */
+export function PreparationStep({ flow, next }: StepProps) {
   const { t } = useI18n();
   const maintenance = isCardRegistrationMaintenance(new Date());
+  const remote = flow.visitType !== null && isRemoteConsultation(flow.visitType);
   return (
     <>
       <h2>{t('prep.title')}</h2>
@@ -79,6 +84,9 @@ export function PreparationStep({ next }: StepProps) {
             {t('prep.registerLink')}
           </a>
         </li>
+        <li>{t('prep.cardApp')}</li>
+        <li>{t('prep.pcReader')}</li>
+        {remote && <li>{t('prep.onlineLogin')}</li>}
       </ul>
       {maintenance && (
         <p class="message notice" role="note">
@@ -86,6 +94,7 @@ export function PreparationStep({ next }: StepProps) {
         </p>
       )}
       <p class="message warning">{t('prep.faceOnly')}</p>
+      {!remote && <p class="hint">{t('prep.noMyNumber')}</p>}
       <button type="button" class="button primary wide" onClick={next}>
         {t('prep.ready')}
       </button>

@@ -210,6 +210,7 @@ export interface EligibilityRecord {
  * - proceed: eligibility confirmed.
  * - askNewerQualification: a newer qualification exists; ask the patient for it.
  * - askCertificate: 資格確認書. askCardWithNotice: the card with 資格情報のお知らせ.
+ *   askHealthInsuranceCard: a 健康保険証 that is still valid (002 FAQ #12 ①: 健康保険証等).
  *   askMynaportalScreen: the patient's Mynaportal eligibility screen.
  * - declarationForm: 被保険者資格申立書 when none of the above works (§8).
  * - checkInputErrors: re-check the numbers typed ("C" vs "0", leading zeros).
@@ -220,6 +221,7 @@ export type NextStep =
   | 'askNewerQualification'
   | 'askCertificate'
   | 'askCardWithNotice'
+  | 'askHealthInsuranceCard'
   | 'askMynaportalScreen'
   | 'declarationForm'
   | 'checkInputErrors'
@@ -227,8 +229,9 @@ export type NextStep =
   | 'contactWelfareOffice';
 
 // 003 (※ under 本文 1): after 資格（無効）or 資格情報なし the Mynaportal cannot show a valid
-// qualification either, so unlike DOMAIN E2 its screen is not offered for those statuses.
-const ALTERNATIVE_PROOFS: readonly NextStep[] = ['askCertificate', 'askCardWithNotice', 'declarationForm'];
+// qualification either, so its screen is not offered for those statuses (DOMAIN E2 agrees now).
+// A still-valid 健康保険証 is among the proofs (DOMAIN E2; 002 FAQ #12 ①, seed 002 l.6024–6034).
+const ALTERNATIVE_PROOFS: readonly NextStep[] = ['askCertificate', 'askCardWithNotice', 'askHealthInsuranceCard', 'declarationForm'];
 
 /** E2 (001 ②; 002 有効（未登録） notes): the steps for a status, in the order staff try them. */
 export function nextSteps(status: EligibilityStatus): NextStep[] {

@@ -92,5 +92,6 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType | 'empty' | 'csv'> = {
   'POST /api/public/registrations/:id/challenge': obj({ challenge: obj({ challengeId: z.string(), nonce: z.string() }), cardAppUrl: z.string() }),
   'POST /api/handoff': obj({ status: z.literal('completed') }),
   'GET /sim/api/cards': list('cards'),
+  'GET /sim/api/cards/:id': obj({ id: z.string(), kind: z.string(), locked: z.boolean() }),
   'POST /sim/api/cards/:id/sign': obj({ signature: z.string(), certificate: z.string() }),
 };

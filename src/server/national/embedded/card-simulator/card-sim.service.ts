@@ -4,7 +4,7 @@ import { HANDOFF_PROTOCOL, handoffSigningInput, type HandoffResponse } from '../
 import type { DbOrTx } from '../../../db/database.ts';
 import type { TestCaMaterial } from '../test-ca.ts';
 import { clearWrongPins, deleteCardStates, getCardState, listCardStates, recordWrongPin, type SimCardState } from './card-sim.repository.ts';
-import { DEMO_CARDS, DEMO_PIN, findDemoCard } from './demo-cards.ts';
+import { DEMO_CARDS, DEMO_PIN, findDemoCard, type DemoCard } from './demo-cards.ts';
 import { CardLockedError, CardUnknownError, FaceAuthOnlyError, PinIncorrectError } from './card-sim-errors.ts';
 
 /**
@@ -24,19 +24,33 @@ function pinMatches(pin: string): boolean {
   return crypto.timingSafeEqual(digest(pin), digest(DEMO_PIN));
 }
 
+function toDto(card: DemoCard, state: SimCardState): SimCardDto {
+  const hasPin = card.kind !== 'faceAuthOnly';
+  return {
+    id: card.id,
+    label: card.label,
+    kind: card.kind,
+    locked: hasPin && state.locked,
+    attemptsRemaining: hasPin ? attemptsRemaining(state) : null,
+  };
+}
+
 export async function listSimCards(db: DbOrTx): Promise<SimCardDto[]> {
   const states = await listCardStates(db);
-  return DEMO_CARDS.map((card) => {
-    const state = states.get(card.id) ?? { failedPinAttempts: 0, locked: false };
-    const hasPin = card.kind !== 'faceAuthOnly';
-    return {
-      id: card.id,
-      label: card.label,
-      kind: card.kind,
-      locked: hasPin && state.locked,
-      attemptsRemaining: hasPin ? attemptsRemaining(state) : null,
-    };
-  });
+  return DEMO_CARDS.map((card) => toDto(card, states.get(card.id) ?? { failedPinAttempts: 0, locked: false }));
+}
+
+/**
+ * The card held to the device, before any PIN (R2): the card app reads it first, and a
+ * face-authentication-only card — which has no PIN — is refused here, so no PIN pad is ever shown
+ * for it. Other cards answer with what the PIN pad needs; a locked card is still refused only
+ * after its PIN, as the real chip does.
+ */
+export async function readSimCard(db: DbOrTx, cardId: string): Promise<SimCardDto> {
+  const card = findDemoCard(cardId);
+  if (!card) throw new CardUnknownError();
+  if (card.kind === 'faceAuthOnly') throw new FaceAuthOnlyError();
+  return toDto(card, await getCardState(db, card.id));
 }
 
 export async function signChallenge(
@@ -47,7 +61,7 @@ export async function signChallenge(
   const card = findDemoCard(input.cardId);
   const keys = card ? material.cards.get(card.id) : undefined;
   if (!card || !keys) throw new CardUnknownError();
-  // R2: no PIN on the card, so nothing to count.
+  // R2: no PIN on the card, so nothing to count (the page never asks for one: readSimCard refuses it first).
   if (card.kind === 'faceAuthOnly') throw new FaceAuthOnlyError();
   // F7: a locked card refuses even the right PIN.
   if ((await getCardState(db, card.id)).locked) throw new CardLockedError();

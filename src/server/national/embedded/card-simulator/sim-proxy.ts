@@ -45,6 +45,7 @@ export function cardSimulatorProxy(link: CardSimulatorLink): Hono<AppEnv> {
       c.res.headers.set('Cache-Control', 'no-store');
     })
     .get('/cards', forward)
+    .get('/cards/:id', forward)
     .post('/cards/:id/sign', limit, forward)
     .all('/*', () => {
       // An unknown simulator path is a JSON 404, not the app's HTML shell (the static fallback).
