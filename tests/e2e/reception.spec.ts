@@ -207,7 +207,7 @@ test.describe('the card app on the patient’s phone', () => {
   });
 });
 
-test('(d) R2, R5, E2: a face-authentication-only card is refused before any PIN; a lost qualification is a warning that leads to the guide and a pre-filled form', async ({ page }, info) => {
+test('(d) R2, R5, E2, P4: a face-authentication-only card is refused before any PIN; a lost qualification is a warning that leads to the guide and a pre-filled form, gone when the walk ends without it', async ({ page }, info) => {
   await page.goto(`${LINK}?visit=houseCall`);
   await consentToEverything(page);
   await page.getByText('紙の処方箋', { exact: true }).click();
@@ -267,9 +267,20 @@ test('(d) R2, R5, E2: a face-authentication-only card is refused before any PIN;
   await expect(page.getByRole('group', { name: '性別' }).getByRole('radio', { name: '男' })).toBeChecked();
   await expect(page.getByLabel('住所', { exact: true })).toHaveValue('東京都大田区蒲田五丁目3番9号');
   await expect(page.getByLabel('保険者等名称')).toHaveValue('東都電機健康保険組合');
+  // New to the nurse, not restored work.
+  await expect(page.getByText('前回の記入内容を元に戻しました。')).toHaveCount(0);
   // …and the decision guide is at this result's cause: its first step for a lost qualification.
   await page.getByRole('link', { name: '手順に戻る' }).click();
   await expect(page.getByRole('heading', { name: '資格確認書を見せてもらう' })).toBeVisible();
+  // The patient shows a 資格確認書 after all: the walk ends without the form, and the pre-filled
+  // draft (untouched) goes with it, so the name does not stay on the tablet (P4).
+  await page.getByRole('button', { name: 'ある', exact: true }).click();
+  await page.getByRole('radio', { name: '3割' }).check();
+  await page.getByRole('button', { name: '記録して終了' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'ガイドの結果を記録しました' })).toBeVisible();
+  await page.goto(`${LINK}/fallback/form`);
+  await expect(page.getByRole('heading', { level: 1, name: '被保険者資格申立書' })).toBeVisible();
+  await expect(page.getByLabel('氏名', { exact: true })).toHaveValue('');
 });
 
 // Its look and axe scan are in screens.spec.ts.

@@ -25,12 +25,15 @@ import { clearWalk, loadWalk, newWalk, saveWalk, type WalkState } from './walk-s
 const UNINSURED_CHOICES: readonly CopayPercent[] = [100, 30, 20, 10];
 const RATIO_CHOICES: readonly CopayPercent[] = [30, 20, 10];
 
-/** Discards this link's draft, unless it is being filled in and the nurse keeps it. */
+/**
+ * Discards this link's draft, unless it is being filled in and the nurse keeps it. A draft holding
+ * only what the result screen filled in (E2) is not the nurse's work: it goes too (P4).
+ */
 async function discardDraft(linkToken: string, keepFilled: boolean): Promise<void> {
   try {
     const draft = await loadDraft(linkToken);
     if (!draft) return;
-    if (keepFilled && hasContent(formStateFrom(draft.form, linkToken))) return;
+    if (keepFilled && !draft.prefilledOnly && hasContent(formStateFrom(draft.form, linkToken))) return;
     await deleteDraft(draft.id);
   } catch {
     // Storage unavailable: nothing was kept either.

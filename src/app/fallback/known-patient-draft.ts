@@ -15,7 +15,7 @@ import { newWalk, saveWalk } from './walk-state.ts';
 export async function startFallbackForPatient(linkToken: string, cause: FallbackCause, known: KnownPatient): Promise<string> {
   // The blank form (new id, today's date), with the known fields written over it as the form shows them.
   const form = formStateOf({ ...newFormState(linkToken), ...known });
-  await saveDraft({ id: form.id, linkToken, form: { ...form }, guide: null, updatedAt: Date.now() });
+  await saveDraft({ id: form.id, linkToken, form: { ...form }, guide: null, updatedAt: Date.now(), prefilledOnly: true });
   saveWalk(linkToken, { ...newWalk(), cause, trail: [0] });
   return form.id;
 }

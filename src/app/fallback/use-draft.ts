@@ -26,7 +26,9 @@ export type SaveStatus = { kind: 'idle' } | { kind: 'saved'; at: number } | { ki
 export async function recordOutcomeInDraft(linkToken: string, outcome: (formId: string) => GuideOutcome): Promise<string> {
   const existing = await loadDraft(linkToken);
   const form = existing ? formStateFrom(existing.form, linkToken) : newFormState(linkToken);
-  await saveDraft({ id: form.id, linkToken, form: { ...form }, guide: outcome(form.id), updatedAt: Date.now() });
+  // The guide's outcome is not an edit of the form: a draft only pre-filled (E2) stays marked so.
+  const prefilled = existing?.prefilledOnly ? { prefilledOnly: true as const } : {};
+  await saveDraft({ id: form.id, linkToken, form: { ...form }, guide: outcome(form.id), updatedAt: Date.now(), ...prefilled });
   return form.id;
 }
 
@@ -81,7 +83,8 @@ export function useDeclarationDraft(linkToken: string) {
           latest.current = { form: restoredForm, guide: draft.guide };
           setFormState(restoredForm);
           setGuideState(draft.guide);
-          setRestored(hasContent(restoredForm));
+          // A draft the result screen filled in (E2) is new to the nurse, not restored work.
+          setRestored(!draft.prefilledOnly && hasContent(restoredForm));
         }
         setStatus('ready');
       },

@@ -36,6 +36,12 @@ export interface DraftRecord {
   /** The device key that encrypted `payload` (a key lost with cleared storage cannot decrypt it). */
   keyId: string;
   payload: EncryptedPayload;
+  /**
+   * Set on a draft the reception's result screen filled in from the eligibility record (E2) and
+   * nobody has edited since: a guide walk that ends without the form deletes it, so the patient's
+   * name does not stay on the tablet (P4). Not patient data.
+   */
+  prefilledOnly?: true;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface DeclarationDraft {
   form: Record<string, unknown>;
   guide: GuideOutcome | null;
   updatedAt: number;
+  /** Only what the result screen filled in; see DraftRecord. */
+  prefilledOnly?: true;
 }
 
 /** What is encrypted: everything that may name the patient. */
@@ -21,7 +23,7 @@ interface DraftContent {
 export async function saveDraft(draft: DeclarationDraft): Promise<void> {
   const content: DraftContent = { form: draft.form, guide: draft.guide };
   const { keyId, payload } = await encryptJson(content, DRAFTS, draft.id);
-  const record: DraftRecord = { id: draft.id, linkToken: draft.linkToken, updatedAt: draft.updatedAt, keyId, payload };
+  const record: DraftRecord = { id: draft.id, linkToken: draft.linkToken, updatedAt: draft.updatedAt, keyId, payload, ...(draft.prefilledOnly ? { prefilledOnly: true } : {}) };
   const db = await database();
   const tx = db.transaction([DRAFTS, OUTBOX], 'readwrite');
   // A late autosave after 送信 must not bring the submitted form back as a draft.
@@ -37,7 +39,14 @@ export async function loadDraft(linkToken: string): Promise<DeclarationDraft | n
   for (const record of records) {
     try {
       const content = await decryptJson<DraftContent>(record.payload, record.keyId, DRAFTS, record.id);
-      return { id: record.id, linkToken: record.linkToken, form: content.form, guide: content.guide, updatedAt: record.updatedAt };
+      return {
+        id: record.id,
+        linkToken: record.linkToken,
+        form: content.form,
+        guide: content.guide,
+        updatedAt: record.updatedAt,
+        ...(record.prefilledOnly ? { prefilledOnly: true as const } : {}),
+      };
     } catch (err) {
       // A draft whose key is gone cannot be shown; an older readable one may still help.
       if (!(err instanceof UnreadablePayloadError)) throw err;
