@@ -74,7 +74,9 @@ describe('issue 12 #1: login limits counted before the work, in the database', (
     // One failure is left in the window, and only one.
     expect((await login(t, 'demo-clerk', 'wrong-password')).status).toBe(401);
     expect((await login(t, 'demo-clerk', 'wrong-password')).status).toBe(429);
-  });
+    // About twenty real password hashes (scrypt, 32 MiB each): a guard against a hang, not a
+    // speed check, long enough for CI's busy cores (this timed out at 30 s there).
+  }, 120_000);
 
   it('issue 12 #1: the counters keep no login id or address in clear', async () => {
     const rows = await t.db.selectFrom('rate_limit_counter').selectAll().execute();

@@ -321,7 +321,7 @@ describe('issue 12 #9: institution onboarding with proof', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // Starts the CLI (a Node process) several times: slow on busy cores, so a hang guard only.
 });
 
 describe('settings (S2, S3, S5, return addresses, D5)', () => {

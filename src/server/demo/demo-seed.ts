@@ -6,7 +6,7 @@ import { institutionCheckDigit } from '../../domain/institution/institution-code
 import type { Db } from '../db/database.ts';
 import { findFirstInstitution, insertInstitution } from '../institution/institution.repository.ts';
 import { newLinkToken } from '../institution/institution.service.ts';
-import { hashPassword } from '../staff/password.ts';
+import { hashPassword, type PasswordHashParams } from '../staff/password.ts';
 import { findStaffByLoginId, insertStaff, updateStaff, updateStaffPassword } from '../staff/staff.repository.ts';
 import { newTotpSecret, otpauthUri } from '../staff/totp.ts';
 import { openAccountTotp, sealAccountTotp } from '../staff/totp-secret.ts';
@@ -55,6 +55,12 @@ export async function ensureDemoInstitution(
     fixedLinkToken?: string | undefined;
     /** A fixed base32 TOTP secret for every demo account (tests sign in with codes computed from it). */
     fixedTotpSecret?: string | undefined;
+    /**
+     * The demo password's scrypt cost. The API tests seed with a small one: their suites log in
+     * hundreds of times, and each login verifies with the cost stored in the hash. Left out, the
+     * production cost.
+     */
+    passwordHashParams?: PasswordHashParams;
     now?: Date;
   },
 ): Promise<DemoSeedResult> {
@@ -63,7 +69,7 @@ export async function ensureDemoInstitution(
   const existing = await findFirstInstitution(db);
   if (existing) {
     if (options.fixedPassword) {
-      const passwordHash = await hashPassword(options.fixedPassword);
+      const passwordHash = await hashPassword(options.fixedPassword, options.passwordHashParams);
       for (const account of DEMO_ACCOUNTS) {
         const staff = await findStaffByLoginId(db, account.loginId);
         if (staff) await updateStaffPassword(db, staff.id, passwordHash);
@@ -87,7 +93,7 @@ export async function ensureDemoInstitution(
   }
 
   const password = options.fixedPassword ?? randomBytes(9).toString('base64url');
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, options.passwordHashParams);
   // Every demo account starts with a TOTP second factor, so the demo works without enrolment.
   const totpSecret = options.fixedTotpSecret ?? newTotpSecret();
   const institution: InstitutionRow = {

@@ -109,6 +109,14 @@ async function copyOfTestCa(now: Date): Promise<string> {
   return simDir;
 }
 
+/**
+ * The seeded accounts' scrypt cost in API tests: N=2^10 (1 MiB) instead of 2^15. Logins still run
+ * the real verification, reading the cost from the stored hash; the login-heavy suites (rate
+ * limits, lockout, sessions) spent most of their time in scrypt. Accounts created through the API
+ * in a test get the production cost, and a unit test pins that cost.
+ */
+const TEST_PASSWORD_HASH_PARAMS = { N: 2 ** 10, r: 8, p: 1 };
+
 export const TEST_PASSWORD = 'test-password-1';
 /** Every demo account's TOTP secret in API tests (base32, the RFC 6238 test key "12345678901234567890"). */
 export const TEST_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -139,7 +147,12 @@ export async function createTestApp(
   const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
   const schemaVersion = await migrateToLatest(opened.db);
   const secrets = loadKeyring({ dataDir });
-  const demo = await ensureDemoInstitution(opened.db, secrets, { dataDir, fixedPassword: TEST_PASSWORD, fixedTotpSecret: TEST_TOTP_SECRET });
+  const demo = await ensureDemoInstitution(opened.db, secrets, {
+    dataDir,
+    fixedPassword: TEST_PASSWORD,
+    fixedTotpSecret: TEST_TOTP_SECRET,
+    passwordHashParams: TEST_PASSWORD_HASH_PARAMS,
+  });
   // In-process requests all share one client key, and suites log in and register many times:
   // limits are generous unless a test sets its own (options.config overrides any setting).
   const config = {
