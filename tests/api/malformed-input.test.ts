@@ -48,7 +48,7 @@ import {
  * something (checked from FUZZ_RUNS=100 on: a proportion needs a sample); the per-route table
  * is printed at the end (FUZZ_REPORT=<file> also writes it as JSON).
  *
- * Default run: 73 routes × 300 ≈ 22,000 requests. Deep run, 100,000 requests:
+ * Default run: 75 routes × 300 ≈ 22,500 requests. Deep run, 100,000 requests:
  *   FUZZ_RUNS=1370 FUZZ_REPORT=fuzz-report.json npx vitest run tests/api/malformed-input.test.ts
  * Measured on 2026-12-06 (2 cores): about 7 ms a request, so the default run is about 150 s of
  * one core, split into two halves (this file and malformed-input-odd.test.ts) that vitest's two
