@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { DESKTOP, expect, expectNoSeriousA11yViolations, snapshot, test, waitForServiceWorkerControl } from './support/fixtures.ts';
+import { DESKTOP, expect, expectNoSeriousA11yViolations, snapshot, stubPrintDialog, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { LINK } from './support/reception.ts';
 
 /**
@@ -229,14 +229,9 @@ test.describe('printed from the desktop', () => {
     await expect(sheet.getByRole('img', { name: /署名/ })).toBeVisible();
 
     // 「印刷する」 opens the browser's print dialog.
-    await page.evaluate(() => {
-      (window as unknown as { printed: number }).printed = 0;
-      window.print = () => {
-        (window as unknown as { printed: number }).printed++;
-      };
-    });
+    const timesPrinted = await stubPrintDialog(page);
     await page.getByRole('button', { name: '印刷する' }).click();
-    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    expect(await timesPrinted()).toBe(1);
 
     // On paper: A4, the form on page 1, the explanation sheet on page 2, no app chrome.
     await page.setViewportSize({ width: 794, height: 1123 });

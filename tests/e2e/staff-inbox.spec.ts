@@ -1,6 +1,6 @@
 import { DECLARATION_FIELDS } from '../../src/domain/declaration/declaration.ts';
 import { drawnSignature, submitDeclaration } from './support/declarations.ts';
-import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { expect, expectNoSeriousA11yViolations, snapshot, stubPrintDialog, test } from './support/fixtures.ts';
 import { signInStaff } from './support/staff-login.ts';
 
 /**
@@ -55,14 +55,9 @@ test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it
   await expect(guide).toContainText('紙の処方箋を発行した');
 
   // Print: the browser's dialog (stubbed here), and a printout without navigation or buttons.
-  await page.evaluate(() => {
-    (window as unknown as { printed: number }).printed = 0;
-    window.print = () => {
-      (window as unknown as { printed: number }).printed++;
-    };
-  });
+  const timesPrinted = await stubPrintDialog(page);
   await page.getByRole('button', { name: '印刷する' }).click();
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  expect(await timesPrinted()).toBe(1);
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByRole('navigation', { name: '職員用メニュー' })).toBeHidden();
   await expect(page.locator('.app-header')).toBeHidden();

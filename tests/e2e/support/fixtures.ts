@@ -48,6 +48,21 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
+/**
+ * Replaces the browser's print dialog (which would block a headless page) with a counter; the
+ * returned function reads how often the page asked to print.
+ */
+export async function stubPrintDialog(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const counted = window as unknown as { printed: number };
+    counted.printed = 0;
+    window.print = () => {
+      counted.printed++;
+    };
+  });
+  return () => page.evaluate(() => (window as unknown as { printed: number }).printed);
+}
+
 const { defaultBrowserType: _browser, ...pixel7 } = devices['Pixel 7'];
 /**
  * Behaviour flows run in the tablet project; a flow that belongs to another device says so with
