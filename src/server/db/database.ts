@@ -92,7 +92,9 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   sqlite.exec('PRAGMA journal_mode = WAL');
   sqlite.exec('PRAGMA synchronous = FULL');
   sqlite.exec('PRAGMA foreign_keys = ON');
-  sqlite.exec('PRAGMA busy_timeout = 5000');
+  // A second process on the same file (the institution CLI beside the running server) waits for
+  // the writer instead of failing: 5 s was not enough when fsyncs queue up on a busy disk.
+  sqlite.exec('PRAGMA busy_timeout = 15000');
   // Whatever the process umask, the files SQLite has just created are the owner's only.
   for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   return {
