@@ -20,11 +20,12 @@ import { cardSigner, declarationBody, freePort, prepareDataDir, registrationBody
  * a write at all (then it proved nothing about atomicity). Declarations are compared by content,
  * not only by id. Exit status 1 on any violation. See tests/crash/README.md.
  *
- * Environment: CRASH_KILLS (default 24), CRASH_WORKERS (concurrent clients, default 4),
+ * Environment: CRASH_KILLS (default 20), CRASH_WORKERS (concurrent clients, default 4),
  * CRASH_MIN_MS / CRASH_MAX_MS (time under load before a kill, default 300–2000 ms).
  */
 
-const KILLS = Number(process.env.CRASH_KILLS || 24);
+// Issue 7 asks for at least 20 kills.
+const KILLS = Number(process.env.CRASH_KILLS || 20);
 const WORKERS = Number(process.env.CRASH_WORKERS || 4);
 const MIN_MS = Number(process.env.CRASH_MIN_MS || 300);
 const MAX_MS = Number(process.env.CRASH_MAX_MS || 2000);
@@ -69,6 +70,11 @@ async function main(): Promise<void> {
   const linkToken = inst!.linkToken;
   const sign = await cardSigner(dataDir);
   const port = await freePort();
+  // The card trust comes from the test CA's files, as a production server reads its anchors and
+  // CRL, instead of from the card-app simulator's process: the signatures are still checked in
+  // full, and each of the 21 starts no longer pays for a second Node process (about 40 % of a start).
+  const simDir = simDataDirOf(dataDir);
+  const serverEnv = { LOG_LEVEL: 'silent', CARD_SIMULATOR: 'off', CARD_TRUST_ANCHORS: path.join(simDir, 'ca-cert.pem'), CARD_CRL_SOURCES: path.join(simDir, 'crl.pem') };
   const ack: Acknowledged = { registrations: new Set(), completed: new Set(), declarations: new Set() };
   /** Declarations sent but not acknowledged (in flight at a kill): the outbox sends them again. */
   const unsent = new Map<string, string>();
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
 
   let server: ServerHandle | null = null;
   for (let kill = 1; kill <= KILLS; kill++) {
-    server = await startServer({ dataDir, port, env: { LOG_LEVEL: 'silent' } });
+    server = await startServer({ dataDir, port, env: serverEnv });
     // The outbox's resend after a lost answer: the same declaration again, same content.
     for (const [id, body] of [...unsent]) {
       try {
@@ -162,7 +168,7 @@ async function main(): Promise<void> {
   }
 
   // A last clean start, so the resends and the final check see a running server's view.
-  server = await startServer({ dataDir, port, env: { LOG_LEVEL: 'silent' } });
+  server = await startServer({ dataDir, port, env: serverEnv });
   for (const [id, body] of [...unsent]) await declarationFlow(server.url, id, body).catch((err: unknown) => fail(`final resend: ${String(err)}`));
   await server.stop();
 
