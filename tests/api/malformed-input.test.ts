@@ -50,9 +50,10 @@ import {
  *
  * Default run: 75 routes × 300 ≈ 22,500 requests. Deep run, 100,000 requests:
  *   FUZZ_RUNS=1370 FUZZ_REPORT=fuzz-report.json npx vitest run tests/api/malformed-input.test.ts
- * Measured on 2026-12-06 (2 cores): about 7 ms a request, so the default run is about 150 s of
- * one core, split into two halves (this file and malformed-input-odd.test.ts) that vitest's two
- * workers run side by side.
+ * Measured on 2026-12-06 (2 cores): both halves together used 84 s of CPU (this file and
+ * malformed-input-odd.test.ts, which vitest's two workers run side by side); before the CSV
+ * generator stopped spreading bytes into arrays, generating the uploads alone took most of it.
+ * A thousand-row upload is hundreds of kilobytes: build such values with Buffer.concat.
  * FUZZ_SEED replays a run (the seed is printed in every failure message).
  */
 
