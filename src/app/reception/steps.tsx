@@ -256,8 +256,8 @@ function ConsentChoices({
 function DateInput({ value, onValue, problem }: { value: string; onValue: (value: string) => void; problem: ConsultationDateProblem | null }) {
   const { t } = useI18n();
   return (
-    <section class="form-part" aria-labelledby="date-title">
-      <h2 id="date-title">{t('date.title')}</h2>
+    <div class="form-part">
+      <h2>{t('date.title')}</h2>
       <p>{t('date.lead')}</p>
       <div class="field">
         <label for="consultation-date">{t('date.label')}</label>
@@ -276,7 +276,7 @@ function DateInput({ value, onValue, problem }: { value: string; onValue: (value
           </p>
         )}
       </div>
-    </section>
+    </div>
   );
 }
 
@@ -284,8 +284,8 @@ function DateInput({ value, onValue, problem }: { value: string; onValue: (value
 function PrescriptionFields({ value, onValue, showMissing }: { value: PrescriptionForm | null; onValue: (value: PrescriptionForm) => void; showMissing: boolean }) {
   const { t } = useI18n();
   return (
-    <section class="form-part" aria-labelledby="rx-title">
-      <h2 id="rx-title">{t('rx.title')}</h2>
+    <div class="form-part">
+      <h2>{t('rx.title')}</h2>
       <p>{t('rx.lead')}</p>
       <fieldset class="choice-list">
         <legend class="visually-hidden">{t('rx.title')}</legend>
@@ -302,7 +302,7 @@ function PrescriptionFields({ value, onValue, showMissing }: { value: Prescripti
           {t('rx.error')}
         </p>
       )}
-    </section>
+    </div>
   );
 }
 
