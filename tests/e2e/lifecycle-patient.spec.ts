@@ -5,6 +5,8 @@ import { consentsOf, expectChoicesOnOneLine, LINK, registerViaApi, useCard } fro
 test.use(PHONE);
 
 test('U1, U3, R10: a patient views their consents and narrows one on a phone, confirming with the card twice; a house call’s consent offers no change; issue 16 §2: six screens of ours', async ({ page, request }, info) => {
+  // Two card steps on a busy two-core machine.
+  test.setTimeout(90_000);
   await registerViaApi(request, 'card-13');
   await registerViaApi(request, 'card-13', { visitType: 'houseCall' });
   await page.goto(LINK);

@@ -4,7 +4,7 @@ import { consentToEverything, copyCardAppLink, expectChoicesOnOneLine, LINK, qrP
 
 // Each screen of (a) — preparation, consent, prescription, confirmation, QR handoff, the card
 // app's cards and PIN, done — is shown with an axe scan at phone and desktop size in screens.spec.ts.
-test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code; issue 16 §2–§4: one step count, no printed address, the copied link, reader wording', async ({ page, browser }) => {
+test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code; issue 16 §2–§4: one step count, no printed address, the copied link, reader wording', async ({ page, browser }, info) => {
   // Two devices on a busy two-core machine.
   test.setTimeout(120_000);
   // The nurse opens the clinic's link: the menu, then the visit type.
@@ -38,6 +38,7 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   await expect(page.getByRole('group', { name: '診療・薬剤情報' })).toBeVisible();
   await page.getByRole('group', { name: '限度額情報' }).getByLabel('同意しない').check();
   await expectChoicesOnOneLine(page);
+  await snapshot(page, 'tablet-consent', info.project.name);
 
   // The choices survive a reload mid-flow.
   await page.reload();
@@ -58,6 +59,7 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   await page.getByRole('button', { name: 'この端末でカードを読み取る' }).click();
   await expect(page.getByText(/カードリーダーにマイナンバーカードを置いて/)).toBeVisible();
   await expect(page.getByText(/スマートフォン(の背面)?にかざして/)).toHaveCount(0);
+  await snapshot(page, 'tablet-reader', info.project.name);
   await page.getByRole('button', { name: /別のスマートフォンで読み取る/ }).click();
   const qr = page.getByRole('img', { name: 'マイナンバーカードのアプリを開く二次元コード' });
   await expect(qr).toBeVisible();
@@ -67,6 +69,8 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   await expect(page.locator('svg.expiry-ring')).toBeVisible();
   await expect(page.getByTestId('qr-expiry')).toHaveText(/この二次元コードの有効期限：あと[45]分\d+秒/);
   const cardAppUrl = await copyCardAppLink(page);
+  await page.locator('.copy-link').scrollIntoViewIfNeeded();
+  await snapshot(page, 'tablet-qr', info.project.name);
   expect(await qr.locator('path').getAttribute('d')).toBe(qrPathFor(cardAppUrl));
   expect(new URL(cardAppUrl).searchParams.has('return')).toBe(false);
   await expect(page.getByText('カードでの確認を待っています…')).toBeVisible();

@@ -8,10 +8,10 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { chooseLanding, clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { consentScreenAsks, journeySteps, stepCounter } from './journey.ts';
 import { manageInProgress } from './manage-state.ts';
-import { DoneStep } from './done-step.tsx';
+import type { DoneStep } from './done-step.tsx';
 import { loadInstitution } from './early-institution.ts';
 import { prefersSameDevice } from './handoff-path.ts';
-import { HandoffStep } from './handoff-step.tsx';
+import type { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
 import type { ManageFlow } from './manage-flow.tsx';
 import { appReturnUrl } from './app-return.ts';
@@ -56,6 +56,35 @@ function LazyManageFlow(props: Parameters<typeof ManageFlow>[0]) {
     };
   }, []);
   return Flow ? <Flow {...props} /> : <p role="status">{t('link.loading')}</p>;
+}
+
+/** A module loaded when its screen is first shown; null until it has arrived. */
+function useLazyModule<T>(load: () => Promise<T>): T | null {
+  const [loaded, setLoaded] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    void load().then((m) => live && setLoaded(() => m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return loaded;
+}
+
+/**
+ * The card step and the result load after the consent screen, keeping the patient's first load
+ * within its budget (issue 16 added the expiry ring and the copied link); the service worker
+ * precaches them, so a lost connection does not stop them.
+ */
+function LazyHandoffStep(props: Parameters<typeof HandoffStep>[0]) {
+  const { t } = useI18n();
+  const loaded = useLazyModule(() => import('./handoff-step.tsx'));
+  return loaded ? <loaded.HandoffStep {...props} /> : <p role="status">{t('link.loading')}</p>;
+}
+function LazyDoneStep(props: Parameters<typeof DoneStep>[0]) {
+  const { t } = useI18n();
+  const loaded = useLazyModule(() => import('./done-step.tsx'));
+  return loaded ? <loaded.DoneStep {...props} /> : <p role="status">{t('link.loading')}</p>;
 }
 
 /**
@@ -268,7 +297,7 @@ export default function ReceptionPage({ token }: { token: string }) {
         {flow.step === 'preparation' && <PreparationStep {...props} />}
         {flow.step === 'consent' && <ConsentStep {...props} asks={asks} onSubmit={() => void submit()} submitting={submitting} error={submitError} />}
         {flow.step === 'handoff' && flow.registration && (
-          <HandoffStep
+          <LazyHandoffStep
             registration={flow.registration}
             onRenewed={(registration) => update({ registration })}
             onCompleted={() => {
@@ -278,7 +307,7 @@ export default function ReceptionPage({ token }: { token: string }) {
             }}
           />
         )}
-        {flow.step === 'done' && flow.registration && <DoneStep token={token} flow={flow} onFinish={finish} />}
+        {flow.step === 'done' && flow.registration && <LazyDoneStep token={token} flow={flow} onFinish={finish} />}
       </div>
       )}
       {flow.mode === 'register' && flow.step !== 'menu' && (
