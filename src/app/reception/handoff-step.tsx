@@ -208,7 +208,7 @@ export function HandoffStep({
           </p>
           {remainingMs !== null && <ExpiryRing remainingMs={remainingMs} />}
           {/* The same link as the QR code, for a phone that cannot scan: copied to send, never printed. */}
-          <p class="hint">{t('handoff.copyHint')}</p>
+          <p class="hint copy-hint">{t('handoff.copyHint')}</p>
           <CopyLink url={registration.cardAppUrl} />
         </>
       )}
