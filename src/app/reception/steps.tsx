@@ -328,7 +328,7 @@ export function ConsentStep({
             <dt>{t('confirm.date')}</dt>
             <dd>
               <span class="nowrap">{appDate}</span>
-              <span class="hint"> {t('date.fromApp')}</span>
+              <span class="hint app-date-note">{t('date.fromApp')}</span>
             </dd>
           </div>
         </dl>
