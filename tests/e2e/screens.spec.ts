@@ -83,6 +83,11 @@ test('reception: a home visit from the preparation to the done screen, with the 
 test('reception: the menu and an online consultation from an app with its date', async ({ page }) => {
   await page.goto(LINK);
   await screen(page, 'online-0-menu', page.getByRole('heading', { name: 'ご用件を選んでください' }));
+  // Issue 16 §6: the outage link is a 44 px target; hints are at least 16 px.
+  const outage = await page.getByRole('link', { name: /オンラインで資格確認ができないとき/ }).boundingBox();
+  expect(outage!.height).toBeGreaterThanOrEqual(44);
+  const hintSizes = await page.locator('.choice-hint, .hint').evaluateAll((hints) => hints.map((h) => parseFloat(getComputedStyle(h).fontSize)));
+  expect(Math.min(...hintSizes)).toBeGreaterThanOrEqual(16);
   // Issue 16 §2: an app arrival with a date skips that menu, and the date is shown, not asked.
   await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}&date=${tomorrowInJapan()}`);
   await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
