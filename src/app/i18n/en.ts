@@ -327,5 +327,5 @@ export const en: Record<CoreKey, string> = {
   'card.chooseCard.reader': 'Choose a card (instead of placing it on the card reader)',
   'done.validThroughDay': 'Information may be viewed until the consultation day, {day}',
   'done.online.nextApp': 'Next, press “Finish” to return to the telemedicine app and confirm your booking there.',
-  'done.online.nextLink': 'Attend your online consultation on the booked day. To cancel the booking, open this link and revoke your consent with “Revoke all consents”.',
+  'done.online.nextLink': 'Attend your online consultation on the booked day. To cancel the booking, open this link and revoke your consent with “Revoke all my consents”.',
 };
