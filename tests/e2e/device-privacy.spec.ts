@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { E2E_LINK_TOKEN } from '../../playwright.config.ts';
 import { expect, test, waitForServiceWorkerControl } from './support/fixtures.ts';
-import { LINK, useCard } from './support/reception.ts';
+import { copyCardAppLink, LINK, useCard } from './support/reception.ts';
 import { signInStaff, staffApiCookie } from './support/staff-login.ts';
 
 /**
@@ -116,9 +116,7 @@ test('issue 12 #8, #7: after a finished registration the tablet keeps no name, n
   await page.goto(`${LINK}?visit=homeVisit`);
   await page.getByRole('button', { name: '準備ができました' }).click();
   await page.getByRole('button', { name: 'すべて同意する' }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
   await page.getByText('電子処方箋', { exact: true }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
   await expect(page.getByRole('heading', { name: 'マイナンバーカードで本人確認' })).toBeVisible();
   await expect.poll(() => accessToken).not.toBe('');
@@ -130,7 +128,7 @@ test('issue 12 #8, #7: after a finished registration the tablet keeps no name, n
   await page.reload();
   await expect(page.getByRole('heading', { name: 'マイナンバーカードで本人確認' })).toBeVisible();
 
-  const cardAppUrl = (await page.getByTestId('card-app-link').getAttribute('href'))!;
+  const cardAppUrl = await copyCardAppLink(page);
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'ja-JP' });
   const phonePage = await phone.newPage();
   await phonePage.goto(cardAppUrl);

@@ -1,14 +1,21 @@
 import { expect, expectNoSeriousA11yViolations, PHONE, snapshot, test } from './support/fixtures.ts';
-import { consentToEverything, LINK, qrPathFor, resetCard, tomorrowInJapan, useCard } from './support/reception.ts';
+import { consultationDay } from '../../src/app/reception/consultation-day.ts';
+import { consentToEverything, copyCardAppLink, expectChoicesOnOneLine, LINK, qrPathFor, resetCard, tomorrowInJapan, useCard } from './support/reception.ts';
 
 // Each screen of (a) — preparation, consent, prescription, confirmation, QR handoff, the card
 // app's cards and PIN, done — is shown with an axe scan at phone and desktop size in screens.spec.ts.
-test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code', async ({ page, browser }) => {
+test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code; issue 16 §2–§4: one step count, no printed address, the copied link, reader wording', async ({ page, browser }, info) => {
   // Two devices on a busy two-core machine.
   test.setTimeout(120_000);
-  await page.goto(`${LINK}?visit=homeVisit`);
+  // The nurse opens the clinic's link: the menu, then the visit type.
+  await page.goto(LINK);
   await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
+  await page.getByRole('button', { name: /同意を登録する/ }).click();
+  // Issue 16 §2: one step count from the first step through the card step, whatever is chosen.
+  await expect(page.getByText('手順 1 / 4')).toBeVisible();
+  await page.getByRole('button', { name: /訪問診療等/ }).click();
   await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
+  await expect(page.getByText('手順 2 / 4')).toBeVisible();
   await expect(page.getByText('顔認証マイナンバーカード（暗証番号の設定がないカード）は、この受付では使えません。')).toBeVisible();
   await expect(page.getByRole('link', { name: /マイナポータルで利用登録をする/ })).toHaveAttribute('href', 'https://myna.go.jp/');
   // R11: the latest card app, a reader on a PC; staff never note the My Number. The Mynaportal login check is for online patients.
@@ -16,38 +23,54 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   await expect(page.getByText('パソコンで受付する場合は、ICカードリーダライタが必要です。')).toBeVisible();
   await expect(page.getByText(/職員がマイナンバー（個人番号）を書き留めたり、保管したりすることはありません/)).toBeVisible();
   await expect(page.getByText(/マイナポータルにログインできるか/)).toHaveCount(0);
+  // Issue 16 §6: the hard term carries its reading.
+  await expect(page.locator('ruby.term').filter({ hasText: '利用者' }).locator('rt').first()).toHaveText('りようしゃ');
 
   await page.getByRole('button', { name: '準備ができました' }).click();
   await expect(page.getByRole('heading', { name: '情報の提供に同意してください' })).toBeVisible();
-  // Unanswered items are never taken as refusals: 次へ asks for them.
-  await page.getByRole('button', { name: '次へ' }).click();
-  await expect(page.getByRole('alert')).toContainText('選んでいない項目が5件あります。');
+  await expect(page.getByText('手順 3 / 4')).toBeVisible();
+  // Unanswered items are never taken as refusals: the button asks for them (and for the form).
+  await page.getByRole('button', { name: '同意内容を登録する' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '選んでいない項目が5件あります。' })).toBeVisible();
+  await expect(page.getByText('どちらかを選んでください。')).toBeVisible();
   await page.getByRole('button', { name: 'すべて同意する' }).click();
   // S1: clinical and medication information are one choice.
   await expect(page.getByRole('group', { name: '診療・薬剤情報' })).toBeVisible();
   await page.getByRole('group', { name: '限度額情報' }).getByLabel('同意しない').check();
-  await page.getByRole('button', { name: '次へ' }).click();
+  await expectChoicesOnOneLine(page);
+  await snapshot(page, 'tablet-consent', info.project.name);
 
   // The choices survive a reload mid-flow.
-  await expect(page.getByRole('heading', { name: '処方箋の受け取り方を選んでください' })).toBeVisible();
   await page.reload();
+  await expect(page.getByRole('group', { name: '限度額情報' }).getByLabel('同意しない')).toBeChecked();
+  await expect(page.getByText('手順 3 / 4')).toBeVisible();
+  // S5 and R5 on the same screen: the prescription form, and that the consent lasts across visits and can be revoked at any time.
   await expect(page.getByRole('heading', { name: '処方箋の受け取り方を選んでください' })).toBeVisible();
   await page.getByText('電子処方箋', { exact: true }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
-
-  await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
-  await expect(page.getByText('手術情報、診療・薬剤情報、特定健診情報、特定疾病療養受療証情報')).toBeVisible();
-  // R5: for a home visit the consent lasts across visits and can be revoked at any time.
   await expect(page.getByText(/継続して訪問診療等を受けている間.*いつでも取り消せます/)).toBeVisible();
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
 
   // R6 cross-device: the tablet shows a QR code; the patient's phone opens what it holds.
   await expect(page.getByRole('heading', { name: 'マイナンバーカードで本人確認' })).toBeVisible();
+  await expect(page.getByText('手順 4 / 4')).toBeVisible();
   // R6: family may help at home; only a legal representative types the PIN for the patient.
   await expect(page.getByText(/ご家族などが.*手伝うことができます。ただし、ご本人に代わって暗証番号を入力できるのは、乳幼児や成年被後見人の法定代理人だけです。/)).toBeVisible();
+  // Issue 16 §3: on the tablet's own reader the wording is the reader's, never the phone's.
+  await page.getByRole('button', { name: 'この端末でカードを読み取る' }).click();
+  await expect(page.getByText(/カードリーダーにマイナンバーカードを置いて/)).toBeVisible();
+  await expect(page.getByText(/スマートフォン(の背面)?にかざして/)).toHaveCount(0);
+  await snapshot(page, 'tablet-reader', info.project.name);
+  await page.getByRole('button', { name: /別のスマートフォンで読み取る/ }).click();
   const qr = page.getByRole('img', { name: 'マイナンバーカードのアプリを開く二次元コード' });
   await expect(qr).toBeVisible();
-  const cardAppUrl = (await page.getByTestId('card-app-link').getAttribute('href'))!;
+  // Issue 16 §3: no address on screen; the expiry as a ring with the time in words.
+  await expect(page.locator('main')).not.toContainText('/card-app');
+  await expect(page.locator('a[href*="/card-app"]')).toHaveCount(0);
+  await expect(page.locator('svg.expiry-ring')).toBeVisible();
+  await expect(page.getByTestId('qr-expiry')).toHaveText(/この二次元コードの有効期限：あと[45]分\d+秒/);
+  const cardAppUrl = await copyCardAppLink(page);
+  await page.locator('.copy-link').scrollIntoViewIfNeeded();
+  await snapshot(page, 'tablet-qr', info.project.name);
   expect(await qr.locator('path').getAttribute('d')).toBe(qrPathFor(cardAppUrl));
   expect(new URL(cardAppUrl).searchParams.has('return')).toBe(false);
   await expect(page.getByText('カードでの確認を待っています…')).toBeVisible();
@@ -60,6 +83,7 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   });
   await phonePage.goto(cardAppUrl);
   await expect(phonePage.getByText('これは試験用のカードアプリのシミュレーターです。')).toBeVisible();
+  await expect(phonePage.getByRole('heading', { name: /スマートフォンの背面にかざす/ })).toBeVisible();
   await phonePage.getByRole('button', { name: /カード01/ }).click();
   await phonePage.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
   await phonePage.getByRole('button', { name: '読み取り開始' }).click();
@@ -81,42 +105,43 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   // Cost-limit information was not consented, so it is not shown.
   await expect(page.getByText('限度額適用区分')).toHaveCount(0);
 
-  // The next patient starts from a clean screen.
+  // The next patient starts from a clean screen: the link's menu.
   await page.getByRole('button', { name: '次の受付を始める' }).click();
-  await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
   await expect(page.getByText('山田　花子')).toHaveCount(0);
 });
 
 test.describe('on the patient’s phone', () => {
   test.use(PHONE);
 
-  test('(b) R3, R5, R7, R10, R11, R12, U4: an online consultation on a phone from a telemedicine app, same device, back to the app with the outcome; back again, then an update', async ({ page }, info) => {
+  test('(b) R3, R5, R7, R10, R11, R12, U4: an online consultation on a phone from a telemedicine app, same device, back to the app with the outcome; back again, then an update; issue 16 §2, §4: the app skips an earlier menu, unbroken choices, the done screen names the day', async ({ page }, info) => {
     test.setTimeout(90_000);
     await page.route('https://telemed.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>telemed</title><h1>Telemed app</h1>' }));
+    // The clinic's link was opened on this phone before: it stopped on the menu.
+    await page.goto(LINK);
+    await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
     const fromApp = `${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`;
     await page.goto(fromApp);
-    // U4: no consent in force on this device: the app's patient starts on the preparation screen.
+    // U4, issue 16 §2: no consent in force on this device: the app's patient starts on the preparation screen, not that menu.
     await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
     // R11: an online patient is advised to check the Mynaportal login beforehand.
     await expect(page.getByText('オンライン診療の前に、ご自身のスマートフォンやパソコンでマイナポータルにログインできるか確かめておくと安心です。')).toBeVisible();
     await consentToEverything(page);
+    await expectChoicesOnOneLine(page);
 
+    // R3: the date is on the consent screen; the button asks for it.
     await expect(page.getByRole('heading', { name: '診療日を入力してください' })).toBeVisible();
-    await page.getByRole('button', { name: '次へ' }).click();
+    await page.getByRole('button', { name: '同意内容を登録する' }).click();
     await expect(page.getByText('診療日を入力してください。')).toBeVisible();
     await page.getByLabel('診療日').fill('2020-01-01');
-    await page.getByRole('button', { name: '次へ' }).click();
+    await page.getByRole('button', { name: '同意内容を登録する' }).click();
     await expect(page.getByText('今日以降の日付を入力してください。')).toBeVisible();
     const date = tomorrowInJapan();
     await page.getByLabel('診療日').fill(date);
     await snapshot(page, 'online-1-date', info.project.name);
-    await page.getByRole('button', { name: '次へ' }).click();
 
     // S5: the app did not say it supports e-prescriptions, so the form is not asked.
-    await expect(page.getByRole('heading', { name: '内容を確認してください' })).toBeVisible();
-    await expect(page.getByText('診察時に確認します')).toBeVisible();
-    // R10: for online the 診療日 is part of what is confirmed.
-    await expect(page.locator('.summary')).toContainText('診療日');
+    await expect(page.getByRole('heading', { name: '処方箋の受け取り方を選んでください' })).toHaveCount(0);
     // R5: for an online consultation the consent lasts through the consultation date.
     await expect(page.getByText(/診療日の終わりまで、この同意に基づいて情報を確認します/)).toBeVisible();
     await snapshot(page, 'online-2-confirm', info.project.name);
@@ -125,10 +150,12 @@ test.describe('on the patient’s phone', () => {
     await page.getByRole('button', { name: '同意内容を登録する' }).click();
     await expect(page.getByRole('alert')).toHaveText('通信できませんでした。電波の状態を確認して、もう一度お試しください。');
     await page.context().setOffline(false);
-    await expect(page.getByText('診察時に確認します')).toBeVisible();
+    await expect(page.getByLabel('診療日')).toHaveValue(date);
     await page.getByRole('button', { name: '同意内容を登録する' }).click();
 
     await expect(page.getByRole('link', { name: 'カードのアプリを開く' })).toBeVisible();
+    // Issue 16 §3: a phone reads the card on its back.
+    await expect(page.getByText(/カードをスマートフォンの背面にかざしてください/)).toBeVisible();
     await snapshot(page, 'online-3-handoff', info.project.name);
     await expectNoSeriousA11yViolations(page);
     await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
@@ -137,7 +164,11 @@ test.describe('on the patient’s phone', () => {
     await expect(page.getByRole('heading', { name: '受付が完了しました' })).toBeVisible({ timeout: 10_000 });
     // R7: no eligibility record for online consultations.
     await expect(page.getByText('保険資格の確認結果')).toHaveCount(0);
-    await expect(page.getByText(/情報を確認できる期限/)).toBeVisible();
+    // Issue 16 §4: the day booked, on one line, and what comes next.
+    const validThrough = page.locator('.valid-through');
+    await expect(validThrough).toHaveText(`情報を確認できる期限：${consultationDay(date, 'ja')}の診療日まで`);
+    await expect(validThrough.locator('.nowrap')).toHaveCSS('white-space', 'nowrap');
+    await expect(page.getByText('アプリで予約を確定してください。', { exact: false })).toBeVisible();
     await snapshot(page, 'online-4-done', info.project.name);
     await page.getByRole('button', { name: '手続きを終了する' }).click();
     // R12: the app learns the outcome and the date, after its own parameters.
@@ -151,11 +182,10 @@ test.describe('on the patient’s phone', () => {
     // The menu leads to 同意照会・更新 (U1); from the app the date cannot be changed (U2), so it is not asked.
     await page.getByRole('button', { name: 'メニューに戻る' }).click();
     await page.getByRole('button', { name: /同意照会・更新/ }).click();
-    await page.getByRole('button', { name: 'カードで本人確認して内容を見る' }).click();
+    // Issue 16 §2: the menu's choice starts the card step; from the app the online consent's form opens at once.
     await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
     await useCard(page, /カード01/);
-    await page.getByRole('region', { name: 'オンライン診療等' }).getByRole('button', { name: '内容を変更する' }).click();
-    await page.getByRole('group', { name: '手術情報' }).getByLabel('同意しない').check();
+    await page.getByRole('region', { name: 'オンライン診療等' }).getByRole('group', { name: '手術情報' }).getByLabel('同意しない').check();
     await page.getByRole('button', { name: '更新内容を確認する' }).click();
     await expect(page.locator('.summary')).toContainText('診療日');
     await snapshot(page, 'online-6-update-confirm', info.project.name);
@@ -185,7 +215,6 @@ test.describe('the card app on the patient’s phone', () => {
     await page.goto(`${LINK}?visit=houseCall`);
     await consentToEverything(page);
     await page.getByText('紙の処方箋', { exact: true }).click();
-    await page.getByRole('button', { name: '次へ' }).click();
     await page.getByRole('button', { name: '同意内容を登録する' }).click();
     await page.getByRole('link', { name: 'カードのアプリを開く' }).click();
 
@@ -211,12 +240,10 @@ test('(d) R2, R5, E2, P4: a face-authentication-only card is refused before any 
   await page.goto(`${LINK}?visit=houseCall`);
   await consentToEverything(page);
   await page.getByText('紙の処方箋', { exact: true }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
   // R5: for a house call the consent lasts 24 hours from registration.
   await expect(page.getByText('往診では、登録から24時間の間、この同意に基づいて情報を確認します。')).toBeVisible();
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
-  const cardAppUrl = await page.getByTestId('card-app-link').getAttribute('href');
-  await page.goto(cardAppUrl!);
+  await page.goto(await copyCardAppLink(page));
 
   // R2: holding the face-auth-only card is refused at once, with the reason and the alternatives; no PIN pad.
   await page.getByRole('button', { name: /顔認証/ }).click();

@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { drawnSignature, submitDeclaration } from './support/declarations.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
-import { LINK, registerViaApi } from './support/reception.ts';
+import { copyCardAppLink, expectChoicesOnOneLine, LINK, registerViaApi, tomorrowInJapan } from './support/reception.ts';
 import { enterTotp, signInStaff } from './support/staff-login.ts';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
 
@@ -47,23 +47,23 @@ test('reception: a home visit from the preparation to the done screen, with the 
   await page.getByRole('button', { name: '準備ができました' }).click();
   await page.getByRole('button', { name: 'すべて同意する' }).click();
   await screen(page, 'reception-2-consent', page.getByRole('button', { name: '✓ すべて同意しています' }));
-  await page.getByRole('button', { name: '次へ' }).click();
-  await screen(page, 'reception-3-prescription', page.getByRole('heading', { name: '処方箋の受け取り方を選んでください' }));
+  // Issue 16 §4: at this size too, no choice breaks inside a word.
+  await expectChoicesOnOneLine(page);
+  // Issue 16 §2: the form and the confirmation are further down the same screen.
   await page.getByText('電子処方箋', { exact: true }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
-  await screen(page, 'reception-4-confirm', page.getByRole('heading', { name: '内容を確認してください' }));
+  await screen(page, 'reception-3-consent-end', page.getByRole('button', { name: '同意内容を登録する' }));
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
 
   // The desktop shows the QR code for another device; the phone opens the card app itself.
-  const qrLink = page.getByTestId('card-app-link');
+  const copyLink = page.getByRole('button', { name: 'リンクをコピー' });
   const sameDevice = page.getByRole('link', { name: 'カードのアプリを開く' });
-  await screen(page, 'reception-5-handoff', qrLink.or(sameDevice));
+  await screen(page, 'reception-5-handoff', copyLink.or(sameDevice));
   let cardApp = page;
-  if (await qrLink.isVisible()) {
+  if (await copyLink.isVisible()) {
     // The patient's own device, at this project's size.
     const patientDevice = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: page.viewportSize() });
     cardApp = await patientDevice.newPage();
-    await cardApp.goto((await qrLink.getAttribute('href'))!);
+    await cardApp.goto(await copyCardAppLink(page));
   } else {
     await sameDevice.click();
   }
@@ -73,28 +73,36 @@ test('reception: a home visit from the preparation to the done screen, with the 
   await cardApp.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' }).fill('1234');
   await cardApp.getByRole('button', { name: '読み取り開始' }).click();
   if (cardApp !== page) {
+    await expect(page.getByRole('status').filter({ hasText: 'コピーしました' })).toBeVisible();
     await screen(cardApp, 'card-app-3-read', cardApp.getByText('確認できました。受付をしている端末（タブレットなど）の画面に戻ってください。'));
     await cardApp.context().close();
   }
   await screen(page, 'reception-6-done', page.getByRole('heading', { name: '受付が完了しました' }));
 });
 
-test('reception: the menu and an online consultation from an app', async ({ page }) => {
-  await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}`);
-  // U4: an app starts on the preparation screen; the menu is at the top.
-  await page.getByRole('button', { name: 'メニュー', exact: true }).click();
+test('reception: the menu and an online consultation from an app with its date', async ({ page }) => {
+  await page.goto(LINK);
   await screen(page, 'online-0-menu', page.getByRole('heading', { name: 'ご用件を選んでください' }));
-  await page.getByRole('button', { name: /同意を登録する/ }).click();
+  // Issue 16 §6: the outage link is a 44 px target; hints are at least 16 px.
+  const outage = await page.getByRole('link', { name: /オンラインで資格確認ができないとき/ }).boundingBox();
+  expect(outage!.height).toBeGreaterThanOrEqual(44);
+  const hintSizes = await page.locator('.choice-hint, .hint').evaluateAll((hints) => hints.map((h) => parseFloat(getComputedStyle(h).fontSize)));
+  expect(Math.min(...hintSizes)).toBeGreaterThanOrEqual(16);
+  // Issue 16 §2: an app arrival with a date skips that menu, and the date is shown, not asked.
+  await page.goto(`${LINK}?return=${encodeURIComponent('https://telemed.example/return?visit=42')}&date=${tomorrowInJapan()}`);
+  await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
   await page.getByRole('button', { name: '準備ができました' }).click();
   await page.getByRole('button', { name: 'すべて同意する' }).click();
-  await page.getByRole('button', { name: '次へ' }).click();
-  await screen(page, 'online-1-date', page.getByRole('heading', { name: '診療日を入力してください' }));
+  await screen(page, 'online-1-consent-with-date', page.getByText('オンライン診療アプリから受け取った診療日です。'));
+  await expect(page.getByLabel('診療日')).toHaveCount(0);
+  await expectChoicesOnOneLine(page);
 });
 
 test('reception: the consent lookup and the revocation intros', async ({ page }) => {
   await page.goto(LINK);
   await page.getByRole('button', { name: /同意照会・更新/ }).click();
-  await screen(page, 'manage-1-intro', page.getByRole('button', { name: 'カードで本人確認して内容を見る' }));
+  // Issue 16 §2: 同意照会・更新 starts with the card step.
+  await screen(page, 'manage-1-card', page.getByRole('button', { name: 'リンクをコピー' }).or(page.getByRole('link', { name: 'カードのアプリを開く' })));
   await page.getByRole('button', { name: 'メニューに戻る' }).click();
   await page.getByRole('button', { name: /すべての同意を取消す/ }).click();
   await screen(page, 'revoke-1-intro', page.getByRole('button', { name: 'カードで本人確認して取り消す' }));

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso/router';
 import { DEMO_PIN, type SimCardDto } from '../../domain/registration/card-simulator.ts';
 import type { ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { prefersSameDevice } from '../reception/handoff-path.ts';
 import { rejectionMessage } from '../reception/rejection-message.ts';
 import { deliverCardAnswer, listCards, readCard, signWithCard } from './card-app-api.ts';
 
@@ -116,7 +117,7 @@ export default function CardAppPage() {
       {phase.kind === 'badLink' && <p class="message error">{t('card.badLink')}</p>}
       {phase.kind === 'chooseCard' && (
         <section class="card" aria-labelledby="choose-card">
-          <h2 id="choose-card">{t('card.chooseCard')}</h2>
+          <h2 id="choose-card">{t(prefersSameDevice() ? 'card.chooseCard' : 'card.chooseCard.reader')}</h2>
           <ul class="card-list">
             {phase.cards.map((card) => (
               <li key={card.id}>

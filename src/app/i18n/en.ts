@@ -164,7 +164,7 @@ export const en: Record<CoreKey, string> = {
   'handoff.pinPrivacy': 'The patient types the PIN themselves, out of sight of others.',
   'handoff.helpers':
     "At home, family members may help with choosing the consent and handling the card. Only a legal representative of an infant or an adult ward may type the PIN for the patient.",
-  'handoff.sameDevice.lead': 'The card app opens. Type your PIN and hold the card to your phone. You come back here afterwards.',
+  'handoff.sameDevice.lead': 'The card app opens. Type your PIN and hold the card to the back of your phone. You come back here afterwards.',
   'handoff.sameDevice.button': 'Open the card app',
   'handoff.crossDevice.lead':
     "Scan this QR code with the patient's own smartphone. After the PIN is typed and the card is held to the phone, this screen moves on by itself.",
@@ -263,7 +263,7 @@ export const en: Record<CoreKey, string> = {
   'card.banner': 'This is a test simulator of the card app. No real My Number card is used.',
   'card.disabled': 'The card-app simulator is not available on this server.',
   'card.badLink': 'Open this page from the reception screen button or QR code.',
-  'card.chooseCard': 'Choose a card (instead of holding a card to the phone)',
+  'card.chooseCard': 'Choose a card (instead of holding it to the back of the phone)',
   'card.locked': 'Locked',
   'card.pinTitle': 'Enter the 4-digit PIN',
   'card.pinHint': 'Every test card has the PIN {pin}.',
@@ -318,4 +318,14 @@ export const en: Record<CoreKey, string> = {
   'device.enrolLink': 'Enrol this device (staff)',
   'start.fallback.title': 'When there is no connection',
   'start.fallback.body': 'Opens the steps for when the online check cannot be done, for the clinic this device used.',
+  // Issue 16 §2–§4 (patient and nurse screens).
+  'handoff.reader.lead': 'The card reading app opens. Place the My Number Card on the card reader and let the patient type the PIN. You come back here afterwards.',
+  'handoff.copyHint': 'If the QR code cannot be scanned, copy the link and send it to the patient’s phone.',
+  'handoff.copyLink': 'Copy link',
+  'handoff.copied': 'Copied',
+  'handoff.copyFailed': 'The link could not be copied. Please scan the QR code.',
+  'card.chooseCard.reader': 'Choose a card (instead of placing it on the card reader)',
+  'done.validThroughDay': 'Information may be viewed until the consultation day, {day}',
+  'done.online.nextApp': 'Next, press “Finish” to return to the telemedicine app and confirm your booking there.',
+  'done.online.nextLink': 'Attend your online consultation on the booked day. To cancel the booking, open this link and revoke your consent with “Revoke all my consents”.',
 };

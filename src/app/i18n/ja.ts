@@ -171,7 +171,7 @@ export const ja = {
   'handoff.pinPrivacy': '暗証番号は、患者さんご本人が、周りの人から見えないように入力してください。',
   'handoff.helpers':
     'ご自宅では、ご家族などが同意内容の選択やカードの操作を手伝うことができます。ただし、ご本人に代わって暗証番号を入力できるのは、乳幼児や成年被後見人の法定代理人だけです。',
-  'handoff.sameDevice.lead': 'マイナンバーカードのアプリが開きます。暗証番号を入力し、カードをスマートフォンにかざしてください。終わるとこの画面に戻ります。',
+  'handoff.sameDevice.lead': 'マイナンバーカードのアプリが開きます。暗証番号を入力し、カードをスマートフォンの背面にかざしてください。終わるとこの画面に戻ります。',
   'handoff.sameDevice.button': 'カードのアプリを開く',
   'handoff.crossDevice.lead':
     '患者さんご自身のスマートフォンで、この二次元コードを読み取ってください。カードのアプリで暗証番号を入力し、カードをかざすと、この画面は自動で次に進みます。',
@@ -270,7 +270,7 @@ export const ja = {
   'card.banner': 'これは試験用のカードアプリのシミュレーターです。本物のマイナンバーカードは使いません。',
   'card.disabled': 'カードアプリのシミュレーターは、このサーバーでは使えません。',
   'card.badLink': 'このページは、受付画面のボタンまたは二次元コードから開いてください。',
-  'card.chooseCard': 'カードを選んでください（カードをかざす操作の代わり）',
+  'card.chooseCard': 'カードを選んでください（カードをスマートフォンの背面にかざす操作の代わり）',
   'card.locked': 'ロック中',
   'card.pinTitle': '暗証番号（4桁）を入力してください',
   'card.pinHint': '試験用カードの暗証番号はすべて {pin} です。',
@@ -326,6 +326,16 @@ export const ja = {
   'device.enrolLink': 'この端末を登録する（職員用）',
   'start.fallback.title': '通信できないとき',
   'start.fallback.body': 'この端末で使った医療機関の、オンラインで資格確認ができないときの手順を開きます。',
+  // Issue 16 §2–§4 (patient and nurse screens): handoff wording per device, the copied link, the done screen.
+  'handoff.reader.lead': 'カードを読み取るアプリが開きます。カードリーダーにマイナンバーカードを置いて、患者さんご本人が暗証番号を入力してください。終わるとこの画面に戻ります。',
+  'handoff.copyHint': '二次元コードを読み取れないときは、リンクをコピーして患者さんのスマートフォンに送ってください。',
+  'handoff.copyLink': 'リンクをコピー',
+  'handoff.copied': 'コピーしました',
+  'handoff.copyFailed': 'コピーできませんでした。二次元コードを読み取ってください。',
+  'card.chooseCard.reader': 'カードを選んでください（カードリーダーにカードを置く操作の代わり）',
+  'done.validThroughDay': '情報を確認できる期限：{day}の診療日まで',
+  'done.online.nextApp': '次に、「手続きを終了する」を押してオンライン診療アプリに戻り、アプリで予約を確定してください。',
+  'done.online.nextLink': '予約した診療日に、オンライン診療を受けてください。予約を取り消すときは、このリンクを開き「すべての同意を取消す」で同意も取り消してください。',
 } as const;
 
 /** Keys in the core catalogue, available on every route. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { fallbackCauseOf, stepsAfterCardCheck, unconfirmedStatus, type UnconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
@@ -7,6 +8,7 @@ import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EligibilityView } from './eligibility-view.tsx';
 import type { FlowState } from './flow-state.ts';
+import { consultationDay } from './consultation-day.ts';
 import { formatInstant } from './format.ts';
 import { registrationOutcome } from './reception-api.ts';
 
@@ -74,6 +76,19 @@ function UnconfirmedResult({ token, status, record, steps }: { token: string; st
   );
 }
 
+/** A placeholder for a value the sentence wraps in markup (a date kept on one line). */
+const SLOT = '\u0000';
+function Sentence({ text, slot }: { text: string; slot: ComponentChildren }) {
+  const [before, after] = text.split(SLOT);
+  return (
+    <>
+      {before}
+      {slot}
+      {after}
+    </>
+  );
+}
+
 /**
  * R7: home visits and house calls show the eligibility record with what to do next; online
  * consultations do not, and 「手続きを終了する」 returns to the app the patient came from.
@@ -94,6 +109,8 @@ export function DoneStep({ token, flow, onFinish }: { token: string; flow: FlowS
   // Nothing is said until the result is known: a lost qualification must never flash as success.
   if (!outcome && !failed) return <p role="status">{t('staff.loading')}</p>;
   const eligibility = outcome?.eligibility ?? null;
+  const online = flow.visitType !== null && isRemoteConsultation(flow.visitType);
+  const day = consultationDay(flow.consultationDate, lang);
   const unconfirmed = eligibility ? unconfirmedStatus(eligibility.record.status) : null;
 
   return (
@@ -111,11 +128,17 @@ export function DoneStep({ token, flow, onFinish }: { token: string; flow: FlowS
           {t('error.network')}
         </p>
       )}
-      {outcome && (
+      {outcome && (online && day ? (
+        // Issue 16 §4: the day booked, kept on one line, not the instant the consent ends (next day 0:00).
+        <p class="valid-through">
+          <Sentence text={t('done.validThroughDay', { day: SLOT })} slot={<span class="nowrap">{day}</span>} />
+        </p>
+      ) : (
         <p>{outcome.validUntil ? t('done.validUntil', { until: formatInstant(outcome.validUntil, lang) }) : t('done.validUntilRevoked')}</p>
-      )}
+      ))}
+      {outcome && online && <p class="next-step">{t(flow.arrival === 'app' && outcome.returnUrl ? 'done.online.nextApp' : 'done.online.nextLink')}</p>}
       {eligibility && <EligibilityView record={eligibility.record} nextSteps={unconfirmed ? [] : eligibility.nextSteps} />}
-      {flow.visitType && isRemoteConsultation(flow.visitType) ? (
+      {online ? (
         <button type="button" class="button primary wide" onClick={() => onFinish(outcome?.returnUrl ?? null)}>
           {t('done.finishOnline')}
         </button>

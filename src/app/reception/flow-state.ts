@@ -2,7 +2,9 @@ import type { ConsentChoice } from '../../domain/consent/consent.ts';
 import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
 import type { VisitType } from '../../domain/shared/visit-type.ts';
 
-export type FlowStep = 'menu' | 'visitType' | 'preparation' | 'consent' | 'date' | 'prescription' | 'confirm' | 'handoff' | 'done';
+export type FlowStep = 'menu' | 'visitType' | 'preparation' | 'consent' | 'handoff' | 'done';
+/** Steps of the flow before issue 16, now parts of the consent screen; a saved flow there resumes on it. */
+const MERGED_INTO_CONSENT: readonly string[] = ['date', 'prescription', 'confirm'];
 
 export interface PendingRegistration {
   id: string;
@@ -117,17 +119,18 @@ export function loadFlow(linkToken: string): FlowState | null {
   try {
     const raw = localStorage.getItem(PREFIX + linkToken);
     if (!raw) return null;
-    const state = JSON.parse(raw) as FlowState;
-    if (state.version !== 2 || Date.now() - state.savedAt > MAX_AGE_MS) {
+    const stored = JSON.parse(raw) as FlowState;
+    if (stored.version !== 2 || Date.now() - stored.savedAt > MAX_AGE_MS) {
       clearFlow(linkToken);
       return null;
     }
+    const state: FlowState = MERGED_INTO_CONSENT.includes(stored.step) ? { ...stored, step: 'consent' } : stored;
     // The token comes from this tab's session only, and only while the card step waits.
     const registration = state.step === 'handoff' ? loadSessionToken(linkToken) : null;
     if (registration) return { ...state, registration };
     // No token (another tab, expired, or the result was already shown): a waiting card step goes
-    // back to the confirmation (the answers are kept); a result is not shown again.
-    if (state.step === 'handoff') return { ...state, step: 'confirm', registration: null };
+    // back to the consent screen (the answers are kept); a result is not shown again.
+    if (state.step === 'handoff') return { ...state, step: 'consent', registration: null };
     if (state.step === 'done') {
       clearFlow(linkToken);
       return null;
@@ -156,4 +159,27 @@ export function clearFlow(linkToken: string): void {
   } catch {
     // nothing to clear
   }
+}
+
+/**
+ * Which flow a page load continues (issue 16 §2, §4). A card step that waits goes on (the card app
+ * sends the patient back to the bare link); a finished or abandoned 同意照会・更新 or revocation
+ * never comes back, so reopening the link shows its start again; an app arrival starts where the
+ * app sends it (preparation, or U4's revoke landing), never on an earlier visit's menu.
+ */
+export function chooseLanding(
+  saved: FlowState | null,
+  fresh: FlowState,
+  query: { visit?: string | undefined; return?: string | undefined },
+  manageInProgress: boolean,
+): FlowState {
+  if (!saved) return fresh;
+  const sameApp = query.return === undefined || query.return === saved.returnUrl;
+  if (saved.step === 'handoff') return sameApp ? saved : fresh;
+  if (saved.mode !== 'register') return manageInProgress && sameApp ? saved : fresh;
+  if (query.return !== undefined) {
+    return fresh.mode === 'register' && sameApp && saved.step !== 'menu' && saved.dateFromApp === fresh.dateFromApp ? saved : fresh;
+  }
+  if (query.visit !== undefined && saved.visitType !== fresh.visitType) return fresh;
+  return saved;
 }

@@ -1,63 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CONSENT_CHOICES } from '../../domain/consent/consent.ts';
 import type { InstitutionPublicDto, PatientConsentDto } from '../../domain/registration/reception-api.ts';
-import type { ArrivalRoute, PrescriptionForm } from '../../domain/registration/registration.ts';
+import type { ArrivalRoute } from '../../domain/registration/registration.ts';
 import type { CardRequest } from '../../domain/registration/registration-schema.ts';
-import { asksConsultationDate, canBeUpdated } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, canBeUpdated, isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 import { appReturnUrl } from './app-return.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { REGISTRATION_TOKEN_MS, tokenExpired, type PendingRegistration } from './flow-state.ts';
+import type { PendingRegistration } from './flow-state.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import { HandoffStep } from './handoff-step.tsx';
 import { forgetOnlineConsent, rememberOnlineConsent } from './online-consent-mark.ts';
 import { registrationOutcome, startCardRequest } from './reception-api.ts';
-import { choiceLabel, ConsentChoices, DateField, PrescriptionChoice, type ConsentAnswers } from './steps.tsx';
+import { clearManageState, loadManageState, saveManageState, type ManageMode, type ManageState } from './manage-state.ts';
+import { choiceLabel, ConsentForm, type ConsentAnswers } from './steps.tsx';
 
-export type ManageMode = 'query' | 'revokeAll';
-
-type Phase = 'intro' | 'queryCard' | 'list' | 'editConsent' | 'editDate' | 'editRx' | 'confirm' | 'updateCard' | 'updated' | 'revokeCard' | 'revoked';
-
-/**
- * Kept for this tab like the registration flow: answers and where the patient is, never records.
- * It holds access tokens, so it lives in sessionStorage and dies with them (issue 12 #8).
- */
-interface ManageState {
-  mode: ManageMode;
-  phase: Phase;
-  query: PendingRegistration | null;
-  target: PatientConsentDto | null;
-  answers: ConsentAnswers;
-  consultationDate: string;
-  prescriptionForm: PrescriptionForm | null;
-  update: PendingRegistration | null;
-  savedAt: number;
-}
-
-const KEY = (token: string) => `zaitaku.manage.${token}`;
-const MAX_AGE_MS = REGISTRATION_TOKEN_MS;
-
-function load(token: string, mode: ManageMode): ManageState {
-  try {
-    // Written by versions before issue 12 #8: a token must not stay in localStorage.
-    localStorage.removeItem(KEY(token));
-    const saved = JSON.parse(sessionStorage.getItem(KEY(token)) ?? 'null') as ManageState | null;
-    const live = (r: PendingRegistration | null) => r === null || !tokenExpired(r);
-    if (saved && saved.mode === mode && Date.now() - saved.savedAt < MAX_AGE_MS && live(saved.query) && live(saved.update)) return saved;
-    sessionStorage.removeItem(KEY(token));
-  } catch {
-    // a damaged entry starts afresh
-  }
-  return { mode, phase: 'intro', query: null, target: null, answers: {}, consultationDate: '', prescriptionForm: null, update: null, savedAt: Date.now() };
-}
-
-export function clearManageState(token: string): void {
-  try {
-    sessionStorage.removeItem(KEY(token));
-    localStorage.removeItem(KEY(token));
-  } catch {
-    // nothing stored
-  }
+/** The change form opened on a consent, filled in with what it holds now. */
+function editing(consent: PatientConsentDto): Partial<ManageState> {
+  return { target: consent, answers: answersFrom(consent), consultationDate: consent.consultationDate ?? '', prescriptionForm: consent.prescriptionForm };
 }
 
 function answersFrom(consent: PatientConsentDto): ConsentAnswers {
@@ -90,7 +50,7 @@ export function ManageFlow({
   onExit: () => void;
 }) {
   const { t, lang } = useI18n();
-  const [state, setState] = useState<ManageState>(() => load(token, mode));
+  const [state, setState] = useState<ManageState>(() => loadManageState(token, mode));
   const [consents, setConsents] = useState<PatientConsentDto[] | null>(null);
   const [revokedCount, setRevokedCount] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -98,13 +58,7 @@ export function ManageFlow({
   // U4: an online update reached by URL/QR ends here; the patient closes the page.
   const [closed, setClosed] = useState(false);
 
-  useEffect(() => {
-    try {
-      sessionStorage.setItem(KEY(token), JSON.stringify({ ...state, savedAt: Date.now() }));
-    } catch {
-      // storage refused: the flow still works on this page
-    }
-  }, [state]);
+  useEffect(() => saveManageState(token, state), [state]);
   const set = (patch: Partial<ManageState>) => setState((s) => ({ ...s, ...patch }));
 
   async function outcomeOf(request: PendingRegistration) {
@@ -114,12 +68,32 @@ export function ManageFlow({
   // The consent list and the revocation count are read from the server, not kept on the device.
   useEffect(() => {
     if (state.phase === 'list' && state.query) {
-      void outcomeOf(state.query).then((r) => (r.ok ? setConsents(r.data.consents ?? []) : setError(t('error.network'))));
+      void outcomeOf(state.query).then((r) => {
+        if (!r.ok) return setError(t('error.network'));
+        const list = r.data.consents ?? [];
+        setConsents(list);
+        // Issue 16 §2: the current content is the form to change it. With one consent to change
+        // (or, from the app, its online consent) the form is open at once.
+        const updatable = list.filter((c) => canBeUpdated(c.visitType));
+        const fromApp = arrival === 'app' ? updatable.filter((c) => isRemoteConsultation(c.visitType)) : [];
+        const only = fromApp.length === 1 ? fromApp[0] : updatable.length === 1 ? updatable[0] : undefined;
+        if (only) setState((s) => (s.target ? s : { ...s, ...editing(only) }));
+      });
     }
     if (state.phase === 'revoked' && state.query) {
       void outcomeOf(state.query).then((r) => (r.ok ? setRevokedCount(r.data.revokedCount ?? 0) : setError(t('error.network'))));
     }
   }, [state.phase]);
+
+  // 同意照会・更新 starts with the card (issue 16 §2): the menu's choice is the request to see.
+  useEffect(() => {
+    if (mode === 'query' && state.phase === 'intro') void startQuery();
+  }, []);
+
+  async function startQuery() {
+    const request = await startCard({ purpose: mode });
+    if (request) set({ query: request, phase: mode === 'query' ? 'queryCard' : 'revokeCard' });
+  }
 
   async function startCard(body: Record<string, unknown>): Promise<PendingRegistration | null> {
     setBusy(true);
@@ -187,10 +161,7 @@ export function ManageFlow({
             type="button"
             class="button primary wide"
             disabled={busy}
-            onClick={async () => {
-              const request = await startCard({ purpose: mode });
-              if (request) set({ query: request, phase: mode === 'query' ? 'queryCard' : 'revokeCard' });
-            }}
+            onClick={() => void startQuery()}
           >
             {t(mode === 'query' ? 'manage.query.start' : 'manage.revokeAll.start')}
           </button>
@@ -205,6 +176,7 @@ export function ManageFlow({
       {(state.phase === 'queryCard' || state.phase === 'revokeCard') && state.query && (
         <HandoffStep
           registration={state.query}
+          {...(state.phase === 'queryCard' ? { title: t('menu.query'), lead: t('manage.query.lead') } : {})}
           onRenewed={(query) => set({ query })}
           onCompleted={() => {
             if (state.phase === 'revokeCard') forgetOnlineConsent(token);
@@ -247,50 +219,29 @@ export function ManageFlow({
               {!canBeUpdated(consent.visitType) ? (
                 // U3: 同意照会・更新 is for 訪問診療等 and オンライン診療等; a house call's consent is only revoked.
                 <p class="hint">{t('manage.notUpdatable')}</p>
+              ) : target?.id === consent.id ? (
+                <div class="consent-editor">
+                  <ConsentForm
+                    answers={state.answers}
+                    onAnswers={(answers) => set({ answers })}
+                    institution={institution}
+                    title={t('manage.edit.title')}
+                    date={asksDate ? { value: state.consultationDate, onValue: (consultationDate) => set({ consultationDate }) } : null}
+                    prescription={asksRx ? { value: state.prescriptionForm, onValue: (prescriptionForm) => set({ prescriptionForm }) } : null}
+                    submitLabel={review}
+                    onSubmit={() => {
+                      set({ phase: 'confirm' });
+                      window.scrollTo(0, 0);
+                    }}
+                  />
+                </div>
               ) : (
-              <button
-                type="button"
-                class="button primary"
-                onClick={() =>
-                  set({
-                    target: consent,
-                    answers: answersFrom(consent),
-                    consultationDate: consent.consultationDate ?? '',
-                    prescriptionForm: consent.prescriptionForm,
-                    phase: 'editConsent',
-                  })
-                }
-              >
-                {t('manage.change')}
-              </button>
+                <button type="button" class="button primary" onClick={() => set(editing(consent))}>
+                  {t('manage.change')}
+                </button>
               )}
             </section>
           ))}
-        </>
-      )}
-      {state.phase === 'editConsent' && target && (
-        <ConsentChoices
-          answers={state.answers}
-          onAnswers={(answers) => set({ answers })}
-          institution={institution}
-          title={t('manage.edit.title')}
-          {...(asksDate || asksRx ? {} : { nextLabel: review })}
-          next={() => set({ phase: asksDate ? 'editDate' : asksRx ? 'editRx' : 'confirm' })}
-        />
-      )}
-      {state.phase === 'editDate' && (
-        <>
-          <DateField
-            value={state.consultationDate}
-            onValue={(consultationDate) => set({ consultationDate })}
-            {...(asksRx ? {} : { nextLabel: review })}
-            next={() => set({ phase: asksRx ? 'editRx' : 'confirm' })}
-          />
-        </>
-      )}
-      {state.phase === 'editRx' && (
-        <>
-          <PrescriptionChoice value={state.prescriptionForm} onValue={(prescriptionForm) => set({ prescriptionForm })} nextLabel={review} next={() => set({ phase: 'confirm' })} />
         </>
       )}
       {state.phase === 'confirm' && target && !unanswered && (
@@ -320,6 +271,9 @@ export function ManageFlow({
               </div>
             )}
           </dl>
+          <button type="button" class="link-button" onClick={() => set({ phase: 'list' })}>
+            {t('confirm.edit')}
+          </button>
           <p class="message notice">{t('manage.confirmByCard')}</p>
           <button
             type="button"

@@ -1,22 +1,23 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
-import { asksPrescriptionForm } from '../../domain/registration/registration.ts';
 import { asksConsultationDate, isRemoteConsultation, isVisitType, VISIT_TYPE_FROM_APP } from '../../domain/shared/visit-type.ts';
 import { rememberClinicLink, rememberInvalidLink } from '../fallback/last-link.ts';
 import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
-import { DoneStep } from './done-step.tsx';
+import { chooseLanding, clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
+import { consentScreenAsks, journeySteps, stepCounter } from './journey.ts';
+import { manageInProgress } from './manage-state.ts';
+import type { DoneStep } from './done-step.tsx';
 import { loadInstitution } from './early-institution.ts';
 import { prefersSameDevice } from './handoff-path.ts';
-import { HandoffStep } from './handoff-step.tsx';
+import type { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
 import type { ManageFlow } from './manage-flow.tsx';
 import { appReturnUrl } from './app-return.ts';
 import { hasOnlineConsentInForce, rememberOnlineConsent } from './online-consent-mark.ts';
 import { registrationOutcome, startRegistration } from './reception-api.ts';
-import { ConfirmStep, ConsentStep, DateStep, MenuStep, PreparationStep, PrescriptionStep, VisitTypeStep, type StepProps } from './steps.tsx';
+import { ConsentStep, MenuStep, PreparationStep, VisitTypeStep, type StepProps } from './steps.tsx';
 
 type Load =
   | { kind: 'loading' }
@@ -25,20 +26,6 @@ type Load =
   | { kind: 'networkError' }
   | { kind: 'deviceRevoked' }
   | { kind: 'ready'; institution: InstitutionPublicDto };
-
-/** The steps this patient walks, given the visit type and the institution's settings. */
-function stepsFor(flow: FlowState, institution: InstitutionPublicDto): FlowStep[] {
-  const steps: FlowStep[] = flow.showMenu ? ['menu'] : [];
-  if (!flow.visitTypePreset) steps.push('visitType');
-  steps.push('preparation', 'consent');
-  // 002 ※3: the date is asked when the patient came by URL/QR; an app normally passes it.
-  if (flow.visitType && asksConsultationDate(flow.visitType) && !(flow.arrival === 'app' && flow.dateFromApp)) steps.push('date');
-  if (flow.visitType && asksPrescriptionForm(flow.visitType, flow.arrival, institution.settings, flow.appSupportsElectronicPrescription)) {
-    steps.push('prescription');
-  }
-  steps.push('confirm', 'handoff', 'done');
-  return steps;
-}
 
 function flowFromLink(query: Record<string, string>): FlowState {
   const returnUrl = query.return ?? null;
@@ -71,6 +58,35 @@ function LazyManageFlow(props: Parameters<typeof ManageFlow>[0]) {
   return Flow ? <Flow {...props} /> : <p role="status">{t('link.loading')}</p>;
 }
 
+/** A module loaded when its screen is first shown; null until it has arrived. */
+function useLazyModule<T>(load: () => Promise<T>): T | null {
+  const [loaded, setLoaded] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    void load().then((m) => live && setLoaded(() => m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return loaded;
+}
+
+/**
+ * The card step and the result load after the consent screen, keeping the patient's first load
+ * within its budget (issue 16 added the expiry ring and the copied link); the service worker
+ * precaches them, so a lost connection does not stop them.
+ */
+function LazyHandoffStep(props: Parameters<typeof HandoffStep>[0]) {
+  const { t } = useI18n();
+  const loaded = useLazyModule(() => import('./handoff-step.tsx'));
+  return loaded ? <loaded.HandoffStep {...props} /> : <p role="status">{t('link.loading')}</p>;
+}
+function LazyDoneStep(props: Parameters<typeof DoneStep>[0]) {
+  const { t } = useI18n();
+  const loaded = useLazyModule(() => import('./done-step.tsx'));
+  return loaded ? <loaded.DoneStep {...props} /> : <p role="status">{t('link.loading')}</p>;
+}
+
 /**
  * U4 (002 l.3456–3474): the first screen. A patient coming back from the telemedicine app with an
  * online consent in force (remembered by this device) lands on the revoke-confirmation screen;
@@ -86,13 +102,7 @@ export default function ReceptionPage({ token }: { token: string }) {
   const { t } = useI18n();
   const { query } = useLocation();
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [flow, setFlow] = useState<FlowState>(() => {
-    const saved = loadFlow(token);
-    const fresh = landingFlow(query, token);
-    const resumable =
-      saved && (saved.step === 'handoff' || saved.step === 'done' || !query.visit || saved.visitType === fresh.visitType) && saved.returnUrl === (query.return ?? saved.returnUrl);
-    return resumable ? saved : fresh;
-  });
+  const [flow, setFlow] = useState<FlowState>(() => chooseLanding(loadFlow(token), landingFlow(query, token), query, manageInProgress(token)));
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
@@ -133,7 +143,8 @@ export default function ReceptionPage({ token }: { token: string }) {
   }, [token, issuedAt]);
 
   const institution = load.kind === 'ready' ? load.institution : null;
-  const steps = useMemo(() => (institution ? stepsFor(flow, institution) : []), [flow, institution]);
+  const steps = useMemo(() => journeySteps(flow), [flow.showMenu, flow.visitTypePreset]);
+  const asks = institution ? consentScreenAsks(flow, institution.settings) : { date: false, prescription: false };
 
   if (load.kind === 'loading') return <p role="status">{t('link.loading')}</p>;
   if (load.kind === 'invalid') return <LinkInvalidPage />;
@@ -172,9 +183,8 @@ export default function ReceptionPage({ token }: { token: string }) {
     window.scrollTo(0, 0);
   };
   const next = () => {
-    // The step list may change with the answer just given (the visit type), so recompute it.
     setFlow((current) => {
-      const list = stepsFor(current, ready);
+      const list = journeySteps(current);
       const following = list[list.indexOf(current.step) + 1] ?? current.step;
       return { ...current, step: following };
     });
@@ -207,7 +217,7 @@ export default function ReceptionPage({ token }: { token: string }) {
         specificDisease: flow.answers.specificDisease === true,
       },
       ...(asksConsultationDate(visitType) ? { consultationDate: flow.consultationDate } : {}),
-      ...(flow.prescriptionForm && steps.includes('prescription') ? { prescriptionForm: flow.prescriptionForm } : {}),
+      ...(flow.prescriptionForm && asks.prescription ? { prescriptionForm: flow.prescriptionForm } : {}),
       handoffPath: sameDevice ? 'sameDevice' : 'crossDevice',
     });
     setSubmitting(false);
@@ -223,9 +233,8 @@ export default function ReceptionPage({ token }: { token: string }) {
     else if (failure.code === 'link_invalid') setLoad({ kind: 'invalid' });
     else if (failure.code === 'device_revoked') setLoad({ kind: 'deviceRevoked' });
     else if (failure.code === 'return_url_not_allowed') setLoad({ kind: 'returnRefused' });
-    else if (failure.fields?.consultationDate) {
-      goTo('date');
-    } else setSubmitError(t('error.server'));
+    else if (failure.fields?.consultationDate) setSubmitError(t('rejection.consultation_date_passed'));
+    else setSubmitError(t('error.server'));
   }
 
   function finish(returnUrl: string | null) {
@@ -253,8 +262,7 @@ export default function ReceptionPage({ token }: { token: string }) {
   }
 
   const props: StepProps = { flow, institution: ready, update, next };
-  const counted: FlowStep[] = steps.filter((s) => s !== 'menu' && s !== 'handoff' && s !== 'done');
-  const position = counted.indexOf(flow.step);
+  const counter = flow.mode === 'register' ? stepCounter(steps, flow.step) : null;
 
   return (
     <>
@@ -268,9 +276,9 @@ export default function ReceptionPage({ token }: { token: string }) {
         )}
       </div>
       <h1 class="visually-hidden">{t('app.name')}</h1>
-      {position >= 0 && (
+      {counter && (
         <p class="step-counter" aria-live="polite">
-          {t('flow.step', { current: String(position + 1), total: String(counted.length) })}
+          {t('flow.step', { current: String(counter.current), total: String(counter.total) })}
         </p>
       )}
       {flow.mode !== 'register' ? (
@@ -287,22 +295,9 @@ export default function ReceptionPage({ token }: { token: string }) {
         {flow.step === 'menu' && <MenuStep onChoose={(mode) => (mode === 'register' ? next() : update({ mode }))} />}
         {flow.step === 'visitType' && <VisitTypeStep {...props} />}
         {flow.step === 'preparation' && <PreparationStep {...props} />}
-        {flow.step === 'consent' && <ConsentStep {...props} />}
-        {flow.step === 'date' && <DateStep {...props} />}
-        {flow.step === 'prescription' && <PrescriptionStep {...props} />}
-        {flow.step === 'confirm' && (
-          <ConfirmStep
-            {...props}
-            asksDate={steps.includes('date')}
-            asksPrescription={steps.includes('prescription')}
-            onEdit={goTo}
-            onSubmit={() => void submit()}
-            submitting={submitting}
-            error={submitError}
-          />
-        )}
+        {flow.step === 'consent' && <ConsentStep {...props} asks={asks} onSubmit={() => void submit()} submitting={submitting} error={submitError} />}
         {flow.step === 'handoff' && flow.registration && (
-          <HandoffStep
+          <LazyHandoffStep
             registration={flow.registration}
             onRenewed={(registration) => update({ registration })}
             onCompleted={() => {
@@ -312,12 +307,12 @@ export default function ReceptionPage({ token }: { token: string }) {
             }}
           />
         )}
-        {flow.step === 'done' && flow.registration && <DoneStep token={token} flow={flow} onFinish={finish} />}
+        {flow.step === 'done' && flow.registration && <LazyDoneStep token={token} flow={flow} onFinish={finish} />}
       </div>
       )}
       {flow.mode === 'register' && flow.step !== 'menu' && (
       <div class="flow-nav">
-        {index > 0 && (position > 0 || (position === 0 && flow.showMenu)) && (
+        {index > 0 && flow.step !== 'done' && flow.step !== 'handoff' && (
           <button type="button" class="button" onClick={() => goTo(steps[index - 1]!)}>
             {t('flow.back')}
           </button>
@@ -334,7 +329,7 @@ export default function ReceptionPage({ token }: { token: string }) {
         )}
       </div>
       )}
-      {position >= 0 && <p class="hint">{t('flow.saved')}</p>}
+      {counter && flow.step !== 'handoff' && <p class="hint">{t('flow.saved')}</p>}
       {flow.mode === 'register' && flow.step === steps[0] && (
         // Issue 12 #15: where staff enrol a visit tablet (the code comes from the staff console).
         <p class="hint device-enrol-link">

@@ -2,8 +2,9 @@ import { useState } from 'preact/hooks';
 import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consent.ts';
 import { isCardRegistrationMaintenance, jstDate } from '../../domain/shared/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
-import { checkConsultationDate, PRESCRIPTION_FORMS, type PrescriptionForm } from '../../domain/registration/registration.ts';
+import { checkConsultationDate, PRESCRIPTION_FORMS, type ConsultationDateProblem, type PrescriptionForm } from '../../domain/registration/registration.ts';
 import { asksConsultationDate, isRemoteConsultation, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';
@@ -33,7 +34,11 @@ export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' |
           </button>
         ))}
       </div>
-      <p><a class="link-button" href={`${location.pathname.replace(/\/+$/, '')}/fallback`}>{t('fb.menuLink')}</a></p>
+      <p>
+        <a class="link-button" href={`${location.pathname.replace(/\/+$/, '')}/fallback`}>
+          {t('fb.menuLink')}
+        </a>
+      </p>
     </>
   );
 }
@@ -77,7 +82,9 @@ export function PreparationStep({ flow, next }: StepProps) {
       <h2>{t('prep.title')}</h2>
       <ul class="checklist">
         <li>{t('prep.card')}</li>
-        <li>{t('prep.pin')}</li>
+        <li>
+          <WithTerms text={t('prep.pin')} />
+        </li>
         <li>
           {t('prep.registered')}{' '}
           <a href={MYNAPORTAL_URL} target="_blank" rel="noopener noreferrer">
@@ -109,31 +116,94 @@ export function choiceLabel(choice: ConsentChoice, institution: InstitutionPubli
 
 export type ConsentAnswers = FlowState['answers'];
 
-/** S1–S4: 「すべて同意する」 plus an explicit yes or no for each item. */
-export function ConsentStep({ flow, institution, update, next }: StepProps) {
-  return <ConsentChoices answers={flow.answers} onAnswers={(answers) => update({ answers })} institution={institution} next={next} />;
+/** Whether the consent screen's answers are complete: every item, and the date and form where asked. */
+function consentFormProblems(answers: ConsentAnswers, date: { value: string } | null, prescription: { value: PrescriptionForm | null } | null) {
+  return {
+    unanswered: CONSENT_CHOICES.filter((c) => answers[c] === undefined).length,
+    date: date ? checkConsultationDate(date.value, new Date()) : null,
+    prescription: prescription !== null && !prescription.value,
+  };
 }
 
-export function ConsentChoices({
+/**
+ * S1–S5, R3, R5 (issue 16 §2): the choices, the consultation date and the prescription form where
+ * asked, and what the consent means, on one screen with one button, as in the national service.
+ * Nothing unanswered passes: the button names what is missing instead.
+ */
+export function ConsentForm({
   answers,
   onAnswers,
   institution,
-  next,
   title,
-  nextLabel,
+  date,
+  prescription,
+  note,
+  submitLabel,
+  submitting = false,
+  error = null,
+  onSubmit,
 }: {
   answers: ConsentAnswers;
   onAnswers: (answers: ConsentAnswers) => void;
   institution: InstitutionPublicDto;
-  next: () => void;
   title?: string;
-  /** R10: the update flow's last step before its confirmation says 「更新内容を確認する」. */
-  nextLabel?: string;
+  date: { value: string; onValue: (value: string) => void } | null;
+  prescription: { value: PrescriptionForm | null; onValue: (value: PrescriptionForm) => void } | null;
+  note?: string;
+  submitLabel: string;
+  submitting?: boolean;
+  error?: string | null;
+  onSubmit: () => void;
 }) {
   const { t } = useI18n();
   const [showMissing, setShowMissing] = useState(false);
+  const problems = consentFormProblems(answers, date, prescription);
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setShowMissing(true);
+        if (problems.unanswered === 0 && !problems.date && !problems.prescription) onSubmit();
+      }}
+    >
+      {date && <DateInput value={date.value} onValue={date.onValue} problem={showMissing ? problems.date : null} />}
+      <ConsentChoices answers={answers} onAnswers={onAnswers} institution={institution} title={title} showMissing={showMissing} />
+      {prescription && <PrescriptionFields value={prescription.value} onValue={prescription.onValue} showMissing={showMissing} />}
+      {note && <p class="message notice">{note}</p>}
+      {showMissing && problems.unanswered > 0 && (
+        <p class="message error" role="alert">
+          {t('consent.unanswered', { count: String(problems.unanswered) })}
+        </p>
+      )}
+      {error && (
+        <p class="message error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="button primary wide" disabled={submitting}>
+        {submitting ? t('confirm.submitting') : submitLabel}
+      </button>
+    </form>
+  );
+}
+
+/** S1–S4: 「すべて同意する」 plus an explicit yes or no for each item. */
+function ConsentChoices({
+  answers,
+  onAnswers,
+  institution,
+  title,
+  showMissing,
+}: {
+  answers: ConsentAnswers;
+  onAnswers: (answers: ConsentAnswers) => void;
+  institution: InstitutionPublicDto;
+  title: string | undefined;
+  showMissing: boolean;
+}) {
+  const { t } = useI18n();
   const allYes = CONSENT_CHOICES.every((c) => answers[c] === true);
-  const unanswered = CONSENT_CHOICES.filter((c) => answers[c] === undefined);
   const set = (choice: ConsentChoice, value: boolean) => onAnswers({ ...answers, [choice]: value });
 
   return (
@@ -155,19 +225,21 @@ export function ConsentChoices({
           const missing = showMissing && answers[choice] === undefined;
           return (
             <fieldset key={choice} class={`consent-item${missing ? ' missing' : ''}`}>
-              <legend>{t(choiceLabel(choice, institution))}</legend>
+              <legend>
+                <WithTerms text={t(choiceLabel(choice, institution))} />
+              </legend>
               <p class="hint">
-                {t(hintKey)}
+                <WithTerms text={t(hintKey)} />
                 {choice === 'medication' && institution.settings.usesElectronicPrescription && ` ${t('consent.medication.dispensing')}`}
               </p>
               <div class="yes-no">
                 <label class={answers[choice] === true ? 'checked' : ''}>
                   <input type="radio" name={`consent-${choice}`} checked={answers[choice] === true} onChange={() => set(choice, true)} />
-                  {t('consent.yes')}
+                  <span class="choice-text">{t('consent.yes')}</span>
                 </label>
                 <label class={answers[choice] === false ? 'checked' : ''}>
                   <input type="radio" name={`consent-${choice}`} checked={answers[choice] === false} onChange={() => set(choice, false)} />
-                  {t('consent.no')}
+                  <span class="choice-text">{t('consent.no')}</span>
                 </label>
               </div>
               {missing && <p class="field-error">{t('consent.answerThis')}</p>}
@@ -175,44 +247,16 @@ export function ConsentChoices({
           );
         })}
       </div>
-      {unanswered.length === 0 && CONSENT_CHOICES.every((c) => answers[c] === false) && <p class="message">{t('consent.none')}</p>}
-      {showMissing && unanswered.length > 0 && (
-        <p class="message error" role="alert">
-          {t('consent.unanswered', { count: String(unanswered.length) })}
-        </p>
-      )}
-      <button
-        type="button"
-        class="button primary wide"
-        onClick={() => {
-          if (unanswered.length > 0) setShowMissing(true);
-          else next();
-        }}
-      >
-        {nextLabel ?? t('flow.next')}
-      </button>
+      {CONSENT_CHOICES.every((c) => answers[c] === false) && <p class="message">{t('consent.none')}</p>}
     </>
   );
 }
 
 /** R3: the consultation date, today or later in Japan. */
-export function DateStep({ flow, update, next }: StepProps) {
-  return <DateField value={flow.consultationDate} onValue={(consultationDate) => update({ consultationDate })} next={next} />;
-}
-
-export function DateField({ value, onValue, next, nextLabel }: { value: string; onValue: (value: string) => void; next: () => void; nextLabel?: string }) {
+function DateInput({ value, onValue, problem }: { value: string; onValue: (value: string) => void; problem: ConsultationDateProblem | null }) {
   const { t } = useI18n();
-  const [touched, setTouched] = useState(false);
-  const problem = checkConsultationDate(value, new Date());
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        setTouched(true);
-        if (!problem) next();
-      }}
-    >
+    <div class="form-part">
       <h2>{t('date.title')}</h2>
       <p>{t('date.lead')}</p>
       <div class="field">
@@ -223,42 +267,24 @@ export function DateField({ value, onValue, next, nextLabel }: { value: string; 
           min={jstDate(new Date())}
           value={value}
           onInput={(e) => onValue(e.currentTarget.value)}
-          aria-invalid={touched && problem ? 'true' : undefined}
-          aria-describedby={touched && problem ? 'consultation-date-error' : undefined}
+          aria-invalid={problem ? 'true' : undefined}
+          aria-describedby={problem ? 'consultation-date-error' : undefined}
         />
-        {touched && problem && (
+        {problem && (
           <p class="field-error" id="consultation-date-error">
             {t(`date.error.${problem}`)}
           </p>
         )}
       </div>
-      <button type="submit" class="button primary wide">
-        {nextLabel ?? t('flow.next')}
-      </button>
-    </form>
+    </div>
   );
 }
 
 /** S5 / R4: electronic or paper prescription. */
-export function PrescriptionStep({ flow, update, next }: StepProps) {
-  return <PrescriptionChoice value={flow.prescriptionForm} onValue={(prescriptionForm) => update({ prescriptionForm })} next={next} />;
-}
-
-export function PrescriptionChoice({
-  value,
-  onValue,
-  next,
-  nextLabel,
-}: {
-  value: PrescriptionForm | null;
-  onValue: (value: PrescriptionForm) => void;
-  next: () => void;
-  nextLabel?: string;
-}) {
+function PrescriptionFields({ value, onValue, showMissing }: { value: PrescriptionForm | null; onValue: (value: PrescriptionForm) => void; showMissing: boolean }) {
   const { t } = useI18n();
-  const [touched, setTouched] = useState(false);
   return (
-    <>
+    <div class="form-part">
       <h2>{t('rx.title')}</h2>
       <p>{t('rx.lead')}</p>
       <fieldset class="choice-list">
@@ -271,97 +297,54 @@ export function PrescriptionChoice({
           </label>
         ))}
       </fieldset>
-      {touched && !value && (
+      {showMissing && !value && (
         <p class="field-error" role="alert">
           {t('rx.error')}
         </p>
       )}
-      <button
-        type="button"
-        class="button primary wide"
-        onClick={() => {
-          setTouched(true);
-          if (value) next();
-        }}
-      >
-        {nextLabel ?? t('flow.next')}
-      </button>
-    </>
+    </div>
   );
 }
 
-/** R5: everything at a glance, with what the consent means for this visit type. */
-export function ConfirmStep({
+/** The registration's consent screen: choices, date and form where asked, R5's note, 「同意内容を登録する」. */
+export function ConsentStep({
   flow,
   institution,
-  asksDate,
-  asksPrescription,
-  onEdit,
+  update,
+  asks,
   onSubmit,
   submitting,
   error,
-}: StepProps & {
-  asksDate: boolean;
-  asksPrescription: boolean;
-  onEdit: (step: FlowState['step']) => void;
-  onSubmit: () => void;
-  submitting: boolean;
-  error: string | null;
-}) {
+}: StepProps & { asks: { date: boolean; prescription: boolean }; onSubmit: () => void; submitting: boolean; error: string | null }) {
   const { t, lang } = useI18n();
-  const consented = CONSENT_CHOICES.filter((c) => flow.answers[c] === true);
   const visitType = flow.visitType!;
+  const appDate = asksConsultationDate(visitType) && !asks.date && flow.consultationDate ? formatDate(flow.consultationDate, lang) : null;
   return (
     <>
-      <h2>{t('confirm.title')}</h2>
-      <dl class="summary">
-        <div>
-          <dt>{t('confirm.visitType')}</dt>
-          <dd>{t(`visit.${visitType}`)}</dd>
-        </div>
-        {asksConsultationDate(visitType) && (
+      {appDate && (
+        // R10: for online the 診療日 is part of what is confirmed; from an app it is shown, not asked.
+        <dl class="summary">
           <div>
             <dt>{t('confirm.date')}</dt>
             <dd>
-              {flow.consultationDate ? formatDate(flow.consultationDate, lang) : ''}
-              {asksDate && (
-                <button type="button" class="link-button" onClick={() => onEdit('date')}>
-                  {t('confirm.edit')}
-                </button>
-              )}
+              <span class="nowrap">{appDate}</span>
+              <span class="hint app-date-note">{t('date.fromApp')}</span>
             </dd>
           </div>
-        )}
-        <div>
-          <dt>{t('confirm.consents')}</dt>
-          <dd>
-            {consented.length === 0 ? t('confirm.noConsents') : consented.map((c) => t(choiceLabel(c, institution))).join('、')}
-            <button type="button" class="link-button" onClick={() => onEdit('consent')}>
-              {t('confirm.edit')}
-            </button>
-          </dd>
-        </div>
-        <div>
-          <dt>{t('confirm.rx')}</dt>
-          <dd>
-            {asksPrescription && flow.prescriptionForm ? t(`rx.${flow.prescriptionForm}`) : t('confirm.notAsked')}
-            {asksPrescription && (
-              <button type="button" class="link-button" onClick={() => onEdit('prescription')}>
-                {t('confirm.edit')}
-              </button>
-            )}
-          </dd>
-        </div>
-      </dl>
-      <p class="message notice">{t(`confirm.${visitType}Note`)}</p>
-      {error && (
-        <p class="message error" role="alert">
-          {error}
-        </p>
+        </dl>
       )}
-      <button type="button" class="button primary wide" disabled={submitting} onClick={onSubmit}>
-        {submitting ? t('confirm.submitting') : t('confirm.submit')}
-      </button>
+      <ConsentForm
+        answers={flow.answers}
+        onAnswers={(answers) => update({ answers })}
+        institution={institution}
+        date={asks.date ? { value: flow.consultationDate, onValue: (consultationDate) => update({ consultationDate }) } : null}
+        prescription={asks.prescription ? { value: flow.prescriptionForm, onValue: (prescriptionForm) => update({ prescriptionForm }) } : null}
+        note={t(`confirm.${visitType}Note`)}
+        submitLabel={t('confirm.submit')}
+        submitting={submitting}
+        error={error}
+        onSubmit={onSubmit}
+      />
     </>
   );
 }

@@ -6,12 +6,45 @@ import { expect, projectDataDir } from './fixtures.ts';
 
 export const LINK = `/i/${E2E_LINK_TOKEN}`;
 
-/** Walks from the preparation screen to the confirmation screen, consenting to everything. */
+/**
+ * Walks from the preparation screen to the consent screen and consents to everything; the date and
+ * the prescription form (where asked) and 「同意内容を登録する」 are on that same screen (issue 16 §2).
+ */
 export async function consentToEverything(page: Page): Promise<void> {
   await page.getByRole('button', { name: '準備ができました' }).click();
   await page.getByRole('button', { name: 'すべて同意する' }).click();
   await expect(page.getByRole('button', { name: '✓ すべて同意しています' })).toBeVisible();
-  await page.getByRole('button', { name: '次へ' }).click();
+}
+
+/**
+ * Issue 16 §3: the QR screen prints no address; 「リンクをコピー」 copies it and says so. Returns
+ * the copied address (what the QR code holds), read back from the clipboard.
+ */
+export async function copyCardAppLink(page: Page): Promise<string> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'リンクをコピー' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'コピーしました' })).toBeVisible();
+  const url = await page.evaluate(() => navigator.clipboard.readText());
+  expect(url).toContain('/card-app?');
+  return url;
+}
+
+/**
+ * Issue 16 §4: no choice breaks inside a word. Each short label (the yes/no choices, the titles of
+ * the choice buttons) is measured: the rectangles of its text's lines must all share one top.
+ */
+export async function expectChoicesOnOneLine(page: Page): Promise<void> {
+  const broken = await page.evaluate(() => {
+    const labels = [...document.querySelectorAll('.yes-no .choice-text, .choice-title')];
+    return labels.flatMap((label) => {
+      const range = document.createRange();
+      range.selectNodeContents(label);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      return tops.size > 1 ? [`${label.textContent ?? ''} (${tops.size} lines)`] : [];
+    });
+  });
+  expect(broken, 'choices broken across lines').toEqual([]);
+  expect(await page.locator('.yes-no .choice-text, .choice-title').count()).toBeGreaterThan(0);
 }
 
 /** The simulated card app: choose a demo card, type the PIN, read the card. */
