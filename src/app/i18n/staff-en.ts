@@ -211,6 +211,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.error.revoked': 'This consent has been revoked.',
   'staffLc.error.expired': 'This consent has expired.',
   'staffLc.error.notHomeVisit': 'Only home-visit consents have the monthly check.',
+  'staffLc.error.reasonNotForVisit': 'This reason does not fit the visit type of this consent. Choose another reason.',
   'staffLc.error.rowsOutOfRange': 'Too many people for one request, or no rows. Check the number of rows.',
   'staffLc.error.csvNotUtf8': 'The file could not be read. In Excel, use "Save As" → "CSV UTF-8 (Comma delimited)" and upload it again.',
   'staffLc.error.csvColumns': 'The first row does not match the template. Download the template and keep its column names.',

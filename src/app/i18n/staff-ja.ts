@@ -212,6 +212,7 @@ export const staffJa = {
   'staffLc.error.revoked': 'この同意は取り消されています。',
   'staffLc.error.expired': 'この同意は期限が切れています。',
   'staffLc.error.notHomeVisit': '月1回の確認は、訪問診療等の同意だけが対象です。',
+  'staffLc.error.reasonNotForVisit': 'この取消の理由は、この同意の診療の種類には選べません。理由を選び直してください。',
   'staffLc.error.rowsOutOfRange': '1回に照会できる人数を超えているか、照会する行がありません。行数を確認してください。',
   'staffLc.error.csvNotUtf8':
     'ファイルの文字コードを読み取れませんでした。Excelの「名前を付けて保存」で「CSV UTF-8（コンマ区切り）」を選んで保存し直してください。',

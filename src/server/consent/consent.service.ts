@@ -11,11 +11,12 @@ import type {
   PersonSearchResponse,
   StaffRevokeReason,
 } from '../../domain/consent/staff-lifecycle-api.ts';
+import { staffRevokeReasonsFor } from '../../domain/consent/staff-lifecycle-api.ts';
 import { consentState, type RevokeReason } from '../../domain/consent/validity.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
 import type { StaffAuditor } from './staff-action.ts';
-import { ConsentAlreadyRevokedError, ConsentExpiredError, ConsentNotFoundError, ConsentRevokedError } from './consent-errors.ts';
+import { ConsentAlreadyRevokedError, ConsentExpiredError, ConsentNotFoundError, ConsentRevokedError, RevokeReasonMismatchError } from './consent-errors.ts';
 import {
   activeConsentsAt,
   consentsOfPersonsAt,
@@ -114,6 +115,7 @@ export async function revokeByStaff(
   const row = await consentAt(trx, ctx.institutionId, consentId);
   const state = stateOf(row, ctx.now);
   if (state === 'revoked') throw new ConsentAlreadyRevokedError();
+  if (!staffRevokeReasonsFor(row.visit_type).includes(reason)) throw new RevokeReasonMismatchError();
   if (state === 'expired') throw new ConsentExpiredError();
   const at = ctx.now.toISOString();
   // The guarded update is the real check: a concurrent revocation leaves nothing to update.
