@@ -19,6 +19,7 @@ import type { StaffAuditor } from './staff-action.ts';
 import { ConsentAlreadyRevokedError, ConsentExpiredError, ConsentNotFoundError, ConsentRevokedError, RevokeReasonMismatchError } from './consent-errors.ts';
 import {
   activeConsentsAt,
+  countActiveConsentsAt,
   consentsOfPersonsAt,
   eligibilityForConsent,
   findConsentAt,
@@ -26,7 +27,8 @@ import {
   registrationRecordsOf,
 } from './consent.repository.ts';
 import type { ConsentRow } from './consent.table.ts';
-import { isContinuingCare } from '../../domain/shared/visit-type.ts';
+import { CONTINUING_VISIT_TYPES, isContinuingCare } from '../../domain/shared/visit-type.ts';
+import { EXPIRING_WITHIN_MS, reconfirmationDueBefore } from '../../domain/consent/consent-dashboard.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -181,4 +183,24 @@ export async function consentLists(trx: DbOrTx, ctx: { institutionId: string; no
   };
   await ctx.audit(trx, { action: 'consent.lists_viewed', outcome: 'ok' }, ctx.now);
   return body;
+}
+
+/**
+ * The staff home's consent counts: V5 confirmations due, windows ending within 24 hours (V2, V3)
+ * and house calls still allowing viewing (X2). Each equals the list its link opens.
+ */
+export async function homeConsentCounts(
+  trx: DbOrTx,
+  ctx: { institutionId: string; now: Date },
+): Promise<{ reconfirmationDue: number; expiringSoon: number; houseCallActive: number }> {
+  const bounds = {
+    now: ctx.now.toISOString(),
+    expiringBy: new Date(ctx.now.getTime() + EXPIRING_WITHIN_MS).toISOString(),
+    dueBefore: reconfirmationDueBefore(ctx.now).toISOString(),
+  };
+  return {
+    reconfirmationDue: await countActiveConsentsAt(trx, ctx.institutionId, bounds, { kind: 'ofTypes', visitTypes: CONTINUING_VISIT_TYPES, dueOnly: true }),
+    expiringSoon: await countActiveConsentsAt(trx, ctx.institutionId, bounds, { kind: 'expiring' }),
+    houseCallActive: await countActiveConsentsAt(trx, ctx.institutionId, bounds, { kind: 'ofTypes', visitTypes: ['houseCall'], dueOnly: false }),
+  };
 }
