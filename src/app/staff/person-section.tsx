@@ -88,6 +88,17 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
             <dd>{person.referenceNumber ?? t('field.blank')}</dd>
           </dl>
         )}
+        {/* Issue 16: what the desk does next, with this person's numbers (nothing typed again). */}
+        <div class="button-row person-actions">
+          {page.requery.gate === 'allowed' && me.permissions.includes('requery.run') && (
+            <RequeryButton personRef={person.personRef} record={page.eligibility?.record ?? null} onDone={changed} />
+          )}
+          {me.permissions.includes('consent.revoke') && page.consents.some((c) => c.consent.state === 'active') && (
+            <a class="button" href="#person-consents-title">
+              {t('staffPerson.actions.revoke')}
+            </a>
+          )}
+        </div>
         {me.permissions.includes('clinical.view') && (
           <p>
             <a class="button" href={`/staff/clinical/${encodeURIComponent(person.personRef)}`}>
@@ -118,9 +129,6 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
       <section class="card" aria-labelledby="person-requery-title">
         <h2 id="person-requery-title">{t('staffPerson.requery')}</h2>
         {page.requery.gate !== 'allowed' && <p class="message notice">{t(`staffPerson.requery.gate.${page.requery.gate}`)}</p>}
-        {page.requery.gate === 'allowed' && me.permissions.includes('requery.run') && (
-          <RequeryButton personRef={person.personRef} record={page.eligibility?.record ?? null} onDone={changed} />
-        )}
         {page.requery.gate === 'allowed' && page.requery.results.length === 0 && <p class="message notice">{t('staffPerson.requery.none')}</p>}
         <ul class="consent-list">
           {page.requery.results.map((r) => (
