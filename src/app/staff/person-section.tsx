@@ -80,14 +80,6 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
           <dt>{t('staffPerson.insurerNumber')}</dt>
           <dd>{person.insurerNumber || t('field.blank')}</dd>
         </dl>
-        {canEdit ? (
-          <ReferenceNumberForm personRef={person.personRef} current={person.referenceNumber} onSaved={() => changed(t('staffPerson.ref.saved'))} />
-        ) : (
-          <dl class="facts">
-            <dt>{t('staffPerson.ref.label')}</dt>
-            <dd>{person.referenceNumber ?? t('field.blank')}</dd>
-          </dl>
-        )}
         {/* Issue 16: what the desk does next, with this person's numbers (nothing typed again). */}
         <div class="button-row person-actions">
           {page.requery.gate === 'allowed' && me.permissions.includes('requery.run') && (
@@ -99,6 +91,14 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
             </a>
           )}
         </div>
+        {canEdit ? (
+          <ReferenceNumberForm personRef={person.personRef} current={person.referenceNumber} onSaved={() => changed(t('staffPerson.ref.saved'))} />
+        ) : (
+          <dl class="facts">
+            <dt>{t('staffPerson.ref.label')}</dt>
+            <dd>{person.referenceNumber ?? t('field.blank')}</dd>
+          </dl>
+        )}
         {me.permissions.includes('clinical.view') && (
           <p>
             <a class="button" href={`/staff/clinical/${encodeURIComponent(person.personRef)}`}>
