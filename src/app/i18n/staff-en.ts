@@ -798,7 +798,6 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'audit.filter.staff': 'Staff member',
   'audit.filter.anyone': 'All staff',
   'audit.filter.action': 'Action',
-  'audit.filter.actionHint': 'For example clinical.viewed (medical information shown), consent.revoked',
   'audit.filter.from': 'From',
   'audit.filter.to': 'To',
   'audit.filter.submit': 'Show',

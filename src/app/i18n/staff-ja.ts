@@ -800,7 +800,6 @@ export const staffJa = {
   'audit.filter.staff': '職員',
   'audit.filter.anyone': 'すべての職員',
   'audit.filter.action': '操作',
-  'audit.filter.actionHint': '例: clinical.viewed（診療・お薬情報の表示）、consent.revoked（同意取消）',
   'audit.filter.from': '開始日',
   'audit.filter.to': '終了日',
   'audit.filter.submit': 'この条件で表示',
