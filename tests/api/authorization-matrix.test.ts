@@ -28,6 +28,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/staff/login': pub,
   'POST /api/staff/logout': pub,
   'GET /api/staff/me': session,
+  'GET /api/staff/home': session,
   'GET /api/staff/auth/pending': signIn,
   'POST /api/staff/auth/totp': signIn,
   'POST /api/staff/auth/recovery': signIn,

@@ -291,6 +291,24 @@ describe('search and revocation at the clinic (X1, X2)', () => {
     expectError(await revoke('not-an-id'), 404, 'consent_not_found');
   });
 
+  it('X2: the reason must fit the visit type (往診の情報取得後 never for 訪問診療等); a refusal changes nothing and is audited', async () => {
+    setJst('2026-11-23T13:05:00');
+    const homeVisit = await register('card-14');
+    const houseCall = await register('card-14', { visitType: 'houseCall' });
+    const online = await register('card-14', { visitType: 'online', consultationDate: '2026-11-24' });
+    expectError(await revoke(homeVisit, 'houseCallCompleted'), 422, 'revoke_reason_not_for_visit_type');
+    expectError(await revoke(houseCall, 'careEnded'), 422, 'revoke_reason_not_for_visit_type');
+    expectError(await revoke(online, 'careEnded'), 422, 'revoke_reason_not_for_visit_type');
+    expectError(await revoke(online, 'houseCallCompleted'), 422, 'revoke_reason_not_for_visit_type');
+    const rows = await t.db.selectFrom('consent').select(['id', 'status']).where('id', 'in', [homeVisit, houseCall, online]).execute();
+    expect(rows.map((r) => r.status)).toEqual(['active', 'active', 'active']);
+    expect((await auditOf('consent.revoked')).at(-1)).toMatchObject({ subject_id: online, outcome: 'refused', detail: 'revoke_reason_not_for_visit_type' });
+    // The reasons that fit go through; the patient's request fits every visit type.
+    expect((await revoke(homeVisit, 'careEnded')).status).toBe(200);
+    expect((await revoke(houseCall, 'houseCallCompleted')).status).toBe(200);
+    expect((await revoke(online, 'patientAsked')).status).toBe(200);
+  });
+
   it('search fields are checked; the errors name the rule, never the value typed', async () => {
     setJst('2026-11-23T13:10:00');
     const reply = await search({ insurerNumber: '12AB9', number: '', dateOfBirth: '1986-02-30' });

@@ -68,6 +68,27 @@ test('person page: a clerk sees status and the E4 warning, no medical content an
   await expect(page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意の一覧' })).toHaveAttribute('aria-current', 'page');
   await expectNoSeriousA11yViolations(page);
   await snapshot(page, 'person-page-clerk', info.project.name);
+
+  // Issue 16 (Q1, X1, X2): re-query and revoke from here, with nothing typed again.
+  await page.getByRole('button', { name: 'この患者さんを再照会する' }).click();
+  // A retry of this test finds the day's re-query already used (Q2): that answer counts too.
+  await expect(page.getByText(/再照会しました。|本日はすでに照会済みです/)).toBeVisible();
+  const consents = page.getByRole('region', { name: '同意と記録' });
+  await consents.getByRole('button', { name: '斎藤　トシ子さんの訪問診療等の同意を取り消す' }).first().click();
+  const confirm = page.getByRole('group', { name: 'この同意を取り消しますか？' });
+  // X2: the reasons of a 訪問診療等 consent only.
+  await expect(confirm.getByLabel('継続的な訪問診療等の終了')).toBeVisible();
+  await expect(confirm.getByLabel('往診の情報取得後')).toHaveCount(0);
+  await confirm.getByLabel('患者さんからの申し出').check();
+  await confirm.getByRole('button', { name: '取り消す' }).click();
+  await expect(page.getByText('訪問診療等の同意を取り消しました。患者さんにお伝えください。')).toBeVisible();
+  await expect(consents.locator('.consent-line').first()).toContainText('取消済み');
+  // X5: its history by the catalogue's names, never the codes.
+  const history = consents.locator('details.audit-trail').first();
+  await history.locator('summary').click();
+  await expect(history).toContainText('同意取消');
+  await expect(history).toContainText('成功');
+  await expect(consents).not.toContainText('consent.revoked');
 });
 
 test('person page: E6 warning; a doctor gets the link to the clinical view', async ({ page }, info) => {

@@ -239,6 +239,8 @@ test('settings are saved and reach the patient screens; a lost device is revoked
   await page.getByRole('link', { name: '医療機関の設定' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('医療機関の設定');
   await expect(page.getByLabel('診療情報を利用する')).toBeChecked();
+  // Issue 16 §6: whether this browser protects its stored data is told here, not on the patients' screens.
+  await expect(page.getByRole('region', { name: 'この端末の保存データ' }).locator('.message')).toHaveText(/保存データ/);
   await page.getByLabel('診療情報を利用する').uncheck();
   const urls = page.getByLabel('オンライン診療アプリの戻り先アドレス');
   await urls.fill('https://telemed.example/return\nhttp://insecure.example/back');

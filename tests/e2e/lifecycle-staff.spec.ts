@@ -75,6 +75,9 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   // The reason is required before anything is revoked.
   await confirm.getByRole('button', { name: '取り消す' }).click();
   await expect(confirm.getByText('取消の理由を選んでください。')).toBeVisible();
+  // X2: only the reasons of a 訪問診療等 consent (issue 16): never 「往診の情報取得後」.
+  await expect(confirm.getByRole('radio')).toHaveCount(2);
+  await expect(confirm.getByLabel('往診の情報取得後')).toHaveCount(0);
   await confirm.getByLabel('患者さんからの申し出').check();
   await snapshot(page, 'staff-twins-2-confirm', info.project.name);
   await expectNoSeriousA11yViolations(page);

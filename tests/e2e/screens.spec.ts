@@ -131,6 +131,9 @@ test('staff: the login, the second factor, the dashboard and the clinic registra
   await screen(page, 'staff-login-second-factor', page.getByRole('heading', { name: '2段階認証' }));
   const signedIn = page.getByText('デモ受付（受付）でログイン中');
   await enterTotp(page, signedIn, 'clerk');
+  // Issue 16: the home's to-do counts have loaded (the clerk's: no locked accounts).
+  await expect(page.getByRole('region', { name: '今日の作業' }).getByRole('link', { name: /^\d+件 確認待ちの申立書$/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /ロック中の職員アカウント/ })).toHaveCount(0);
   await screen(page, 'staff-dashboard', page.locator('a.link-text'));
 });
 
@@ -145,7 +148,8 @@ const ADMIN_SECTIONS: [section: string, ready: (page: Page) => Locator][] = [
   ['settings', (page) => page.getByLabel('診療情報を利用する')],
   ['devices', (page) => page.getByText('この医療機関のリンクを使った端末（最近90日）です。', { exact: false })],
   ['poster', (page) => page.locator('article.poster').getByRole('img')],
-  ['audit', (page) => page.getByRole('heading', { level: 1, name: '操作記録（監査ログ）' })],
+  // Issue 16: the events by their Japanese names (the administrator's own sign-in is one of them).
+  ['audit', (page) => page.getByRole('region', { name: '記録の表（横にスクロールできます）' }).getByRole('cell', { name: 'ログイン（2段階目の認証）' }).first()],
   ['security', (page) => page.getByRole('heading', { level: 1, name: 'わたしのセキュリティ設定' })],
   ['accounts', (page) => page.getByRole('form', { name: 'アカウントを作成' })],
 ];

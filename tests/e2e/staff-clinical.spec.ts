@@ -113,10 +113,15 @@ test('X5: the administrator filters the audit trail, downloads the CSV and check
 
   await page.getByLabel('参照番号（患者）').fill(CONSENTED);
   await page.getByLabel('職員', { exact: true }).selectOption({ label: 'デモ医師（demo-doctor）' });
-  await page.getByLabel('操作', { exact: true }).fill('clinical.viewed');
+  // Issue 16: the events by their Japanese names in a drop-down (「同意取消」 was refused as a typed code).
+  const action = page.getByLabel('操作', { exact: true });
+  await expect(action.getByRole('option', { name: '同意取消', exact: true })).toHaveCount(1);
+  await action.selectOption({ label: '診療・お薬情報の表示' });
   await page.getByRole('button', { name: 'この条件で表示' }).click();
   const table = page.getByRole('region', { name: '記録（新しい順）' }).getByRole('table');
-  await expect(table.getByRole('row').nth(1)).toContainText('clinical.viewed');
+  await expect(table.getByRole('row').nth(1)).toContainText('診療・お薬情報の表示');
+  await expect(table.getByRole('row').nth(1)).toContainText('成功');
+  await expect(table).not.toContainText('clinical.viewed');
   const rows = table.getByRole('row');
   const count = await rows.count();
   expect(count).toBeGreaterThan(1);

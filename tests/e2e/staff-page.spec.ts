@@ -32,6 +32,22 @@ test('a staff member logs in, sees the institution link and logs out', async ({ 
   const link = page.locator('a.link-text');
   await expect(link).toHaveText(`http://localhost:${E2E_PORTS.tablet}/i/${E2E_LINK_TOKEN}`);
 
+  // Issue 16: today's work as counts, each a link to the list that deals with it (the
+  // administrator also sees locked accounts); the nav in four headed groups, home marked current.
+  const todo = page.getByRole('region', { name: '今日の作業' });
+  await expect(todo.getByRole('link', { name: /^\d+件 月1回の確認が必要な訪問診療等の同意$/ })).toHaveAttribute('href', '/staff/consents?due=1');
+  await expect(todo.getByRole('link', { name: /^\d+件 24時間以内に期限が切れる同意$/ })).toHaveAttribute('href', '/staff/consents?status=expiring');
+  await expect(todo.getByRole('link', { name: /^\d+件 確認待ちの申立書$/ })).toHaveAttribute('href', '/staff/inbox?status=received');
+  await expect(todo.getByRole('link', { name: /ロック中の職員アカウント$/ })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: '職員用メニュー' });
+  await expect(nav.getByRole('heading')).toHaveText(['受付・同意', '照会', '申立書', '管理']);
+  await expect(nav.getByRole('list', { name: '照会' }).getByRole('link')).toHaveText(['再照会', '一括照会']);
+  await expect(nav.getByRole('link', { name: 'ホーム' })).toHaveAttribute('aria-current', 'page');
+  await todo.getByRole('link', { name: /確認待ちの申立書$/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('被保険者資格申立書の受信箱');
+  await expect(nav.getByRole('link', { name: '申立書の受信箱' })).toHaveAttribute('aria-current', 'page');
+  await page.goto('/staff');
+
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
   await page.reload();

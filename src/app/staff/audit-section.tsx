@@ -4,34 +4,11 @@ import type { AuditCursor, AuditEventDto, AuditEventsResponse, AuditFilter, Audi
 import type { ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
+import { AUDIT_ACTIONS } from '../../domain/staff/audit-events.ts';
 import { auditCsvHref, auditEvents, auditStaff, verifyAuditChain } from './audit-api.ts';
+import { auditActionName, auditOutcomeName } from './audit-names.ts';
 import { Field } from './field.tsx';
 import { failureMessage } from './section-failure.ts';
-
-/** Actions the services record, offered as suggestions; any other code can still be typed. */
-const KNOWN_ACTIONS = [
-  'clinical.viewed',
-  'consent.registered',
-  'consent.updated',
-  'consent.revoked',
-  'consent.reconfirmed',
-  'consent.superseded',
-  'consent.lists_viewed',
-  'eligibility.viewed',
-  'person.searched',
-  'requery.request',
-  'requery.history_viewed',
-  'batch_query.run',
-  'declaration.received',
-  'declaration.viewed',
-  'declaration.verified',
-  'declaration.claimed',
-  'declaration.completed',
-  'declaration.purged',
-  'handoff.refused',
-  'audit.exported',
-  'audit.verified',
-];
 
 type FilterField = 'personRef' | 'staffId' | 'action' | 'from' | 'to';
 type Page = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; data: AuditEventsResponse } | { kind: 'failed'; message: string };
@@ -173,13 +150,16 @@ function AuditViewer() {
               ))}
             </select>
           </Field>
-          <Field id="audit-action" label={t('audit.filter.action')} hint={t('audit.filter.actionHint')} error={fieldErrors.action}>
-            <input type="text" {...common('action')} list="audit-actions" autocomplete="off" spellcheck={false} aria-describedby={fieldErrors.action ? 'audit-action-hint audit-action-error' : 'audit-action-hint'} />
-            <datalist id="audit-actions">
-              {KNOWN_ACTIONS.map((a) => (
-                <option key={a} value={a} />
+          {/* The event names from the catalogue; the code itself is what the server filters on. */}
+          <Field id="audit-action" label={t('audit.filter.action')} error={fieldErrors.action}>
+            <select id="audit-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}>
+              <option value="">{t('audit.filter.actionAll')}</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {auditActionName(t, a)}
+                </option>
               ))}
-            </datalist>
+            </select>
           </Field>
           <Field id="audit-from" label={t('audit.filter.from')} error={fieldErrors.from}>
             <input type="date" {...common('from')} aria-describedby={fieldErrors.from ? 'audit-from-error' : undefined} />
@@ -210,7 +190,8 @@ function AuditViewer() {
         {page.kind === 'done' && page.data.events.length === 0 && <p>{t('audit.events.empty')}</p>}
         {page.kind === 'done' && page.data.events.length > 0 && (
           <>
-            <div class="table-scroll" role="region" aria-labelledby="audit-events-title" tabIndex={0}>
+            {/* Its own name: the section is already a region called 「記録（新しい順）」 (axe: landmark-unique). */}
+            <div class="table-scroll" role="region" aria-label={t('audit.events.table')} tabIndex={0}>
               <table class="data-table audit-table">
                 <thead>
                   <tr>
@@ -229,10 +210,10 @@ function AuditViewer() {
                       <td>{e.seq}</td>
                       <td>{formatInstant(e.at, lang)}</td>
                       <td>{e.actorType === 'staff' ? staffName(e.actorId) : t(`audit.actor.${e.actorType === 'patient' ? 'patient' : 'system'}`)}</td>
-                      <td>{e.action}</td>
+                      <td title={e.action}>{auditActionName(t, e.action)}</td>
                       <td>{e.personRef ?? '—'}</td>
-                      <td>{e.outcome}</td>
-                      <td>{e.detail ?? ''}</td>
+                      <td>{auditOutcomeName(t, e.outcome)}</td>
+                      <td class="audit-detail">{e.detail ?? ''}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -9,6 +9,7 @@ const BY_CODE: Partial<Record<string, MessageKey>> = {
   consent_revoked: 'staffLc.error.revoked',
   consent_expired: 'staffLc.error.expired',
   consent_not_home_visit: 'staffLc.error.notHomeVisit',
+  revoke_reason_not_for_visit_type: 'staffLc.error.reasonNotForVisit',
   rows_out_of_range: 'staffLc.error.rowsOutOfRange',
   csv_not_utf8: 'staffLc.error.csvNotUtf8',
   csv_columns_invalid: 'staffLc.error.csvColumns',

@@ -5,10 +5,17 @@ import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, PHOTO_ID_EXAMPLES, type Clini
 import { clinicRecordSchema, referenceNumberSchema } from '../../domain/staff/person-schema.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
+import { auditActionName, auditActorName, auditOutcomeName } from './audit-names.ts';
 import { Field } from './field.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { loadPerson, recordOtherPerson, saveClinicRecord, saveReferenceNumber } from './person-api.ts';
 import { ConsentLine, dobText, RecordSummary } from './record-summary.tsx';
+import { requerySingle } from './requery-api.ts';
+import { RevokeConfirm } from './revoke-section.tsx';
+import type { ConsentSummaryDto } from '../../domain/consent/staff-lifecycle-api.ts';
+import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
+import type { InsuranceQuery } from '../../domain/requery/csv.ts';
+import { REQUERY_DAILY_LIMIT } from '../../domain/requery/requery.ts';
 
 type Load = { kind: 'loading' } | { kind: 'done'; page: PersonPageResponse } | { kind: 'failed'; message: string; notFound: boolean };
 
@@ -73,6 +80,17 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
           <dt>{t('staffPerson.insurerNumber')}</dt>
           <dd>{person.insurerNumber || t('field.blank')}</dd>
         </dl>
+        {/* Issue 16: what the desk does next, with this person's numbers (nothing typed again). */}
+        <div class="button-row person-actions">
+          {page.requery.gate === 'allowed' && me.permissions.includes('requery.run') && (
+            <RequeryButton personRef={person.personRef} record={page.eligibility?.record ?? null} onDone={changed} />
+          )}
+          {me.permissions.includes('consent.revoke') && page.consents.some((c) => c.consent.state === 'active') && (
+            <a class="button" href="#person-consents-title">
+              {t('staffPerson.actions.revoke')}
+            </a>
+          )}
+        </div>
         {canEdit ? (
           <ReferenceNumberForm personRef={person.personRef} current={person.referenceNumber} onSaved={() => changed(t('staffPerson.ref.saved'))} />
         ) : (
@@ -128,6 +146,9 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
             <li key={c.consent.id}>
               <ConsentLine consent={c.consent} />
               {c.status === 'expiring' && <span class="state-badge dash-status-expiring">{t('staffDash.status.expiring')}</span>}
+              {c.consent.state === 'active' && me.permissions.includes('consent.revoke') && (
+                <RevokeFromPerson name={person.name || t('staffDash.noName')} consent={c.consent} onDone={changed} />
+              )}
               <AuditList entries={c.audit} />
             </li>
           ))}
@@ -143,6 +164,66 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
   );
 }
 
+/**
+ * X1/X2 from the person page: the consent is already known, so nothing is searched or typed; the
+ * confirm step offers only the reasons that fit its visit type.
+ */
+function RevokeFromPerson({ name, consent, onDone }: { name: string; consent: ConsentSummaryDto; onDone: (message: string) => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const visit = t(`visit.${consent.visitType}`);
+  if (!open) {
+    return (
+      <button type="button" class="button danger" aria-label={t('staffLc.revoke.buttonFor', { name, visit })} onClick={() => setOpen(true)}>
+        {t('staffLc.revoke.button')}
+      </button>
+    );
+  }
+  return <RevokeConfirm name={name} consent={consent} onCancel={() => setOpen(false)} onDone={() => onDone(t('staffPerson.revoke.done', { visit }))} />;
+}
+
+/**
+ * Q1 from the person page: the numbers of the latest eligibility record known here, so nothing is
+ * typed again. Twins share the numbers (Q5): only this person's answer counts.
+ */
+function RequeryButton({ personRef, record, onDone }: { personRef: string; record: EligibilityRecord | null; onDone: (message: string) => void }) {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'error' | 'notice'; text: string } | null>(null);
+  if (!record || !record.insurerNumber || !record.number || !record.dateOfBirth) return <p class="message notice">{t('staffPerson.requery.noRecord')}</p>;
+  const query: InsuranceQuery = { insurerNumber: record.insurerNumber, symbol: record.symbol, number: record.number, branch: record.branch, dateOfBirth: record.dateOfBirth };
+
+  async function run() {
+    setBusy(true);
+    setMessage(null);
+    const result = await requerySingle(query);
+    setBusy(false);
+    if (!result.ok) {
+      setMessage({ kind: 'error', text: lifecycleFailure(t, result.failure) });
+      return;
+    }
+    const match = result.data.rows[0]?.matches.find((m) => m.personRef === personRef);
+    if (match?.outcome === 'ok') onDone(t('staffPerson.requery.done'));
+    else if (match?.outcome === 'alreadyQueriedToday')
+      setMessage({ kind: 'notice', text: t('staffLc.requery.already', { at: formatInstant(match.queriedAt, lang), limit: String(REQUERY_DAILY_LIMIT) }) });
+    else if (match?.outcome === 'revoked' || match?.outcome === 'noActiveConsent') setMessage({ kind: 'error', text: t(`staffPerson.requery.gate.${match.outcome}`) });
+    else setMessage({ kind: 'error', text: t('staffLc.requery.notFound') });
+  }
+
+  return (
+    <>
+      <button type="button" class="button primary" disabled={busy} onClick={() => void run()}>
+        {busy ? t('staffPerson.requery.running') : t('staffPerson.requery.run')}
+      </button>
+      {message && (
+        <p class={`message ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+    </>
+  );
+}
+
 function AuditList({ entries, open = false }: { entries: PersonAuditEntryDto[]; open?: boolean }) {
   const { t, lang } = useI18n();
   if (entries.length === 0) return null;
@@ -152,7 +233,7 @@ function AuditList({ entries, open = false }: { entries: PersonAuditEntryDto[]; 
       <ol class="audit-list">
         {entries.map((e, i) => (
           <li key={`${e.at}-${i}`}>
-            <time dateTime={e.at}>{formatInstant(e.at, lang)}</time> <code>{e.action}</code> {t(`staffPerson.actor.${e.actorType}` as 'staffPerson.actor.staff')} ・ {e.outcome}
+            <time dateTime={e.at}>{formatInstant(e.at, lang)}</time> <strong>{auditActionName(t, e.action)}</strong> {auditActorName(t, e.actorType)} ・ {auditOutcomeName(t, e.outcome)}
             {e.detail && <span class="hint"> ({e.detail})</span>}
           </li>
         ))}

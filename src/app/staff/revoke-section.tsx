@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InsuranceQuery } from '../../domain/requery/csv.ts';
-import { STAFF_REVOKE_REASONS, type ConsentSummaryDto, type PersonMatchDto, type StaffRevokeReason } from '../../domain/consent/staff-lifecycle-api.ts';
+import { staffRevokeReasonsFor, type ConsentSummaryDto, type PersonMatchDto, type StaffRevokeReason } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';
 import { InsuranceForm } from './insurance-form.tsx';
@@ -165,7 +165,10 @@ export function RevokeConfirm({
   onDone: () => void;
 }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState<StaffRevokeReason | null>(defaultReason ?? null);
+  // X2: only the reasons that fit this consent's visit type; a single one is chosen already.
+  const reasons = staffRevokeReasonsFor(consent.visitType);
+  const fitting = defaultReason && reasons.includes(defaultReason) ? defaultReason : reasons.length === 1 ? reasons[0]! : null;
+  const [reason, setReason] = useState<StaffRevokeReason | null>(fitting);
   const [reasonMissing, setReasonMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -194,7 +197,7 @@ export function RevokeConfirm({
       <p>{t('staffLc.revoke.confirmBody', { name, visit: t(`visit.${consent.visitType}`) })}</p>
       <fieldset class={`reason-list${reasonMissing ? ' missing' : ''}`} aria-describedby={reasonMissing ? `${titleId}-reason-error` : undefined}>
         <legend>{t('staffLc.revoke.reason')}</legend>
-        {STAFF_REVOKE_REASONS.map((r) => (
+        {reasons.map((r) => (
           <label key={r} class={reason === r ? 'checked' : ''}>
             <input
               type="radio"

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { badReturnUrlLines, MAX_RETURN_URLS, RETENTION_DAYS, returnUrlLines, type InstitutionSettings } from '../../domain/institution/institution-api.ts';
 import type { ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
+import { persistentStorageResult } from '../storage/persistence.ts';
 import { Field } from './field.tsx';
 import { loadSettings, saveSettings } from './institution-api.ts';
 import { sectionFailure } from './section-failure.ts';
@@ -79,55 +80,79 @@ export function SettingsSection() {
   );
 
   return (
-    <form class="card form settings-form" onSubmit={save} noValidate>
-      <p>{t('inst.settings.intro')}</p>
-      {status === 'invalid' && (
-        <p class="message error" role="alert">
-          {t('inst.settings.fixErrors')}
+    <>
+      <StorageNotice />
+      <form class="card form settings-form" onSubmit={save} noValidate>
+        <p>{t('inst.settings.intro')}</p>
+        {status === 'invalid' && (
+          <p class="message error" role="alert">
+            {t('inst.settings.fixErrors')}
+          </p>
+        )}
+        <fieldset>
+          <legend>{t('inst.settings.consents')}</legend>
+          {toggle('usesClinicalInfo', t('inst.settings.clinical'), t('inst.settings.clinical.hint'))}
+          {toggle('usesElectronicPrescription', t('inst.settings.eprescription'), t('inst.settings.eprescription.hint'))}
+          {toggle('showsPrescriptionForm', t('inst.settings.prescriptionForm'), t('inst.settings.prescriptionForm.hint'))}
+        </fieldset>
+        <Field id="set-returnUrls" label={t('inst.settings.returnUrls')} hint={t('inst.settings.returnUrls.hint')} error={errors.allowedReturnUrls}>
+          <textarea
+            id="set-returnUrls"
+            rows={4}
+            spellcheck={false}
+            autocapitalize="none"
+            value={current.allowedReturnUrls}
+            onInput={(e) => update({ allowedReturnUrls: e.currentTarget.value })}
+            aria-invalid={errors.allowedReturnUrls ? 'true' : undefined}
+            aria-describedby={`set-returnUrls-hint${errors.allowedReturnUrls ? ' set-returnUrls-error' : ''}`}
+          />
+        </Field>
+        <Field id="set-retention" label={t('inst.settings.retention')} hint={t('inst.settings.retention.hint')} error={errors.declarationRetentionDays}>
+          <input
+            id="set-retention"
+            class="input-short"
+            inputmode="numeric"
+            value={current.declarationRetentionDays}
+            onInput={(e) => update({ declarationRetentionDays: e.currentTarget.value })}
+            aria-invalid={errors.declarationRetentionDays ? 'true' : undefined}
+            aria-describedby={`set-retention-hint${errors.declarationRetentionDays ? ' set-retention-error' : ''}`}
+          />
+        </Field>
+        <button type="submit" class="button primary" disabled={status === 'saving'}>
+          {status === 'saving' ? t('inst.settings.saving') : t('inst.settings.save')}
+        </button>
+        {status === 'saved' && (
+          <p class="message success" role="status">
+            {t('inst.settings.saved')}
+          </p>
+        )}
+        {typeof status === 'object' && (
+          <p class="message error" role="alert">
+            {sectionFailure(t, status.failure)}
+          </p>
+        )}
+      </form>
+    </>
+  );
+}
+
+/**
+ * Issue 16 §6: whether this browser protects its stored data (drafts, the outbox). The answer is
+ * asked for at start-up (app.tsx); patients no longer see it, staff read it here.
+ */
+function StorageNotice() {
+  const { t } = useI18n();
+  const result = persistentStorageResult();
+  return (
+    <section class="card" aria-labelledby="storage-notice-title">
+      <h2 id="storage-notice-title">{t('inst.settings.storage.title')}</h2>
+      {result === 'denied' ? (
+        <p class="message warning" role="note">
+          {t('inst.settings.storage.denied')}
         </p>
+      ) : (
+        <p class={result === 'granted' ? 'message success' : 'message notice'}>{t(`inst.settings.storage.${result ?? 'unknown'}`)}</p>
       )}
-      <fieldset>
-        <legend>{t('inst.settings.consents')}</legend>
-        {toggle('usesClinicalInfo', t('inst.settings.clinical'), t('inst.settings.clinical.hint'))}
-        {toggle('usesElectronicPrescription', t('inst.settings.eprescription'), t('inst.settings.eprescription.hint'))}
-        {toggle('showsPrescriptionForm', t('inst.settings.prescriptionForm'), t('inst.settings.prescriptionForm.hint'))}
-      </fieldset>
-      <Field id="set-returnUrls" label={t('inst.settings.returnUrls')} hint={t('inst.settings.returnUrls.hint')} error={errors.allowedReturnUrls}>
-        <textarea
-          id="set-returnUrls"
-          rows={4}
-          spellcheck={false}
-          autocapitalize="none"
-          value={current.allowedReturnUrls}
-          onInput={(e) => update({ allowedReturnUrls: e.currentTarget.value })}
-          aria-invalid={errors.allowedReturnUrls ? 'true' : undefined}
-          aria-describedby={`set-returnUrls-hint${errors.allowedReturnUrls ? ' set-returnUrls-error' : ''}`}
-        />
-      </Field>
-      <Field id="set-retention" label={t('inst.settings.retention')} hint={t('inst.settings.retention.hint')} error={errors.declarationRetentionDays}>
-        <input
-          id="set-retention"
-          class="input-short"
-          inputmode="numeric"
-          value={current.declarationRetentionDays}
-          onInput={(e) => update({ declarationRetentionDays: e.currentTarget.value })}
-          aria-invalid={errors.declarationRetentionDays ? 'true' : undefined}
-          aria-describedby={`set-retention-hint${errors.declarationRetentionDays ? ' set-retention-error' : ''}`}
-        />
-      </Field>
-      <button type="submit" class="button primary" disabled={status === 'saving'}>
-        {status === 'saving' ? t('inst.settings.saving') : t('inst.settings.save')}
-      </button>
-      {status === 'saved' && (
-        <p class="message success" role="status">
-          {t('inst.settings.saved')}
-        </p>
-      )}
-      {typeof status === 'object' && (
-        <p class="message error" role="alert">
-          {sectionFailure(t, status.failure)}
-        </p>
-      )}
-    </form>
+    </section>
   );
 }

@@ -23,23 +23,83 @@ type State =
   | { kind: 'locked' }
   | { kind: 'failed'; failure: ApiFailure };
 
-/** Each section names the permission it needs (domain/staff/roles.ts); the nav hides what the role lacks. */
-const SECTIONS: ReadonlyArray<{ section: Exclude<StaffSection, 'poster' | 'persons'>; href: string; permission: Permission | null }> = [
-  { section: 'home', href: '/staff', permission: null },
-  { section: 'revoke', href: '/staff/revoke', permission: 'consent.revoke' },
-  { section: 'requery', href: '/staff/requery', permission: 'requery.run' },
-  { section: 'batch', href: '/staff/batch', permission: 'requery.run' },
-  { section: 'lists', href: '/staff/lists', permission: 'consent.view' },
-  { section: 'consents', href: '/staff/consents', permission: 'consent.view' },
-  { section: 'inbox', href: '/staff/inbox', permission: 'declaration.manage' },
-  { section: 'link', href: '/staff/link', permission: 'link.view' },
-  { section: 'settings', href: '/staff/settings', permission: 'institution.manage' },
-  { section: 'devices', href: '/staff/devices', permission: 'device.manage' },
-  { section: 'clinical', href: '/staff/clinical', permission: 'clinical.view' },
-  { section: 'audit', href: '/staff/audit', permission: 'audit.view' },
-  { section: 'security', href: '/staff/security', permission: null },
-  { section: 'accounts', href: '/staff/accounts', permission: 'staff.manage' },
+type NavSection = Exclude<StaffSection, 'home' | 'poster' | 'persons'>;
+type NavGroup = 'reception' | 'query' | 'declarations' | 'admin';
+
+/**
+ * The sections in the four groups the desk thinks in (受付・同意 / 照会 / 申立書 / 管理). Each names
+ * the permission it needs (domain/staff/roles.ts); the nav hides what the role lacks, and a group
+ * left empty.
+ */
+const NAV_GROUPS: ReadonlyArray<{ group: NavGroup; sections: ReadonlyArray<{ section: NavSection; href: string; permission: Permission | null }> }> = [
+  {
+    group: 'reception',
+    sections: [
+      { section: 'consents', href: '/staff/consents', permission: 'consent.view' },
+      { section: 'lists', href: '/staff/lists', permission: 'consent.view' },
+      { section: 'revoke', href: '/staff/revoke', permission: 'consent.revoke' },
+      { section: 'link', href: '/staff/link', permission: 'link.view' },
+    ],
+  },
+  {
+    group: 'query',
+    sections: [
+      { section: 'requery', href: '/staff/requery', permission: 'requery.run' },
+      { section: 'batch', href: '/staff/batch', permission: 'requery.run' },
+      { section: 'clinical', href: '/staff/clinical', permission: 'clinical.view' },
+    ],
+  },
+  { group: 'declarations', sections: [{ section: 'inbox', href: '/staff/inbox', permission: 'declaration.manage' }] },
+  {
+    group: 'admin',
+    sections: [
+      { section: 'settings', href: '/staff/settings', permission: 'institution.manage' },
+      { section: 'devices', href: '/staff/devices', permission: 'device.manage' },
+      { section: 'accounts', href: '/staff/accounts', permission: 'staff.manage' },
+      { section: 'audit', href: '/staff/audit', permission: 'audit.view' },
+      { section: 'security', href: '/staff/security', permission: null },
+    ],
+  },
 ];
+
+/** The section a page belongs to in the nav: the person page is reached from the consent list. */
+function navCurrent(section: StaffSection): StaffSection {
+  if (section === 'persons') return 'consents';
+  if (section === 'poster') return 'link';
+  return section;
+}
+
+/** A nav landmark with one headed list per group; the current section carries aria-current. */
+function StaffNav({ section, me }: { section: StaffSection; me: StaffMeResponse }) {
+  const { t } = useI18n();
+  const current = navCurrent(section);
+  const groups = NAV_GROUPS.map((g) => ({ ...g, sections: g.sections.filter((s) => s.permission === null || me.permissions.includes(s.permission)) })).filter(
+    (g) => g.sections.length > 0,
+  );
+  return (
+    <nav class="staff-nav" aria-label={t('staffLc.nav.label')}>
+      <a class="staff-nav-home" href="/staff" aria-current={current === 'home' ? 'page' : undefined}>
+        {t('staffLc.nav.home')}
+      </a>
+      {groups.map((g) => (
+        <div class="staff-nav-group" key={g.group}>
+          <h2 id={`staff-nav-${g.group}`} class="staff-nav-heading">
+            {t(`staffNav.group.${g.group}`)}
+          </h2>
+          <ul aria-labelledby={`staff-nav-${g.group}`}>
+            {g.sections.map((s) => (
+              <li key={s.section}>
+                <a href={s.href} aria-current={s.section === current ? 'page' : undefined}>
+                  {t(`staffLc.nav.${s.section}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}
 
 /**
  * Every staff screen: the login when there is no session, otherwise who is signed in, the
@@ -97,18 +157,10 @@ export function StaffShell({ section, children }: { section: StaffSection; child
               {t('staff.logout')}
             </button>
           </div>
-          <nav class="staff-nav" aria-label={t('staffLc.nav.label')}>
-            <ul>
-              {SECTIONS.filter((s) => s.permission === null || state.me.permissions.includes(s.permission)).map((s) => (
-                <li key={s.section}>
-                  <a href={s.href} aria-current={s.section === section || (s.section === 'consents' && section === 'persons') ? 'page' : undefined}>
-                    {t(`staffLc.nav.${s.section}`)}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          {children(state.me)}
+          <div class="staff-layout">
+            <StaffNav section={section} me={state.me} />
+            <div class="staff-content">{children(state.me)}</div>
+          </div>
         </IdleLock>
       )}
     </>

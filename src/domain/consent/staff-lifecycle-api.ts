@@ -16,6 +16,21 @@ import type { VisitType } from '../shared/visit-type.ts';
 export const STAFF_REVOKE_REASONS = ['careEnded', 'patientAsked', 'houseCallCompleted'] as const satisfies readonly RevokeReason[];
 export type StaffRevokeReason = (typeof STAFF_REVOKE_REASONS)[number];
 
+/**
+ * X2: the reasons that fit each visit type. The end of continuing visits is a 訪問診療等 reason,
+ * the retrieval after a house call an 往診 one; the patient's request fits every type. The
+ * screen offers only these and the server refuses any other (`revoke_reason_not_for_visit_type`).
+ */
+const STAFF_REVOKE_REASONS_BY_VISIT_TYPE: Record<VisitType, readonly StaffRevokeReason[]> = {
+  homeVisit: ['careEnded', 'patientAsked'],
+  houseCall: ['houseCallCompleted', 'patientAsked'],
+  online: ['patientAsked'],
+};
+
+export function staffRevokeReasonsFor(visitType: VisitType): readonly StaffRevokeReason[] {
+  return STAFF_REVOKE_REASONS_BY_VISIT_TYPE[visitType];
+}
+
 /** A consent as staff see it: its state now, never the eligibility record. */
 export interface ConsentSummaryDto {
   id: string;

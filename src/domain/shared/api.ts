@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'consent_revoked',
   'consent_expired',
   'consent_not_home_visit',
+  // X2: a staff revocation reason that does not fit the consent's visit type.
+  'revoke_reason_not_for_visit_type',
   'rows_out_of_range',
   'batch_query_already_run',
   'csv_not_utf8',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { auditEventsAfter, claimNextSeq, insertAuditEvents, readAuditHead } from './audit.repository.ts';
 import type { AuditActorType, AuditEventTable } from './audit.table.ts';
+import type { AuditAction, AuditOutcome } from '../../domain/staff/audit-events.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -10,11 +11,11 @@ export interface AuditEntry {
   institutionId: string | null;
   actorType: AuditActorType;
   actorId?: string | null;
-  action: string;
+  action: AuditAction;
   personRef?: string | null;
   deviceId?: string | null;
   subjectId?: string | null;
-  outcome: string;
+  outcome: AuditOutcome;
   /** A short code (e.g. a rejection reason), never free text about the person. */
   detail?: string | null;
 }

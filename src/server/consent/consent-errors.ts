@@ -35,3 +35,10 @@ export class ConsentNotHomeVisitError extends AppError {
     super('consent_not_home_visit', 'Only continuing home-visit consents are reconfirmed.');
   }
 }
+
+/** X2: e.g. 「往診の情報取得後」 for a 訪問診療等 consent. */
+export class RevokeReasonMismatchError extends AppError {
+  constructor() {
+    super('revoke_reason_not_for_visit_type', 'This revocation reason does not fit the visit type of the consent.');
+  }
+}

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
 import type { VisitType } from '../../domain/shared/visit-type.ts';
@@ -81,6 +81,37 @@ export async function activeConsentsAt(db: DbOrTx, institutionId: string): Promi
     .where('status', '=', 'active')
     .orderBy('registered_at')
     .execute();
+}
+
+/** Instants that bound the staff home's counts (the same as the dashboard's filters). */
+export interface HomeCountBounds {
+  now: string;
+  expiringBy: string;
+  /** V5 as an instant: due when the last confirmation (or registration) is before it. */
+  dueBefore: string;
+}
+
+/**
+ * The staff home's consent counts, with the dashboard's conditions (person.repository.ts
+ * `dashboardPage`) so that each count equals the list its link opens.
+ */
+export async function countActiveConsentsAt(
+  db: DbOrTx,
+  institutionId: string,
+  bounds: HomeCountBounds,
+  which: { kind: 'expiring' } | { kind: 'ofTypes'; visitTypes: readonly VisitType[]; dueOnly: boolean },
+): Promise<number> {
+  let q = db
+    .selectFrom('consent')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('institution_id', '=', institutionId)
+    .where('status', '=', 'active');
+  if (which.kind === 'expiring') q = q.where('valid_until', '>', bounds.now).where('valid_until', '<=', bounds.expiringBy);
+  else {
+    q = q.where('visit_type', 'in', which.visitTypes).where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', bounds.now)]));
+    if (which.dueOnly) q = q.where(sql<string>`coalesce(last_confirmed_at, registered_at)`, '<', bounds.dueBefore);
+  }
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 /** V5: records a verbal confirmation, and narrows the scopes when the patient asked to. */

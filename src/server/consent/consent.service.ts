@@ -11,13 +11,15 @@ import type {
   PersonSearchResponse,
   StaffRevokeReason,
 } from '../../domain/consent/staff-lifecycle-api.ts';
+import { staffRevokeReasonsFor } from '../../domain/consent/staff-lifecycle-api.ts';
 import { consentState, type RevokeReason } from '../../domain/consent/validity.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { EligibilitySource } from '../national/eligibility-source.ts';
 import type { StaffAuditor } from './staff-action.ts';
-import { ConsentAlreadyRevokedError, ConsentExpiredError, ConsentNotFoundError, ConsentRevokedError } from './consent-errors.ts';
+import { ConsentAlreadyRevokedError, ConsentExpiredError, ConsentNotFoundError, ConsentRevokedError, RevokeReasonMismatchError } from './consent-errors.ts';
 import {
   activeConsentsAt,
+  countActiveConsentsAt,
   consentsOfPersonsAt,
   eligibilityForConsent,
   findConsentAt,
@@ -25,7 +27,8 @@ import {
   registrationRecordsOf,
 } from './consent.repository.ts';
 import type { ConsentRow } from './consent.table.ts';
-import { isContinuingCare } from '../../domain/shared/visit-type.ts';
+import { CONTINUING_VISIT_TYPES, isContinuingCare } from '../../domain/shared/visit-type.ts';
+import { EXPIRING_WITHIN_MS, reconfirmationDueBefore } from '../../domain/consent/consent-dashboard.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -114,6 +117,7 @@ export async function revokeByStaff(
   const row = await consentAt(trx, ctx.institutionId, consentId);
   const state = stateOf(row, ctx.now);
   if (state === 'revoked') throw new ConsentAlreadyRevokedError();
+  if (!staffRevokeReasonsFor(row.visit_type).includes(reason)) throw new RevokeReasonMismatchError();
   if (state === 'expired') throw new ConsentExpiredError();
   const at = ctx.now.toISOString();
   // The guarded update is the real check: a concurrent revocation leaves nothing to update.
@@ -179,4 +183,24 @@ export async function consentLists(trx: DbOrTx, ctx: { institutionId: string; no
   };
   await ctx.audit(trx, { action: 'consent.lists_viewed', outcome: 'ok' }, ctx.now);
   return body;
+}
+
+/**
+ * The staff home's consent counts: V5 confirmations due, windows ending within 24 hours (V2, V3)
+ * and house calls still allowing viewing (X2). Each equals the list its link opens.
+ */
+export async function homeConsentCounts(
+  trx: DbOrTx,
+  ctx: { institutionId: string; now: Date },
+): Promise<{ reconfirmationDue: number; expiringSoon: number; houseCallActive: number }> {
+  const bounds = {
+    now: ctx.now.toISOString(),
+    expiringBy: new Date(ctx.now.getTime() + EXPIRING_WITHIN_MS).toISOString(),
+    dueBefore: reconfirmationDueBefore(ctx.now).toISOString(),
+  };
+  return {
+    reconfirmationDue: await countActiveConsentsAt(trx, ctx.institutionId, bounds, { kind: 'ofTypes', visitTypes: CONTINUING_VISIT_TYPES, dueOnly: true }),
+    expiringSoon: await countActiveConsentsAt(trx, ctx.institutionId, bounds, { kind: 'expiring' }),
+    houseCallActive: await countActiveConsentsAt(trx, ctx.institutionId, bounds, { kind: 'ofTypes', visitTypes: ['houseCall'], dueOnly: false }),
+  };
 }

@@ -55,6 +55,17 @@ export async function listDeclarations(
   return query.orderBy('received_at', 'desc').orderBy('id').limit(limit).execute();
 }
 
+/** The staff home: how many declarations are in each status (purged ones are gone). */
+export async function countDeclarationsByStatus(db: DbOrTx, institutionId: string): Promise<Partial<Record<DeclarationStatus, number>>> {
+  const rows = await db
+    .selectFrom('declaration')
+    .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('institution_id', '=', institutionId)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
 /**
  * A guarded transition: changes the row only while it is still in one of `from`; false when it
  * was not (someone else moved it first), so two clicks cannot both pass the guard.

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { AuditAction } from '../../domain/staff/audit-events.ts';
 import { isUuid } from '../../domain/shared/ids.ts';
 import type { DeclarationInboxResponse, DeclarationResponse, DeclarationStateResponse, DeclarationStatus } from '../../domain/declaration/declaration-api.ts';
 import {
@@ -121,7 +122,7 @@ function declarationIdParam(c: Context<AppEnv>): string {
  * Runs a transition in one transaction opened here. A refusal rolls it back and is then recorded
  * on its own (X5): who tried what on which declaration, and the refusal code (staffTransaction).
  */
-function staffTransition<T>(c: Context<AppEnv>, action: string, id: string, work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>): Promise<T> {
+function staffTransition<T>(c: Context<AppEnv>, action: AuditAction, id: string, work: (trx: DbOrTx, ctx: StaffContext) => Promise<T>): Promise<T> {
   const ctx = staffContext(c);
   return staffTransaction(c, { action, subjectId: id }, (trx) => work(trx, ctx));
 }

@@ -25,6 +25,7 @@ import {
   UnknownClaimNotAskedError,
 } from './declaration-errors.ts';
 import {
+  countDeclarationsByStatus,
   deleteExpiredDeclaration,
   expiredDeclarations,
   findDeclaration,
@@ -261,6 +262,12 @@ export async function claimDeclaration(trx: DbOrTx, ctx: StaffContext, id: strin
 }
 
 /** D5: the completion instant plus the institution's retention days. */
+/** The staff home: declarations waiting for their check (received) and for the claim method (verified). */
+export async function declarationWorkCounts(trx: DbOrTx, institutionId: string): Promise<{ received: number; verified: number }> {
+  const byStatus = await countDeclarationsByStatus(trx, institutionId);
+  return { received: byStatus.received ?? 0, verified: byStatus.verified ?? 0 };
+}
+
 export function purgeAfter(completedAt: Date, retentionDays: number | undefined): string {
   const days = retentionDays !== undefined && Number.isInteger(retentionDays) && retentionDays >= 0 ? retentionDays : DEFAULT_RETENTION_DAYS;
   return new Date(completedAt.getTime() + days * DAY_MS).toISOString();

@@ -19,6 +19,7 @@ import {
   type EnrolledDeviceDto,
   type EnrolmentCodeResponse,
 } from '../../domain/staff/device-signature.ts';
+import type { AuditAction, AuditOutcome } from '../../domain/staff/audit-events.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { AppEnv } from '../http/app-env.ts';
@@ -62,7 +63,7 @@ function newCode(): string {
 export async function createEnrolmentCode(
   trx: DbOrTx,
   ctx: { institution: InstitutionRow; staffId: string; now: Date; publicUrl: string },
-  audit: (trx: DbOrTx, entry: { action: string; subjectId: string; outcome: string }, at: Date) => Promise<void>,
+  audit: (trx: DbOrTx, entry: { action: AuditAction; subjectId: string; outcome: AuditOutcome }, at: Date) => Promise<void>,
 ): Promise<EnrolmentCodeResponse> {
   const code = newCode();
   const id = randomUUID();

@@ -52,6 +52,7 @@ export const HTTP_STATUS = {
   consent_revoked: 409,
   consent_expired: 410,
   consent_not_home_visit: 409,
+  revoke_reason_not_for_visit_type: 422,
   rows_out_of_range: 422,
   batch_query_already_run: 409,
   csv_not_utf8: 422,

@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { AuditAction } from '../../domain/staff/audit-events.ts';
 import { consentedScopes, disclosedRecord, formatScopes, parseScopes } from '../../domain/consent/consent.ts';
 import { nextSteps, type EligibilityRecord } from '../../domain/registration/eligibility.ts';
 import { MAX_FAILED_ANSWERS_PER_CHALLENGE, type HandoffRejection, type HandoffResponse } from '../../domain/registration/handoff.ts';
@@ -318,7 +319,7 @@ async function refuseUnverified(
     actorType: 'patient' as const,
     deviceId: registration.device_id,
     subjectId: registration.id,
-    outcome: 'refused',
+    outcome: 'refused' as const,
   };
   await appendAudit(trx, { ...event, action: 'handoff.refused', detail: rejection }, now);
   if (failed === MAX_FAILED_ANSWERS_PER_CHALLENGE) await appendAudit(trx, { ...event, action: 'handoff.answers_limited', detail: String(failed) }, now);
@@ -361,7 +362,7 @@ async function completeCardRequest(
   personId: string,
   consentId: string | null,
   now: Date,
-  action: string,
+  action: AuditAction,
   detail: string | null = null,
 ): Promise<void> {
   await updateRegistration(trx, request.id, {

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../domain/staff/audit-events.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { log } from '../http/logger.ts';
@@ -13,7 +14,7 @@ export interface ExpiringRows {
   /** Deletes one if it is still expired; false when another purge took it first. */
   remove: (trx: DbOrTx, id: string, now: string) => Promise<boolean>;
   /** The audit action of each deletion, e.g. `declaration.purged`. */
-  auditAction: string;
+  auditAction: AuditAction;
 }
 
 export type Purge = (db: Db, now: Date) => Promise<number>;

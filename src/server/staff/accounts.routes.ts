@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditAction } from '../../domain/staff/audit-events.ts';
 import { isUuid } from '../../domain/shared/ids.ts';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -47,7 +48,7 @@ async function ownAccount(c: Context<AppEnv>, db: DbOrTx, id: string): Promise<S
   return row;
 }
 
-async function audit(c: Context<AppEnv>, db: DbOrTx, subjectId: string, action: string, detail?: string): Promise<void> {
+async function audit(c: Context<AppEnv>, db: DbOrTx, subjectId: string, action: AuditAction, detail?: string): Promise<void> {
   await appendAudit(
     db,
     { institutionId: c.var.staff.institutionId, actorType: 'staff', actorId: c.var.staff.id, action, subjectId, outcome: 'ok', detail: detail ?? null },

@@ -9,6 +9,7 @@ import {
   type RegistrationResponseJSON,
   type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
+import type { AuditAction, AuditOutcome } from '../../domain/staff/audit-events.ts';
 import type { LoginRequest } from '../../domain/shared/api.ts';
 import type { LoginStepResponse, MyFactorsResponse, SecondFactorMethod, TotpEnrolmentStart } from '../../domain/staff/staff-auth.ts';
 import { appendAudit } from '../audit/audit.service.ts';
@@ -59,7 +60,7 @@ export interface AuthContext {
   relyingParty: { rpID: string; origin: string };
 }
 
-async function audit(db: DbOrTx, session: AuthSession, action: string, outcome: string, now: Date, detail?: string) {
+async function audit(db: DbOrTx, session: AuthSession, action: AuditAction, outcome: AuditOutcome, now: Date, detail?: string) {
   await appendAudit(
     db,
     { institutionId: session.staff.institutionId, actorType: 'staff', actorId: session.staff.id, action, subjectId: session.staff.id, outcome, detail: detail ?? null },

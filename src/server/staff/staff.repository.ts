@@ -95,6 +95,18 @@ export async function listStaffOfInstitution(db: DbOrTx, institutionId: string):
   return db.selectFrom('staff_account').selectAll().where('institution_id', '=', institutionId).orderBy('login_id').execute();
 }
 
+/** Accounts of the institution locked now after second-factor failures (issue 12 #2); disabled ones aside. */
+export async function countLockedAccounts(db: DbOrTx, institutionId: string, now: string): Promise<number> {
+  const row = await db
+    .selectFrom('staff_account')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('institution_id', '=', institutionId)
+    .where('disabled_at', 'is', null)
+    .where('locked_until', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function countActiveAdmins(db: DbOrTx, institutionId: string): Promise<number> {
   const row = await db
     .selectFrom('staff_account')

@@ -9,6 +9,7 @@ import { toInstitutionDto } from '../institution/institution.service.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { checkPassword, loginStep } from './auth.service.ts';
+import { staffHome } from './staff-home.service.ts';
 import { endSession, recordActivity, requireStaff, startSession } from './session.ts';
 
 export const staffRoutes = new Hono<AppEnv>()
@@ -37,6 +38,12 @@ export const staffRoutes = new Hono<AppEnv>()
       appMode: c.var.config.appMode,
     };
     return c.json(body);
+  })
+  /** The home's to-do counts: this institution only, and only those the role may act on (P3). */
+  .get('/home', requireStaff(), async (c) => {
+    const staff = c.var.staff;
+    const now = c.var.now();
+    return c.json(await c.var.db.transaction().execute((trx) => staffHome(trx, staff, now)));
   })
   /** P4 idle lock (issue 12 #10): a touch, click or key in the console counts as the user's activity. */
   .post('/activity', async (c) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOME_COUNTS } from '../../../src/domain/staff/staff-home.ts';
 
 /**
  * What each API route promises in a 2xx answer, for the malformed-input fuzz (issue 14 §3):
@@ -23,6 +24,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType | 'empty' | 'csv'> = {
   'POST /api/staff/login': loginStep,
   'POST /api/staff/logout': 'empty',
   'GET /api/staff/me': obj({ staff: obj({ id: z.string(), loginId: z.string(), role: z.string() }), permissions: z.array(z.string()), institution: obj({}), appMode: z.enum(['demo', 'production']) }),
+  'GET /api/staff/home': obj({ counts: z.partialRecord(z.enum(HOME_COUNTS), z.number().int().nonnegative()) }),
   'POST /api/staff/activity': 'empty',
   'GET /api/staff/auth/pending': obj({}),
   'POST /api/staff/auth/totp': 'empty',
