@@ -76,11 +76,12 @@ test('§2: offline, card unusable → Mynaportal screen: the outcome is queued e
   await context.setOffline(true);
   await page.goto(FALLBACK);
 
+  await page.getByText('そのほかの原因', { exact: false }).click();
   await page.getByRole('button', { name: /^カードが使えない/ }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'カードが使えないことを伝える' })).toBeVisible();
-  await page.getByRole('button', { name: '次へ', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'マイナポータルの資格情報を見せてもらう' })).toBeVisible();
-  await page.getByRole('button', { name: '確かめられた', exact: true }).click();
+  // The explanation costs no answer: it stands above the proofs (issue 16 §2).
+  await expect(page.getByRole('note').filter({ hasText: 'カードが使えないことを伝える' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: '資格を確かめられるものはありますか？' })).toBeVisible();
+  await page.getByRole('button', { name: /^マイナポータルの資格情報画面/ }).click();
   await expect(page.getByText('確かめた方法：マイナポータルの資格情報画面')).toBeVisible();
   await page.getByRole('radio', { name: '3割' }).check();
 

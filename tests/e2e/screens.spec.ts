@@ -104,7 +104,7 @@ test('fallback: the causes, a guide step, the declaration form and its print vie
   await page.goto(FALLBACK);
   await screen(page, 'fallback-1-causes', page.getByRole('heading', { level: 2, name: '何が起きていますか？' }));
   await page.getByRole('button', { name: /タブレットが使えない・つながらない/ }).click();
-  await screen(page, 'fallback-2-step', page.getByText('手順 1／8'));
+  await screen(page, 'fallback-2-step', page.getByText('手順 1／3'));
   await page.goto(`${FALLBACK}/form`);
   await screen(page, 'fallback-3-form', page.getByRole('heading', { level: 1, name: '被保険者資格申立書' }));
   await page.getByRole('link', { name: '印刷用の表示' }).click();

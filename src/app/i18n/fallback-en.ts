@@ -183,9 +183,8 @@ export const fallbackEn: Record<keyof typeof fallbackJa, string> = {
   'fb.form.searchNeed.addressOrInsurer': 'The eligibility search once the service is back needs the address or the insurer’s name — either one (you can still save and send without it).',
   'fb.form.searchMissing': 'Missing for the eligibility search once the service is back (outage search): {items}. Fill them in if known; you can still send without them.',
   'fb.form.submit': 'Send',
-  'fb.form.submitting': 'Queuing…',
+  'fb.form.submitting': 'Saving and sending…',
   'fb.form.errors': 'Please check what was entered ({count} places).',
-  'fb.form.queued': 'Queued for sending (it is sent automatically when the connection returns).',
   'fb.form.unsent': 'Unsent on this device: {count}',
   'fb.form.queueFailed': 'Could not queue the form. Press “Send” again.',
   'fb.form.next': 'Start a form for the next patient',
@@ -258,4 +257,9 @@ export const fallbackEn: Record<keyof typeof fallbackJa, string> = {
   'fb.q.option.knownRepeatPatient': 'A regular patient, nothing changed since last time',
   'fb.q.option.declarationForm': 'Fill in the declaration form',
   'fb.q.option.noInsurance': 'Brought nothing, or no card issued (100 %)',
+  // issue 16 §7: after 送信, what happened to this declaration.
+  'fb.form.delivery.sending': 'Sending…',
+  'fb.form.delivery.sent': 'Sent. The clinic has received it.',
+  'fb.form.delivery.waiting': 'Not sent yet (waiting). Kept encrypted on this device; it is sent automatically when the connection returns.',
+  'fb.form.delivery.notSent': 'It could not be sent. See the reason in the “unsent” panel on this screen.',
 };

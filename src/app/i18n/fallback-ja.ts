@@ -183,9 +183,8 @@ export const fallbackJa = {
   'fb.form.searchNeed.addressOrInsurer': '復旧後の資格照会に、住所か保険者等名称のどちらかが必要です（空欄のままでも保存・送信できます）。',
   'fb.form.searchMissing': '復旧後の資格照会（システム障害時）に足りない項目：{items}。わかれば書いてください。空欄のままでも送信できます。',
   'fb.form.submit': '送信する',
-  'fb.form.submitting': '送信待ちに入れています…',
+  'fb.form.submitting': '保存して送信しています…',
   'fb.form.errors': '入力内容を確かめてください（{count}か所）。',
-  'fb.form.queued': '送信待ちに入れました（通信が戻ると自動で送信します）',
   'fb.form.unsent': 'この端末の未送信：{count}件',
   'fb.form.queueFailed': '送信待ちに入れられませんでした。もう一度「送信する」を押してください。',
   'fb.form.next': '次の患者さんの申立書を書く',
@@ -258,4 +257,9 @@ export const fallbackJa = {
   'fb.q.option.knownRepeatPatient': '通院中で、前回から変わりがない',
   'fb.q.option.declarationForm': '申立書を記入する',
   'fb.q.option.noInsurance': '何も持っていない・保険証の交付がない（10割）',
+  // issue 16 §7: after 送信, what happened to this declaration.
+  'fb.form.delivery.sending': '送信しています…',
+  'fb.form.delivery.sent': '送信しました。医療機関に届いています。',
+  'fb.form.delivery.waiting': '未送信です（送信待ち）。この端末に暗号化して保存しました。通信が戻ると自動で送信します。',
+  'fb.form.delivery.notSent': '送信できませんでした。画面上の「未送信」の欄で理由を確かめてください。',
 } as const;
