@@ -4,7 +4,6 @@ import type { fallbackJa } from './fallback-ja.ts';
 export const fallbackEn: Record<keyof typeof fallbackJa, string> = {
   'fb.title': 'When eligibility cannot be checked',
   'fb.lead': 'The steps to finish the visit correctly when eligibility cannot be confirmed online. They work without a connection.',
-  'fb.persistDenied': 'This device did not allow protected storage. Until everything is sent, do not clear the browser data.',
   'fb.loading': 'Loading…',
   'fb.back': 'Back',
   'fb.restart': 'Start over',
