@@ -13,6 +13,7 @@ import {
   walkedSteps,
   walkQuestions,
 } from '../../domain/fallback/fallback-walk.ts';
+import { RubyText } from '../components/ruby-term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { deleteDraft, loadDraft } from '../storage/drafts.ts';
 import { FollowUp, RatioPicker } from './follow-up.tsx';
@@ -156,7 +157,9 @@ export function GuideScreen({ token }: { token: string }) {
   const causeButton = (cause: FallbackCause) => (
     <button key={cause} type="button" class="choice-button" onClick={() => chooseCause(cause)}>
       <span class="choice-title">{t(`fb.cause.${cause}`)}</span>
-      <span class="choice-hint">{t(`fb.cause.${cause}.hint`)}</span>
+      <span class="choice-hint">
+        <RubyText text={t(`fb.cause.${cause}.hint`)} />
+      </span>
     </button>
   );
   const common: readonly FallbackCause[] = COMMON_FALLBACK_CAUSES;
@@ -203,7 +206,9 @@ export function GuideScreen({ token }: { token: string }) {
             {current.explain.map((s) => (
               <div key={s.id} class="message info fb-explain" role="note">
                 <p class="fb-explain-title">{stepText(t, s.id, 'title')}</p>
-                <p>{stepText(t, s.id, 'body')}</p>
+                <p>
+                  <RubyText text={stepText(t, s.id, 'body')} />
+                </p>
               </div>
             ))}
             {current.kind === 'check' ? (
@@ -211,7 +216,9 @@ export function GuideScreen({ token }: { token: string }) {
                 <h2 ref={headingRef} tabIndex={-1}>
                   {stepText(t, current.options[0]!.id, 'title')}
                 </h2>
-                <p>{stepText(t, current.options[0]!.id, 'body')}</p>
+                <p>
+                  <RubyText text={stepText(t, current.options[0]!.id, 'body')} />
+                </p>
                 <p class="fb-question">{stepText(t, current.options[0]!.id, 'question')}</p>
                 <div class="fb-answers">
                   <button type="button" class="button primary" disabled={busy} onClick={() => answer(current.options[0]!)}>
@@ -232,7 +239,9 @@ export function GuideScreen({ token }: { token: string }) {
                   {current.options.map((s) => (
                     <button key={s.id} type="button" class="choice-button" disabled={busy} onClick={() => answer(s)}>
                       <span class="choice-title">{optionText(t, s.id)}</span>
-                      <span class="choice-hint">{stepText(t, s.id, 'body')}</span>
+                      <span class="choice-hint">
+                        <RubyText text={stepText(t, s.id, 'body')} />
+                      </span>
                     </button>
                   ))}
                   {current.kind === 'proof' && (
@@ -331,7 +340,9 @@ function ResultView({
         <h2 ref={headingRef} tabIndex={-1}>
           {t('fb.res.title')}
         </h2>
-        <p class="message success">{t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })}</p>
+        <p class="message success">
+          <RubyText text={t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })} />
+        </p>
         {online && (
           <>
             <p>{t('fb.res.onlineDone')}</p>
