@@ -21,7 +21,7 @@ async function screen(page: Page, name: string, ready: Locator): Promise<void> {
   await test.step(name, async () => {
     await expect(ready).toBeVisible();
     await snapshot(page, name, test.info().project.name);
-    await expectReadableScreen(page);
+    await expectReadableScreen(page, name);
   });
 }
 
@@ -108,6 +108,9 @@ test('fallback: the causes, a guide step, the declaration form and its print vie
   await screen(page, 'fallback-1-causes', page.getByRole('heading', { level: 2, name: '何が起きていますか？' }));
   await page.getByRole('button', { name: /タブレットが使えない・つながらない/ }).click();
   await screen(page, 'fallback-2-step', page.getByText('手順 1／3'));
+  // issue 16 §2: the F1 proofs as one choice (answer 2 of at most 3).
+  await page.getByRole('button', { name: 'できない', exact: true }).click();
+  await screen(page, 'fallback-2-proofs', page.getByRole('heading', { level: 2, name: '資格を確かめられるものはありますか？' }));
   await page.goto(`${FALLBACK}/form`);
   await screen(page, 'fallback-3-form', page.getByRole('heading', { level: 1, name: '被保険者資格申立書' }));
   await page.getByRole('link', { name: '印刷用の表示' }).click();

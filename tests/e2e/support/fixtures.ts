@@ -66,7 +66,8 @@ const MIN_TARGET_PX = 44;
  * - tap targets: every visible a, button, input, select, textarea, summary, [role=button] and label
  *   wrapping an input is at least 44 × 44 px. Exceptions (WCAG 2.5.8's): a link inside a sentence
  *   (an `<a>` whose block has text of its own beside it), whose size is set by the line it sits
- *   in; a radio or checkbox wrapped in a label, where the label is the target (and measured); an
+ *   in; a radio or checkbox with a label: the box and its label together are the target (a click
+ *   on either ticks it), so their joint box is measured, and a wrapping label is measured itself; an
  *   element entirely outside the page (the skip link until focused); a text field is measured
  *   by its height only when it is a one-line field (its width follows the text it takes).
  * Returns a line per offender, empty when the screen passes.
@@ -110,8 +111,16 @@ export async function readabilityProblems(page: Page): Promise<string[]> {
       for (const el of targets) {
         if (!visible(el) || el.closest('.decl-sheet')) continue;
         if (el.tagName === 'A' && inSentence(el)) continue;
-        if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') && el.closest('label')) continue;
-        const rect = el.getBoundingClientRect();
+        let rect = el.getBoundingClientRect();
+        if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')) {
+          if (el.closest('label')) continue;
+          for (const label of el.labels ?? []) {
+            const box = label.getBoundingClientRect();
+            const left = Math.min(rect.left, box.left);
+            const top = Math.min(rect.top, box.top);
+            rect = new DOMRect(left, top, Math.max(rect.right, box.right) - left, Math.max(rect.bottom, box.bottom) - top);
+          }
+        }
         const multiline = el.tagName === 'TEXTAREA';
         const tooNarrow = rect.width < minTarget - 0.5;
         const tooLow = !multiline && rect.height < minTarget - 0.5;
@@ -127,16 +136,16 @@ export async function readabilityProblems(page: Page): Promise<string[]> {
  * The per-screen check of the screens spec (issue 16 "done when"): axe reports no violation of
  * any impact, every visible text is ≥ 16 px and every tap target ≥ 44 × 44 px (readabilityProblems).
  */
-export async function expectReadableScreen(page: Page): Promise<void> {
+export async function expectReadableScreen(page: Page, name: string): Promise<void> {
   const violations = await axeViolations(page);
   const problems = await readabilityProblems(page);
   expect
     .soft(
       violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`),
-      'axe: no violation of any impact',
+      `${name}: axe, no violation of any impact`,
     )
     .toEqual([]);
-  expect.soft(problems, 'text ≥ 16 px and tap targets ≥ 44 × 44 px').toEqual([]);
+  expect.soft(problems, `${name}: text ≥ 16 px and tap targets ≥ 44 × 44 px`).toEqual([]);
 }
 
 /**
