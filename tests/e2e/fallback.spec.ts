@@ -96,7 +96,10 @@ test('opens offline after one visit; the guide leads to the form; a reload resto
 
   // D6: the explanation sheet is one tap away.
   await page.getByText('説明書を読む（患者さんへのお願い）').click();
-  await expect(page.getByRole('heading', { name: '被保険者資格申立書についてのご説明' })).toBeVisible();
+  // issue 16 §6: the term carries its reading (furigana), hidden from the accessible name.
+  const sheetTitle = page.getByRole('heading', { name: /^被保険者資格申立書\s*についてのご説明$/ });
+  await expect(sheetTitle).toBeVisible();
+  await expect(sheetTitle.locator('ruby rt')).toHaveText('ひほけんしゃしかくもうしたてしょ');
 
   await page.getByLabel('氏名', { exact: true }).fill(NAME);
   await page.getByLabel('（フリガナ）').fill('ざいたく hanako');
