@@ -13,23 +13,19 @@ const FALLBACK = `${LINK}/fallback`;
 const NAME = '在宅 花子';
 const KANA = 'ざいたく はなこ';
 
-/** F2 → F1 (four proofs) → F4 → F3: a tablet without a connection, down to the declaration form. */
+/**
+ * F2 → F1 (the four proofs, one choice) → F4 / F3 / F5 (one choice): a tablet without a
+ * connection, down to the declaration form in three answers (issue 16 §2; it took seven before).
+ */
 async function walkToTheForm(page: Page): Promise<void> {
   await page.getByRole('button', { name: /タブレットが使えない・つながらない/ }).click();
-  const answers: [string, string][] = [
-    ['患者さんのスマートフォンで確認する', 'できない'],
-    ['マイナポータルの資格情報を見せてもらう', 'できない'],
-    ['資格確認書を見せてもらう', 'ない'],
-    ['カードと「資格情報のお知らせ」を見せてもらう', 'そろっていない'],
-    ['有効な健康保険証を見せてもらう', 'ない'],
-    ['通院中の患者さんか確かめる', '当てはまらない'],
-  ];
-  for (const [heading, answer] of answers) {
-    await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
-    await page.getByRole('button', { name: answer, exact: true }).click();
-  }
-  await expect(page.getByRole('heading', { level: 2, name: '被保険者資格申立書を書いてもらう' })).toBeVisible();
-  await page.getByRole('button', { name: '申立書を記入する' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '患者さんのスマートフォンで確認する' })).toBeVisible();
+  await page.getByRole('button', { name: 'できない', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '資格を確かめられるものはありますか？' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^マイナポータルの資格情報画面/ })).toBeVisible();
+  await page.getByRole('button', { name: /^どれもない/ }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '書類で確かめられないとき' })).toBeVisible();
+  await page.getByRole('button', { name: /^申立書を記入する/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: '被保険者資格申立書' })).toBeVisible();
 }
 
@@ -83,19 +79,27 @@ test('opens offline after one visit; the guide leads to the form; a reload resto
   // Opened directly, with the network still cut off: the chunk comes from the precache.
   await page.goto(FALLBACK);
   await expect(page.getByRole('heading', { level: 2, name: '何が起きていますか？' })).toBeVisible();
+  // issue 16 §2: the three common causes first, the others one tap away.
+  await expect(page.getByRole('button', { name: /^カードリーダーが使えない/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^マイナンバーカードが手元にない/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /暗証番号がロックされた/ })).toBeHidden();
+  await page.getByText('そのほかの原因', { exact: false }).click();
   await expect(page.getByRole('button', { name: /暗証番号がロックされた/ })).toBeVisible();
   await expect(page.getByRole('button', { name: /結果が「資格（無効）」だった/ })).toBeVisible();
 
   await page.getByRole('button', { name: /タブレットが使えない・つながらない/ }).click();
   await expect(page.getByRole('heading', { level: 2, name: '患者さんのスマートフォンで確認する' })).toBeVisible();
-  await expect(page.getByText('手順 1／8')).toBeVisible();
+  await expect(page.getByText('手順 1／3')).toBeVisible();
   await page.getByRole('button', { name: '戻る', exact: true }).click();
   await walkToTheForm(page);
   await expect(page).toHaveURL(new RegExp(`${FALLBACK}/form$`));
 
   // D6: the explanation sheet is one tap away.
   await page.getByText('説明書を読む（患者さんへのお願い）').click();
-  await expect(page.getByRole('heading', { name: '被保険者資格申立書についてのご説明' })).toBeVisible();
+  // issue 16 §6: the term carries its reading (furigana), hidden from the accessible name.
+  const sheetTitle = page.getByRole('heading', { name: /^被保険者資格申立書\s*についてのご説明$/ });
+  await expect(sheetTitle).toBeVisible();
+  await expect(sheetTitle.locator('ruby rt')).toHaveText('ひほけんしゃしかくもうしたてしょ');
 
   await page.getByLabel('氏名', { exact: true }).fill(NAME);
   await page.getByLabel('（フリガナ）').fill('ざいたく hanako');
@@ -169,10 +173,12 @@ test('a proof ends the guide with what to charge and how to claim; nothing broug
   await context.setOffline(true);
   await page.goto(FALLBACK);
 
+  await page.getByText('そのほかの原因', { exact: false }).click();
   await page.getByRole('button', { name: /結果が「資格（無効）」だった/ }).click();
   // 資格（無効）: the Mynaportal cannot show a valid qualification, so the first proof is 資格確認書.
-  await expect(page.getByRole('heading', { level: 2, name: '資格確認書を見せてもらう' })).toBeVisible();
-  await page.getByRole('button', { name: 'ある', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '資格を確かめられるものはありますか？' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^マイナポータル/ })).toHaveCount(0);
+  await page.getByRole('button', { name: /^資格確認書/ }).click();
   await expect(page.getByText('確かめた方法：資格確認書')).toBeVisible();
   await expect(page.getByRole('heading', { name: '窓口でお受けする割合' })).toBeVisible();
   await expect(page.getByText('確かめた資格で請求します。')).toBeVisible();
@@ -183,15 +189,12 @@ test('a proof ends the guide with what to charge and how to claim; nothing broug
 
   // Back, and the other way: nothing to show or no card issued (F5), with a paper prescription (E8).
   await page.getByRole('button', { name: '戻る', exact: true }).click();
-  await page.getByRole('button', { name: 'ない', exact: true }).click();
-  await page.getByRole('button', { name: 'そろっていない' }).click();
-  await page.getByRole('button', { name: 'ない', exact: true }).click();
-  await page.getByRole('button', { name: '当てはまらない' }).click();
-  await page.getByRole('button', { name: '何も持っていない・保険証の交付がない' }).click();
+  await page.getByRole('button', { name: /^どれもない/ }).click();
   // F5 reads "or": nothing brought, OR no valid card issued — either one is enough.
-  await expect(page.getByRole('heading', { level: 2, name: '何も持っていない、または保険証の交付がない場合' })).toBeVisible();
-  await expect(page.getByText(/持っていないとき、または有効な保険証の交付を受けていないとき（どちらか一方で当てはまります）/)).toBeVisible();
-  await page.getByRole('button', { name: '当てはまる（10割）' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '書類で確かめられないとき' })).toBeVisible();
+  const uninsured = page.getByRole('button', { name: /^何も持っていない・保険証の交付がない（10割）/ });
+  await expect(uninsured).toContainText(/持っていないとき、または有効な保険証の交付を受けていないとき（どちらか一方で当てはまります）/);
+  await uninsured.click();
   await expect(page.getByText('確かめた方法：資格を示すものがない、または保険証の交付がない（10割）')).toBeVisible();
   await expect(page.getByRole('radio', { name: '10割（全額）' })).toBeChecked();
   await expect(page.getByRole('heading', { name: '処方箋は紙で' })).toBeVisible();
@@ -248,6 +251,13 @@ test.describe('printed from the desktop', () => {
     await page.emulateMedia({ media: 'screen' });
     await page.getByRole('radio', { name: '白紙で印刷する（手書き用）' }).check();
     await expect(sheet.getByText(NAME)).toBeHidden();
+
+    // issue 16 §7: sent online, the screen says 送信しました — no 「送信待ち」, no 「未送信：0件」.
+    await page.goto(`${FALLBACK}/form`);
+    await expect(page.getByLabel('氏名', { exact: true })).toHaveValue(NAME);
+    await page.getByRole('button', { name: '送信する' }).click();
+    await expect(page.locator('[data-delivery]')).toHaveText('送信しました。医療機関に届いています。');
+    await expect(page.getByText(/未送信|送信待ち/)).toHaveCount(0);
   });
 });
 
@@ -281,7 +291,9 @@ test('送信する queues the form in the outbox while offline: the header shows
   // A flag, not a block: 送信 goes through with the sex still blank.
   await page.getByRole('button', { name: '送信する' }).click();
 
-  await expect(page.getByRole('status').filter({ hasText: '送信待ちに入れました（通信が戻ると自動で送信します）' })).toBeVisible();
+  // issue 16 §7: offline it says 未送信 (and never 送信しました).
+  const delivery = page.locator('[data-delivery]');
+  await expect(delivery).toHaveText('未送信です（送信待ち）。この端末に暗号化して保存しました。通信が戻ると自動で送信します。');
   await expect(page.getByText('この端末の未送信：1件')).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: '未送信 1件' }).first()).toBeVisible();
   await expect(page.getByRole('heading', { name: '処方箋は紙で' })).toBeVisible();
@@ -290,10 +302,8 @@ test('送信する queues the form in the outbox while offline: the header shows
   await snapshot(page, 'fallback-8-queued', info.project.name);
   await expectNoSeriousA11yViolations(page);
 
-  // The draft went with it: a reload shows a blank form, the outbox still holds one.
-  await page.reload();
-  await expect(page.getByText('未送信 1件', { exact: true })).toBeVisible();
-
+  // issue 16 §7: once the connection is back the same screen says 送信しました, and no 「未送信」 is left.
   await context.setOffline(false);
-  await expect(page.getByText('未送信 1件', { exact: true })).toBeHidden({ timeout: 20_000 });
+  await expect(delivery).toHaveText('送信しました。医療機関に届いています。', { timeout: 20_000 });
+  await expect(page.getByText(/未送信/)).toHaveCount(0);
 });

@@ -298,10 +298,10 @@ test('(d) R2, R5, E2, P4: a face-authentication-only card is refused before any 
   await expect(page.getByText('前回の記入内容を元に戻しました。')).toHaveCount(0);
   // …and the decision guide is at this result's cause: its first step for a lost qualification.
   await page.getByRole('link', { name: '手順に戻る' }).click();
-  await expect(page.getByRole('heading', { name: '資格確認書を見せてもらう' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '資格を確かめられるものはありますか？' })).toBeVisible();
   // The patient shows a 資格確認書 after all: the walk ends without the form, and the pre-filled
   // draft (untouched) goes with it, so the name does not stay on the tablet (P4).
-  await page.getByRole('button', { name: 'ある', exact: true }).click();
+  await page.getByRole('button', { name: /^資格確認書/ }).click();
   await page.getByRole('radio', { name: '3割' }).check();
   await page.getByRole('button', { name: '記録して終了' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'ガイドの結果を記録しました' })).toBeVisible();

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { drawnSignature, submitDeclaration } from './support/declarations.ts';
-import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
+import { expect, expectReadableScreen, snapshot, test } from './support/fixtures.ts';
 import { copyCardAppLink, expectChoicesOnOneLine, LINK, registerViaApi, tomorrowInJapan } from './support/reception.ts';
 import { enterTotp, signInStaff } from './support/staff-login.ts';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
@@ -13,12 +13,15 @@ import { E2E_DEMO_PASSWORD } from '../../playwright.config.ts';
  * only the states this spec does not reach (results, refusals, locks, printouts).
  */
 
-/** One screen: its screenshot and its accessibility scan, as a step of the report. */
+/**
+ * One screen: its screenshot, then its accessibility scan and readability measures (axe with no
+ * violation of any impact, text ≥ 16 px, tap targets ≥ 44 × 44 px: issue 16), as a step of the report.
+ */
 async function screen(page: Page, name: string, ready: Locator): Promise<void> {
   await test.step(name, async () => {
     await expect(ready).toBeVisible();
     await snapshot(page, name, test.info().project.name);
-    await expectNoSeriousA11yViolations(page);
+    await expectReadableScreen(page, name);
   });
 }
 
@@ -112,7 +115,10 @@ test('fallback: the causes, a guide step, the declaration form and its print vie
   await page.goto(FALLBACK);
   await screen(page, 'fallback-1-causes', page.getByRole('heading', { level: 2, name: '何が起きていますか？' }));
   await page.getByRole('button', { name: /タブレットが使えない・つながらない/ }).click();
-  await screen(page, 'fallback-2-step', page.getByText('手順 1／8'));
+  await screen(page, 'fallback-2-step', page.getByText('手順 1／3'));
+  // issue 16 §2: the F1 proofs as one choice (answer 2 of at most 3).
+  await page.getByRole('button', { name: 'できない', exact: true }).click();
+  await screen(page, 'fallback-2-proofs', page.getByRole('heading', { level: 2, name: '資格を確かめられるものはありますか？' }));
   await page.goto(`${FALLBACK}/form`);
   await screen(page, 'fallback-3-form', page.getByRole('heading', { level: 1, name: '被保険者資格申立書' }));
   await page.getByRole('link', { name: '印刷用の表示' }).click();

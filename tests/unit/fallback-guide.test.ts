@@ -23,8 +23,10 @@ const CLAIMS = ['claimCurrentQualification', 'claimPastQualification', 'askPatie
 
 describe('the guide per cause: step order', () => {
   const expected: Record<FallbackCause, string[]> = {
+    readerBroken: ['usePatientDevice', ...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
     networkOrTabletFailure: ['usePatientDevice', ...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
     serviceOutage: [...F1_ALL, ...FALLBACKS, 'chargeCopay', 'paperPrescription', 'outageSearchAfterRecovery', ...CLAIMS],
+    cardForgotten: ['proofMynaportalScreen', 'proofCertificate', 'proofHealthInsuranceCard', ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     cardUnusable: ['explainCardUnusable', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     pinLocked: ['explainPinLocked', 'proofCertificate', 'proofHealthInsuranceCard', 'proofCardWithNotice', 'proofMynaportalScreen', ...FALLBACKS, 'chargeCopay', ...CLAIMS],
     faceAuthOnlyCard: ['explainFaceAuthOnlyCard', ...F1_ALL, ...FALLBACKS, 'chargeCopay', ...CLAIMS],
@@ -45,16 +47,21 @@ describe('the guide per cause: step order', () => {
     expect(guideFor('serviceOutage').filter((s) => s.rule === 'F1').map((s) => s.id)).toEqual(F1_ALL);
   });
 
+  it('F1: without the card at hand, the card with its お知らせ is not offered; the other proofs keep their order', () => {
+    expect(guideStepIds('cardForgotten').filter((id) => id.startsWith('proof'))).toEqual(['proofMynaportalScreen', 'proofCertificate', 'proofHealthInsuranceCard']);
+  });
+
   it('F1 (003 lines 86–88): after 無効 or 資格情報なし the Mynaportal cannot show a valid qualification, so it is not offered', () => {
     expect(guideStepIds('resultLost')).not.toContain('proofMynaportalScreen');
     expect(guideStepIds('resultNotFound')).not.toContain('proofMynaportalScreen');
     expect(guideStepIds('resultLostWithNew')).toContain('proofMynaportalScreen');
   });
 
-  it('F2: the patient device is offered first, and only when the staff tablet or its connection failed', () => {
+  it('F2: the patient device is offered first, and only when the staff tablet, its reader or its connection failed', () => {
     for (const cause of FALLBACK_CAUSES) {
-      expect(guideStepIds(cause).includes('usePatientDevice')).toBe(cause === 'networkOrTabletFailure');
+      expect(guideStepIds(cause).includes('usePatientDevice')).toBe(cause === 'networkOrTabletFailure' || cause === 'readerBroken');
     }
+    expect(guideFor('readerBroken')[0]).toEqual({ id: 'usePatientDevice', rule: 'F2', phase: 'check' });
     expect(guideFor('networkOrTabletFailure')[0]).toEqual({ id: 'usePatientDevice', rule: 'F2', phase: 'check' });
   });
 
@@ -94,7 +101,7 @@ describe('the guide per cause: step order', () => {
 
   it('E8: a paper prescription when eligibility is invalid (無効, 資格情報なし) or the service cannot be reached', () => {
     const withPaper = FALLBACK_CAUSES.filter((cause) => guideStepIds(cause).includes('paperPrescription'));
-    expect(withPaper).toEqual(['networkOrTabletFailure', 'serviceOutage', 'resultLost', 'resultNotFound', 'resultLostWithNew']);
+    expect(withPaper).toEqual(['readerBroken', 'networkOrTabletFailure', 'serviceOutage', 'resultLost', 'resultNotFound', 'resultLostWithNew']);
     expect(guideFor('resultLost').find((s) => s.id === 'paperPrescription')).toEqual({
       id: 'paperPrescription',
       rule: 'E8',
@@ -113,7 +120,7 @@ describe('the guide per cause: step order', () => {
 
   it('F8: the outage search after recovery, only for outages, before the claim', () => {
     const withSearch = FALLBACK_CAUSES.filter((cause) => guideStepIds(cause).includes('outageSearchAfterRecovery'));
-    expect(withSearch).toEqual(['networkOrTabletFailure', 'serviceOutage']);
+    expect(withSearch).toEqual(['readerBroken', 'networkOrTabletFailure', 'serviceOutage']);
     const ids = guideStepIds('serviceOutage');
     expect(ids.indexOf('outageSearchAfterRecovery')).toBeLessThan(ids.indexOf('claimCurrentQualification'));
   });

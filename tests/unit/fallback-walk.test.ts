@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkGuideOutcome, FALLBACK_CAUSES, resolutionsFor } from '../../src/domain/fallback/fallback-guide.ts';
+import { checkGuideOutcome, COMMON_FALLBACK_CAUSES, FALLBACK_CAUSES, guideFor, resolutionsFor } from '../../src/domain/fallback/fallback-guide.ts';
 import {
+  answersToForm,
   followUpSteps,
   guideOutcome,
   outageSearchPendingFor,
   paperPrescriptionApplies,
   resolutionOfStep,
+  walkedSteps,
+  walkQuestions,
   walkSteps,
 } from '../../src/domain/fallback/fallback-walk.ts';
 
@@ -38,6 +41,63 @@ describe('walking the guide one step at a time', () => {
         .filter((r) => r !== null);
       expect(reached, cause).toEqual(resolutionsFor(cause));
     }
+  });
+});
+
+describe('the walk as questions (issue 16 §2: the form in at most 3 answers)', () => {
+  it('F2, F1, F3: reader broken, network down and card forgotten reach the form in at most 3 answers', () => {
+    // Before issue 16 each step was one answer: 7 (tablet/network, reader), no card-forgotten cause.
+    expect(Object.fromEntries(COMMON_FALLBACK_CAUSES.map((cause) => [cause, answersToForm(cause)]))).toEqual({
+      readerBroken: 3,
+      networkOrTabletFailure: 3,
+      cardForgotten: 2,
+    });
+  });
+
+  it('F1–F7, E2, R2: every cause reaches the form in at most 3 answers', () => {
+    for (const cause of FALLBACK_CAUSES) expect(answersToForm(cause), cause).toBeLessThanOrEqual(3);
+  });
+
+  it('F1–F7, E2, R2: no walked step is dropped — the questions hold every step of the walk, in the guide’s order, with its rule', () => {
+    for (const cause of FALLBACK_CAUSES) {
+      const grouped = walkQuestions(cause).flatMap((q) => [...q.explain, ...q.options]);
+      expect(grouped, cause).toEqual(walkSteps(cause));
+      const rules = new Set(guideFor(cause).map((s) => s.rule));
+      const reached = new Set([...grouped, ...followUpSteps(cause, 'declarationForm'), ...followUpSteps(cause, 'proofCertificate')].map((s) => s.rule));
+      expect([...rules].filter((rule) => !reached.has(rule)), cause).toEqual([]);
+    }
+  });
+
+  it('F2 asked first as its own yes/no; the F1 proofs one choice; F4, F3, F5 one choice in that order', () => {
+    expect(walkQuestions('networkOrTabletFailure').map((q) => [q.kind, ids(q.options)])).toEqual([
+      ['check', ['usePatientDevice']],
+      ['proof', ['proofMynaportalScreen', 'proofCertificate', 'proofCardWithNotice', 'proofHealthInsuranceCard']],
+      ['fallback', ['knownRepeatPatient', 'declarationForm', 'noInsurance']],
+    ]);
+  });
+
+  it('F7, R2: an explanation costs no answer; it is shown above the first question', () => {
+    const [first] = walkQuestions('pinLocked');
+    expect(ids(first!.explain)).toEqual(['explainPinLocked']);
+    expect(ids(first!.options)).toEqual(['proofCertificate', 'proofHealthInsuranceCard', 'proofCardWithNotice', 'proofMynaportalScreen']);
+    expect(ids(walkQuestions('faceAuthOnlyCard')[0]!.explain)).toEqual(['explainFaceAuthOnlyCard']);
+  });
+
+  it('E2: 資格情報なし asks to re-check the input first, then the proofs without the Mynaportal', () => {
+    expect(walkQuestions('resultNotFound').map((q) => q.kind)).toEqual(['check', 'proof', 'fallback']);
+    expect(ids(walkQuestions('resultNotFound')[0]!.options)).toEqual(['checkInputErrors']);
+  });
+
+  it('the guide record lists the questions passed in full, then the explanation and the step chosen', () => {
+    expect(walkedSteps('cardUnusable', [0], 'proofMynaportalScreen')).toEqual(['explainCardUnusable', 'proofMynaportalScreen']);
+    expect(walkedSteps('networkOrTabletFailure', [0, 1, 2], 'knownRepeatPatient')).toEqual([
+      'usePatientDevice',
+      'proofMynaportalScreen',
+      'proofCertificate',
+      'proofCardWithNotice',
+      'proofHealthInsuranceCard',
+      'knownRepeatPatient',
+    ]);
   });
 });
 

@@ -1,6 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useI18n } from '../i18n/i18n.tsx';
-import { requestPersistentStorage, type PersistentStorageResult } from '../storage/persistence.ts';
 import { DeclarationScreen } from './declaration-screen.tsx';
 import { GuideScreen } from './guide-screen.tsx';
 import { InvalidLinkView } from './invalid-link-view.tsx';
@@ -17,10 +15,11 @@ import { loadInstitution } from '../reception/early-institution.ts';
  * A reissued link's fallback says the link is no longer valid (product rule of issue 15): when the
  * server can be asked, the same link check as the reception's; the answer is remembered on the
  * device, so the page says so offline too. Without an answer (offline, server down) the guide opens.
+ *
+ * Persistent storage is asked for at start-up (app.tsx); a refusal is no longer a banner here
+ * (issue 16 §6: patients cannot act on it): staff read it in their settings (persistentStorageResult).
  */
 export default function FallbackPage({ token, view }: { token: string; view?: string }) {
-  const { t } = useI18n();
-  const [persist, setPersist] = useState<PersistentStorageResult | null>(null);
   const [invalid, setInvalid] = useState(() => isInvalidLink(token));
 
   useEffect(() => {
@@ -40,19 +39,9 @@ export default function FallbackPage({ token, view }: { token: string; view?: st
     };
   }, [token]);
 
-  // Unsent forms must survive storage pressure: ask once, and say so when the browser refuses.
-  useEffect(() => {
-    void requestPersistentStorage().then(setPersist, () => setPersist('denied'));
-  }, []);
-
   if (invalid) return <InvalidLinkView token={token} />;
   return (
     <div class={`fb-page fb-view-${view ?? 'guide'}`}>
-      {persist === 'denied' && view !== 'print' && (
-        <p class="message warning fb-persist" role="note">
-          {t('fb.persistDenied')}
-        </p>
-      )}
       {view === 'form' ? <DeclarationScreen token={token} /> : view === 'print' ? <PrintScreen token={token} /> : <GuideScreen token={token} />}
     </div>
   );

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import { walkSteps } from '../../domain/fallback/fallback-walk.ts';
-import type { FallbackCause, GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
+import type { GuideOutcome, GuideStepId } from '../../domain/fallback/fallback-guide.ts';
 import { GUIDE_RECORD_KANA_MAX, GUIDE_RECORD_MESSAGES, GUIDE_RECORD_NOTE_MAX, guideRecordSchema } from '../../domain/fallback/guide-record.ts';
 import { jstDate } from '../../domain/shared/jst.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -21,14 +20,13 @@ const FIELD_MESSAGES: Partial<Record<string, MessageKey>> = {
  */
 export function GuideRecordPanel({
   token,
-  cause,
-  trail,
+  steps,
   outcome,
   onSaved,
 }: {
   token: string;
-  cause: FallbackCause;
-  trail: readonly number[];
+  /** The guide steps walked, the one that settled it last (walkedSteps). */
+  steps: readonly GuideStepId[];
   outcome: GuideOutcome | null;
   onSaved: () => void;
 }) {
@@ -40,12 +38,11 @@ export function GuideRecordPanel({
 
   const save = async () => {
     if (!outcome || busy) return;
-    const steps = walkSteps(cause);
     const parsed = guideRecordSchema.safeParse({
       id: crypto.randomUUID(),
       linkToken: token,
       visitDate: jstDate(new Date()),
-      steps: trail.map((i) => steps[i]?.id).filter((id) => id !== undefined),
+      steps: [...steps],
       outcome,
       patientKana,
       note,

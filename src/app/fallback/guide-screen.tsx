@@ -2,20 +2,23 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import type { CopayPercent } from '../../domain/declaration/copay.ts';
-import { FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution } from '../../domain/fallback/fallback-guide.ts';
+import { COMMON_FALLBACK_CAUSES, FALLBACK_CAUSES, type FallbackCause, type GuideOutcome, type GuideResolution, type GuideStep } from '../../domain/fallback/fallback-guide.ts';
 import {
   guideOutcome,
   isOnlineResolution,
   isProofResolution,
   paperPrescriptionApplies,
   resolutionOfStep,
-  walkSteps,
+  stepOfResolution,
+  walkedSteps,
+  walkQuestions,
 } from '../../domain/fallback/fallback-walk.ts';
+import { RubyText } from '../components/ruby-term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { deleteDraft, loadDraft } from '../storage/drafts.ts';
 import { FollowUp, RatioPicker } from './follow-up.tsx';
 import { GuideRecordPanel } from './guide-record-panel.tsx';
-import { stepText } from './step-text.ts';
+import { optionText, stepText } from './step-text.ts';
 import { formStateFrom, hasContent } from './form-state.ts';
 import { recordOutcomeInDraft } from './use-draft.ts';
 import { clearWalk, loadWalk, newWalk, saveWalk, type WalkState } from './walk-state.ts';
@@ -56,8 +59,8 @@ export function GuideScreen({ token }: { token: string }) {
 
   useEffect(() => saveWalk(token, walk), [token, walk]);
 
-  const steps = walk.cause ? walkSteps(walk.cause) : [];
-  const current = walk.trail.length > 0 ? steps[walk.trail[walk.trail.length - 1]!] : undefined;
+  const questions = walk.cause ? walkQuestions(walk.cause) : [];
+  const current = walk.trail.length > 0 ? questions[walk.trail[walk.trail.length - 1]!] : undefined;
   const screen = walk.cause === null ? 'cause' : walk.resolution ? 'result' : 'step';
 
   // Each step is a new screen: move the focus to its heading, so a screen reader reads it.
@@ -138,19 +141,29 @@ export function GuideScreen({ token }: { token: string }) {
     void record(outcome);
   };
 
-  const answer = (yes: boolean) => {
+  /** One answer: an option that settles the visit, or null for "no" / "none of these" (the next question). */
+  const answer = (chosen: GuideStep | null) => {
     if (!walk.cause || !current) return;
-    const index = walk.trail[walk.trail.length - 1]!;
-    const resolution = resolutionOfStep(current.id);
-    if (yes && resolution) {
+    const resolution = chosen ? resolutionOfStep(chosen.id) : null;
+    if (resolution) {
       void settle(walk.cause, resolution);
       return;
     }
-    // F5 answered "no": the way left is the declaration form (F3), filled as far as possible.
-    const nextIndex = current.id === 'noInsurance' ? steps.findIndex((s) => s.id === 'declarationForm') : index + 1;
-    if (nextIndex < 0 || nextIndex >= steps.length) return;
+    const nextIndex = walk.trail[walk.trail.length - 1]! + 1;
+    if (nextIndex >= questions.length) return;
     setWalk((w) => ({ ...w, trail: [...w.trail, nextIndex] }));
   };
+
+  const causeButton = (cause: FallbackCause) => (
+    <button key={cause} type="button" class="choice-button" onClick={() => chooseCause(cause)}>
+      <span class="choice-title">{t(`fb.cause.${cause}`)}</span>
+      <span class="choice-hint">
+        <RubyText text={t(`fb.cause.${cause}.hint`)} />
+      </span>
+    </button>
+  );
+  const common: readonly FallbackCause[] = COMMON_FALLBACK_CAUSES;
+  const passed = walk.cause ? walkedSteps(walk.cause, [...walk.trail.slice(0, -1), -1], null) : [];
 
   return (
     <section class="fb-guide" aria-labelledby="fb-title">
@@ -168,14 +181,12 @@ export function GuideScreen({ token }: { token: string }) {
               {t('fb.cause.title')}
             </h2>
             <p>{t('fb.cause.lead')}</p>
-            <div class="fb-causes">
-              {FALLBACK_CAUSES.map((cause) => (
-                <button key={cause} type="button" class="choice-button" onClick={() => chooseCause(cause)}>
-                  <span class="choice-title">{t(`fb.cause.${cause}`)}</span>
-                  <span class="choice-hint">{t(`fb.cause.${cause}.hint`)}</span>
-                </button>
-              ))}
-            </div>
+            <div class="fb-causes">{common.map(causeButton)}</div>
+            {/* The rarer causes one tap away (issue 16 §2). */}
+            <details class="fb-more-causes">
+              <summary>{t('fb.cause.more')}</summary>
+              <div class="fb-causes">{FALLBACK_CAUSES.filter((cause) => !common.includes(cause)).map(causeButton)}</div>
+            </details>
           </div>
           <p>
             <a class="button" href={`/i/${encodeURIComponent(token)}`}>
@@ -189,27 +200,56 @@ export function GuideScreen({ token }: { token: string }) {
         <>
           <p class="fb-cause-line">{t(`fb.cause.${walk.cause}`)}</p>
           <p class="step-counter" aria-live="polite">
-            {t('fb.step.counter', { current: String(walk.trail[walk.trail.length - 1]! + 1), total: String(steps.length) })}
+            {t('fb.step.counter', { current: String(walk.trail[walk.trail.length - 1]! + 1), total: String(questions.length) })}
           </p>
           <div class="card flow-card fb-step">
-            <h2 ref={headingRef} tabIndex={-1}>
-              {stepText(t, current.id, 'title')}
-            </h2>
-            <p>{stepText(t, current.id, 'body')}</p>
-            {current.phase === 'explain' ? (
-              <button type="button" class="button primary wide" onClick={() => answer(false)}>
-                {t('fb.step.next')}
-              </button>
+            {current.explain.map((s) => (
+              <div key={s.id} class="message info fb-explain" role="note">
+                <p class="fb-explain-title">{stepText(t, s.id, 'title')}</p>
+                <p>
+                  <RubyText text={stepText(t, s.id, 'body')} />
+                </p>
+              </div>
+            ))}
+            {current.kind === 'check' ? (
+              <>
+                <h2 ref={headingRef} tabIndex={-1}>
+                  {stepText(t, current.options[0]!.id, 'title')}
+                </h2>
+                <p>
+                  <RubyText text={stepText(t, current.options[0]!.id, 'body')} />
+                </p>
+                <p class="fb-question">{stepText(t, current.options[0]!.id, 'question')}</p>
+                <div class="fb-answers">
+                  <button type="button" class="button primary" disabled={busy} onClick={() => answer(current.options[0]!)}>
+                    {stepText(t, current.options[0]!.id, 'yes')}
+                  </button>
+                  <button type="button" class="button" disabled={busy} onClick={() => answer(null)}>
+                    {stepText(t, current.options[0]!.id, 'no')}
+                  </button>
+                </div>
+              </>
             ) : (
               <>
-                <p class="fb-question">{stepText(t, current.id, 'question')}</p>
-                <div class="fb-answers">
-                  <button type="button" class="button primary" disabled={busy} onClick={() => answer(true)}>
-                    {stepText(t, current.id, 'yes')}
-                  </button>
-                  <button type="button" class="button" disabled={busy} onClick={() => answer(false)}>
-                    {stepText(t, current.id, 'no')}
-                  </button>
+                <h2 ref={headingRef} tabIndex={-1}>
+                  {t(current.kind === 'proof' ? 'fb.q.proof.title' : 'fb.q.fallback.title')}
+                </h2>
+                <p>{t(current.kind === 'proof' ? 'fb.q.proof.lead' : 'fb.q.fallback.lead')}</p>
+                <div class="fb-options">
+                  {current.options.map((s) => (
+                    <button key={s.id} type="button" class="choice-button" disabled={busy} onClick={() => answer(s)}>
+                      <span class="choice-title">{optionText(t, s.id)}</span>
+                      <span class="choice-hint">
+                        <RubyText text={stepText(t, s.id, 'body')} />
+                      </span>
+                    </button>
+                  ))}
+                  {current.kind === 'proof' && (
+                    <button type="button" class="choice-button" disabled={busy} onClick={() => answer(null)}>
+                      <span class="choice-title">{t('fb.q.proof.none')}</span>
+                      <span class="choice-hint">{t('fb.q.proof.noneHint')}</span>
+                    </button>
+                  )}
                 </div>
               </>
             )}
@@ -218,10 +258,9 @@ export function GuideScreen({ token }: { token: string }) {
             <details class="fb-tried">
               <summary>{t('fb.step.tried')}</summary>
               <ul>
-                {walk.trail.slice(0, -1).map((i, n) => {
-                  const step = steps[i];
-                  return step ? <li key={`${n}-${step.id}`}>{stepText(t, step.id, 'title')}</li> : null;
-                })}
+                {passed.map((id, n) => (
+                  <li key={`${n}-${id}`}>{stepText(t, id, 'title')}</li>
+                ))}
               </ul>
             </details>
           )}
@@ -301,7 +340,9 @@ function ResultView({
         <h2 ref={headingRef} tabIndex={-1}>
           {t('fb.res.title')}
         </h2>
-        <p class="message success">{t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })}</p>
+        <p class="message success">
+          <RubyText text={t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })} />
+        </p>
         {online && (
           <>
             <p>{t('fb.res.onlineDone')}</p>
@@ -328,7 +369,7 @@ function ResultView({
             />
           )
         )}
-        {resolution !== 'declarationForm' && <GuideRecordPanel token={token} cause={cause} trail={trail} outcome={outcome} onSaved={onFinish} />}
+        {resolution !== 'declarationForm' && <GuideRecordPanel token={token} steps={walkedSteps(cause, trail, stepOfResolution(cause, resolution))} outcome={outcome} onSaved={onFinish} />}
       </div>
     </>
   );

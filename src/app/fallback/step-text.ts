@@ -1,4 +1,5 @@
 import type { GuideStepId } from '../../domain/fallback/fallback-guide.ts';
+import { resolutionOfStep } from '../../domain/fallback/fallback-walk.ts';
 import type { Translate } from '../i18n/i18n.tsx';
 
 /**
@@ -55,4 +56,18 @@ export function stepText(t: Translate, id: GuideStepId, part: 'title' | 'body' |
 /** F6: a claim note of the follow-up (claimCurrentQualification has two, chosen by its screen). */
 export function claimNoteText(t: Translate, id: GuideStepId): string {
   return isClaimNote(id) ? t(`fb.fu.${id}`) : `fb.fu.${id}`;
+}
+
+const FALLBACK_OPTIONS = ['knownRepeatPatient', 'declarationForm', 'noInsurance'] as const;
+type FallbackOptionId = (typeof FALLBACK_OPTIONS)[number];
+const isFallbackOption = (id: GuideStepId): id is FallbackOptionId => (FALLBACK_OPTIONS as readonly string[]).includes(id);
+
+/**
+ * The label of a step offered as one option of a grouped question (issue 16 §2): F4, F3, F5 by
+ * what the nurse does; a proof by what the patient shows (the name it is recorded under).
+ */
+export function optionText(t: Translate, id: GuideStepId): string {
+  if (isFallbackOption(id)) return t(`fb.q.option.${id}`);
+  const resolution = resolutionOfStep(id);
+  return resolution ? t(`fb.res.${resolution}`) : `fb.q.option.${id}`;
 }

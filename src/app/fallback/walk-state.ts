@@ -7,9 +7,10 @@ import { FALLBACK_CAUSES, GUIDE_RESOLUTIONS, type FallbackCause, type GuideOutco
  * encrypted draft). Like the reception flow, a walk left alone for three hours starts afresh.
  */
 export interface WalkState {
-  version: 1;
+  /** 2 since issue 16: the trail counts the grouped questions of walkQuestions, no longer single steps. */
+  version: 2;
   cause: FallbackCause | null;
-  /** Indices (into walkSteps(cause)) of the steps passed, in order; the last one is the current step. */
+  /** Indices (into walkQuestions(cause)) of the questions passed, in order; the last one is the current question. */
   trail: number[];
   resolution: GuideResolution | null;
   /** The outcome recorded for a resolution other than the form (the form's travels with its draft). */
@@ -21,7 +22,7 @@ const PREFIX = 'zaitaku.fallback.';
 const MAX_AGE_MS = 3 * 60 * 60 * 1000;
 
 export function newWalk(): WalkState {
-  return { version: 1, cause: null, trail: [], resolution: null, outcome: null, savedAt: Date.now() };
+  return { version: 2, cause: null, trail: [], resolution: null, outcome: null, savedAt: Date.now() };
 }
 
 export function loadWalk(linkToken: string): WalkState {
@@ -30,11 +31,11 @@ export function loadWalk(linkToken: string): WalkState {
     if (!raw) return newWalk();
     const state = JSON.parse(raw) as Partial<WalkState>;
     const fresh = typeof state.savedAt === 'number' && Date.now() - state.savedAt <= MAX_AGE_MS;
-    if (state.version !== 1 || !fresh) return newWalk();
+    if (state.version !== 2 || !fresh) return newWalk();
     const cause = FALLBACK_CAUSES.includes(state.cause as FallbackCause) ? (state.cause as FallbackCause) : null;
     const resolution = GUIDE_RESOLUTIONS.includes(state.resolution as GuideResolution) ? (state.resolution as GuideResolution) : null;
     const trail = Array.isArray(state.trail) ? state.trail.filter((n): n is number => Number.isInteger(n) && n >= 0) : [];
-    return { version: 1, cause, trail: cause ? trail : [], resolution: cause ? resolution : null, outcome: cause && resolution ? (state.outcome ?? null) : null, savedAt: state.savedAt ?? Date.now() };
+    return { version: 2, cause, trail: cause ? trail : [], resolution: cause ? resolution : null, outcome: cause && resolution ? (state.outcome ?? null) : null, savedAt: state.savedAt ?? Date.now() };
   } catch {
     return newWalk();
   }

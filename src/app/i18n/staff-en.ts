@@ -366,6 +366,8 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffInbox.guide.claimMethod': 'How to claim (at the visit)',
   'staffInbox.guide.claimMethodNone': 'Not decided',
   'staffInbox.guide.recordedAt': 'Recorded at',
+  'staffInbox.cause.readerBroken': 'Card reader not working',
+  'staffInbox.cause.cardForgotten': 'No My Number card at hand',
   'staffInbox.cause.networkOrTabletFailure': 'Tablet broken or offline',
   'staffInbox.cause.serviceOutage': 'Service outage, power or network failure',
   'staffInbox.cause.cardUnusable': 'Card unusable (IC chip or expired certificate)',

@@ -368,6 +368,8 @@ export const staffJa = {
   'staffInbox.guide.claimMethod': '請求の方法（訪問時）',
   'staffInbox.guide.claimMethodNone': '未定',
   'staffInbox.guide.recordedAt': '記録日時',
+  'staffInbox.cause.readerBroken': 'カードリーダーが使えない',
+  'staffInbox.cause.cardForgotten': 'マイナンバーカードが手元にない',
   'staffInbox.cause.networkOrTabletFailure': 'タブレットの故障・通信の不具合',
   'staffInbox.cause.serviceOutage': 'オンライン資格確認のシステム障害・停電など',
   'staffInbox.cause.cardUnusable': 'カードが使えない（ICチップの故障・電子証明書の期限切れ）',

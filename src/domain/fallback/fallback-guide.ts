@@ -30,8 +30,12 @@ import type { JstDate } from '../shared/jst.ts';
 
 /** Why the online check could not be done at the visit. */
 export const FALLBACK_CAUSES = [
+  /** The IC card reader (or the tablet's reading) does not work: 003 lines 163–173 name card-reader failures beside power and network. */
+  'readerBroken',
   /** The staff tablet is broken or offline (001 2-④: 施設の通信障害 and the like). */
   'networkOrTabletFailure',
+  /** The patient does not have the card at hand (forgotten, lost): the check by card cannot start. */
+  'cardForgotten',
   /** The national service itself is down, or power / wide-area network failure. */
   'serviceOutage',
   /** IC chip broken or user certificate expired (001 2-⑤). */
@@ -48,6 +52,12 @@ export const FALLBACK_CAUSES = [
   'resultLostWithNew',
 ] as const;
 export type FallbackCause = (typeof FALLBACK_CAUSES)[number];
+
+/**
+ * The causes met most at a visit (issue 16 §2): shown first on the guide's first screen, the
+ * others one tap away. Each reaches the declaration form in at most 3 answers (fallback-walk.ts).
+ */
+export const COMMON_FALLBACK_CAUSES = ['readerBroken', 'networkOrTabletFailure', 'cardForgotten'] as const satisfies readonly FallbackCause[];
 
 export type GuideRule = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'F8' | 'E2' | 'E7' | 'E8' | 'R2';
 
@@ -135,6 +145,11 @@ const OFFLINE_PROOFS = [
 ];
 const ALL_PROOFS = [MYNAPORTAL, ...OFFLINE_PROOFS];
 /**
+ * F1 without the card at hand: the card with its お知らせ cannot be shown. The Mynaportal screen on
+ * a phone already signed in still can (a downloaded PDF needs the card, 001 line 229: not offered).
+ */
+const PROOFS_WITHOUT_CARD = [MYNAPORTAL, step('proofCertificate', 'F1', 'proof'), step('proofHealthInsuranceCard', 'F1', 'proof')];
+/**
  * F7 (002 FAQ #8 #9, lines 5911–5963): with a locked PIN, or a proxy who does not know it, this flow
  * has no face or visual check, so the FAQ's 「健康保険証等」 comes first: 資格確認書 and a still-valid
  * health-insurance card; then the card with its お知らせ; the Mynaportal last (its login asks for
@@ -166,6 +181,17 @@ const CLAIMS = [
 
 /** The whole guide: per cause, the steps in the order to walk them. */
 export const FALLBACK_GUIDE: Readonly<Record<FallbackCause, readonly GuideStep[]>> = {
+  // A broken card reader is an outage like the network's (003 lines 163–173, F8): the patient's
+  // own phone reads the card with the card app (F2), then the proofs.
+  readerBroken: [
+    step('usePatientDevice', 'F2', 'check'),
+    ...ALL_PROOFS,
+    ...FALLBACKS,
+    CHARGE,
+    PAPER_PRESCRIPTION,
+    OUTAGE_SEARCH,
+    ...CLAIMS,
+  ],
   // F2 first: the patient's phone may still reach the service, which is a real online check.
   // Without a connection the e-prescription service is out of reach too (E8), and the outage
   // search is the way to a current qualification once the service is back (F8).
@@ -180,6 +206,10 @@ export const FALLBACK_GUIDE: Readonly<Record<FallbackCause, readonly GuideStep[]
   ],
   serviceOutage: [...ALL_PROOFS, ...FALLBACKS, CHARGE, PAPER_PRESCRIPTION, OUTAGE_SEARCH, ...CLAIMS],
   // The explanation leads into F1's proofs, hence its rule.
+  // No card, no card check: the proofs that need no card, then F4 / F3 / F5 (F5 is "brought none
+  // of card / 資格確認書 / 健康保険証"). Like the other card problems, no outage search (F8 is for
+  // power, network and reader failures) and no paper-prescription step.
+  cardForgotten: [...PROOFS_WITHOUT_CARD, ...FALLBACKS, CHARGE, ...CLAIMS],
   cardUnusable: [step('explainCardUnusable', 'F1', 'explain'), ...ALL_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],
   pinLocked: [step('explainPinLocked', 'F7', 'explain'), ...PIN_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],
   faceAuthOnlyCard: [step('explainFaceAuthOnlyCard', 'R2', 'explain'), ...ALL_PROOFS, ...FALLBACKS, CHARGE, ...CLAIMS],

@@ -35,6 +35,73 @@ export function walkSteps(cause: FallbackCause): GuideStep[] {
   return guideFor(cause).filter((s) => WALK_PHASES.includes(s.phase));
 }
 
+/**
+ * One screen of the walk (issue 16 §2: the form in at most 3 answers for the common causes). The
+ * guide's steps are not dropped but grouped, each group answered with one tap:
+ * - check: one online check (F2, E2) — "did it work?", yes or no;
+ * - proof: every F1 proof of the cause, in the guide's order — "which can the patient show?", or none;
+ * - fallback: F4, F3, F5 in that order — the nurse picks the one that applies (F3 opens the form).
+ * An explain step (F7, R2, a card that cannot be used) asks nothing: it is shown above the
+ * question that follows it instead of costing a tap of its own.
+ */
+export interface WalkQuestion {
+  kind: 'check' | 'proof' | 'fallback';
+  /** Explanations shown first (in order), answered by nothing. */
+  explain: GuideStep[];
+  /** The options, in the guide's order; choosing one settles the visit with its resolution. */
+  options: GuideStep[];
+}
+
+/** The walk's questions for a cause, in order. */
+export function walkQuestions(cause: FallbackCause): WalkQuestion[] {
+  const questions: WalkQuestion[] = [];
+  let explain: GuideStep[] = [];
+  for (const s of walkSteps(cause)) {
+    if (s.phase === 'explain') {
+      explain.push(s);
+      continue;
+    }
+    const kind = s.phase === 'check' ? 'check' : s.phase === 'proof' ? 'proof' : 'fallback';
+    const last = questions.at(-1);
+    // Consecutive proofs (or fallbacks) share a question; each check is a question of its own.
+    if (kind !== 'check' && last?.kind === kind && explain.length === 0) {
+      last.options.push(s);
+    } else {
+      questions.push({ kind, explain, options: [s] });
+      explain = [];
+    }
+  }
+  return questions;
+}
+
+/** How many answers the walk takes from the cause to the declaration form (the tap that opens it included). */
+export function answersToForm(cause: FallbackCause): number {
+  return walkQuestions(cause).findIndex((q) => q.options.some((s) => s.id === 'declarationForm')) + 1;
+}
+
+/**
+ * The guide steps a walk went through, for the guide record: every step of the questions passed
+ * (their options all declined), then the current question's explanations and the step chosen.
+ * `trail` holds indices into walkQuestions(cause); its last one is the question answered.
+ */
+export function walkedSteps(cause: FallbackCause, trail: readonly number[], chosen: GuideStepId | null): GuideStepId[] {
+  const questions = walkQuestions(cause);
+  const ids: GuideStepId[] = [];
+  trail.forEach((index, n) => {
+    const question = questions[index];
+    if (!question) return;
+    ids.push(...question.explain.map((s) => s.id));
+    if (n < trail.length - 1) ids.push(...question.options.map((s) => s.id));
+    else if (chosen !== null && question.options.some((s) => s.id === chosen)) ids.push(chosen);
+  });
+  return ids;
+}
+
+/** The step of a cause's walk that a resolution comes from. */
+export function stepOfResolution(cause: FallbackCause, resolution: GuideResolution): GuideStepId | null {
+  return walkSteps(cause).find((s) => resolutionOfStep(s.id) === resolution)?.id ?? null;
+}
+
 const STEP_RESOLUTION: Partial<Readonly<Record<GuideStepId, GuideResolution>>> = {
   usePatientDevice: 'patientDevice',
   askNewerQualification: 'newerQualification',

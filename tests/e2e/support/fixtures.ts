@@ -31,6 +31,16 @@ export async function waitForServiceWorkerControl(page: Page): Promise<void> {
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+async function axeViolations(page: Page): Promise<{ id: string; help: string; impact?: string | null; targets: string[] }[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Result = { id: string; help: string; impact?: string | null; nodes: { target: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Result[] }> } }).axe;
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map(({ id, help, impact, nodes }) => ({ id, help, impact, targets: nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+}
+
 /**
  * axe: no serious or critical violations. axe is injected once per document and run with
  * `axe.run` over the whole page (the app has no frames), reporting violations only: the
@@ -38,14 +48,104 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
  * new blank page, about 1.4 s of the 1.9 s a scan took (measured in a trace).
  */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; help: string; impact?: string | null }[] }> } }).axe;
-    const results = await axe.run(document, { resultTypes: ['violations'] });
-    return results.violations.map(({ id, help, impact }) => ({ id, help, impact }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+/** The smallest text and tap target a screen may show (issue 16 §6, patients aged 70+). */
+const MIN_TEXT_PX = 16;
+const MIN_TARGET_PX = 44;
+
+/**
+ * Issue 16 §6, the readability of one screen, measured in one `page.evaluate`:
+ * - text: every visible element with text of its own has a computed font-size of at least 16 px.
+ *   Exception: `<rt>` (furigana). Ruby text is by nature about half its base (a 16 px word gets
+ *   8–10 px readings); it is a reading aid over text that is itself ≥ 16 px, so its base is what is
+ *   measured. Also left out: the on-screen copy of the printed A4 sheet (`.decl-sheet`), drawn in
+ *   millimetres like the paper it reproduces (the same fields are ≥ 16 px on the form itself).
+ * - tap targets: every visible a, button, input, select, textarea, summary, [role=button] and label
+ *   wrapping an input is at least 44 × 44 px. Exceptions (WCAG 2.5.8's): a link inside a sentence
+ *   (an `<a>` whose block has text of its own beside it), whose size is set by the line it sits
+ *   in; a radio or checkbox with a label: the box and its label together are the target (a click
+ *   on either ticks it), so their joint box is measured, and a wrapping label is measured itself; an
+ *   element entirely outside the page (the skip link until focused); a text field is measured
+ *   by its height only when it is a one-line field (its width follows the text it takes).
+ * Returns a line per offender, empty when the screen passes.
+ */
+export async function readabilityProblems(page: Page): Promise<string[]> {
+  return page.evaluate(
+    ({ minText, minTarget }) => {
+      const problems: string[] = [];
+      const describe = (el: Element) => {
+        const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
+        const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+        return `${el.tagName.toLowerCase()}${cls}${text ? ` “${text}”` : ''}`;
+      };
+      const visible = (el: Element) => {
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || style.display === 'none') return false;
+        const rect = el.getBoundingClientRect();
+        if (rect.width === 0 || rect.height === 0) return false;
+        // Entirely outside the page (a skip link waiting for focus).
+        return rect.right > 0 && rect.bottom + window.scrollY > 0;
+      };
+      // Visually hidden text (clip to 1 px) is for screen readers: its size is not seen.
+      const clipped = (el: Element) => {
+        const rect = el.getBoundingClientRect();
+        return rect.width <= 1 && rect.height <= 1;
+      };
+      for (const el of document.body.querySelectorAll('*')) {
+        if (el.closest('rt, .decl-sheet, script, style, noscript, svg, [aria-hidden="true"]')) continue;
+        const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+        if (!ownText || !visible(el) || clipped(el)) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (size < minText - 0.01) problems.push(`text ${size}px: ${describe(el)}`);
+      }
+      const inSentence = (a: Element) => {
+        const block = a.parentElement?.closest('p, li, dd, td, span, label, small');
+        if (!block) return false;
+        const own = (block.textContent ?? '').replace(a.textContent ?? '', '').trim();
+        return own.length > 0;
+      };
+      const targets = document.body.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"], label:has(input, select, textarea)');
+      for (const el of targets) {
+        if (!visible(el) || el.closest('.decl-sheet')) continue;
+        if (el.tagName === 'A' && inSentence(el)) continue;
+        let rect = el.getBoundingClientRect();
+        if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')) {
+          if (el.closest('label')) continue;
+          for (const label of el.labels ?? []) {
+            const box = label.getBoundingClientRect();
+            const left = Math.min(rect.left, box.left);
+            const top = Math.min(rect.top, box.top);
+            rect = new DOMRect(left, top, Math.max(rect.right, box.right) - left, Math.max(rect.bottom, box.bottom) - top);
+          }
+        }
+        const multiline = el.tagName === 'TEXTAREA';
+        const tooNarrow = rect.width < minTarget - 0.5;
+        const tooLow = !multiline && rect.height < minTarget - 0.5;
+        if (tooNarrow || tooLow) problems.push(`target ${Math.round(rect.width)}×${Math.round(rect.height)}: ${describe(el)}`);
+      }
+      return problems;
+    },
+    { minText: MIN_TEXT_PX, minTarget: MIN_TARGET_PX },
+  );
+}
+
+/**
+ * The per-screen check of the screens spec (issue 16 "done when"): axe reports no violation of
+ * any impact, every visible text is ≥ 16 px and every tap target ≥ 44 × 44 px (readabilityProblems).
+ */
+export async function expectReadableScreen(page: Page, name: string): Promise<void> {
+  const violations = await axeViolations(page);
+  const problems = await readabilityProblems(page);
+  expect
+    .soft(
+      violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`),
+      `${name}: axe, no violation of any impact`,
+    )
+    .toEqual([]);
+  expect.soft(problems, `${name}: text ≥ 16 px and tap targets ≥ 44 × 44 px`).toEqual([]);
 }
 
 /**
