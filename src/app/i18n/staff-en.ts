@@ -61,7 +61,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.field.branch.hint': '2 digits. Blank for late-stage elderly insurance, medical aid and cards without one.',
   'staffLc.field.branch.error': 'Enter 2 digits, or leave it blank.',
   'staffLc.field.dateOfBirth': 'Date of birth',
-  'staffLc.field.dateOfBirth.hint': 'For example 1986-06-14 or 19860614',
+  'staffLc.field.dateOfBirth.hint': 'Western or Japanese era, e.g. 1943-10-22, S18.10.22, 昭和18年10月22日',
   'staffLc.field.dateOfBirth.error': 'Enter a real date of birth.',
   // X6 (issue 15): the revocation search for medical aid.
   'staffLc.field.kind': 'Kind of coverage',
@@ -73,7 +73,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.field.recipientNumber': 'Recipient number (受給者番号)',
   'staffLc.field.recipientNumber.hint': 'Takes the insured number\'s place. There is no symbol or branch.',
   'staffLc.field.recipientNumber.error': 'Enter the recipient number.',
-  'staffLc.field.dateOfBirth.medicalAidHint': 'E.g. 1986-06-14. When the welfare office does not know it, it is 1900-01-01.',
+  'staffLc.field.dateOfBirth.medicalAidHint': 'Western or Japanese era, e.g. 1943-10-22, S18.10.22. When the welfare office does not know it, it is 1900-01-01.',
   // X7 (issue 15): the patient revokes with their own card.
   'staffLc.revoke.patientTitle': 'The patient revokes with their own card',
   'staffLc.revoke.patientLead':
@@ -717,7 +717,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffPerson.clinic.nameKana': 'Name (kana, space between family and given name)',
   'staffPerson.clinic.sex': 'Sex',
   'staffPerson.clinic.sexUnset': 'Not recorded',
-  'staffPerson.clinic.dateOfBirth': 'Date of birth (YYYY-MM-DD)',
+  'staffPerson.clinic.dateOfBirth': 'Date of birth (Western or Japanese era)',
   'staffPerson.clinic.address': 'Address',
   'staffPerson.clinic.save': 'Save and compare',
   'staffPerson.clinic.saved': 'Clinic record saved; the comparison is updated.',

@@ -61,8 +61,8 @@ export const staffJa = {
   'staffLc.field.branch.hint': '2桁。後期高齢者・医療扶助・枝番のない保険証は空欄です。',
   'staffLc.field.branch.error': '枝番は2桁の数字で入力するか、空欄にしてください。',
   'staffLc.field.dateOfBirth': '生年月日',
-  'staffLc.field.dateOfBirth.hint': '例：1986-06-14 または 19860614（西暦）',
-  'staffLc.field.dateOfBirth.error': '生年月日を西暦の正しい日付で入力してください。',
+  'staffLc.field.dateOfBirth.hint': '和暦でも西暦でも。例：昭和18年10月22日 / S18.10.22 / 1943-10-22',
+  'staffLc.field.dateOfBirth.error': '生年月日を正しい日付で入力してください（和暦・西暦どちらでも）。',
   // X6 (issue 15): the revocation search for 医療扶助.
   'staffLc.field.kind': '保険の種類',
   'staffLc.field.kind.insurance': '健康保険・国民健康保険・後期高齢者医療',
@@ -73,7 +73,7 @@ export const staffJa = {
   'staffLc.field.recipientNumber': '受給者番号',
   'staffLc.field.recipientNumber.hint': '被保険者証番号の欄に当たります。記号・枝番はありません。',
   'staffLc.field.recipientNumber.error': '受給者番号を入力してください。',
-  'staffLc.field.dateOfBirth.medicalAidHint': '例：1986-06-14（西暦）。福祉事務所で不明の方は 1900-01-01 です。',
+  'staffLc.field.dateOfBirth.medicalAidHint': '和暦でも西暦でも。例：昭和18年10月22日 / S18.10.22 / 1943-10-22。福祉事務所で不明の方は 1900-01-01（明治33年1月1日）です。',
   // X7 (issue 15): the patient revokes with their own card.
   'staffLc.revoke.patientTitle': '患者さんご自身のカードで取り消す',
   'staffLc.revoke.patientLead':
@@ -719,7 +719,7 @@ export const staffJa = {
   'staffPerson.clinic.nameKana': 'カナ氏名（姓と名の間に空白）',
   'staffPerson.clinic.sex': '性別',
   'staffPerson.clinic.sexUnset': '未記入',
-  'staffPerson.clinic.dateOfBirth': '生年月日（YYYY-MM-DD）',
+  'staffPerson.clinic.dateOfBirth': '生年月日（和暦・西暦どちらでも）',
   'staffPerson.clinic.address': '住所',
   'staffPerson.clinic.save': '記録を保存して照合',
   'staffPerson.clinic.saved': '医療機関の記録を保存しました。照合の結果を更新しました。',
