@@ -865,4 +865,8 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'enrol.unsupported': 'This browser cannot enrol the device. Open the page over HTTPS.',
   'enrol.failed': 'The device could not be enrolled. Please try again later.',
   'enrol.back': 'To the reception',
+  // issue 16 #1 (wareki): the result CSVs' date-of-birth columns
+  'staffLc.csv.dobWareki': 'Date of birth (Japanese era)',
+  'staffLc.csv.dobWestern': 'Date of birth (Western)',
+  'staffLc.csv.ruleDates': 'Dates of birth may be Western or Japanese era (e.g. 1943-10-22, 19431022, S18.10.22, 昭和18年10月22日).',
 };

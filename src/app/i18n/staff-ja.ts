@@ -867,4 +867,8 @@ export const staffJa = {
   'enrol.unsupported': 'このブラウザでは端末を登録できません。HTTPS のページで開いてください。',
   'enrol.failed': '登録できませんでした。時間をおいてもう一度お試しください。',
   'enrol.back': '受付画面へ',
+  // issue 16 #1 (wareki): the result CSVs' date-of-birth columns
+  'staffLc.csv.dobWareki': '生年月日（和暦）',
+  'staffLc.csv.dobWestern': '生年月日（西暦）',
+  'staffLc.csv.ruleDates': '生年月日は和暦でも西暦でも読めます（例：昭和18年10月22日、S18.10.22、1943-10-22、19431022）。',
 } as const;
