@@ -117,7 +117,7 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
         <ul class="consent-list">
           {page.requery.results.map((r) => (
             <li key={r.queriedAt}>
-              <span class={`status-badge status-${r.status}`}>{t(`status.${r.status}`)}</span> {formatInstant(r.queriedAt, lang)}・{r.record.insurerName}
+              <span class={`status-badge status-${r.status}`}>{t(`status.${r.status}`)}</span> {formatInstant(r.queriedAt, lang)}・{orNotRegistered(t, r.record.insurerName)}
             </li>
           ))}
         </ul>
