@@ -1,5 +1,4 @@
-import { formatDateJa } from '../../src/domain/shared/date-text.ts';
-import { formatEraDate } from '../../src/domain/shared/era.ts';
+import { formatDateJa, formatEraDate } from '../../src/domain/shared/era.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { registerViaApi } from './support/reception.ts';

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../../playwright.config.ts';
-import { formatDateJa } from '../../src/domain/shared/date-text.ts';
-import { formatEraDate } from '../../src/domain/shared/era.ts';
+import { formatDateJa, formatEraDate } from '../../src/domain/shared/era.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { consentsOf, registerViaApi } from './support/reception.ts';

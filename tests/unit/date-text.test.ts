@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateJa, parseDateText } from '../../src/domain/shared/date-text.ts';
+import { parseDateText } from '../../src/domain/shared/date-text.ts';
+import { formatDateJa } from '../../src/domain/shared/era.ts';
 
 const ok = (date: string) => ({ ok: true, date });
 const no = (problem: string) => ({ ok: false, problem });

@@ -1,8 +1,7 @@
 import type { DeclarationField, DeclarationFieldKind, FieldQuestion } from '../../domain/declaration/declaration.ts';
 import type { DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
 import type { OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
-import { formatDateJa } from '../../domain/shared/date-text.ts';
-import { formatEraDate } from '../../domain/shared/era.ts';
+import { formatDateJa, formatEraDate } from '../../domain/shared/era.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from '../reception/format.ts';

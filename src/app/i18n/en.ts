@@ -325,12 +325,4 @@ export const en: Record<CoreKey, string> = {
   'format.periodTo': 'until {to}',
   'format.insuranceNumbers': 'Symbol {symbol}  Number {number}  Branch {branch}',
   'format.kanaAndBirth': '{kana}  born {dob}',
-  'dateText.hint': 'e.g. 1943-10-22, or in the Japanese era: S18.10.22 / 昭和18年10月22日',
-  'dateText.understood': 'Read as {date}',
-  'dateText.problem.empty': 'Enter a date.',
-  'dateText.problem.notADate': 'This is not a date we can read. For example: 1943-10-22, S18.10.22, 昭和18年10月22日',
-  'dateText.problem.unknownEra': 'Use the era 明治, 大正, 昭和, 平成 or 令和 (M, T, S, H, R).',
-  'dateText.problem.beforeEraStart': 'That day is before the era began (e.g. 平成 began on 8 January 1989).',
-  'dateText.problem.afterEraEnd': 'That day is after the era ended (e.g. 平成 ended on 30 April 2019; the next day is 令和元年5月1日).',
-  'dateText.problem.beforeGregorian': 'Enter dates before 1873 in the Western calendar.',
 };

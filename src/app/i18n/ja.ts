@@ -333,14 +333,6 @@ export const ja = {
   'format.periodTo': '{to} まで',
   'format.insuranceNumbers': '記号 {symbol}　番号 {number}　枝番 {branch}',
   'format.kanaAndBirth': '{kana}　生年月日 {dob}',
-  'dateText.hint': '例：昭和18年10月22日 / S18.10.22 / 1943-10-22',
-  'dateText.understood': '{date} として受け付けます',
-  'dateText.problem.empty': '日付を入力してください。',
-  'dateText.problem.notADate': '日付として読めません。例：昭和18年10月22日、S18.10.22、1943-10-22',
-  'dateText.problem.unknownEra': '元号は明治・大正・昭和・平成・令和（M・T・S・H・R）で入力してください。',
-  'dateText.problem.beforeEraStart': 'その元号が始まる前の日付です（例：平成元年は1月8日から）。',
-  'dateText.problem.afterEraEnd': 'その元号が終わった後の日付です（例：平成は31年4月30日まで、翌日は令和元年5月1日）。',
-  'dateText.problem.beforeGregorian': '明治5年以前の日付は西暦で入力してください。',
 } as const;
 
 /** Keys in the core catalogue, available on every route. */

@@ -871,4 +871,13 @@ export const staffJa = {
   'staffLc.csv.dobWareki': '生年月日（和暦）',
   'staffLc.csv.dobWestern': '生年月日（西暦）',
   'staffLc.csv.ruleDates': '生年月日は和暦でも西暦でも読めます（例：昭和18年10月22日、S18.10.22、1943-10-22、19431022）。',
+  // issue 16 #1 (wareki): typed dates (和暦 or 西暦) on the staff screens
+  'dateText.hint': '例：昭和18年10月22日 / S18.10.22 / 1943-10-22',
+  'dateText.understood': '{date} として受け付けます',
+  'dateText.problem.empty': '日付を入力してください。',
+  'dateText.problem.notADate': '日付として読めません。例：昭和18年10月22日、S18.10.22、1943-10-22',
+  'dateText.problem.unknownEra': '元号は明治・大正・昭和・平成・令和（M・T・S・H・R）で入力してください。',
+  'dateText.problem.beforeEraStart': 'その元号が始まる前の日付です（例：平成元年は1月8日から）。',
+  'dateText.problem.afterEraEnd': 'その元号が終わった後の日付です（例：平成は31年4月30日まで、翌日は令和元年5月1日）。',
+  'dateText.problem.beforeGregorian': '明治5年以前の日付は西暦で入力してください。',
 } as const;

@@ -1,4 +1,4 @@
-import { formatDateJa } from '../../domain/shared/date-text.ts';
+import { formatDateJa } from '../../domain/shared/era.ts';
 import { jstDate } from '../../domain/shared/jst.ts';
 import type { Lang, Translate } from '../i18n/i18n.tsx';
 

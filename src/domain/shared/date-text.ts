@@ -1,6 +1,8 @@
 /**
- * Dates as people type and read them (issue 16 #1): the ONE parser of a typed date and the ONE
- * Japanese formatter, used by every screen, print sheet, CSV import and export.
+ * Dates as people type them (issue 16 #1): the ONE parser of a typed date, used by every date
+ * input, the CSV import and the server. Its counterpart, the ONE Japanese formatter, is
+ * `formatDateJa` in era.ts (kept there so the patient's screens, which only show dates, do not
+ * download the parser).
  *
  * Clinic staff and patients write a date of birth in 和暦 far more often than in 西暦, and in
  * several forms: 昭和18年10月22日, S18.10.22, S18/10/22, s18-10-22, 平成元年1月8日, full-width
@@ -8,7 +10,7 @@
  * are read too: 1943-10-22, 1943/10/22, 1943年10月22日, 19431022. Era dates follow D4: the day
  * must exist in that era (昭和64年1月7日 does, 昭和64年1月8日 is 平成元年1月8日).
  */
-import { ERAS, formatEraDate, parseEraDate, type Era } from './era.ts';
+import { ERAS, parseEraDate, type Era } from './era.ts';
 import { isJstDate } from './jst.ts';
 
 export type DateTextProblem =
@@ -85,18 +87,4 @@ export function parseDateText(text: string): DateTextResult {
   if (m) return era(ERA_BY_DIGIT[m[1]!]!, m[2]!, m[3]!, m[4]!);
   if (OTHER_ERA_DATE.test(v)) return { ok: false, problem: 'unknownEra' };
   return { ok: false, problem: 'notADate' };
-}
-
-/**
- * A day as Japanese screens, print and CSV show it: 和暦 with the Western year after it,
- * 「昭和61年6月14日（1986年）」 — the era form staff and patients read, the year to check ages
- * at a glance. A day before 1873 (no exact era conversion) is written 「1850年1月1日」; text
- * that is not a 'YYYY-MM-DD' day is returned as it is.
- */
-export function formatDateJa(isoDate: string): string {
-  if (!isJstDate(isoDate)) return isoDate;
-  const year = Number(isoDate.slice(0, 4));
-  const era = formatEraDate(isoDate);
-  if (era === null) return `${year}年${Number(isoDate.slice(5, 7))}月${Number(isoDate.slice(8, 10))}日`;
-  return `${era}（${year}年）`;
 }
