@@ -23,7 +23,7 @@ test.beforeEach(async ({ request }) => {
   await registerViaApi(request, 'card-16');
 });
 
-test('dashboard: filter by visit type and status, search by kana or insurer number', async ({ page }) => {
+test('dashboard: filter by visit type and status, search by kana or insurer number; D4: kana full-width, date of birth in 和暦', async ({ page }) => {
   await signInStaff(page, '/staff', 'clerk');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意の一覧' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('同意の一覧（検索・絞り込み）');
@@ -99,7 +99,7 @@ test('an unknown person is not found', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('この患者さんは、この医療機関の同意の記録にありません。');
 });
 
-test('R9, E3 and E9: a reference number is attached and searched; the clinic record flags a different given name and offers a photo ID', async ({ page }, info) => {
+test('R9, E3, E9 and D4: a reference number is attached and searched; the clinic record (date of birth typed in 和暦) flags a different given name and offers a photo ID', async ({ page }, info) => {
   await signInStaff(page, '/staff/persons/p16', 'clerk');
   await expect(page.getByRole('heading', { level: 2, name: '斎藤　トシ子' })).toBeVisible();
 

@@ -33,7 +33,7 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
 }
 
-test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7; the record\'s E10 fields)', async ({ page, request }, info) => {
+test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7; the record\'s E10 fields; D4: the date of birth typed as H23.8.19 and shown in 和暦)', async ({ page, request }, info) => {
   // Two axe scans, four screenshots and a second tab: more than the default minute on a busy machine.
   test.setTimeout(90_000);
   // A fresh card authentication each (a retry supersedes the earlier consents).
@@ -104,7 +104,7 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   await reception.close();
 });
 
-test('X4: after revocation at the clinic, the re-query of that person is refused with the reason', async ({ page, request }, info) => {
+test('X4/D4: after revocation at the clinic (searched by a 和暦 date of birth; 平成31年5月1日 refused), the re-query of that person is refused with the reason', async ({ page, request }, info) => {
   const person = demo(PERSONS.revoke);
   await registerViaApi(request, person.card);
 
@@ -137,7 +137,7 @@ test('X4: after revocation at the clinic, the re-query of that person is refused
   await expectNoSeriousA11yViolations(page);
 });
 
-test('Q3: a clerk uploads a CSV of 1,000 rows and downloads the per-row result', async ({ page, request }, info) => {
+test('Q3/D4: a clerk uploads a CSV of 1,000 rows (和暦 dates of birth read) and downloads the per-row result with 和暦 and 西暦 columns', async ({ page, request }, info) => {
   test.setTimeout(60_000);
   const person = demo(PERSONS.csv);
   await registerViaApi(request, person.card);

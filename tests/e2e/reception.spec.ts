@@ -3,7 +3,7 @@ import { consentToEverything, LINK, qrPathFor, resetCard, tomorrowInJapan, useCa
 
 // Each screen of (a) — preparation, consent, prescription, confirmation, QR handoff, the card
 // app's cards and PIN, done — is shown with an axe scan at phone and desktop size in screens.spec.ts.
-test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code', async ({ page, browser }) => {
+test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on the patient’s phone through the QR code', async ({ page, browser }) => {
   // Two devices on a busy two-core machine.
   test.setTimeout(120_000);
   await page.goto(`${LINK}?visit=homeVisit`);
