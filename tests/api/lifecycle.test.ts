@@ -676,6 +676,17 @@ describe('re-query (Q1–Q5, X4)', () => {
       expect(reply.body.rows[0]!.outcome).toBe('matched');
     });
 
+    it('D4/Q3: dates of birth in 和暦 (S61.6.14, 昭和61年6月14日, full-width) are read; a bad row names every bad field', async () => {
+      setJst('2027-04-02T11:00:00');
+      await register('card-01');
+      const text = `${CSV_HEADER}\r\n01130012,31150617,1042,00,S61.6.14\r\n01130012,31150617,1042,00,昭和６１年６月１４日\r\n1,31150617,,123,H31.5.1\r\n`;
+      const reply = await postCsv<RequeryResponse>('/api/staff/requery/csv?client=screen', text);
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.body.rows.map((r) => r.outcome)).toEqual(['matched', 'matched', 'invalid']);
+      expect(reply.body.rows[2]!.invalidFields).toEqual(['insurerNumber', 'number', 'branch', 'dateOfBirth']);
+      expect(reply.text).not.toContain('H31.5.1');
+    });
+
     it('wrong or missing columns, an unclosed quote, and a header alone are refused whole', async () => {
       expectError(await postCsv('/api/staff/requery/csv?client=screen', '保険者番号,番号,生年月日\r\n01130012,1042,1986-06-14\r\n'), 422, 'csv_columns_invalid');
       expectError(await postCsv('/api/staff/requery/csv?client=screen', ''), 422, 'csv_columns_invalid');

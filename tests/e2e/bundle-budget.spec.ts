@@ -29,8 +29,11 @@ const ENTRY_BUDGET = 28 * KiB;
  * set, 37.1 KiB after issue 12's sealing, signing and token handling, 38.6 KiB after issue 15's
  * E2 result screen and the R2/R6/R11 texts — their strings are in the core catalogue, and the
  * result's record → declaration mapping loads only when its buttons are pressed; target 40).
+ * 39.9 KiB after issue 16's 和暦 display: the result and done screens write every date as
+ * 「昭和61年6月14日（1986年）」, so the era calendar (era.ts, shared with the fallback's chunk)
+ * now loads with the route; the typed-date parser and its messages stay in the staff chunks.
  */
-const ROUTE_BUDGET = 39 * KiB;
+const ROUTE_BUDGET = 40 * KiB;
 
 // Sizes do not depend on the viewport; measured as the patient's phone.
 test.use({ serviceWorkers: 'block', ...PHONE });

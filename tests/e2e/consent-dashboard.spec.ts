@@ -1,3 +1,5 @@
+import { formatDateJa, formatEraDate } from '../../src/domain/shared/era.ts';
+import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { registerViaApi } from './support/reception.ts';
 import { signInStaff } from './support/staff-login.ts';
@@ -12,13 +14,16 @@ import { signInStaff } from './support/staff-login.ts';
  * The dashboard's own look and axe scan at phone and desktop size are in screens.spec.ts.
  */
 
+/** p16's date of birth (computed from today by the demo registry). */
+const P16_BORN = demoPersons(new Date()).find((p) => p.personId === 'p16')!.dateOfBirth!;
+
 test.beforeEach(async ({ request }) => {
   await registerViaApi(request, 'card-15'); // p16 斎藤 トシ子
   await registerViaApi(request, 'card-16'); // p17 森 清
   await registerViaApi(request, 'card-16');
 });
 
-test('dashboard: filter by visit type and status, search by kana or insurer number', async ({ page }) => {
+test('dashboard: filter by visit type and status, search by kana or insurer number; D4: kana full-width, date of birth in 和暦', async ({ page }) => {
   await signInStaff(page, '/staff', 'clerk');
   await page.getByRole('navigation', { name: '職員用メニュー' }).getByRole('link', { name: '同意の一覧' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('同意の一覧（検索・絞り込み）');
@@ -32,6 +37,8 @@ test('dashboard: filter by visit type and status, search by kana or insurer numb
   const table = page.getByRole('table');
   await expect(table.getByRole('link', { name: '斎藤　トシ子' }).first()).toBeVisible();
   await expect(table.getByRole('link', { name: '森　清' })).toHaveCount(0);
+  // D4 / issue 16 #3: kana full-width and the date of birth in 和暦, labelled, no stray 「・」.
+  await expect(table.locator('.dash-sub').first()).toHaveText(`サイトウ トシコ　生年月日 ${formatDateJa(P16_BORN)}`);
   await expect(page).toHaveURL(/visitType=homeVisit.*status=active/);
 
   // Revoked consents of 森 清 (a newer registration superseded the earlier one).
@@ -62,6 +69,10 @@ test('person page: a clerk sees status and the E4 warning, no medical content an
   await expect(page.getByText('一部負担金が3割なのに、限度額適用区分が「一般」です。')).toBeVisible();
   await expect(page.getByText('不整合の知らせはありません。')).toBeVisible();
   await expect(page.getByText('最新の資格情報')).toBeVisible();
+  // D4 / issue 16 #1 #3: 和暦 with the year, full-width kana, the card numbers labelled.
+  await expect(page.locator('.person-head')).toContainText(formatDateJa(P16_BORN));
+  await expect(page.locator('.person-head')).toContainText('サイトウ トシコ');
+  await expect(page.locator('.record-summary .facts.record').first()).toContainText(/記号 \S+　番号 \S+　枝番 \S+/);
   await expect(page.getByText('保険資格を確認できました。表示された内容で請求できます。')).toBeVisible();
   await expect(page.getByRole('link', { name: /同意された診療・薬剤情報を見る/ })).toHaveCount(0);
   await expect(page.getByText('特定疾病')).toHaveCount(0);
@@ -109,7 +120,7 @@ test('an unknown person is not found', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('この患者さんは、この医療機関の同意の記録にありません。');
 });
 
-test('R9, E3 and E9: a reference number is attached and searched; the clinic record flags a different given name and offers a photo ID', async ({ page }, info) => {
+test('R9, E3, E9 and D4: a reference number is attached and searched; the clinic record (date of birth typed in 和暦) flags a different given name and offers a photo ID', async ({ page }, info) => {
   await signInStaff(page, '/staff/persons/p16', 'clerk');
   await expect(page.getByRole('heading', { level: 2, name: '斎藤　トシ子' })).toBeVisible();
 
@@ -126,6 +137,9 @@ test('R9, E3 and E9: a reference number is attached and searched; the clinic rec
   // E3: the intake form says トミコ, the record ﾄｼｺ: flagged, not blocked.
   await page.getByLabel('漢字氏名').fill('斎藤 トシ子');
   await page.getByLabel('カナ氏名（姓と名の間に空白）').fill('さいとう とみこ');
+  // D4: the date of birth typed in 和暦 (as on the intake form) is read and echoed back.
+  await page.getByLabel('生年月日（和暦・西暦どちらでも）').fill(formatEraDate(P16_BORN)!);
+  await expect(page.locator('#clinic-dateOfBirth-understood')).toHaveText(`${formatDateJa(P16_BORN)} として受け付けます`);
   await page.getByRole('button', { name: '記録を保存して照合' }).click();
   await expect(page.getByText('医療機関の記録と違う項目があります。')).toBeVisible();
   // E9: the doubt offers a photo ID, with the documents that count; checking it is recorded.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../../playwright.config.ts';
+import { formatDateJa, formatEraDate } from '../../src/domain/shared/era.ts';
 import { demoPersons } from '../../src/server/national/embedded/demo-persons.ts';
 import { expect, expectNoSeriousA11yViolations, snapshot, test } from './support/fixtures.ts';
 import { consentsOf, registerViaApi } from './support/reception.ts';
@@ -32,7 +33,7 @@ async function fillNumbers(page: Page, prefix: string, numbers: Record<string, s
   for (const [key, value] of Object.entries(numbers)) await page.locator(`#${prefix}-${key}`).fill(value);
 }
 
-test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7; the record\'s E10 fields)', async ({ page, request }, info) => {
+test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one of them (the search takes 医療扶助\'s names when chosen, X6; the patient may revoke with their card instead, X7; the record\'s E10 fields; D4: the date of birth typed as H23.8.19 and shown in 和暦)', async ({ page, request }, info) => {
   // Two axe scans, four screenshots and a second tab: more than the default minute on a busy machine.
   test.setTimeout(90_000);
   // A fresh card authentication each (a retry supersedes the earlier consents).
@@ -54,7 +55,9 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   await kind.getByRole('radio', { name: '健康保険・国民健康保険・後期高齢者医療' }).check();
   await expect(page.getByLabel('保険者番号', { exact: true })).toBeVisible();
   // No branch number: only insurer number, symbol, number and date of birth.
-  await fillNumbers(page, 'revoke', { insurerNumber: yota.numbers.insurerNumber, symbol: yota.numbers.symbol, number: yota.numbers.number, dateOfBirth: '20110819' });
+  // D4: the date of birth as a clerk types it from the card, in 和暦 (平成23年8月19日), echoed back.
+  await fillNumbers(page, 'revoke', { insurerNumber: yota.numbers.insurerNumber, symbol: yota.numbers.symbol, number: yota.numbers.number, dateOfBirth: 'H23.8.19' });
+  await expect(page.locator('#revoke-dateOfBirth-understood')).toHaveText('平成23年8月19日（2011年） として受け付けます');
   await page.getByRole('button', { name: '検索する' }).click();
 
   await expect(page.getByRole('heading', { name: '検索結果（2人）' })).toBeFocused();
@@ -62,6 +65,9 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   const hina = page.getByRole('article', { name: '高橋　陽菜' });
   await expect(page.getByRole('article', { name: '高橋　陽太' })).toBeVisible();
   await expect(hina.locator('.status-badge')).toHaveText('有効');
+  // D4 / issue 16 #3: the record's date of birth in 和暦, its kana full-width.
+  await expect(hina.locator('.facts.record').first()).toContainText('平成23年8月19日（2011年）');
+  await expect(hina.locator('.facts.record').first()).toContainText('タカハシ ヒナ');
   // E10: the record's further fields, with the card type as one of the eight fixed names.
   await hina.getByText('資格情報の詳細').click();
   await expect(hina.locator('.record-details')).toContainText('氏名と住所は、過去の日付で確認した場合も現在のものです。');
@@ -101,12 +107,18 @@ test('X1/Q5/X6: a clerk finds the twins without a branch number and revokes one 
   await reception.close();
 });
 
-test('X4: after revocation at the clinic, the re-query of that person is refused with the reason', async ({ page, request }, info) => {
+test('X4/D4: after revocation at the clinic (searched by a 和暦 date of birth; 平成31年5月1日 refused), the re-query of that person is refused with the reason', async ({ page, request }, info) => {
   const person = demo(PERSONS.revoke);
   await registerViaApi(request, person.card);
 
   await signInStaff(page, '/staff/revoke');
-  await fillNumbers(page, 'revoke', person.numbers);
+  // D4: 平成31年5月1日 does not exist (令和 began that day): refused with the reason, nothing searched.
+  await fillNumbers(page, 'revoke', { ...person.numbers, dateOfBirth: '平成31年5月1日' });
+  await page.getByRole('button', { name: '検索する' }).click();
+  await expect(page.locator('#revoke-dateOfBirth-error')).toHaveText('その元号が終わった後の日付です（例：平成は31年4月30日まで、翌日は令和元年5月1日）。');
+  // The date of birth in 和暦 as written on the card (昭和…) finds the person.
+  await fillNumbers(page, 'revoke', { ...person.numbers, dateOfBirth: formatEraDate(person.numbers.dateOfBirth)! });
+  await expect(page.locator('#revoke-dateOfBirth-understood')).toHaveText(`${formatDateJa(person.numbers.dateOfBirth)} として受け付けます`);
   await page.getByRole('button', { name: '検索する' }).click();
   await expect(page.getByRole('heading', { name: '検索結果（1人）' })).toBeVisible();
   await snapshot(page, 'staff-revoke-1-found', info.project.name);
@@ -128,13 +140,15 @@ test('X4: after revocation at the clinic, the re-query of that person is refused
   await expectNoSeriousA11yViolations(page);
 });
 
-test('Q3: a clerk uploads a CSV of 1,000 rows and downloads the per-row result', async ({ page, request }, info) => {
+test('Q3/D4: a clerk uploads a CSV of 1,000 rows (和暦 dates of birth read) and downloads the per-row result with 和暦 and 西暦 columns', async ({ page, request }, info) => {
   test.setTimeout(60_000);
   const person = demo(PERSONS.csv);
   await registerViaApi(request, person.card);
   const n = person.numbers;
+  // D4: the person's date of birth in 和暦 (p05's unknown 1900-01-01 is 明治33年1月1日).
+  const era = formatEraDate(n.dateOfBirth)!;
   const rows = [
-    `${n.insurerNumber},${n.symbol},${n.number},${n.branch},${n.dateOfBirth}`,
+    `${n.insurerNumber},${n.symbol},${n.number},${n.branch},${era}`,
     // Nobody with these numbers has a consent here.
     ...Array.from({ length: 998 }, (_, i) => `06999991,,${10000 + i},,1970-01-01`),
     'not-a-number,,,,1970-02-30',
@@ -164,13 +178,13 @@ test('Q3: a clerk uploads a CSV of 1,000 rows and downloads the per-row result',
   const result = await resultDownload;
   expect(result.suggestedFilename()).toMatch(/^requery-result-\d{8}-\d{4}\.csv$/);
   const text = fs.readFileSync(await result.path(), 'utf8');
-  expect(text.startsWith('\uFEFF番号,行,保険者番号,記号,番号,枝番,生年月日,結果,氏名,資格の状態')).toBe(true);
+  expect(text.startsWith('\uFEFF番号,行,保険者番号,記号,番号,枝番,生年月日,生年月日（和暦）,生年月日（西暦）,結果,氏名,資格の状態')).toBe(true);
   const lines = text.slice(1).trimEnd().split('\r\n');
   expect(lines).toHaveLength(1001);
   // Row 1 is the person: answered today, or already answered today if this test is a retry (Q2).
-  expect(lines[1]).toMatch(new RegExp(`^1,2,${n.insurerNumber},.*,(照会できました|本日照会済み),${person.name},`));
-  expect(lines[2]).toBe('2,3,06999991,,10000,,1970-01-01,該当なし,,,,,,,');
-  expect(lines[1000]).toBe('1000,1001,not-a-number,,,,1970-02-30,入力に誤り,,,,,,,誤りのある項目：保険者番号・被保険者証の番号・生年月日');
+  expect(lines[1]).toMatch(new RegExp(`^1,2,${n.insurerNumber},.*,${era},${era},${n.dateOfBirth},(照会できました|本日照会済み),${person.name},`));
+  expect(lines[2]).toBe('2,3,06999991,,10000,,1970-01-01,昭和45年1月1日,1970-01-01,該当なし,,,,,,,');
+  expect(lines[1000]).toBe('1000,1001,not-a-number,,,,1970-02-30,,,入力に誤り,,,,,,,誤りのある項目：保険者番号・被保険者証の番号・生年月日');
 });
 
 test('V2/X2: a house call still active after retrieval is revoked from the list', async ({ page, request }, info) => {

@@ -4,7 +4,7 @@ import { consentToEverything, copyCardAppLink, expectChoicesOnOneLine, LINK, qrP
 
 // Each screen of (a) — preparation, consent, prescription, confirmation, QR handoff, the card
 // app's cards and PIN, done — is shown with an axe scan at phone and desktop size in screens.spec.ts.
-test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the patient’s phone through the QR code; issue 16 §2–§4: one step count, no printed address, the copied link, reader wording', async ({ page, browser }, info) => {
+test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on the patient’s phone through the QR code; issue 16 §2–§4: one step count, no printed address, the copied link, reader wording', async ({ page, browser }, info) => {
   // Two devices on a busy two-core machine.
   test.setTimeout(120_000);
   // The nurse opens the clinic's link: the menu, then the visit type.
@@ -101,6 +101,12 @@ test('(a) R1–R7, R5, R6, R11, E1: a home visit on a tablet, card read on the p
   await expect(page.getByText('請求には、ここに表示された資格情報を使います。保険証などの記載と異なる場合も、原則として表示された内容が優先されます。')).toBeVisible();
   await expect(page.getByText('保険資格を確認できませんでした')).toHaveCount(0);
   await expect(page.getByText('山田　花子')).toBeVisible();
+  // D4 / issue 16 #1 #3: the date of birth in 和暦 with the year, kana full-width, the card numbers labelled.
+  const record = page.locator('.facts.record');
+  await expect(record).toContainText('昭和61年6月14日（1986年）');
+  await expect(record).toContainText('ヤマダ ハナコ');
+  await expect(record).not.toContainText('ﾔﾏﾀﾞ');
+  await expect(record).toContainText('記号 31150617　番号 1042　枝番 00');
   await expect(page.getByText('取り消すまで有効です（いつでも取り消せます）。')).toBeVisible();
   // Cost-limit information was not consented, so it is not shown.
   await expect(page.getByText('限度額適用区分')).toHaveCount(0);

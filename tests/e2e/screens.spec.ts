@@ -180,6 +180,9 @@ test('staff: a patient\'s page and the inbox', async ({ page, request }) => {
   const id = await submitDeclaration(request, await drawnSignature(page), '画面　確子', 'ガメン カクコ');
   await page.goto('/staff/persons/p01');
   await screen(page, 'staff-person', page.getByRole('heading', { level: 2, name: '山田　花子' }));
+  // D4 / issue 16 #1 #3: 和暦 with the year and full-width kana at every size.
+  await expect(page.locator('.person-head')).toContainText('昭和61年6月14日（1986年）');
+  await expect(page.locator('.person-head')).toContainText('ヤマダ ハナコ');
 
   await page.goto('/staff/inbox?status=received');
   await screen(page, 'staff-inbox-1-list', page.locator(`a[href="/staff/inbox/${id}"]`));

@@ -113,12 +113,12 @@ async function runTheBatch(page: Page, projectName: string, url: string): Promis
   expect(download.suggestedFilename()).toMatch(/^batch-result-\d{8}-\d{4}\.csv$/);
   const text = fs.readFileSync(await download.path(), 'utf8');
   const lines = text.slice(1).trimEnd().split('\r\n');
-  expect(lines[0]).toBe(`番号,行,${HEADER},結果,氏名,資格の状態,限度額の変更,限度額適用認定証区分の変更,限度額適用区分の変更,照会日時,備考`);
+  expect(lines[0]).toBe(`番号,行,${HEADER},生年月日（和暦）,生年月日（西暦）,結果,氏名,資格の状態,限度額の変更,限度額適用認定証区分の変更,限度額適用区分の変更,照会日時,備考`);
   expect(lines).toHaveLength(5);
-  expect(lines[1]).toMatch(/^1,2,06270011,8,2291,00,1975-01-23,,,照会できました,鈴木　一郎,無効（新しい資格あり）,判定できません（区分の入力なし）,,,[^,]+,$/);
-  expect(lines[2]).toMatch(/^2,3,06270011,8,2291,00,1975-01-23,限度額適用認定証,ウ,照会できました,鈴木　一郎,無効（新しい資格あり）,変更あり,変更あり,変更あり,[^,]+,$/);
-  expect(lines[3]).toMatch(/^3,4,06999991,,20000,,1970-01-01,,,該当なし,,,,,,[^,]+,$/);
-  expect(lines[4]).toMatch(/^4,5,not-a-number,,1,,1970-01-01,限度額適用認定証,,入力に誤り,,,,,,[^,]+,誤りのある項目：保険者番号・限度額適用区分$/);
+  expect(lines[1]).toMatch(/^1,2,06270011,8,2291,00,1975-01-23,,,昭和50年1月23日,1975-01-23,照会できました,鈴木　一郎,無効（新しい資格あり）,判定できません（区分の入力なし）,,,[^,]+,$/);
+  expect(lines[2]).toMatch(/^2,3,06270011,8,2291,00,1975-01-23,限度額適用認定証,ウ,昭和50年1月23日,1975-01-23,照会できました,鈴木　一郎,無効（新しい資格あり）,変更あり,変更あり,変更あり,[^,]+,$/);
+  expect(lines[3]).toMatch(/^3,4,06999991,,20000,,1970-01-01,,,昭和45年1月1日,1970-01-01,該当なし,,,,,,[^,]+,$/);
+  expect(lines[4]).toMatch(/^4,5,not-a-number,,1,,1970-01-01,限度額適用認定証,,昭和45年1月1日,1970-01-01,入力に誤り,,,,,,[^,]+,誤りのある項目：保険者番号・限度額適用区分$/);
 
   // Q9: leaving the page and coming back shows today's result again (the form stays hidden).
   const nav = page.getByRole('navigation', { name: '職員用メニュー' });

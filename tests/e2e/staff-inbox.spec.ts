@@ -42,7 +42,7 @@ test('issue 5 §5: a clerk opens a received declaration, prints it, and marks it
   await expect(value('保険種別')).toHaveText('社保');
   await expect(value('事業所名')).toHaveText('株式会社申立商事');
   await expect(value('（フリガナ）')).toHaveText('ウケツケ ハルコ');
-  await expect(value('生年月日')).toHaveText('昭和 55年 4月 1日（1980年4月1日）');
+  await expect(value('生年月日')).toHaveText('昭和55年4月1日（1980年）');
   await expect(value('居所')).toHaveText('（空欄）');
   await expect(value('連絡先電話番号')).toHaveText('090-3141-5926');
   const signature = form.getByRole('img', { name: `${name}さんの申立書の署名` });

@@ -5,7 +5,6 @@ import {
   csvTemplate,
   decodeUtf8,
   formatCsv,
-  normaliseDate,
   parseCsvRecords,
   readBatchCsv,
   readRequeryCsv,
@@ -97,13 +96,20 @@ describe('field rules', () => {
     expect(JSON.stringify(checked)).not.toContain('12-34');
   });
 
-  it('dates: YYYY-MM-DD, YYYY/M/D and YYYYMMDD; not impossible dates', () => {
-    expect(normaliseDate('1986-06-14')).toBe('1986-06-14');
-    expect(normaliseDate('1986/6/4')).toBe('1986-06-04');
-    expect(normaliseDate('19860614')).toBe('1986-06-14');
-    expect(normaliseDate('1900-01-01')).toBe('1900-01-01');
-    expect(normaliseDate('2027-02-29')).toBeNull();
-    expect(normaliseDate('昭和61年6月14日')).toBeNull();
+  it('D4: dates of birth in 和暦 or 西暦 as typed (YYYY-MM-DD, YYYY/M/D, YYYYMMDD, S61.6.14, 昭和61年6月14日); not impossible dates', () => {
+    const dob = (dateOfBirth: string) => {
+      const checked = checkInsuranceQuery({ insurerNumber: '01130012', number: '1042', dateOfBirth });
+      return checked.ok ? checked.value.dateOfBirth : null;
+    };
+    expect(dob('1986-06-14')).toBe('1986-06-14');
+    expect(dob('1986/6/4')).toBe('1986-06-04');
+    expect(dob('19860614')).toBe('1986-06-14');
+    expect(dob('1900-01-01')).toBe('1900-01-01');
+    expect(dob('昭和61年6月14日')).toBe('1986-06-14');
+    expect(dob('S29.10.22')).toBe('1954-10-22');
+    expect(dob('Ｈ１．１．８')).toBe('1989-01-08');
+    expect(dob('2027-02-29')).toBeNull();
+    expect(dob('平成31年5月1日')).toBeNull();
   });
 
   it('Q6: the two cost-limit values are both given or both blank', () => {
@@ -137,12 +143,18 @@ describe('reading a re-query file', () => {
     expect(read).toMatchObject({ ok: true, rows: [{ ok: false, raw: { insurerNumber: '０１１３００１２', number: '1042', dateOfBirth: 'bad', symbol: '', branch: '' } }] });
   });
 
-  it('a malformed row is reported for that row only (with its file line), the others are read', () => {
-    const text = `${HEADER}\n01130012,31150617,1042,00,1986-06-14\nabc,,,,not-a-date\n01130012,31150617,1042,00,1986-06-14,extra\n01130012,31150617,1042\n`;
+  it('a malformed row is reported for that row only (with its file line and every bad field), the others are read', () => {
+    const text = `${HEADER}\n01130012,31150617,1042,00,1986-06-14\nabc,,,,not-a-date\n01130012,31150617,1042,00,1986-06-14,extra\n01130012,31150617,1042\n1,,1042,123,S64.1.8,extra\n`;
     const read = readRequeryCsv(text, 1000);
     if (!read.ok) throw new Error('expected rows');
-    expect(read.rows.map((r) => (r.ok ? 'ok' : r.fields.join('+')))).toEqual(['ok', 'insurerNumber+number+dateOfBirth', 'columnCount', 'dateOfBirth']);
-    expect(read.rows.map((r) => r.line)).toEqual([2, 3, 4, 5]);
+    expect(read.rows.map((r) => (r.ok ? 'ok' : r.fields.join('+')))).toEqual([
+      'ok',
+      'insurerNumber+number+dateOfBirth',
+      'columnCount',
+      'dateOfBirth',
+      'columnCount+insurerNumber+branch+dateOfBirth',
+    ]);
+    expect(read.rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 6]);
   });
 
   it('wrong or missing columns refuse the whole file', () => {

@@ -1,7 +1,7 @@
 import type { DeclarationField, DeclarationFieldKind, FieldQuestion } from '../../domain/declaration/declaration.ts';
 import type { DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
 import type { OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
-import { formatEraDate } from '../../domain/shared/era.ts';
+import { formatDateJa, formatEraDate } from '../../domain/shared/era.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from '../reception/format.ts';
@@ -266,7 +266,7 @@ function EraDateInput({ field, model }: InputProps<'eraDate'>) {
       {date && !error && (
         // The test id predates other era dates; it names the echo of the date of birth.
         <p class="fb-echo" data-testid="dob-echo">
-          {t('fb.form.dateEcho', { era: formatEraDate(date) ?? '', date: formatDate(date, lang) })}
+          {lang === 'ja' ? formatDate(date, lang) : t('fb.form.dateEcho', { era: formatEraDate(date) ?? '', date: formatDate(date, lang) })}
         </p>
       )}
       <FieldError target={id} error={error} />
@@ -278,7 +278,7 @@ function EraDateInput({ field, model }: InputProps<'eraDate'>) {
 function DateInput({ field, model }: InputProps<'date'>) {
   const { id, label, hint, error, search } = useFieldText(field, model);
   const value = model.form[id] ?? '';
-  const era = value ? formatEraDate(value) : null;
+  const era = value ? formatEraDate(value) && formatDateJa(value) : null;
   return (
     <div class="field">
       <label for={`fb-${id}`}>{label}</label>

@@ -11,7 +11,7 @@ import {
   type DeclarationSection,
 } from '../../domain/declaration/declaration.ts';
 import { ERAS, toEraDate } from '../../domain/shared/era.ts';
-import type { FormState } from './form-state.ts';
+import { eraDateOf, type FormState } from './form-state.ts';
 
 /**
  * The 被保険者資格申立書 laid out like 別添3 別紙様式 (D6), generated from DECLARATION_SECTIONS and
@@ -53,6 +53,10 @@ function Boxes({ field, value }: { field: DeclarationField; value: string | numb
   );
 }
 
+function westernYear(iso: string | null): string {
+  return iso ? `（${Number(iso.slice(0, 4))}年）` : '';
+}
+
 /** A day as the paper's 「　年　月　日」 line: 令和7年 4月 1日, or blanks. */
 function EraDay({ value }: { value: string | null }) {
   const era = value ? toEraDate(value) : null;
@@ -61,7 +65,7 @@ function EraDay({ value }: { value: string | null }) {
     <span class="decl-date">
       <span class="decl-fill">{era ? `${name}${era.year === 1 ? '元' : era.year}` : ''}</span>年
       <span class="decl-fill short">{era ? era.month : ''}</span>月
-      <span class="decl-fill short">{era ? era.day : ''}</span>日
+      <span class="decl-fill short">{era ? era.day : ''}</span>日{westernYear(era ? value : null)}
     </span>
   );
 }
@@ -97,6 +101,8 @@ function PrintedValue({ field, form }: { field: DeclarationField; form: FormStat
           <Boxes field={field} value={value?.era ?? null} />
           <span class="decl-date">
             <span class="decl-fill">{value?.year}</span>年<span class="decl-fill short">{value?.month}</span>月<span class="decl-fill short">{value?.day}</span>日
+            {/* The Western year beside a complete date, as on every screen (「昭和61年6月14日（1986年）」). */}
+            {westernYear(value ? eraDateOf(value) : null)}
           </span>
         </>
       );

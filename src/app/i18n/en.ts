@@ -328,4 +328,11 @@ export const en: Record<CoreKey, string> = {
   'done.validThroughDay': 'Information may be viewed until the consultation day, {day}',
   'done.online.nextApp': 'Next, press “Finish” to return to the telemedicine app and confirm your booking there.',
   'done.online.nextLink': 'Attend your online consultation on the booked day. To cancel the booking, open this link and revoke your consent with “Revoke all my consents”.',
+  // issue 16 #1 #3 (wareki): dates, kana, card numbers and blanks as every screen shows them
+  'field.notRegistered': '(not registered)',
+  'format.period': '{from} – {to}',
+  'format.periodFrom': 'from {from}',
+  'format.periodTo': 'until {to}',
+  'format.insuranceNumbers': 'Symbol {symbol}  Number {number}  Branch {branch}',
+  'format.kanaAndBirth': '{kana}  born {dob}',
 };

@@ -336,6 +336,13 @@ export const ja = {
   'done.validThroughDay': '情報を確認できる期限：{day}の診療日まで',
   'done.online.nextApp': '次に、「手続きを終了する」を押してオンライン診療アプリに戻り、アプリで予約を確定してください。',
   'done.online.nextLink': '予約した診療日に、オンライン診療を受けてください。予約を取り消すときは、このリンクを開き「すべての同意を取消す」で同意も取り消してください。',
+  // issue 16 #1 #3 (wareki): dates, kana, card numbers and blanks as every screen shows them
+  'field.notRegistered': '（未登録）',
+  'format.period': '{from} ～ {to}',
+  'format.periodFrom': '{from} から',
+  'format.periodTo': '{to} まで',
+  'format.insuranceNumbers': '記号 {symbol}　番号 {number}　枝番 {branch}',
+  'format.kanaAndBirth': '{kana}　生年月日 {dob}',
 } as const;
 
 /** Keys in the core catalogue, available on every route. */

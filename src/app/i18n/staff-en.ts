@@ -61,7 +61,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.field.branch.hint': '2 digits. Blank for late-stage elderly insurance, medical aid and cards without one.',
   'staffLc.field.branch.error': 'Enter 2 digits, or leave it blank.',
   'staffLc.field.dateOfBirth': 'Date of birth',
-  'staffLc.field.dateOfBirth.hint': 'For example 1986-06-14 or 19860614',
+  'staffLc.field.dateOfBirth.hint': 'Western or Japanese era, e.g. 1943-10-22, S18.10.22, 昭和18年10月22日',
   'staffLc.field.dateOfBirth.error': 'Enter a real date of birth.',
   // X6 (issue 15): the revocation search for medical aid.
   'staffLc.field.kind': 'Kind of coverage',
@@ -73,7 +73,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.field.recipientNumber': 'Recipient number (受給者番号)',
   'staffLc.field.recipientNumber.hint': 'Takes the insured number\'s place. There is no symbol or branch.',
   'staffLc.field.recipientNumber.error': 'Enter the recipient number.',
-  'staffLc.field.dateOfBirth.medicalAidHint': 'E.g. 1986-06-14. When the welfare office does not know it, it is 1900-01-01.',
+  'staffLc.field.dateOfBirth.medicalAidHint': 'Western or Japanese era, e.g. 1943-10-22, S18.10.22. When the welfare office does not know it, it is 1900-01-01.',
   // X7 (issue 15): the patient revokes with their own card.
   'staffLc.revoke.patientTitle': 'The patient revokes with their own card',
   'staffLc.revoke.patientLead':
@@ -720,7 +720,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffPerson.clinic.nameKana': 'Name (kana, space between family and given name)',
   'staffPerson.clinic.sex': 'Sex',
   'staffPerson.clinic.sexUnset': 'Not recorded',
-  'staffPerson.clinic.dateOfBirth': 'Date of birth (YYYY-MM-DD)',
+  'staffPerson.clinic.dateOfBirth': 'Date of birth (Western or Japanese era)',
   'staffPerson.clinic.address': 'Address',
   'staffPerson.clinic.save': 'Save and compare',
   'staffPerson.clinic.saved': 'Clinic record saved; the comparison is updated.',
@@ -973,4 +973,17 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'inst.settings.storage.granted': 'This browser protects the stored data.',
   'inst.settings.storage.unsupported': "This browser cannot protect stored data. Do not clear the browser's data while declarations are unsent.",
   'inst.settings.storage.unknown': 'This browser has not been asked to protect stored data yet.',
+  // issue 16 #1 (wareki): the result CSVs' date-of-birth columns
+  'staffLc.csv.dobWareki': 'Date of birth (Japanese era)',
+  'staffLc.csv.dobWestern': 'Date of birth (Western)',
+  'staffLc.csv.ruleDates': 'Dates of birth may be Western or Japanese era (e.g. 1943-10-22, 19431022, S18.10.22, 昭和18年10月22日).',
+  // issue 16 #1 (wareki): typed dates (和暦 or 西暦) on the staff screens
+  'dateText.hint': 'e.g. 1943-10-22, or in the Japanese era: S18.10.22 / 昭和18年10月22日',
+  'dateText.understood': 'Read as {date}',
+  'dateText.problem.empty': 'Enter a date.',
+  'dateText.problem.notADate': 'This is not a date we can read. For example: 1943-10-22, S18.10.22, 昭和18年10月22日',
+  'dateText.problem.unknownEra': 'Use the era 明治, 大正, 昭和, 平成 or 令和 (M, T, S, H, R).',
+  'dateText.problem.beforeEraStart': 'That day is before the era began (e.g. 平成 began on 8 January 1989).',
+  'dateText.problem.afterEraEnd': 'That day is after the era ended (e.g. 平成 ended on 30 April 2019; the next day is 令和元年5月1日).',
+  'dateText.problem.beforeGregorian': 'Enter dates before 1873 in the Western calendar.',
 };

@@ -61,8 +61,8 @@ export const staffJa = {
   'staffLc.field.branch.hint': '2桁。後期高齢者・医療扶助・枝番のない保険証は空欄です。',
   'staffLc.field.branch.error': '枝番は2桁の数字で入力するか、空欄にしてください。',
   'staffLc.field.dateOfBirth': '生年月日',
-  'staffLc.field.dateOfBirth.hint': '例：1986-06-14 または 19860614（西暦）',
-  'staffLc.field.dateOfBirth.error': '生年月日を西暦の正しい日付で入力してください。',
+  'staffLc.field.dateOfBirth.hint': '和暦でも西暦でも。例：昭和18年10月22日 / S18.10.22 / 1943-10-22',
+  'staffLc.field.dateOfBirth.error': '生年月日を正しい日付で入力してください（和暦・西暦どちらでも）。',
   // X6 (issue 15): the revocation search for 医療扶助.
   'staffLc.field.kind': '保険の種類',
   'staffLc.field.kind.insurance': '健康保険・国民健康保険・後期高齢者医療',
@@ -73,7 +73,7 @@ export const staffJa = {
   'staffLc.field.recipientNumber': '受給者番号',
   'staffLc.field.recipientNumber.hint': '被保険者証番号の欄に当たります。記号・枝番はありません。',
   'staffLc.field.recipientNumber.error': '受給者番号を入力してください。',
-  'staffLc.field.dateOfBirth.medicalAidHint': '例：1986-06-14（西暦）。福祉事務所で不明の方は 1900-01-01 です。',
+  'staffLc.field.dateOfBirth.medicalAidHint': '和暦でも西暦でも。例：昭和18年10月22日 / S18.10.22 / 1943-10-22。福祉事務所で不明の方は 1900-01-01（明治33年1月1日）です。',
   // X7 (issue 15): the patient revokes with their own card.
   'staffLc.revoke.patientTitle': '患者さんご自身のカードで取り消す',
   'staffLc.revoke.patientLead':
@@ -722,7 +722,7 @@ export const staffJa = {
   'staffPerson.clinic.nameKana': 'カナ氏名（姓と名の間に空白）',
   'staffPerson.clinic.sex': '性別',
   'staffPerson.clinic.sexUnset': '未記入',
-  'staffPerson.clinic.dateOfBirth': '生年月日（YYYY-MM-DD）',
+  'staffPerson.clinic.dateOfBirth': '生年月日（和暦・西暦どちらでも）',
   'staffPerson.clinic.address': '住所',
   'staffPerson.clinic.save': '記録を保存して照合',
   'staffPerson.clinic.saved': '医療機関の記録を保存しました。照合の結果を更新しました。',
@@ -975,4 +975,17 @@ export const staffJa = {
   'inst.settings.storage.granted': 'このブラウザでは保存データが保護されています。',
   'inst.settings.storage.unsupported': 'このブラウザは保存データの保護に対応していません。未送信の申立書があるうちは、ブラウザのデータを消去しないでください。',
   'inst.settings.storage.unknown': 'このブラウザの保存データの保護は、まだ確認されていません。',
+  // issue 16 #1 (wareki): the result CSVs' date-of-birth columns
+  'staffLc.csv.dobWareki': '生年月日（和暦）',
+  'staffLc.csv.dobWestern': '生年月日（西暦）',
+  'staffLc.csv.ruleDates': '生年月日は和暦でも西暦でも読めます（例：昭和18年10月22日、S18.10.22、1943-10-22、19431022）。',
+  // issue 16 #1 (wareki): typed dates (和暦 or 西暦) on the staff screens
+  'dateText.hint': '例：昭和18年10月22日 / S18.10.22 / 1943-10-22',
+  'dateText.understood': '{date} として受け付けます',
+  'dateText.problem.empty': '日付を入力してください。',
+  'dateText.problem.notADate': '日付として読めません。例：昭和18年10月22日、S18.10.22、1943-10-22',
+  'dateText.problem.unknownEra': '元号は明治・大正・昭和・平成・令和（M・T・S・H・R）で入力してください。',
+  'dateText.problem.beforeEraStart': 'その元号が始まる前の日付です（例：平成元年は1月8日から）。',
+  'dateText.problem.afterEraEnd': 'その元号が終わった後の日付です（例：平成は31年4月30日まで、翌日は令和元年5月1日）。',
+  'dateText.problem.beforeGregorian': '明治5年以前の日付は西暦で入力してください。',
 } as const;

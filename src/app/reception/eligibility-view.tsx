@@ -1,7 +1,7 @@
 import { unconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
-import { useI18n, type Translate } from '../i18n/i18n.tsx';
-import { formatDate } from './format.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { displayKana, formatDateOfBirth, formatInsuranceNumbers, formatOptionalDate, formatPeriod, orNotRegistered as orBlank } from './format.ts';
 
 function Row({ label, value }: { label: string; value: string }) {
   return (
@@ -12,10 +12,6 @@ function Row({ label, value }: { label: string; value: string }) {
   );
 }
 
-function orBlank(t: Translate, value: string | null | undefined): string {
-  return value === null || value === undefined || value.trim() === '' ? t('field.blank') : value;
-}
-
 /**
  * R7 / DOMAIN §6: the eligibility record as the national service returns it, with E2 guidance
  * (an empty list when the screen shows the steps itself). E1: for a confirmed qualification, the
@@ -23,7 +19,7 @@ function orBlank(t: Translate, value: string | null | undefined): string {
  */
 export function EligibilityView({ record, nextSteps }: { record: EligibilityRecord; nextSteps: NextStep[] }) {
   const { t, lang } = useI18n();
-  const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
+  const date = (value: string | null) => formatOptionalDate(t, lang, value);
   const copay = (ratio: number) => t('format.copay', { tenths: String(ratio / 10), percent: String(ratio) });
   const sex = record.sex1 ?? record.sex2;
   return (
@@ -40,18 +36,15 @@ export function EligibilityView({ record, nextSteps }: { record: EligibilityReco
       {unconfirmedStatus(record.status) === null && <p class="message notice claim-note">{t('done.claimWithShown')}</p>}
       <dl class="facts record">
         <Row label={t('field.name')} value={orBlank(t, record.name)} />
-        <Row label={t('field.nameKana')} value={orBlank(t, record.nameKana)} />
-        <Row label={t('field.sex')} value={sex ? t(`sex.${sex}`) : t('field.blank')} />
-        <Row
-          label={t('field.dateOfBirth')}
-          value={record.dateOfBirth === '1900-01-01' ? t('field.unknownDob') : date(record.dateOfBirth)}
-        />
+        <Row label={t('field.nameKana')} value={displayKana(t, record.nameKana)} />
+        <Row label={t('field.sex')} value={sex ? t(`sex.${sex}`) : t('field.notRegistered')} />
+        <Row label={t('field.dateOfBirth')} value={formatDateOfBirth(t, lang, record.dateOfBirth)} />
         <Row label={t('field.address')} value={orBlank(t, [record.postalCode && `〒${record.postalCode}`, record.address].filter(Boolean).join(' '))} />
         <Row label={t('field.insurer')} value={orBlank(t, record.insurerName)} />
         <Row label={t('field.insurerNumber')} value={orBlank(t, record.insurerNumber)} />
-        <Row label={t('field.symbolNumber')} value={[record.symbol, record.number, record.branch].map((v) => orBlank(t, v)).join(' · ')} />
+        <Row label={t('field.symbolNumber')} value={formatInsuranceNumbers(t, record)} />
         {record.relationship && <Row label={t('field.relationship')} value={t(`relationship.${record.relationship}`)} />}
-        <Row label={t('field.cardValid')} value={`${date(record.cardValidFrom)} – ${record.cardValidTo ? date(record.cardValidTo) : ''}`} />
+        <Row label={t('field.cardValid')} value={formatPeriod(t, lang, record.cardValidFrom, record.cardValidTo)} />
         {record.copayRatio !== null && <Row label={t('field.copayRatio')} value={copay(record.copayRatio)} />}
         {record.preSchool && <Row label={t('field.preSchool')} value={t('yesNo.yes')} />}
         {record.qualificationLostOn && <Row label={t('field.qualificationLostOn')} value={date(record.qualificationLostOn)} />}

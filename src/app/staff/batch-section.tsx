@@ -10,7 +10,7 @@ import { formatInstant } from '../reception/format.ts';
 import { CsvResult } from './csv-result.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { detectCharset } from './requery-section.tsx';
-import { downloadCsv, fieldLabel, jstStamp, outcomeLabel } from './result-csv.ts';
+import { dateOfBirthColumnHeaders, dateOfBirthColumns, downloadCsv, fieldLabel, jstStamp, outcomeLabel } from './result-csv.ts';
 import { batchQueryCsv, batchResults } from './requery-api.ts';
 
 /** The batch routes' request body limit (8 MiB); a larger file is refused here before it is sent. */
@@ -130,6 +130,7 @@ export function BatchSection() {
         <h2 id="batch-upload-title">{t('staffBatch.uploadTitle')}</h2>
         <ul class="hint csv-rules">
           <li>{t('staffBatch.ruleColumns')}</li>
+          <li>{t('staffLc.csv.ruleDates')}</li>
           <li>{t('staffBatch.ruleCostLimitHeld')}</li>
           <li>{t('staffBatch.ruleBranch')}</li>
           <li>{t('staffLc.csv.ruleEncoding')}</li>
@@ -325,6 +326,7 @@ export function batchResultCsv(t: Translate, lang: Lang, response: BatchQueryRes
     t('staffLc.csv.row'),
     t('staffLc.csv.line'),
     ...BATCH_CSV_COLUMNS.map((c) => c.header),
+    ...dateOfBirthColumnHeaders(t),
     t('staffLc.csv.outcome'),
     t('field.name'),
     t('staffLc.csv.status'),
@@ -339,7 +341,12 @@ export function batchResultCsv(t: Translate, lang: Lang, response: BatchQueryRes
   const lines: string[][] = [header];
   for (const row of response.rows) {
     const input = inputs.get(row.row) ?? {};
-    const head = [String(row.row), row.line === undefined ? '' : String(row.line), ...BATCH_CSV_COLUMNS.map((c) => input[c.key] ?? '')];
+    const head = [
+      String(row.row),
+      row.line === undefined ? '' : String(row.line),
+      ...BATCH_CSV_COLUMNS.map((c) => input[c.key] ?? ''),
+      ...dateOfBirthColumns(input.dateOfBirth),
+    ];
     for (const match of row.matches.length > 0 ? row.matches : [null]) {
       const ok = match?.outcome === 'ok' ? match : null;
       const flags = ok?.costLimit ?? undefined;

@@ -10,7 +10,7 @@ import {
 } from '../../domain/consent/consent-dashboard.ts';
 import { VISIT_TYPES, type VisitType } from '../../domain/shared/visit-type.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { formatDate, formatInstant } from '../reception/format.ts';
+import { displayKana, formatDate, formatInstant, orNotRegistered } from '../reception/format.ts';
 import { lifecycleFailure } from './lifecycle-errors.ts';
 import { dashboardParams, loadDashboard } from './person-api.ts';
 import { dobText } from './record-summary.tsx';
@@ -167,10 +167,10 @@ export function ConsentDashboardSection() {
                         <td>
                           <a href={`/staff/persons/${encodeURIComponent(row.person.personRef)}`}>{row.person.name || t('staffDash.noName')}</a>
                           <span class="hint dash-sub">
-                            {row.person.nameKana} {row.person.dateOfBirth && `・${dobText(t, lang, row.person.dateOfBirth)}`}
+                            {t('format.kanaAndBirth', { kana: displayKana(t, row.person.nameKana), dob: dobText(t, lang, row.person.dateOfBirth) })}
                           </span>
                         </td>
-                        <td>{row.person.referenceNumber ?? ''}</td>
+                        <td>{orNotRegistered(t, row.person.referenceNumber)}</td>
                         <td>{t(`visit.${row.consent.visitType}`)}</td>
                         <td>
                           <span class={`state-badge dash-status-${row.status}`}>{t(`staffDash.status.${row.status}`)}</span>

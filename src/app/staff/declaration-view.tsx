@@ -6,7 +6,6 @@ import {
   type DeclarationField,
   type DeclarationSection,
 } from '../../domain/declaration/declaration.ts';
-import { formatEraDate } from '../../domain/shared/era.ts';
 import type { GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
 import { useI18n, type Lang, type Translate } from '../i18n/i18n.tsx';
 import { formatDate, formatInstant } from '../reception/format.ts';
@@ -76,8 +75,8 @@ function FieldValue({ field, form, t, lang }: { field: DeclarationField; form: D
     case 'date': {
       const value = form[field.id];
       if (!value) return <Blank t={t} />;
-      const era = lang === 'ja' ? formatEraDate(value) : null;
-      return <>{era ? `${era}（${formatDate(value, lang)}）` : formatDate(value, lang)}</>;
+      // 「令和8年12月6日（2026年）」 in Japanese (D4), the Western date in English.
+      return <>{formatDate(value, lang)}</>;
     }
     case 'signature': {
       const image = form[field.id];
@@ -106,7 +105,9 @@ function DateOfBirth({ field, form, t, lang }: { field: Extract<DeclarationField
     day: day === null ? unknown : String(day),
   });
   const iso = declarationDateOfBirth(form[field.id]);
-  return <>{iso ? `${written}（${formatDate(iso, lang)}）` : written}</>;
+  // A complete date reads as every other date of birth (「昭和55年4月1日（1980年）」); English keeps the era as written beside it.
+  if (iso) return <>{lang === 'ja' ? formatDate(iso, lang) : `${written} (${formatDate(iso, lang)})`}</>;
+  return <>{written}</>;
 }
 
 /** What the decision guide led to at the visit (issue 5 §2), as recorded with the form. */

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { GuideRecordItemDto } from '../../domain/fallback/guide-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { stepText } from '../fallback/step-text.ts';
-import { formatInstant } from '../reception/format.ts';
+import { formatDate, formatInstant } from '../reception/format.ts';
 import { GuideOutcomeView } from './declaration-view.tsx';
 import { guideRecordList } from './inbox-api.ts';
 
@@ -48,9 +48,9 @@ export function GuideRecordList() {
                 <li key={item.id}>
                   <details class="guide-record" data-testid="guide-record">
                     <summary>
-                      <span class="inbox-name">{item.patientKana || t('staffGr.noName')}</span>
+                      <span class="inbox-name">{item.patientKana ? item.patientKana.normalize('NFKC') : t('staffGr.noName')}</span>
                       <span class="inbox-meta">
-                        <span>{t('staffGr.visitDate', { date: item.visitDate })}</span>
+                        <span>{t('staffGr.visitDate', { date: formatDate(item.visitDate, lang) })}</span>
                         <span>{t(`fb.res.${item.outcome.resolution}`)}</span>
                         <span>{t('staffGr.receivedAt', { at: formatInstant(item.receivedAt, lang) })}</span>
                       </span>

@@ -126,7 +126,7 @@ function InboxList() {
                   <li key={item.id}>
                     <a class="inbox-item" href={`/staff/inbox/${item.id}`}>
                       <span class="inbox-name">{item.name || item.nameKana || t('staffInbox.noName')}</span>
-                      {item.name && item.nameKana && <span class="inbox-kana">{item.nameKana}</span>}
+                      {item.name && item.nameKana && <span class="inbox-kana">{item.nameKana.normalize('NFKC')}</span>}
                       <span class="inbox-meta">
                         <StatusBadge status={item.status} />
                         <SenderBadge sender={item.sender} />

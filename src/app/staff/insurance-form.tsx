@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
 import { checkInsuranceQuery, type InsuranceField, type InsuranceQuery } from '../../domain/requery/csv.ts';
+import { parseDateText } from '../../domain/shared/date-text.ts';
+import { dateProblemMessage, DateUnderstood } from '../components/date-understood.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { Field } from './field.tsx';
@@ -9,7 +11,8 @@ const FIELDS: ReadonlyArray<{ key: InsuranceField; optional: boolean; inputMode:
   { key: 'symbol', optional: true, inputMode: 'text' },
   { key: 'number', optional: false, inputMode: 'text' },
   { key: 'branch', optional: true, inputMode: 'numeric' },
-  { key: 'dateOfBirth', optional: false, inputMode: 'numeric' },
+  // Text, not numeric: 和暦 is typed with letters and kanji (S18.10.22, 昭和18年10月22日).
+  { key: 'dateOfBirth', optional: false, inputMode: 'text' },
 ];
 
 const EMPTY: Record<InsuranceField, string> = { insurerNumber: '', symbol: '', number: '', branch: '', dateOfBirth: '' };
@@ -27,7 +30,8 @@ const MEDICAL_AID_FIELDS: Partial<Record<InsuranceField, { label: MessageKey; hi
 /**
  * X1/Q1: the person's insurance numbers. Branch and symbol may be left blank (後期高齢者, 医療扶助,
  * cards without a branch: Q5). Checked here with the same rule as on the server (full-width
- * digits are fine), and each problem is shown beside its field. With `medicalAidChoice` staff may
+ * digits are fine), and each problem is shown beside its field. The date of birth is typed in
+ * 和暦 or 西暦 (D4, `parseDateText`) and echoed back in 和暦. With `medicalAidChoice` staff may
  * say the person is on 医療扶助, and the fields take its names (X6).
  */
 export function InsuranceForm({
@@ -56,7 +60,9 @@ export function InsuranceForm({
     event.preventDefault();
     const checked = checkInsuranceQuery(medicalAid ? { ...values, symbol: '', branch: '' } : values);
     if (!checked.ok) {
-      setErrors(Object.fromEntries(checked.fields.map((f) => [f, t(errorKey(f as InsuranceField))])));
+      const dob = parseDateText(values.dateOfBirth);
+      const message = (f: InsuranceField) => (f === 'dateOfBirth' && !dob.ok ? dateProblemMessage(t, dob.problem) : t(errorKey(f)));
+      setErrors(Object.fromEntries(checked.fields.map((f) => [f, message(f as InsuranceField)])));
       return;
     }
     setErrors({});
@@ -105,8 +111,9 @@ export function InsuranceForm({
                 value={values[key]}
                 onInput={(e) => setValues({ ...values, [key]: e.currentTarget.value })}
                 aria-invalid={error ? 'true' : undefined}
-                aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
+                aria-describedby={[`${id}-hint`, key === 'dateOfBirth' ? `${id}-understood` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')}
               />
+              {key === 'dateOfBirth' && <DateUnderstood id={`${id}-understood`} text={values.dateOfBirth} />}
             </Field>
           );
         })}

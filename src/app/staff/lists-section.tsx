@@ -87,7 +87,7 @@ function ListCard({
         {items.map((item) => (
           <li key={item.consent.id}>
             <p class="person-line">
-              <strong>{item.person.name || t('field.blank')}</strong>
+              <strong>{item.person.name || t('field.notRegistered')}</strong>
               <span class="hint">
                 {' '}
                 {t('field.dateOfBirth')}: {dobText(t, lang, item.person.dateOfBirth)}

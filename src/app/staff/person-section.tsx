@@ -3,8 +3,10 @@ import type { StaffMeResponse } from '../../domain/shared/api.ts';
 import type { PersonAuditEntryDto, PersonPageResponse } from '../../domain/consent/consent-dashboard.ts';
 import { ELIGIBILITY_CALL_CENTRE, IDENTITY_FIELDS, PHOTO_ID_EXAMPLES, type ClinicPersonRecord, type FieldComparison } from '../../domain/registration/identity-check.ts';
 import { clinicRecordSchema, referenceNumberSchema } from '../../domain/staff/person-schema.ts';
+import { parseDateText } from '../../domain/shared/date-text.ts';
+import { dateProblemMessage, DateUnderstood } from '../components/date-understood.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { formatDate, formatInstant } from '../reception/format.ts';
+import { displayKana, formatDate, formatInstant, formatOptionalDate, orNotRegistered } from '../reception/format.ts';
 import { auditActionName, auditActorName, auditOutcomeName } from './audit-names.ts';
 import { Field } from './field.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
@@ -74,11 +76,11 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
         <h2 id="person-title">{person.name || t('staffDash.noName')}</h2>
         <dl class="facts">
           <dt>{t('field.nameKana')}</dt>
-          <dd>{person.nameKana || t('field.blank')}</dd>
+          <dd>{displayKana(t, person.nameKana)}</dd>
           <dt>{t('field.dateOfBirth')}</dt>
           <dd>{dobText(t, lang, person.dateOfBirth)}</dd>
           <dt>{t('staffPerson.insurerNumber')}</dt>
-          <dd>{person.insurerNumber || t('field.blank')}</dd>
+          <dd>{orNotRegistered(t, person.insurerNumber)}</dd>
         </dl>
         {/* Issue 16: what the desk does next, with this person's numbers (nothing typed again). */}
         <div class="button-row person-actions">
@@ -96,7 +98,7 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
         ) : (
           <dl class="facts">
             <dt>{t('staffPerson.ref.label')}</dt>
-            <dd>{person.referenceNumber ?? t('field.blank')}</dd>
+            <dd>{orNotRegistered(t, person.referenceNumber)}</dd>
           </dl>
         )}
         {me.permissions.includes('clinical.view') && (
@@ -133,7 +135,7 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
         <ul class="consent-list">
           {page.requery.results.map((r) => (
             <li key={r.queriedAt}>
-              <span class={`status-badge status-${r.status}`}>{t(`status.${r.status}`)}</span> {formatInstant(r.queriedAt, lang)}・{r.record.insurerName}
+              <span class={`status-badge status-${r.status}`}>{t(`status.${r.status}`)}</span> {formatInstant(r.queriedAt, lang)}・{orNotRegistered(t, r.record.insurerName)}
             </li>
           ))}
         </ul>
@@ -245,7 +247,7 @@ function AuditList({ entries, open = false }: { entries: PersonAuditEntryDto[]; 
 function ChecksCard({ page, personRef, onChanged }: { page: PersonPageResponse; personRef: string; onChanged: (message: string) => void }) {
   const { t, lang } = useI18n();
   const choice = page.qualificationChoice;
-  const date = (d: string | null) => (d ? formatDate(d, lang) : t('field.blank'));
+  const date = (d: string | null) => formatOptionalDate(t, lang, d);
   return (
     <section class="card person-checks" aria-labelledby="person-checks-title">
       <h2 id="person-checks-title">{t('staffPerson.checks')}</h2>
@@ -513,7 +515,13 @@ function ClinicRecordForm({ personRef, initial, onSaved }: { personRef: string; 
   async function submit(event: Event) {
     event.preventDefault();
     setFormError(null);
-    const parsed = clinicRecordSchema.safeParse(record);
+    // 和暦 or 西暦 as typed (D4); the server keeps receiving an ISO date.
+    const dob = parseDateText(record.dateOfBirth);
+    if (!dob.ok && dob.problem !== 'empty') {
+      setErrors({ dateOfBirth: dateProblemMessage(t, dob.problem) });
+      return;
+    }
+    const parsed = clinicRecordSchema.safeParse({ ...record, dateOfBirth: dob.ok ? dob.date : '' });
     if (!parsed.success) {
       const found: Partial<Record<ClinicField, string>> = {};
       for (const issue of parsed.error.issues) found[issue.path[0] as ClinicField] = t(issue.path[0] === 'dateOfBirth' ? 'staffPerson.clinic.dobInvalid' : 'staffPerson.clinic.tooLong');
@@ -528,16 +536,19 @@ function ClinicRecordForm({ personRef, initial, onSaved }: { personRef: string; 
     else setFormError(lifecycleFailure(t, result.failure));
   }
 
-  const text = (field: Exclude<ClinicField, 'sex'>, props: Record<string, string> = {}) => (
-    <Field id={`clinic-${field}`} label={t(`staffPerson.clinic.${field}`)} error={errors[field]}>
+  const text = (field: Exclude<ClinicField, 'sex'>, props: Record<string, string> = {}, hint?: string) => (
+    <Field id={`clinic-${field}`} label={t(`staffPerson.clinic.${field}`)} hint={hint} error={errors[field]}>
       <input
         id={`clinic-${field}`}
         value={record[field]}
         onInput={(e) => set(field, e.currentTarget.value)}
         aria-invalid={errors[field] ? 'true' : undefined}
-        aria-describedby={errors[field] ? `clinic-${field}-error` : undefined}
+        aria-describedby={[hint ? `clinic-${field}-hint` : '', field === 'dateOfBirth' ? 'clinic-dateOfBirth-understood' : '', errors[field] ? `clinic-${field}-error` : '']
+          .filter(Boolean)
+          .join(' ') || undefined}
         {...props}
       />
+      {field === 'dateOfBirth' && <DateUnderstood id="clinic-dateOfBirth-understood" text={record.dateOfBirth} />}
     </Field>
   );
 
@@ -559,7 +570,7 @@ function ClinicRecordForm({ personRef, initial, onSaved }: { personRef: string; 
           <option value="female">{t('sex.female')}</option>
         </select>
       </Field>
-      {text('dateOfBirth', { placeholder: 'YYYY-MM-DD', inputMode: 'numeric', autocomplete: 'off' })}
+      {text('dateOfBirth', { autocomplete: 'off' }, t('dateText.hint'))}
       {text('address', { autocomplete: 'off' })}
       <button type="submit" class="button primary" disabled={busy}>
         {t('staffPerson.clinic.save')}

@@ -2,21 +2,26 @@ import type { EligibilityRecord, NextStep } from '../../domain/registration/elig
 import type { ConsentSummaryDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import type { Lang } from '../i18n/i18n.tsx';
-import { formatDate, formatInstant } from '../reception/format.ts';
+import {
+  displayKana,
+  formatDate,
+  formatDateOfBirth,
+  formatInstant,
+  formatInsuranceNumbers,
+  formatOptionalDate,
+  formatPeriod,
+  orNotRegistered as orBlank,
+} from '../reception/format.ts';
 
-function orBlank(t: Translate, value: string | null | undefined): string {
-  return value === null || value === undefined || value.trim() === '' ? t('field.blank') : value;
-}
-
+/** A date of birth on the staff screens (「昭和61年6月14日（1986年）」, 不明, 「（未登録）」). */
 export function dobText(t: Translate, lang: Lang, dateOfBirth: string | null): string {
-  if (dateOfBirth === '1900-01-01') return t('field.unknownDob');
-  return dateOfBirth ? formatDate(dateOfBirth, lang) : t('field.blank');
+  return formatDateOfBirth(t, lang, dateOfBirth);
 }
 
 /** The eligibility record as staff check it (DOMAIN §6), with what to do next (E2). */
 export function RecordSummary({ record, nextSteps }: { record: EligibilityRecord; nextSteps?: NextStep[] | undefined }) {
   const { t, lang } = useI18n();
-  const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
+  const date = (value: string | null) => formatOptionalDate(t, lang, value);
   const sex = record.sex1 ?? record.sex2;
   return (
     <div class="record-summary">
@@ -32,9 +37,9 @@ export function RecordSummary({ record, nextSteps }: { record: EligibilityRecord
         <dt>{t('field.name')}</dt>
         <dd>{orBlank(t, record.name)}</dd>
         <dt>{t('field.nameKana')}</dt>
-        <dd>{orBlank(t, record.nameKana)}</dd>
+        <dd>{displayKana(t, record.nameKana)}</dd>
         <dt>{t('field.sex')}</dt>
-        <dd>{sex ? t(`sex.${sex}`) : t('field.blank')}</dd>
+        <dd>{sex ? t(`sex.${sex}`) : t('field.notRegistered')}</dd>
         <dt>{t('field.dateOfBirth')}</dt>
         <dd>{dobText(t, lang, record.dateOfBirth)}</dd>
         <dt>{t('field.insurer')}</dt>
@@ -42,9 +47,9 @@ export function RecordSummary({ record, nextSteps }: { record: EligibilityRecord
           {orBlank(t, record.insurerName)} {record.insurerNumber && `（${record.insurerNumber}）`}
         </dd>
         <dt>{t('field.symbolNumber')}</dt>
-        <dd>{[record.symbol, record.number, record.branch].map((v) => orBlank(t, v)).join(' · ')}</dd>
+        <dd>{formatInsuranceNumbers(t, record)}</dd>
         <dt>{t('field.cardValid')}</dt>
-        <dd>{`${date(record.cardValidFrom)} – ${record.cardValidTo ? date(record.cardValidTo) : ''}`}</dd>
+        <dd>{formatPeriod(t, lang, record.cardValidFrom, record.cardValidTo)}</dd>
         {record.qualificationLostOn && (
           <>
             <dt>{t('field.qualificationLostOn')}</dt>
@@ -81,8 +86,8 @@ export function RecordSummary({ record, nextSteps }: { record: EligibilityRecord
  */
 function RecordDetails({ record }: { record: EligibilityRecord }) {
   const { t, lang } = useI18n();
-  const date = (value: string | null) => (value ? formatDate(value, lang) : t('field.blank'));
-  const span = (from: string | null, to: string | null) => `${date(from)} – ${to ? date(to) : ''}`;
+  const date = (value: string | null) => formatOptionalDate(t, lang, value);
+  const span = (from: string | null, to: string | null) => formatPeriod(t, lang, from, to);
   const aid = record.cardType === 'medicalAid';
   return (
     <details class="record-details">
@@ -92,13 +97,13 @@ function RecordDetails({ record }: { record: EligibilityRecord }) {
         {(record.nameOther !== '' || record.nameKanaOther !== '') && (
           <>
             <dt>{t('staffRec.nameOther')}</dt>
-            <dd>{`${orBlank(t, record.nameOther)}（${orBlank(t, record.nameKanaOther)}）`}</dd>
+            <dd>{`${orBlank(t, record.nameOther)}（${displayKana(t, record.nameKanaOther)}）`}</dd>
           </>
         )}
         <dt>{t('field.address')}</dt>
         <dd>{record.postalCode ? `〒${record.postalCode} ${orBlank(t, record.address)}` : orBlank(t, record.address)}</dd>
         <dt>{t('staffRec.cardType')}</dt>
-        <dd>{record.cardType ? t(`staffRec.cardType.${record.cardType}`) : t('field.blank')}</dd>
+        <dd>{record.cardType ? t(`staffRec.cardType.${record.cardType}`) : t('field.notRegistered')}</dd>
         <dt>{t(aid ? 'staffLc.field.publicExpenseNumber' : 'field.insurerNumber')}</dt>
         <dd>{orBlank(t, record.insurerNumber)}</dd>
         <dt>{t(aid ? 'staffRec.welfareOffice' : 'staffRec.insurerName')}</dt>
@@ -112,7 +117,7 @@ function RecordDetails({ record }: { record: EligibilityRecord }) {
         <dt>{t(aid ? 'staffLc.field.recipientNumber' : 'staffRec.number')}</dt>
         <dd>{orBlank(t, record.number)}</dd>
         <dt>{t('field.relationship')}</dt>
-        <dd>{record.relationship ? t(`relationship.${record.relationship}`) : t('field.blank')}</dd>
+        <dd>{record.relationship ? t(`relationship.${record.relationship}`) : t('field.notRegistered')}</dd>
         <dt>{t('staffRec.insuredPersonName')}</dt>
         <dd>{orBlank(t, record.insuredPersonName)}</dd>
         <dt>{t('staffRec.cardIssuedOn')}</dt>

@@ -183,6 +183,7 @@ function CsvRequery() {
       <p>{t('staffLc.csv.lead', { limit: String(REQUERY_LIMITS.screen) })}</p>
       <ul class="hint csv-rules">
         <li>{t('staffLc.csv.ruleColumns')}</li>
+        <li>{t('staffLc.csv.ruleDates')}</li>
         <li>{t('staffLc.csv.ruleEncoding')}</li>
         <li>{t('staffLc.csv.ruleOnce')}</li>
       </ul>

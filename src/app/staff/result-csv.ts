@@ -2,7 +2,26 @@ import { formatCsv, REQUERY_CSV_COLUMNS } from '../../domain/requery/csv.ts';
 import type { QueryRowDto, RequeryMatchDto, RequeryMatchOutcome, RequeryResponse, RequeryRowDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import type { Lang, Translate } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
+import { parseDateText } from '../../domain/shared/date-text.ts';
+import { formatEraDate } from '../../domain/shared/era.ts';
 import { formatInstant } from '../reception/format.ts';
+
+/**
+ * The result files keep the 生年月日 cell as it was typed (so the clerk finds the row in their own
+ * file) and add two columns: 和暦 (「昭和18年10月22日」, what the clerk reads and what the
+ * receipt computer's screens show) and 西暦 as YYYY-MM-DD (what Excel sorts and filters and what a
+ * receipt computer imports). Two plain columns rather than one 「昭和18年10月22日（1943年）」 cell:
+ * a mixed cell can be read but not sorted, filtered or imported. Blank when the cell is no date.
+ */
+export function dateOfBirthColumnHeaders(t: Translate): string[] {
+  return [t('staffLc.csv.dobWareki'), t('staffLc.csv.dobWestern')];
+}
+
+export function dateOfBirthColumns(typed: string | undefined): string[] {
+  const parsed = parseDateText(typed ?? '');
+  if (!parsed.ok) return ['', ''];
+  return [formatEraDate(parsed.date) ?? '', parsed.date];
+}
 
 /** Field names the server reports for a bad row, as staff read them. */
 export function fieldLabel(t: Translate, field: string): string {
@@ -46,6 +65,7 @@ export function requeryResultCsv(
     t('staffLc.csv.row'),
     t('staffLc.csv.line'),
     ...REQUERY_CSV_COLUMNS.map((c) => c.header),
+    ...dateOfBirthColumnHeaders(t),
     t('staffLc.csv.outcome'),
     t('field.name'),
     t('staffLc.csv.status'),
@@ -58,7 +78,12 @@ export function requeryResultCsv(
   const lines: string[][] = [header];
   for (const row of response.rows) {
     const input = inputs.get(row.row) ?? {};
-    const head = [String(row.row), row.line === undefined ? '' : String(row.line), ...REQUERY_CSV_COLUMNS.map((c) => input[c.key] ?? '')];
+    const head = [
+      String(row.row),
+      row.line === undefined ? '' : String(row.line),
+      ...REQUERY_CSV_COLUMNS.map((c) => input[c.key] ?? ''),
+      ...dateOfBirthColumns(input.dateOfBirth),
+    ];
     const matches: Array<RequeryMatchDto | null> = row.matches.length > 0 ? row.matches : [null];
     for (const match of matches) {
       const record = match?.outcome === 'ok' ? match.record : null;

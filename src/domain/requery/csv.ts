@@ -1,11 +1,13 @@
-import { isJstDate } from '../shared/jst.ts';
+import { parseDateText } from '../shared/date-text.ts';
 
 /**
  * The re-query CSV (Q1–Q3) and the batch-query CSV (Q6): the template, reading an uploaded file
  * and writing a result file. Clinics make these files in Excel, so reading is forgiving where
  * Excel is known to change things (BOM, CRLF, blank lines, quoted fields, full-width digits,
- * dropped leading zeros, dates as 1986/6/14) and strict about the columns. Problems in one row
- * are reported for that row; only a file that cannot be read as a whole is refused.
+ * dropped leading zeros, dates as 1986/6/14) and reads dates of birth in 和暦 as receipt computers
+ * and clerks write them (S29.10.22, 昭和29年10月22日: `parseDateText`, D4). Strict about the columns.
+ * Problems in one row are reported for that row, every bad field of it; only a file that cannot be
+ * read as a whole is refused.
  */
 
 /** The insurance numbers a person is searched by (Q1, X1), after normalisation. */
@@ -190,16 +192,6 @@ function restoreLeadingZero(value: string, lengths: readonly number[]): string {
   return lengths.includes(value.length + 1) ? `0${value}` : value;
 }
 
-/** Dates as YYYY-MM-DD, or as Excel writes them: YYYY/M/D; or YYYYMMDD. */
-export function normaliseDate(value: string): string | null {
-  const v = clean(value);
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(v);
-  if (!m) m = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  if (!m) return null;
-  const date = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  return isJstDate(date) ? date : null;
-}
-
 const MAX_TEXT = 40;
 
 export type RowCheck<T> = { ok: true; value: T } | { ok: false; fields: string[] };
@@ -219,10 +211,11 @@ export function checkInsuranceQuery(raw: Partial<Record<InsuranceField, string |
   let branch = clean(raw.branch);
   if (/^\d$/.test(branch)) branch = `0${branch}`;
   if (branch !== '' && !/^\d{2}$/.test(branch)) bad.push('branch');
-  const dateOfBirth = normaliseDate(raw.dateOfBirth ?? '');
-  if (dateOfBirth === null) bad.push('dateOfBirth');
-  if (bad.length > 0) return { ok: false, fields: bad };
-  return { ok: true, value: { insurerNumber, symbol, number, branch, dateOfBirth: dateOfBirth! } };
+  // 和暦 or 西暦 as typed, Excel's 1986/6/14 included (D4: the day must exist in its era).
+  const dateOfBirth = parseDateText(raw.dateOfBirth ?? '');
+  if (!dateOfBirth.ok) bad.push('dateOfBirth');
+  if (bad.length > 0 || !dateOfBirth.ok) return { ok: false, fields: bad };
+  return { ok: true, value: { insurerNumber, symbol, number, branch, dateOfBirth: dateOfBirth.date } };
 }
 
 /** Q6: a batch row; the two cost-limit values are both given or both blank. */
@@ -292,9 +285,11 @@ function readFile<T>(text: string, kind: CsvKind, limit: number, check: (raw: Re
       });
       const { line } = record;
       // Missing trailing cells are blank (some editors drop them); a row with more filled cells
-      // than the header is malformed on its own: report it, keep the others.
-      if (record.fields.slice(keys.length).some((f) => clean(f) !== '')) return { line, raw, ok: false, fields: ['columnCount'] };
+      // than the header is malformed on its own: report it with every other bad field of the
+      // row (staff fix a row once, not once per field), keep the other rows.
+      const extraCells = record.fields.slice(keys.length).some((f) => clean(f) !== '');
       const checked = check(raw);
+      if (extraCells) return { line, raw, ok: false, fields: ['columnCount', ...(checked.ok ? [] : checked.fields)] };
       return checked.ok ? { line, raw, ok: true, value: checked.value } : { line, raw, ok: false, fields: checked.fields };
     }),
   };

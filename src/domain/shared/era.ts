@@ -181,3 +181,17 @@ export function formatEraDate(isoDate: string): string | null {
   if (eraPart !== eraName || yearPart === undefined || parseEraNumber(yearPart) !== expected.year) return ours;
   return parts.map((p) => (p.type === 'year' && expected.year === 1 ? '元' : p.value)).join('');
 }
+
+/**
+ * A day as Japanese screens, print and CSV show it: 和暦 with the Western year after it,
+ * 「昭和61年6月14日（1986年）」 — the era form staff and patients read, the year to check ages
+ * at a glance. A day before 1873 (no exact era conversion) is written 「1850年1月1日」; text
+ * that is not a 'YYYY-MM-DD' day is returned as it is.
+ */
+export function formatDateJa(isoDate: string): string {
+  if (!isJstDate(isoDate)) return isoDate;
+  const year = Number(isoDate.slice(0, 4));
+  const era = formatEraDate(isoDate);
+  if (era === null) return `${year}年${Number(isoDate.slice(5, 7))}月${Number(isoDate.slice(8, 10))}日`;
+  return `${era}（${year}年）`;
+}
