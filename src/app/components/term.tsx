@@ -3,7 +3,9 @@ import { useI18n } from '../i18n/i18n.tsx';
 
 /**
  * Issue 16 §6: furigana on the hardest terms for patients aged 70+. One reading per term, split at
- * word boundaries so each ruby stays over its own characters when a line wraps.
+ * word boundaries so each ruby stays over its own characters when a line wraps. The readings are
+ * hidden from screen readers: they read the kanji themselves, and a heading's or button's
+ * accessible name stays the term alone.
  */
 const READINGS = {
   利用者証明用電子証明書: [['利用者', 'りようしゃ'], ['証明用', 'しょうめいよう'], ['電子', 'でんし'], ['証明書', 'しょうめいしょ']],
@@ -24,7 +26,7 @@ export function Term({ word }: { word: HardTerm }) {
         <Fragment key={kanji}>
           {kanji}
           <rp>（</rp>
-          <rt>{kana}</rt>
+          <rt aria-hidden="true">{kana}</rt>
           <rp>）</rp>
         </Fragment>
       ))}

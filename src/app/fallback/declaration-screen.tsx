@@ -8,7 +8,7 @@ import {
   type DeclarationNoteId,
   type DeclarationSectionId,
 } from '../../domain/declaration/declaration.ts';
-import { RubyText } from '../components/ruby-term.tsx';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { DeclarationFieldInput, messageKey, PlainTextInput } from './declaration-fields.tsx';
@@ -54,7 +54,7 @@ export function DeclarationScreen({ token }: { token: string }) {
   return (
     <section class="fb-form" aria-labelledby="fb-form-title">
       <h1 id="fb-form-title">
-        <RubyText text={t('fb.form.title')} />
+        <WithTerms text={t('fb.form.title')} />
       </h1>
       <p class="lead">{t('fb.form.lead')}</p>
       {draft.restored && (
@@ -69,7 +69,7 @@ export function DeclarationScreen({ token }: { token: string }) {
           <div lang="ja">
             <p class="fb-sheet-header">{EXPLANATION_SHEET_JA.header}</p>
             <h2>
-              <RubyText text={EXPLANATION_SHEET_JA.title} />
+              <WithTerms text={EXPLANATION_SHEET_JA.title} />
             </h2>
             {EXPLANATION_SHEET_JA.paragraphs.map((p) => (
               <p key={p}>{p}</p>

@@ -13,7 +13,7 @@ import {
   walkedSteps,
   walkQuestions,
 } from '../../domain/fallback/fallback-walk.ts';
-import { RubyText } from '../components/ruby-term.tsx';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { deleteDraft, loadDraft } from '../storage/drafts.ts';
 import { FollowUp, RatioPicker } from './follow-up.tsx';
@@ -158,7 +158,7 @@ export function GuideScreen({ token }: { token: string }) {
     <button key={cause} type="button" class="choice-button" onClick={() => chooseCause(cause)}>
       <span class="choice-title">{t(`fb.cause.${cause}`)}</span>
       <span class="choice-hint">
-        <RubyText text={t(`fb.cause.${cause}.hint`)} />
+        <WithTerms text={t(`fb.cause.${cause}.hint`)} />
       </span>
     </button>
   );
@@ -207,7 +207,7 @@ export function GuideScreen({ token }: { token: string }) {
               <div key={s.id} class="message info fb-explain" role="note">
                 <p class="fb-explain-title">{stepText(t, s.id, 'title')}</p>
                 <p>
-                  <RubyText text={stepText(t, s.id, 'body')} />
+                  <WithTerms text={stepText(t, s.id, 'body')} />
                 </p>
               </div>
             ))}
@@ -217,7 +217,7 @@ export function GuideScreen({ token }: { token: string }) {
                   {stepText(t, current.options[0]!.id, 'title')}
                 </h2>
                 <p>
-                  <RubyText text={stepText(t, current.options[0]!.id, 'body')} />
+                  <WithTerms text={stepText(t, current.options[0]!.id, 'body')} />
                 </p>
                 <p class="fb-question">{stepText(t, current.options[0]!.id, 'question')}</p>
                 <div class="fb-answers">
@@ -240,7 +240,7 @@ export function GuideScreen({ token }: { token: string }) {
                     <button key={s.id} type="button" class="choice-button" disabled={busy} onClick={() => answer(s)}>
                       <span class="choice-title">{optionText(t, s.id)}</span>
                       <span class="choice-hint">
-                        <RubyText text={stepText(t, s.id, 'body')} />
+                        <WithTerms text={stepText(t, s.id, 'body')} />
                       </span>
                     </button>
                   ))}
@@ -341,7 +341,7 @@ function ResultView({
           {t('fb.res.title')}
         </h2>
         <p class="message success">
-          <RubyText text={t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })} />
+          <WithTerms text={t('fb.res.settledBy', { how: t(`fb.res.${resolution}`) })} />
         </p>
         {online && (
           <>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { declarationDateOfBirth, declarationExpectedCopay, type Declaration } from '../../domain/declaration/declaration.ts';
 import { declarationSearchMissing, type GuideOutcome } from '../../domain/fallback/fallback-guide.ts';
-import { RubyText } from '../components/ruby-term.tsx';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { subscribeOutbox, type OutboxEntrySummary } from '../storage/outbox.ts';
 import { CopayText, FollowUp } from './follow-up.tsx';
@@ -52,7 +52,7 @@ export function SubmittedView({
   return (
     <section class="fb-form" aria-labelledby="fb-done-title">
       <h1 id="fb-done-title" ref={headingRef} tabIndex={-1}>
-        <RubyText text={t('fb.form.title')} />
+        <WithTerms text={t('fb.form.title')} />
       </h1>
       <p class={`message ${delivery === 'sent' ? 'success' : delivery === 'notSent' ? 'warning' : 'notice'}`} role="status" data-delivery={delivery}>
         {t(`fb.form.delivery.${delivery}`)}

@@ -887,6 +887,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffPerson.requery.noRecord': 'No insurance numbers are recorded, so this patient cannot be re-queried from here. Enter the numbers on the re-query screen.',
   'staffPerson.revoke.done': 'The {visit} consent was revoked. Please tell the patient.',
   'audit.filter.actionAll': 'All actions',
+  'staffAccounts.table': 'Accounts table (scrolls sideways)',
   'audit.events.table': 'Records table (scrolls sideways)',
   'audit.unknownCode': '{code} (unnamed record)',
   'audit.action.registration.started': 'Registration started',

@@ -889,6 +889,7 @@ export const staffJa = {
   'staffPerson.requery.noRecord': '保険証の番号が記録されていないため、ここからは再照会できません。「再照会」の画面で番号を入力してください。',
   'staffPerson.revoke.done': '{visit}の同意を取り消しました。患者さんにお伝えください。',
   'audit.filter.actionAll': 'すべての操作',
+  'staffAccounts.table': 'アカウントの表（横にスクロールできます）',
   'audit.events.table': '記録の表（横にスクロールできます）',
   'audit.unknownCode': '{code}（名前のない記録）',
   'audit.action.registration.started': '同意登録の開始',

@@ -58,7 +58,7 @@ export function AccountsSection({ selfId }: { selfId: string }) {
       <section class="card" aria-labelledby="accounts-title">
         <h2 id="accounts-title">{t('staffAccounts.listTitle')}</h2>
         {accounts && (
-          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="accounts-title">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={t('staffAccounts.table')}>
             <table class="data-table">
               <thead>
                 <tr>

@@ -6,7 +6,7 @@ import { clinicRecordSchema, referenceNumberSchema } from '../../domain/staff/pe
 import { parseDateText } from '../../domain/shared/date-text.ts';
 import { dateProblemMessage, DateUnderstood } from '../components/date-understood.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { displayKana, formatDate, formatInstant, formatOptionalDate, orNotRegistered } from '../reception/format.ts';
+import { displayKana, formatInstant, formatOptionalDate, orNotRegistered } from '../reception/format.ts';
 import { auditActionName, auditActorName, auditOutcomeName } from './audit-names.ts';
 import { Field } from './field.tsx';
 import { lifecycleFailure } from './lifecycle-errors.ts';
@@ -53,7 +53,7 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
           {state.notFound ? t('staffPerson.notFound') : state.message}
         </p>
         <p>
-          <a href="/staff/consents">{t('staffPerson.back')}</a>
+          <a class="link-block" href="/staff/consents">{t('staffPerson.back')}</a>
         </p>
       </>
     );
@@ -65,7 +65,7 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
   return (
     <>
       <p>
-        <a href="/staff/consents">{t('staffPerson.back')}</a>
+        <a class="link-block" href="/staff/consents">{t('staffPerson.back')}</a>
       </p>
       {notice && (
         <p class="message success" role="status">
