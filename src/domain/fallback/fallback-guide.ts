@@ -180,30 +180,24 @@ const CLAIMS = [
 ];
 
 /** The whole guide: per cause, the steps in the order to walk them. */
+// F2 first: the patient's phone may still reach the service, which is a real online check.
+// Without a connection the e-prescription service is out of reach too (E8), and the outage
+// search is the way to a current qualification once the service is back (F8).
+const DEVICE_OUTAGE_WALK: readonly GuideStep[] = [
+  step('usePatientDevice', 'F2', 'check'),
+  ...ALL_PROOFS,
+  ...FALLBACKS,
+  CHARGE,
+  PAPER_PRESCRIPTION,
+  OUTAGE_SEARCH,
+  ...CLAIMS,
+];
+
 export const FALLBACK_GUIDE: Readonly<Record<FallbackCause, readonly GuideStep[]>> = {
   // A broken card reader is an outage like the network's (003 lines 163–173, F8): the patient's
   // own phone reads the card with the card app (F2), then the proofs.
-  readerBroken: [
-    step('usePatientDevice', 'F2', 'check'),
-    ...ALL_PROOFS,
-    ...FALLBACKS,
-    CHARGE,
-    PAPER_PRESCRIPTION,
-    OUTAGE_SEARCH,
-    ...CLAIMS,
-  ],
-  // F2 first: the patient's phone may still reach the service, which is a real online check.
-  // Without a connection the e-prescription service is out of reach too (E8), and the outage
-  // search is the way to a current qualification once the service is back (F8).
-  networkOrTabletFailure: [
-    step('usePatientDevice', 'F2', 'check'),
-    ...ALL_PROOFS,
-    ...FALLBACKS,
-    CHARGE,
-    PAPER_PRESCRIPTION,
-    OUTAGE_SEARCH,
-    ...CLAIMS,
-  ],
+  readerBroken: DEVICE_OUTAGE_WALK,
+  networkOrTabletFailure: DEVICE_OUTAGE_WALK,
   serviceOutage: [...ALL_PROOFS, ...FALLBACKS, CHARGE, PAPER_PRESCRIPTION, OUTAGE_SEARCH, ...CLAIMS],
   // The explanation leads into F1's proofs, hence its rule.
   // No card, no card check: the proofs that need no card, then F4 / F3 / F5 (F5 is "brought none
