@@ -99,7 +99,7 @@ test('opens offline after one visit; the guide leads to the form; a reload resto
   // issue 16 §6: the term carries its reading (furigana), hidden from the accessible name.
   const sheetTitle = page.getByRole('heading', { name: /^被保険者資格申立書\s*についてのご説明$/ });
   await expect(sheetTitle).toBeVisible();
-  await expect(sheetTitle.locator('ruby rt')).toHaveText(['ひほけんしゃ', 'しかく', 'もうしたてしょ']);
+  await expect(sheetTitle.locator('ruby rt')).toHaveText('ひほけんしゃしかくもうしたてしょ');
 
   await page.getByLabel('氏名', { exact: true }).fill(NAME);
   await page.getByLabel('（フリガナ）').fill('ざいたく hanako');

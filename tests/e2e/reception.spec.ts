@@ -24,7 +24,7 @@ test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on t
   await expect(page.getByText(/職員がマイナンバー（個人番号）を書き留めたり、保管したりすることはありません/)).toBeVisible();
   await expect(page.getByText(/マイナポータルにログインできるか/)).toHaveCount(0);
   // Issue 16 §6: the hard term carries its reading.
-  await expect(page.locator('ruby.term').filter({ hasText: '利用者' }).locator('rt').first()).toHaveText('りようしゃ');
+  await expect(page.locator('ruby.term').filter({ hasText: '利用者証明用電子証明書' }).locator('rt').first()).toHaveText('りようしゃしょうめいようでんししょうめいしょ');
 
   await page.getByRole('button', { name: '準備ができました' }).click();
   await expect(page.getByRole('heading', { name: '情報の提供に同意してください' })).toBeVisible();

@@ -1,9 +1,8 @@
-import { Fragment } from 'preact';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /**
- * Issue 16 §6: furigana on the hardest terms for patients aged 70+. One reading per term, split at
- * word boundaries so each ruby stays over its own characters when a line wraps. The readings are
+ * Issue 16 §6: furigana on the hardest terms for patients aged 70+. The readings are kept per
+ * word (easier to check against a dictionary) and shown whole over the term. They are
  * hidden from screen readers: they read the kanji themselves, and a heading's or button's
  * accessible name stays the term alone.
  */
@@ -18,18 +17,16 @@ export type HardTerm = keyof typeof READINGS;
 const TERMS = Object.keys(READINGS) as HardTerm[];
 const TERM_PATTERN = new RegExp(`(${TERMS.join('|')})`);
 
-/** One hard term with its reading above it (Japanese only; English text has no such terms). */
+/**
+ * One hard term with its whole reading above it (Japanese only; English text has no such terms).
+ * One ruby per term, not one per word: Chromium puts a space into the accessible name at each
+ * ruby boundary, so a heading split into words would be named 「被保険者 資格 申立書」.
+ */
 export function Term({ word }: { word: HardTerm }) {
   return (
     <ruby class="term">
-      {READINGS[word].map(([kanji, kana]) => (
-        <Fragment key={kanji}>
-          {kanji}
-          <rp>（</rp>
-          <rt aria-hidden="true">{kana}</rt>
-          <rp>）</rp>
-        </Fragment>
-      ))}
+      {word}
+      <rt aria-hidden="true">{READINGS[word].map(([, kana]) => kana).join('')}</rt>
     </ruby>
   );
 }
