@@ -70,7 +70,8 @@ describe('issue 12 #8: the registration access token on the device', () => {
     vi.setSystemTime(Date.now() + 1000);
     const later = loadFlow(LINK);
     expect(later?.registration).toBeNull();
-    expect(later?.step).toBe('confirm');
+    // The confirmation is on the consent screen (issue 16 §2): the flow goes back there.
+    expect(later?.step).toBe('consent');
     expect(session.text()).not.toContain(TOKEN);
     expect(REGISTRATION_TOKEN_MS).toBe(30 * 60 * 1000);
   });
