@@ -98,7 +98,7 @@ test('P3: a clerk has no link to medical information and is refused on the direc
   await snapshot(page, 'clinical-clerk-refused', info.project.name);
 });
 
-test('X5: the administrator filters the audit trail, downloads the CSV and checks the chain', async ({ page, playwright }, info) => {
+test('X5, D4: the administrator filters the audit trail (dates in 和暦), downloads the CSV and checks the chain', async ({ page, playwright }, info) => {
   // A doctor's view to find: made through the API in a session of its own.
   const doctor = await playwright.request.newContext({ baseURL: info.project.use.baseURL });
   const doctorCookie = await staffApiCookie(doctor, 'doctor');
@@ -117,6 +117,16 @@ test('X5: the administrator filters the audit trail, downloads the CSV and check
   const action = page.getByLabel('操作', { exact: true });
   await expect(action.getByRole('option', { name: '同意取消', exact: true })).toHaveCount(1);
   await action.selectOption({ label: '診療・お薬情報の表示' });
+  // D4, issue 16 #1: the dates are typed in 和暦 too; a day outside its era is named and kept as typed.
+  const from = page.getByLabel('開始日');
+  await from.fill('平成31年5月1日');
+  await page.getByRole('button', { name: 'この条件で表示' }).click();
+  await expect(page.locator('#audit-from-error')).toContainText('その元号が終わった後の日付です');
+  await expect(from).toHaveValue('平成31年5月1日');
+  const [year, month, day] = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10).split('-').map(Number);
+  await from.fill(`R${year! - 2018}.${month}.${day}`);
+  await expect(page.locator('#audit-from-understood')).toHaveText(`令和${year! - 2018}年${month}月${day}日（${year}年） として受け付けます`);
+  await page.getByLabel('終了日').fill(`${year}/${month}/${day}`);
   await page.getByRole('button', { name: 'この条件で表示' }).click();
   const table = page.getByRole('region', { name: '記録（新しい順）' }).getByRole('table');
   await expect(table.getByRole('row').nth(1)).toContainText('診療・お薬情報の表示');

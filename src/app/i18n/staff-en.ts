@@ -801,6 +801,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'audit.filter.anyone': 'All staff',
   'audit.filter.action': 'Action',
   'audit.filter.from': 'From',
+  'audit.filter.dateHint': 'Western or Japanese era (e.g. 2026-12-06, R8.12.6, 令和8年12月6日)',
   'audit.filter.to': 'To',
   'audit.filter.submit': 'Show',
   'audit.csv': 'Download CSV',

@@ -803,6 +803,7 @@ export const staffJa = {
   'audit.filter.anyone': 'すべての職員',
   'audit.filter.action': '操作',
   'audit.filter.from': '開始日',
+  'audit.filter.dateHint': '和暦でも西暦でも（例：R8.12.6、令和8年12月6日、2026-12-06）',
   'audit.filter.to': '終了日',
   'audit.filter.submit': 'この条件で表示',
   'audit.csv': 'CSVでダウンロード',

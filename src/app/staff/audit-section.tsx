@@ -5,6 +5,8 @@ import type { ApiFailure } from '../api-client.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { formatInstant } from '../reception/format.ts';
 import { AUDIT_ACTIONS } from '../../domain/staff/audit-events.ts';
+import { parseDateText } from '../../domain/shared/date-text.ts';
+import { dateProblemMessage, DateUnderstood } from '../components/date-understood.tsx';
 import { auditCsvHref, auditEvents, auditStaff, verifyAuditChain } from './audit-api.ts';
 import { auditActionName, auditOutcomeName } from './audit-names.ts';
 import { Field } from './field.tsx';
@@ -58,7 +60,7 @@ function AuditViewer() {
         if (field === 'personRef' || field === 'staffId' || field === 'action') errors[field] = t('audit.error.code');
         if (field === 'from' || field === 'to') errors[field] = t('audit.error.date');
       }
-      if (result.failure.fields?.to && draft.from && draft.to && draft.from > draft.to) errors.to = t('audit.error.range');
+      if (result.failure.fields?.to && filter.from && filter.to && filter.from > filter.to) errors.to = t('audit.error.range');
       setFieldErrors(errors);
       setPage({ kind: 'failed', message: t('audit.error.filter') });
       return false;
@@ -75,7 +77,23 @@ function AuditViewer() {
   async function search(event: Event) {
     event.preventDefault();
     const filter: AuditFilter = {};
-    for (const key of Object.keys(draft) as FilterField[]) if (draft[key].trim() !== '') filter[key] = draft[key].trim();
+    // The dates are typed in 和暦 or 西暦 (issue 16 #1, D4) and sent as YYYY-MM-DD; a date that
+    // cannot be read is said so here, and the text stays as typed.
+    const dateErrors: Partial<Record<FilterField, string>> = {};
+    for (const key of Object.keys(draft) as FilterField[]) {
+      const value = draft[key].trim();
+      if (value === '') continue;
+      if (key === 'from' || key === 'to') {
+        const parsed = parseDateText(value);
+        if (parsed.ok) filter[key] = parsed.date;
+        else dateErrors[key] = dateProblemMessage(t, parsed.problem);
+      } else filter[key] = value;
+    }
+    if (Object.keys(dateErrors).length > 0) {
+      setFieldErrors(dateErrors);
+      setPage({ kind: 'failed', message: t('audit.error.filter') });
+      return;
+    }
     if (await load(filter, null)) {
       setApplied(filter);
       setCursors([null]);
@@ -162,10 +180,32 @@ function AuditViewer() {
             </select>
           </Field>
           <Field id="audit-from" label={t('audit.filter.from')} error={fieldErrors.from}>
-            <input type="date" {...common('from')} aria-describedby={fieldErrors.from ? 'audit-from-error' : undefined} />
+            <input
+              type="text"
+              {...common('from')}
+              autocomplete="off"
+              spellcheck={false}
+              aria-describedby={['audit-from-hint', 'audit-from-understood', fieldErrors.from ? 'audit-from-error' : ''].filter(Boolean).join(' ')}
+            />
+            {/* Below the field, so the filter's inputs stay in one row. */}
+            <p class="hint field-hint" id="audit-from-hint">
+              {t('audit.filter.dateHint')}
+            </p>
+            <DateUnderstood id="audit-from-understood" text={draft.from} />
           </Field>
           <Field id="audit-to" label={t('audit.filter.to')} error={fieldErrors.to}>
-            <input type="date" {...common('to')} aria-describedby={fieldErrors.to ? 'audit-to-error' : undefined} />
+            <input
+              type="text"
+              {...common('to')}
+              autocomplete="off"
+              spellcheck={false}
+              aria-describedby={['audit-to-hint', 'audit-to-understood', fieldErrors.to ? 'audit-to-error' : ''].filter(Boolean).join(' ')}
+            />
+            {/* Below the field, so the filter's inputs stay in one row. */}
+            <p class="hint field-hint" id="audit-to-hint">
+              {t('audit.filter.dateHint')}
+            </p>
+            <DateUnderstood id="audit-to-understood" text={draft.to} />
           </Field>
         </div>
         <div class="button-row">
