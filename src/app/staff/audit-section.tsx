@@ -179,34 +179,22 @@ function AuditViewer() {
               ))}
             </select>
           </Field>
-          <Field id="audit-from" label={t('audit.filter.from')} error={fieldErrors.from}>
-            <input
-              type="text"
-              {...common('from')}
-              autocomplete="off"
-              spellcheck={false}
-              aria-describedby={['audit-from-hint', 'audit-from-understood', fieldErrors.from ? 'audit-from-error' : ''].filter(Boolean).join(' ')}
-            />
-            {/* Below the field, so the filter's inputs stay in one row. */}
-            <p class="hint field-hint" id="audit-from-hint">
-              {t('audit.filter.dateHint')}
-            </p>
-            <DateUnderstood id="audit-from-understood" text={draft.from} />
-          </Field>
-          <Field id="audit-to" label={t('audit.filter.to')} error={fieldErrors.to}>
-            <input
-              type="text"
-              {...common('to')}
-              autocomplete="off"
-              spellcheck={false}
-              aria-describedby={['audit-to-hint', 'audit-to-understood', fieldErrors.to ? 'audit-to-error' : ''].filter(Boolean).join(' ')}
-            />
-            {/* Below the field, so the filter's inputs stay in one row. */}
-            <p class="hint field-hint" id="audit-to-hint">
-              {t('audit.filter.dateHint')}
-            </p>
-            <DateUnderstood id="audit-to-understood" text={draft.to} />
-          </Field>
+          {(['from', 'to'] as const).map((key) => (
+            <Field key={key} id={`audit-${key}`} label={t(`audit.filter.${key}`)} error={fieldErrors[key]}>
+              <input
+                type="text"
+                {...common(key)}
+                autocomplete="off"
+                spellcheck={false}
+                aria-describedby={[`audit-${key}-hint`, `audit-${key}-understood`, fieldErrors[key] ? `audit-${key}-error` : ''].filter(Boolean).join(' ')}
+              />
+              {/* Below the field, so the filter's inputs stay in one row. */}
+              <p class="hint field-hint" id={`audit-${key}-hint`}>
+                {t('audit.filter.dateHint')}
+              </p>
+              <DateUnderstood id={`audit-${key}-understood`} text={draft[key]} />
+            </Field>
+          ))}
         </div>
         <div class="button-row">
           <button type="submit" class="button primary">
