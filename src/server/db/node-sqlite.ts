@@ -9,7 +9,14 @@ export function kyselySqliteDatabase(db: DatabaseSync, cacheSize = 256): SqliteD
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => db.close(),
-    prepare(sql: string): SqliteStatement {
+    prepare(query: string): SqliteStatement {
+      // Kysely opens a transaction with a plain (deferred) `begin`. A deferred transaction that
+      // reads and then writes fails at once with "database is locked" when another process (the
+      // institution CLI beside the running server) committed in between: SQLite cannot wait
+      // there without risking a deadlock, so busy_timeout does not apply. Taking the write lock
+      // at BEGIN makes the second process wait its turn instead. In one process nothing changes:
+      // Kysely already runs one transaction at a time on the single connection.
+      const sql = query === 'begin' ? 'begin immediate' : query;
       const cached = cache.get(sql);
       if (cached) return cached;
       const statement = wrap(db.prepare(sql));
