@@ -25,10 +25,14 @@ export function e2eDataDir(project: string): string {
 /** The tablet's data: every behaviour flow runs there. */
 export const E2E_DATA_DIR = e2eDataDir('tablet');
 
-// Debian's Chromium: browsers cannot be downloaded on these machines.
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Debian's Chromium: browsers cannot be downloaded on these machines. Its headless shell (package
+// chromium-headless-shell, the same Blink build without the desktop browser around it) is used
+// when installed: the same tests took 27 % less CPU with it (README, "Run it"); else the full
+// Chromium in headless mode. CHROMIUM_PATH picks either.
+const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
+const executablePath = process.env.CHROMIUM_PATH || (fs.existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : '/usr/bin/chromium');
 if (!fs.existsSync(executablePath)) {
-  throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium fonts-noto-cjk, or set CHROMIUM_PATH.`);
+  throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium-headless-shell fonts-noto-cjk, or set CHROMIUM_PATH.`);
 }
 const launchOptions = {
   executablePath,

@@ -198,13 +198,27 @@ export async function enterTotp(page: Page, signedIn: ReturnType<Page['getByText
   throw new Error('the TOTP code was refused four times');
 }
 
-/** A session cookie (Cookie header value) for API calls from a test, as the demo account of `role`. */
+/**
+ * A session cookie (Cookie header value) for API calls from a test, as the demo account of `role`.
+ * It shares the kept session with `signInStaff`: each API login spends a TOTP step, and tests that
+ * asked for a new one on every call waited for free steps (up to 2 minutes in one test).
+ */
 export async function staffApiCookie(request: APIRequestContext, role: DemoRole = 'admin'): Promise<string> {
-  const kept = cachedCookie(role);
-  if (kept) {
-    const header = `${kept.name}=${kept.value}`;
-    if ((await request.get('/api/staff/me', { headers: { cookie: header } })).status() === 200) return header;
-  }
+  const header = (cookie: Cookie) => `${cookie.name}=${cookie.value}`;
+  const usable = async (cookie: Cookie) => (await request.get('/api/staff/me', { headers: { cookie: header(cookie) } })).status() === 200;
+  const tried = cachedCookie(role);
+  if (tried && (await usable(tried))) return header(tried);
+  return withFileLock(`e2e-login-${role}`, async () => {
+    const kept = cachedCookie(role);
+    if (kept && kept.value !== tried?.value && (await usable(kept))) return header(kept);
+    const cookie = await apiLogin(request, role);
+    saveCookie(role, cookie);
+    return header(cookie);
+  });
+}
+
+/** The whole login over the API: password, then the TOTP code; the full session's cookie. */
+async function apiLogin(request: APIRequestContext, role: DemoRole): Promise<Cookie> {
   const login = await request.post('/api/staff/login', { data: { loginId: DEMO_STAFF[role].loginId, password: E2E_DEMO_PASSWORD } });
   expect(login.status()).toBe(200);
   const pending = (login.headers()['set-cookie'] ?? '').split(';')[0]!;
@@ -214,9 +228,26 @@ export async function staffApiCookie(request: APIRequestContext, role: DemoRole 
       await new Promise((resolve) => setTimeout(resolve, untilNextStep()));
     }
     const res = await request.post('/api/staff/auth/totp', { data: { code: demoTotpCode(await reserveTotpOffset(role)) }, headers: { cookie: pending } });
-    if (res.status() === 204) return (res.headers()['set-cookie'] ?? '').split(';')[0]!;
+    if (res.status() === 204) return cookieFromHeader(res.headers()['set-cookie'] ?? '');
   }
   throw new Error('the TOTP code was refused four times');
+}
+
+/** The session's Set-Cookie header as the browser would keep it, so `signInStaff` can resume it. */
+function cookieFromHeader(setCookie: string): Cookie {
+  const [pair = '', ...attributes] = setCookie.split(';').map((part) => part.trim());
+  const eq = pair.indexOf('=');
+  const maxAge = Number(attributes.find((a) => /^max-age=/i.test(a))?.split('=')[1] ?? NaN);
+  return {
+    name: pair.slice(0, eq),
+    value: pair.slice(eq + 1),
+    domain: new URL(String(test.info().project.use.baseURL)).hostname,
+    path: '/',
+    expires: Number.isFinite(maxAge) ? Math.floor(Date.now() / 1000) + maxAge : -1,
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+  };
 }
 
 /**
