@@ -270,8 +270,18 @@ test('送信する queues the form in the outbox while offline: the header shows
   await walkToTheForm(page);
 
   // F8: the 年月日 is the visit day (today to begin with), the 資格確認日 of the outage search.
-  await expect(page.getByLabel('年月日')).not.toHaveValue('');
+  // Issue 16 §1: shown in 和暦 and typed in 和暦 or 西暦; a day that is not one is refused and kept.
+  await expect(page.getByLabel('年月日')).toHaveValue(/^令和\d+年\d+月\d+日$/);
   await expect(page.getByText(/この日を「資格確認日」として使います/)).toBeVisible();
+  const today = await page.getByLabel('年月日').inputValue();
+  await page.getByLabel('年月日').fill('H31.5.1');
+  await page.getByLabel('年月日').blur();
+  await expect(page.getByText('正しい日付を入れてください。')).toBeVisible();
+  await expect(page.getByLabel('年月日')).toHaveValue('H31.5.1');
+  const [, reiwa, month, day] = /^令和(\d+)年(\d+)月(\d+)日$/.exec(today)!;
+  await page.getByLabel('年月日').fill(`R${reiwa}.${month}.${day}`);
+  await expect(page.getByText('正しい日付を入れてください。')).toHaveCount(0);
+  await expect(page.getByText(`${today}（${2018 + Number(reiwa)}年）`, { exact: true })).toBeVisible();
 
   // D3: only a name (or the clinic's number) is required.
   await page.getByRole('button', { name: '送信する' }).click();

@@ -1,4 +1,4 @@
-import { expect, expectNoSeriousA11yViolations, PHONE, snapshot, test } from './support/fixtures.ts';
+import { expect, expectNoSeriousA11yViolations, PHONE, snapshot, test, textsWithoutReadings } from './support/fixtures.ts';
 import { consultationDay } from '../../src/app/reception/consultation-day.ts';
 import { consentToEverything, copyCardAppLink, expectChoicesOnOneLine, LINK, qrPathFor, resetCard, tomorrowInJapan, useCard } from './support/reception.ts';
 
@@ -18,6 +18,8 @@ test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on t
   await expect(page.getByText('手順 2 / 4')).toBeVisible();
   await expect(page.getByText('顔認証マイナンバーカード（暗証番号の設定がないカード）は、この受付では使えません。')).toBeVisible();
   await expect(page.getByRole('link', { name: /マイナポータルで利用登録をする/ })).toHaveAttribute('href', 'https://myna.go.jp/');
+  // Issue 16 §6: a whole 44 px target, though it ends a sentence.
+  expect((await page.getByRole('link', { name: /マイナポータルで利用登録をする/ }).boundingBox())?.height).toBeGreaterThanOrEqual(44);
   // R11: the latest card app, a reader on a PC; staff never note the My Number. The Mynaportal login check is for online patients.
   await expect(page.getByText('最新のマイナポータルアプリが必要です')).toBeVisible();
   await expect(page.getByText('パソコンで受付する場合は、ICカードリーダライタが必要です。')).toBeVisible();
@@ -142,8 +144,16 @@ test.describe('on the patient’s phone', () => {
     await page.getByLabel('診療日').fill('2020-01-01');
     await page.getByRole('button', { name: '同意内容を登録する' }).click();
     await expect(page.getByText('今日以降の日付を入力してください。')).toBeVisible();
-    const date = tomorrowInJapan();
+    // Issue 16 §1: the date is typed as people write it; what is not a date is refused and kept.
+    await page.getByLabel('診療日').fill('R8.13.40');
+    await page.getByRole('button', { name: '同意内容を登録する' }).click();
+    await expect(page.getByText('日付が正しくありません。')).toBeVisible();
+    await expect(page.getByLabel('診療日')).toHaveValue('R8.13.40');
+    const iso = tomorrowInJapan();
+    const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+    const date = `R${year - 2018}.${month}.${day}`;
     await page.getByLabel('診療日').fill(date);
+    await expect(page.getByTestId('date-understood')).toHaveText(`令和${year - 2018}年${month}月${day}日（${year}年）として受け付けます`);
     await snapshot(page, 'online-1-date', info.project.name);
 
     // S5: the app did not say it supports e-prescriptions, so the form is not asked.
@@ -172,13 +182,13 @@ test.describe('on the patient’s phone', () => {
     await expect(page.getByText('保険資格の確認結果')).toHaveCount(0);
     // Issue 16 §4: the day booked, on one line, and what comes next.
     const validThrough = page.locator('.valid-through');
-    await expect(validThrough).toHaveText(`情報を確認できる期限：${consultationDay(date, 'ja')}の診療日まで`);
+    await expect(validThrough).toHaveText(`情報を確認できる期限：${consultationDay(iso, 'ja')}の診療日まで`);
     await expect(validThrough.locator('.nowrap')).toHaveCSS('white-space', 'nowrap');
     await expect(page.getByText('アプリで予約を確定してください。', { exact: false })).toBeVisible();
     await snapshot(page, 'online-4-done', info.project.name);
     await page.getByRole('button', { name: '手続きを終了する' }).click();
     // R12: the app learns the outcome and the date, after its own parameters.
-    await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${date}`);
+    await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${iso}`);
 
     // U4: back from the app with that consent in force: the revoke confirmation comes first.
     await page.goto(fromApp);
@@ -203,7 +213,7 @@ test.describe('on the patient’s phone', () => {
     await expect(page.getByRole('button', { name: '終わる' })).toHaveCount(0);
     await snapshot(page, 'online-7-updated', info.project.name);
     await page.getByRole('button', { name: '手続きを終了する' }).click();
-    await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${date}`);
+    await expect(page).toHaveURL(`https://telemed.example/return?visit=42&zaitaku_result=registered&zaitaku_consultation_date=${iso}`);
   });
 });
 
@@ -259,6 +269,8 @@ test('(d) R2, R5, E2, P4: a face-authentication-only card is refused before any 
   for (const alternative of ['資格確認書', 'マイナンバーカードと「資格情報のお知らせ」', '有効期限内の健康保険証', '被保険者資格申立書']) {
     await expect(refusal.getByRole('listitem').filter({ hasText: alternative })).toHaveCount(1);
   }
+  // Issue 16 §6: the card app gives the form's name its reading too.
+  await expect(refusal.getByRole('listitem').locator('ruby.term rt')).toHaveText('ひほけんしゃしかくもうしたてしょ');
   await expect(page.getByRole('textbox', { name: '暗証番号（4桁）を入力してください' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: '読み取り開始' })).toHaveCount(0);
 
@@ -275,12 +287,16 @@ test('(d) R2, R5, E2, P4: a face-authentication-only card is refused before any 
   await expect(page.getByRole('heading', { name: '受付が完了しました' })).toHaveCount(0);
   await expect(page.locator('.message.success')).toHaveCount(0);
   // E2: the next steps for lost, in order, with a still-valid 健康保険証 and no Mynaportal screen; E1's claim note is not shown.
-  await expect(page.locator('ol.next-steps > li')).toHaveText([
+  await expect(page.locator('ol.next-steps > li')).toHaveCount(4);
+  expect(await textsWithoutReadings(page.locator('ol.next-steps > li'))).toEqual([
     '資格確認書の提示をお願いしてください。',
     'マイナンバーカードと「資格情報のお知らせ」の提示をお願いしてください。',
     '有効期限内の健康保険証をお持ちであれば、その提示をお願いしてください。',
     'いずれもない場合は、被保険者資格申立書に記入してもらってください。',
   ]);
+  // Issue 16 §6: the hard term carries its reading here too, and on the button below.
+  await expect(page.locator('ol.next-steps ruby.term rt')).toHaveText('ひほけんしゃしかくもうしたてしょ');
+  await expect(page.getByRole('button', { name: /この患者さんの\s*被保険者資格申立書\s*を記入する/ }).locator('ruby.term rt')).toHaveCount(1);
   await expect(page.getByText(/マイナポータルの資格情報画面でも有効な資格は確認できません/)).toBeVisible();
   await expect(page.getByText(/請求には、ここに表示された資格情報を使います/)).toHaveCount(0);
   await expect(page.locator('.status-badge')).toHaveText('無効（資格喪失）');
@@ -288,7 +304,7 @@ test('(d) R2, R5, E2, P4: a face-authentication-only card is refused before any 
   await expectNoSeriousA11yViolations(page);
 
   // E2: straight to this patient's declaration form, filled in from the record (kana made full-width, the era date of birth).
-  await page.getByRole('button', { name: 'この患者さんの被保険者資格申立書を記入する' }).click();
+  await page.getByRole('button', { name: /この患者さんの\s*被保険者資格申立書\s*を記入する/ }).click();
   await expect(page).toHaveURL(new RegExp(`${LINK}/fallback/form$`));
   await expect(page.getByLabel('氏名', { exact: true })).toHaveValue('佐藤　健一');
   await expect(page.getByLabel('（フリガナ）')).toHaveValue('サトウ ケンイチ');

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { DEMO_PIN, type SimCardDto } from '../../domain/registration/card-simulator.ts';
 import type { ApiFailure } from '../api-client.ts';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { prefersSameDevice } from '../reception/handoff-path.ts';
 import { rejectionMessage } from '../reception/rejection-message.ts';
@@ -204,7 +205,9 @@ export default function CardAppPage() {
                   <li>{t('card.faceOnly.certificate')}</li>
                   <li>{t('card.faceOnly.cardWithNotice')}</li>
                   <li>{t('card.faceOnly.healthInsuranceCard')}</li>
-                  <li>{t('card.faceOnly.declaration')}</li>
+                  <li>
+                    <WithTerms text={t('card.faceOnly.declaration')} />
+                  </li>
                 </ul>
               </>
             )}

@@ -2,6 +2,7 @@ import type { DeclarationField, DeclarationFieldKind, FieldQuestion } from '../.
 import type { DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
 import type { OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
 import { formatDateJa, formatEraDate } from '../../domain/shared/era.ts';
+import { useTypedDate } from '../components/typed-date.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from '../reception/format.ts';
@@ -274,26 +275,31 @@ function EraDateInput({ field, model }: InputProps<'eraDate'>) {
   );
 }
 
-/** A western calendar day, echoed in the era calendar. */
+/** A day typed in 和暦 or 西暦 (issue 16 #1), echoed as read once it reads as a day. */
 function DateInput({ field, model }: InputProps<'date'>) {
   const { id, label, hint, error, search } = useFieldText(field, model);
-  const value = model.form[id] ?? '';
-  const era = value ? formatEraDate(value) && formatDateJa(value) : null;
+  const date = useTypedDate(model.form[id], (value) => model.setValue(id, value || null));
+  const read = date.understood ? formatDateJa(date.understood) : undefined;
   return (
     <div class="field">
       <label for={`fb-${id}`}>{label}</label>
       <input
         id={`fb-${id}`}
-        type="date"
-        value={value}
+        type="text"
+        autocomplete="off"
+        value={date.text}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(hint && `fb-${id}-hint`, search?.id, error && `fb-${id}-error`)}
-        onInput={(e) => model.setValue(id, e.currentTarget.value || null)}
+        aria-describedby={describedBy(hint && `fb-${id}-hint`, search?.id, read && !error && `fb-${id}-read`, error && `fb-${id}-error`)}
+        onInput={(e) => date.onInput(e.currentTarget.value)}
         onBlur={() => model.touch(id)}
       />
       <FieldHint target={id} text={hint} />
       <SearchNeed flag={search} />
-      {era && !error && <p class="fb-echo">{era}</p>}
+      {read && !error && (
+        <p class="fb-echo" id={`fb-${id}-read`}>
+          {read}
+        </p>
+      )}
       <FieldError target={id} error={error} />
     </div>
   );

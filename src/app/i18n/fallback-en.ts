@@ -162,7 +162,7 @@ export const fallbackEn: Record<keyof typeof fallbackJa, string> = {
   'fb.form.hint.sex': '',
   'fb.form.hint.address': '',
   'fb.form.hint.otherResidence': 'Only if you live somewhere other than the address on the card.',
-  'fb.form.hint.declaredOn': 'The day of the visit (today to begin with). The eligibility search after an outage uses it as the 資格確認日 (check date).',
+  'fb.form.hint.declaredOn': 'The day of the visit (today to begin with), in the Japanese era or the Western calendar (e.g. 令和8年12月7日, R8.12.7, 2026-12-07). The eligibility search after an outage uses it as the 資格確認日 (check date).',
   'fb.form.hint.signature': 'Sign inside the box with a finger or a pen.',
   'fb.form.hint.relationship': 'Only when someone other than the patient (a family member, for example) signs. Example: eldest daughter',
   'fb.form.hint.phone': 'A number where you can be reached (with or without hyphens).',

@@ -162,7 +162,7 @@ export const fallbackJa = {
   'fb.form.hint.sex': '',
   'fb.form.hint.address': '',
   'fb.form.hint.otherResidence': 'カードに書かれた住所とは別の場所に住んでいるときだけ書いてください。',
-  'fb.form.hint.declaredOn': '訪問した日です（はじめは今日の日付）。復旧後の資格照会では、この日を「資格確認日」として使います。',
+  'fb.form.hint.declaredOn': '訪問した日です（はじめは今日の日付）。和暦でも西暦でも書けます（例：令和8年12月7日、R8.12.7、2026-12-07）。復旧後の資格照会では、この日を「資格確認日」として使います。',
   'fb.form.hint.signature': '枠の中に、指かペンで署名してください。',
   'fb.form.hint.relationship': 'ご本人以外（ご家族など）が署名したときだけ書いてください。例：長女',
   'fb.form.hint.phone': '連絡のつく電話番号（ハイフンはあってもなくてもかまいません）',

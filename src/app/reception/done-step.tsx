@@ -5,6 +5,7 @@ import { fallbackCauseOf, stepsAfterCardCheck, unconfirmedStatus, type Unconfirm
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
 import type { RegistrationOutcomeDto } from '../../domain/registration/reception-api.ts';
 import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EligibilityView } from './eligibility-view.tsx';
 import type { FlowState } from './flow-state.ts';
@@ -39,7 +40,7 @@ function UnconfirmedResult({ token, status, record, steps }: { token: string; st
     route(url);
   }
   // Buttons, not links: the router follows a link's click at once, before the draft is written.
-  const action = (url: string, primary: boolean, label: string) => (
+  const action = (url: string, primary: boolean, label: ComponentChildren) => (
     <button type="button" class={`button wide${primary ? ' primary' : ''}`} disabled={opening} onClick={() => void open(url)}>
       {label}
     </button>
@@ -61,14 +62,16 @@ function UnconfirmedResult({ token, status, record, steps }: { token: string; st
         <h3 id="next-steps-title">{t('done.unconfirmed.steps')}</h3>
         <ol class="next-steps">
           {steps.map((step) => (
-            <li key={step}>{t(`step.${step}`)}</li>
+            <li key={step}>
+              <WithTerms text={t(`step.${step}`)} />
+            </li>
           ))}
         </ol>
         {!steps.includes('askMynaportalScreen') && <p class="hint">{t('done.unconfirmed.noMynaportal')}</p>}
         <div class="result-actions">
           {/* The guide first: its steps are the list above, and it ends in the same draft. */}
           {action(base, true, t('done.unconfirmed.openGuide'))}
-          {action(`${base}/form`, false, t('done.unconfirmed.openForm'))}
+          {action(`${base}/form`, false, <WithTerms text={t('done.unconfirmed.openForm')} />)}
         </div>
         <p class="hint">{t('done.unconfirmed.prefill')}</p>
       </section>

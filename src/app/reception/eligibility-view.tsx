@@ -1,5 +1,6 @@
 import { unconfirmedStatus } from '../../domain/fallback/unconfirmed-result.ts';
 import type { EligibilityRecord, NextStep } from '../../domain/registration/eligibility.ts';
+import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { displayKana, formatDateOfBirth, formatInsuranceNumbers, formatOptionalDate, formatPeriod, orNotRegistered as orBlank } from './format.ts';
 
@@ -29,7 +30,9 @@ export function EligibilityView({ record, nextSteps }: { record: EligibilityReco
       {nextSteps.length > 0 && (
         <ul class="next-steps">
           {nextSteps.map((step) => (
-            <li key={step}>{t(`step.${step}`)}</li>
+            <li key={step}>
+              <WithTerms text={t(`step.${step}`)} />
+            </li>
           ))}
         </ul>
       )}

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consent.ts';
-import { isCardRegistrationMaintenance, jstDate } from '../../domain/shared/jst.ts';
+import { isCardRegistrationMaintenance } from '../../domain/shared/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { checkConsultationDate, PRESCRIPTION_FORMS, type ConsultationDateProblem, type PrescriptionForm } from '../../domain/registration/registration.ts';
 import { asksConsultationDate, isRemoteConsultation, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
 import { WithTerms } from '../components/term.tsx';
+import { useTypedDate } from '../components/typed-date.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';
@@ -87,7 +88,8 @@ export function PreparationStep({ flow, next }: StepProps) {
         </li>
         <li>
           {t('prep.registered')}{' '}
-          <a href={MYNAPORTAL_URL} target="_blank" rel="noopener noreferrer">
+          {/* A full 44 px target although it ends a sentence (issue 16 §6): patients aged 70+ tap it. */}
+          <a class="link-button" href={MYNAPORTAL_URL} target="_blank" rel="noopener noreferrer">
             {t('prep.registerLink')}
           </a>
         </li>
@@ -252,24 +254,32 @@ function ConsentChoices({
   );
 }
 
-/** R3: the consultation date, today or later in Japan. */
+/** R3: the consultation date, today or later in Japan, typed in 和暦 or 西暦 (issue 16 #1). */
 function DateInput({ value, onValue, problem }: { value: string; onValue: (value: string) => void; problem: ConsultationDateProblem | null }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const date = useTypedDate(value, onValue);
+  const describedBy = ['consultation-date-hint', 'consultation-date-read', problem ? 'consultation-date-error' : ''].filter(Boolean).join(' ');
   return (
     <div class="form-part">
       <h2>{t('date.title')}</h2>
       <p>{t('date.lead')}</p>
       <div class="field">
         <label for="consultation-date">{t('date.label')}</label>
+        <p class="field-hint hint" id="consultation-date-hint">
+          {t('date.hint')}
+        </p>
         <input
           id="consultation-date"
-          type="date"
-          min={jstDate(new Date())}
-          value={value}
-          onInput={(e) => onValue(e.currentTarget.value)}
+          type="text"
+          autocomplete="off"
+          value={date.text}
+          onInput={(e) => date.onInput(e.currentTarget.value)}
           aria-invalid={problem ? 'true' : undefined}
-          aria-describedby={problem ? 'consultation-date-error' : undefined}
+          aria-describedby={describedBy}
         />
+        <p class="date-understood" id="consultation-date-read" aria-live="polite" data-testid="date-understood">
+          {date.understood ? t('date.understood', { date: formatDate(date.understood, lang) }) : ''}
+        </p>
         {problem && (
           <p class="field-error" id="consultation-date-error">
             {t(`date.error.${problem}`)}

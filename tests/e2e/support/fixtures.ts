@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { devices, expect, test as base, type Page } from '@playwright/test';
+import { devices, expect, test as base, type Locator, type Page } from '@playwright/test';
 import { e2eDataDir } from '../../../playwright.config.ts';
 
 /**
@@ -185,4 +185,18 @@ export async function snapshot(page: Page, name: string, projectName: string): P
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const body = await page.screenshot({ path: file });
   await base.info().attach(name, { body, contentType: 'image/png' });
+}
+
+/**
+ * The text of each element as read aloud: furigana (`<rt>`, hidden from screen readers) left out.
+ * `toHaveText` reads `textContent`, which runs a term's reading into the sentence around it.
+ */
+export async function textsWithoutReadings(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll((elements) =>
+    elements.map((element) => {
+      const copy = element.cloneNode(true) as Element;
+      copy.querySelectorAll('rt').forEach((rt) => rt.remove());
+      return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+    }),
+  );
 }
