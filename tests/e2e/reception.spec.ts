@@ -7,15 +7,15 @@ import { consentToEverything, copyCardAppLink, expectChoicesOnOneLine, LINK, qrP
 test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on the patient’s phone through the QR code; issue 16 §2–§4: one step count, no printed address, the copied link, reader wording', async ({ page, browser }, info) => {
   // Two devices on a busy two-core machine.
   test.setTimeout(120_000);
-  // The nurse opens the clinic's link: the menu, then the visit type.
+  // The nurse opens the clinic's link: the menu asks the visit type itself (issue 16 §2: one screen).
   await page.goto(LINK);
   await expect(page.getByText('在宅受付デモクリニック')).toBeVisible();
-  await page.getByRole('button', { name: /同意を登録する/ }).click();
-  // Issue 16 §2: one step count from the first step through the card step, whatever is chosen.
-  await expect(page.getByText('手順 1 / 4')).toBeVisible();
-  await page.getByRole('button', { name: /訪問診療等/ }).click();
+  const register = page.getByRole('region', { name: '同意を登録する' });
+  await expect(register.getByRole('button')).toHaveCount(3);
+  await register.getByRole('button', { name: /訪問診療等/ }).click();
   await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
-  await expect(page.getByText('手順 2 / 4')).toBeVisible();
+  // Issue 16 §2: one step count from the first step through the card step, whatever is chosen.
+  await expect(page.getByText('手順 1 / 3')).toBeVisible();
   await expect(page.getByText('顔認証マイナンバーカード（暗証番号の設定がないカード）は、この受付では使えません。')).toBeVisible();
   await expect(page.getByRole('link', { name: /マイナポータルで利用登録をする/ })).toHaveAttribute('href', 'https://myna.go.jp/');
   // Issue 16 §6: a whole 44 px target, though it ends a sentence.
@@ -30,7 +30,7 @@ test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on t
 
   await page.getByRole('button', { name: '準備ができました' }).click();
   await expect(page.getByRole('heading', { name: '情報の提供に同意してください' })).toBeVisible();
-  await expect(page.getByText('手順 3 / 4')).toBeVisible();
+  await expect(page.getByText('手順 2 / 3')).toBeVisible();
   // Unanswered items are never taken as refusals: the button asks for them (and for the form).
   await page.getByRole('button', { name: '同意内容を登録する' }).click();
   await expect(page.getByRole('alert').filter({ hasText: '選んでいない項目が5件あります。' })).toBeVisible();
@@ -45,7 +45,7 @@ test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on t
   // The choices survive a reload mid-flow.
   await page.reload();
   await expect(page.getByRole('group', { name: '限度額情報' }).getByLabel('同意しない')).toBeChecked();
-  await expect(page.getByText('手順 3 / 4')).toBeVisible();
+  await expect(page.getByText('手順 2 / 3')).toBeVisible();
   // S5 and R5 on the same screen: the prescription form, and that the consent lasts across visits and can be revoked at any time.
   await expect(page.getByRole('heading', { name: '処方箋の受け取り方を選んでください' })).toBeVisible();
   await page.getByText('電子処方箋', { exact: true }).click();
@@ -54,7 +54,7 @@ test('(a) R1–R7, R5, R6, R11, E1, D4: a home visit on a tablet, card read on t
 
   // R6 cross-device: the tablet shows a QR code; the patient's phone opens what it holds.
   await expect(page.getByRole('heading', { name: 'マイナンバーカードで本人確認' })).toBeVisible();
-  await expect(page.getByText('手順 4 / 4')).toBeVisible();
+  await expect(page.getByText('手順 3 / 3')).toBeVisible();
   // R6: family may help at home; only a legal representative types the PIN for the patient.
   await expect(page.getByText(/ご家族などが.*手伝うことができます。ただし、ご本人に代わって暗証番号を入力できるのは、乳幼児や成年被後見人の法定代理人だけです。/)).toBeVisible();
   // Issue 16 §3: on the tablet's own reader the wording is the reader's, never the phone's.

@@ -10,23 +10,23 @@ const app = (date: string | null, returnUrl = 'https://telemed.example/r'): Flow
 const settings = { usesClinicalInfo: true, usesElectronicPrescription: true, showsPrescriptionForm: true } as Parameters<typeof consentScreenAsks>[1];
 
 describe('issue 16 §2: one stable step count', () => {
-  it('counts the same total on every step through the card step, whatever visit type is chosen', () => {
+  it('counts the same total on every step through the card step, whatever visit type is chosen on the menu', () => {
     const bare = link();
     const steps = journeySteps(bare);
-    expect(steps).toEqual(['menu', 'visitType', 'preparation', 'consent', 'handoff', 'done']);
+    // The menu asks the visit type itself: no separate screen for it.
+    expect(steps).toEqual(['menu', 'preparation', 'consent', 'handoff', 'done']);
     // The visit type chosen does not change the list (the date and the form are on the consent screen).
     for (const visitType of ['homeVisit', 'houseCall', 'online'] as const) expect(journeySteps({ ...bare, visitType } as FlowState)).toEqual(steps);
-    expect(['visitType', 'preparation', 'consent', 'handoff'].map((s) => stepCounter(steps, s as FlowState['step']))).toEqual([
-      { current: 1, total: 4 },
-      { current: 2, total: 4 },
-      { current: 3, total: 4 },
-      { current: 4, total: 4 },
+    expect(['preparation', 'consent', 'handoff'].map((s) => stepCounter(steps, s as FlowState['step']))).toEqual([
+      { current: 1, total: 3 },
+      { current: 2, total: 3 },
+      { current: 3, total: 3 },
     ]);
     expect(stepCounter(steps, 'menu')).toBeNull();
     expect(stepCounter(steps, 'done')).toBeNull();
   });
 
-  it('a preset visit type (a bookmark, an app) skips the menu and the choice: three steps', () => {
+  it('a preset visit type (a bookmark, an app) skips the menu: the same three steps', () => {
     const steps = journeySteps(link('homeVisit'));
     expect(steps).toEqual(['preparation', 'consent', 'handoff', 'done']);
     expect(stepCounter(steps, 'handoff')).toEqual({ current: 3, total: 3 });

@@ -40,6 +40,8 @@ export const en: Record<CoreKey, string> = {
   'menu.title': 'What would you like to do?',
   'menu.register': 'Register my consent',
   'menu.register.hint': 'Check in and consent to sharing information',
+  'menu.register.chooseVisit': 'Choose the kind of visit to start.',
+  'menu.others': 'Consents already registered',
   'menu.query': 'View or change my consent',
   'menu.query.hint': 'See and change the consent you registered',
   'menu.revokeAll': 'Revoke all my consents',

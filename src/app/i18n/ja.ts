@@ -45,6 +45,8 @@ export const ja = {
   'menu.title': 'ご用件を選んでください',
   'menu.register': '同意を登録する',
   'menu.register.hint': '受付をして、情報の提供に同意します',
+  'menu.register.chooseVisit': '受付の種類を選ぶと、受付が始まります。',
+  'menu.others': '登録した同意について',
   'menu.query': '同意照会・更新',
   'menu.query.hint': '登録した同意の内容を確認・変更します',
   'menu.revokeAll': 'すべての同意を取消す',

@@ -10,7 +10,8 @@ import type { FlowState, FlowStep } from './flow-state.ts';
  */
 export function journeySteps(flow: Pick<FlowState, 'showMenu' | 'visitTypePreset'>): FlowStep[] {
   const steps: FlowStep[] = flow.showMenu ? ['menu'] : [];
-  if (!flow.visitTypePreset) steps.push('visitType');
+  // The menu asks the visit type itself; the separate choice is only for a link without either.
+  if (!flow.showMenu && !flow.visitTypePreset) steps.push('visitType');
   steps.push('preparation', 'consent', 'handoff', 'done');
   return steps;
 }

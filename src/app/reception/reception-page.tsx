@@ -292,7 +292,16 @@ export default function ReceptionPage({ token }: { token: string }) {
         />
       ) : (
       <div class="card flow-card">
-        {flow.step === 'menu' && <MenuStep onChoose={(mode) => (mode === 'register' ? next() : update({ mode }))} />}
+        {flow.step === 'menu' && (
+          <MenuStep
+            onRegister={(visitType) => {
+              setSubmitError(null);
+              update({ mode: 'register', visitType, step: 'preparation' });
+              window.scrollTo(0, 0);
+            }}
+            onChoose={(mode) => update({ mode })}
+          />
+        )}
         {flow.step === 'visitType' && <VisitTypeStep {...props} />}
         {flow.step === 'preparation' && <PreparationStep {...props} />}
         {flow.step === 'consent' && <ConsentStep {...props} asks={asks} onSubmit={() => void submit()} submitting={submitting} error={submitError} />}

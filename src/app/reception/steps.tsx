@@ -3,7 +3,7 @@ import { CONSENT_CHOICES, type ConsentChoice } from '../../domain/consent/consen
 import { isCardRegistrationMaintenance } from '../../domain/shared/jst.ts';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { checkConsultationDate, PRESCRIPTION_FORMS, type ConsultationDateProblem, type PrescriptionForm } from '../../domain/registration/registration.ts';
-import { asksConsultationDate, isRemoteConsultation, VISIT_TYPES } from '../../domain/shared/visit-type.ts';
+import { asksConsultationDate, isRemoteConsultation, VISIT_TYPES, type VisitType } from '../../domain/shared/visit-type.ts';
 import { WithTerms } from '../components/term.tsx';
 import { useTypedDate } from '../components/typed-date.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -21,20 +21,39 @@ export interface StepProps {
 /** Mynaportal, where a card is registered for health-insurance use (R2). */
 const MYNAPORTAL_URL = 'https://myna.go.jp/';
 
-/** The institution link's menu: register, query or update (U1), revoke everything (X3). */
-export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' | 'revokeAll') => void }) {
+/**
+ * The institution link's menu (issue 16 §2): register, query or update (U1), revoke everything
+ * (X3), and the outage guide. Registering starts from the visit type chosen here, so the menu and
+ * the choice of visit type are one screen.
+ */
+export function MenuStep({ onRegister, onChoose }: { onRegister: (visitType: VisitType) => void; onChoose: (mode: 'query' | 'revokeAll') => void }) {
   const { t } = useI18n();
   return (
     <>
       <h2>{t('menu.title')}</h2>
-      <div class="choice-list">
-        {(['register', 'query', 'revokeAll'] as const).map((mode) => (
-          <button key={mode} type="button" class="choice-button" onClick={() => onChoose(mode)}>
-            <span class="choice-title">{t(`menu.${mode}`)}</span>
-            <span class="choice-hint">{t(`menu.${mode}.hint`)}</span>
-          </button>
-        ))}
-      </div>
+      <section class="menu-group" aria-labelledby="menu-register">
+        <h3 id="menu-register">{t('menu.register')}</h3>
+        <p class="hint">{t('menu.register.chooseVisit')}</p>
+        <div class="choice-list">
+          {VISIT_TYPES.map((type) => (
+            <button key={type} type="button" class="choice-button" onClick={() => onRegister(type)}>
+              <span class="choice-title">{t(`visit.${type}`)}</span>
+              <span class="choice-hint">{t(`visit.${type}.hint`)}</span>
+            </button>
+          ))}
+        </div>
+      </section>
+      <section class="menu-group" aria-labelledby="menu-others">
+        <h3 id="menu-others">{t('menu.others')}</h3>
+        <div class="choice-list">
+          {(['query', 'revokeAll'] as const).map((mode) => (
+            <button key={mode} type="button" class="choice-button" onClick={() => onChoose(mode)}>
+              <span class="choice-title">{t(`menu.${mode}`)}</span>
+              <span class="choice-hint">{t(`menu.${mode}.hint`)}</span>
+            </button>
+          ))}
+        </div>
+      </section>
       <p>
         <a class="link-button" href={`${location.pathname.replace(/\/+$/, '')}/fallback`}>
           {t('fb.menuLink')}
@@ -44,6 +63,7 @@ export function MenuStep({ onChoose }: { onChoose: (mode: 'register' | 'query' |
   );
 }
 
+/** Kept for a flow saved at this step by an earlier version: the menu now asks the visit type. */
 export function VisitTypeStep({ update, next }: StepProps) {
   const { t } = useI18n();
   return (
