@@ -14,7 +14,65 @@ export interface DeclaredSkip {
   reason: string;
 }
 
+/** app-mode.test.ts's own-process tests start `node src/server/main.ts` without DATABASE_URL. */
+const SPAWNED_ON_SQLITE =
+  'Starts the real server in its own process with only the settings the test gives, so it runs on SQLite in either lane: skipped in the PostgreSQL lane (npm run test:pg) rather than repeated; runs in npm test.';
+
 export const DECLARED_SKIPS: readonly DeclaredSkip[] = [
+  {
+    runner: 'vitest',
+    file: 'tests/api/institution-admin.test.ts',
+    title: 'issue 12 #9: institution onboarding with proof > issue 12 #9: npm run institution -- issue-activation prints a one-time code that the database keeps only as a hash',
+    reason: 'Runs the institution CLI in its own process on SQLite (DATABASE_URL emptied) in either lane: skipped in the PostgreSQL lane (npm run test:pg) rather than repeated; runs in npm test.',
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3: production mode refuses an unsafe card trust set > issue 12 #3: production mode with the demo CA among the trust anchors refuses to start',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3: production mode refuses an unsafe card trust set > issue 12 #3: a CA with the demo CA\'s name (another key) is refused too, also as an intermediate',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3: production mode refuses an unsafe card trust set > issue 12 #3: production mode with the card simulator on refuses to start',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3: production mode refuses an unsafe card trust set > issue 12 #3: production mode without a trust anchor refuses to start',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3: production mode refuses an unsafe card trust set > issue 12 #3: an unreadable anchor file is named in the refusal',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3: production mode refuses an unsafe card trust set > issue 12 #3: production mode with a configured anchor starts, without the simulator or its API',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3 / #14: a demo start > issue 12 #3: the simulator runs in its own process and directory: the reception\'s data holds no private key; key files 0600, directory 0700',
+    reason: SPAWNED_ON_SQLITE,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/app-mode.test.ts',
+    title: 'issue 12 #3 / #14: a demo start > issue 12 #14: stdout of a demo start holds neither the demo password nor the TOTP secret',
+    reason: SPAWNED_ON_SQLITE,
+  },
   {
     runner: 'vitest',
     file: 'tests/api/foundation.test.ts',

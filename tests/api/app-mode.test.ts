@@ -95,7 +95,14 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('issue 12 #3: production mode refuses an unsafe card trust set', () => {
+/**
+ * The servers these tests start get only the settings each test gives (`startMain`: no
+ * DATABASE_URL), so they run on SQLite in either lane. The PostgreSQL lane skips them rather than
+ * run the same processes again (declared in tests/skips.ts).
+ */
+const inOwnProcess = describe.skipIf(Boolean(process.env.DATABASE_URL));
+
+inOwnProcess('issue 12 #3: production mode refuses an unsafe card trust set', () => {
   it('issue 12 #3: production mode with the demo CA among the trust anchors refuses to start', async () => {
     const started = await startMain(productionEnv({ CARD_TRUST_ANCHORS: `${otherCaFile},${path.join(demoSimDir, 'ca-cert.pem')}` }));
     expect(started.code).toBe(1);
@@ -239,7 +246,7 @@ describe('issue 12 #3: the card trust set follows the mode', () => {
   }, 60_000);
 });
 
-describe('issue 12 #3 / #14: a demo start', () => {
+inOwnProcess('issue 12 #3 / #14: a demo start', () => {
   it('issue 12 #3: the simulator runs in its own process and directory: the reception\'s data holds no private key; key files 0600, directory 0700', async () => {
     const dataDir = path.join(work, 'demo-start', 'data');
     const started = await startMain({ DATA_DIR: dataDir });
