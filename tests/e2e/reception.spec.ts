@@ -153,7 +153,7 @@ test.describe('on the patient’s phone', () => {
     const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
     const date = `R${year - 2018}.${month}.${day}`;
     await page.getByLabel('診療日').fill(date);
-    await expect(page.getByTestId('date-understood')).toHaveText(`令和${year - 2018}年${month}月${day}日（${year}年）として受け付けます`);
+    await expect(page.getByTestId('date-understood')).toHaveText(`令和${year - 2018}年${month}月${day}日（${year}年） として受け付けます`);
     await snapshot(page, 'online-1-date', info.project.name);
 
     // S5: the app did not say it supports e-prescriptions, so the form is not asked.

@@ -2,7 +2,7 @@ import type { DeclarationField, DeclarationFieldKind, FieldQuestion } from '../.
 import type { DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
 import type { OutageSearchMissing } from '../../domain/fallback/fallback-guide.ts';
 import { formatDateJa, formatEraDate } from '../../domain/shared/era.ts';
-import { useTypedDate } from '../components/typed-date.ts';
+import { useTypedDate } from '../components/typed-date.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { formatDate } from '../reception/format.ts';

@@ -136,7 +136,7 @@ export const en: Record<CoreKey, string> = {
   'date.label': 'Consultation date',
   'date.fromApp': 'The consultation date sent by your online-consultation app.',
   'date.hint': 'In the Japanese era or the Western calendar, e.g. 令和8年12月7日, R8.12.7, 2026-12-07',
-  'date.understood': 'Read as {date}',
+  'dateText.understood': 'Read as {date}',
   'date.error.missing': 'Enter the consultation date.',
   'date.error.invalid': 'This is not a valid date.',
   'date.error.past': 'Enter today or a later date.',

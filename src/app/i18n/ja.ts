@@ -143,7 +143,7 @@ export const ja = {
   'date.label': '診療日',
   'date.fromApp': 'オンライン診療アプリから受け取った診療日です。',
   'date.hint': '和暦でも西暦でも書けます。例：令和8年12月7日、R8.12.7、2026-12-07',
-  'date.understood': '{date}として受け付けます',
+  'dateText.understood': '{date} として受け付けます',
   'date.error.missing': '診療日を入力してください。',
   'date.error.invalid': '日付が正しくありません。',
   'date.error.past': '今日以降の日付を入力してください。',

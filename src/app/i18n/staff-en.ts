@@ -981,7 +981,6 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'staffLc.csv.ruleDates': 'Dates of birth may be Western or Japanese era (e.g. 1943-10-22, 19431022, S18.10.22, 昭和18年10月22日).',
   // issue 16 #1 (wareki): typed dates (和暦 or 西暦) on the staff screens
   'dateText.hint': 'e.g. 1943-10-22, or in the Japanese era: S18.10.22 / 昭和18年10月22日',
-  'dateText.understood': 'Read as {date}',
   'dateText.problem.empty': 'Enter a date.',
   'dateText.problem.notADate': 'This is not a date we can read. For example: 1943-10-22, S18.10.22, 昭和18年10月22日',
   'dateText.problem.unknownEra': 'Use the era 明治, 大正, 昭和, 平成 or 令和 (M, T, S, H, R).',

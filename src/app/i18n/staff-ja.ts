@@ -983,7 +983,6 @@ export const staffJa = {
   'staffLc.csv.ruleDates': '生年月日は和暦でも西暦でも読めます（例：昭和18年10月22日、S18.10.22、1943-10-22、19431022）。',
   // issue 16 #1 (wareki): typed dates (和暦 or 西暦) on the staff screens
   'dateText.hint': '例：昭和18年10月22日 / S18.10.22 / 1943-10-22',
-  'dateText.understood': '{date} として受け付けます',
   'dateText.problem.empty': '日付を入力してください。',
   'dateText.problem.notADate': '日付として読めません。例：昭和18年10月22日、S18.10.22、1943-10-22',
   'dateText.problem.unknownEra': '元号は明治・大正・昭和・平成・令和（M・T・S・H・R）で入力してください。',

@@ -5,7 +5,7 @@ import type { InstitutionPublicDto } from '../../domain/registration/reception-a
 import { checkConsultationDate, PRESCRIPTION_FORMS, type ConsultationDateProblem, type PrescriptionForm } from '../../domain/registration/registration.ts';
 import { asksConsultationDate, isRemoteConsultation, VISIT_TYPES, type VisitType } from '../../domain/shared/visit-type.ts';
 import { WithTerms } from '../components/term.tsx';
-import { useTypedDate } from '../components/typed-date.ts';
+import { DateRead, useTypedDate } from '../components/typed-date.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import type { FlowState } from './flow-state.ts';
@@ -276,7 +276,7 @@ function ConsentChoices({
 
 /** R3: the consultation date, today or later in Japan, typed in 和暦 or 西暦 (issue 16 #1). */
 function DateInput({ value, onValue, problem }: { value: string; onValue: (value: string) => void; problem: ConsultationDateProblem | null }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const date = useTypedDate(value, onValue);
   const describedBy = ['consultation-date-hint', 'consultation-date-read', problem ? 'consultation-date-error' : ''].filter(Boolean).join(' ');
   return (
@@ -297,9 +297,7 @@ function DateInput({ value, onValue, problem }: { value: string; onValue: (value
           aria-invalid={problem ? 'true' : undefined}
           aria-describedby={describedBy}
         />
-        <p class="date-understood" id="consultation-date-read" aria-live="polite" data-testid="date-understood">
-          {date.understood ? t('date.understood', { date: formatDate(date.understood, lang) }) : ''}
-        </p>
+        <DateRead id="consultation-date-read" date={date.understood} />
         {problem && (
           <p class="field-error" id="consultation-date-error">
             {t(`date.error.${problem}`)}

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { parseDateText } from '../../domain/shared/date-text.ts';
 import { formatEraDate } from '../../domain/shared/era.ts';
 import { isJstDate } from '../../domain/shared/jst.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { formatDate } from '../reception/format.ts';
 
 /*
  * The parser loads with the first date field on screen, not with the patient route: the route's
@@ -43,15 +45,14 @@ function valueOf(text: string): string {
  */
 export function useTypedDate(value: string | null, onValue: (value: string) => void): { text: string; understood: string | null; onInput: (text: string) => void } {
   const [text, setText] = useState(() => shown(value));
-  const [, setParserReady] = useState(parse !== null);
+  const [parserReady, setParserReady] = useState(parse !== null);
   useEffect(() => {
-    if (parse) return;
-    void loadParser().then(() => setParserReady(true));
+    if (!parserReady) void loadParser().then(() => setParserReady(true));
   }, []);
   // Once the parser is there, a text typed before it is read again.
   useEffect(() => {
-    if (parse && text.trim() !== '' && valueOf(text) !== (value ?? '')) onValue(valueOf(text));
-  }, [parse]);
+    if (parserReady && text.trim() !== '' && valueOf(text) !== (value ?? '')) onValue(valueOf(text));
+  }, [parserReady]);
   // A value set from outside (a restored draft, a reset form) replaces the text; our own does not.
   useEffect(() => {
     if ((value ?? '') !== valueOf(text)) setText(shown(value));
@@ -64,4 +65,17 @@ export function useTypedDate(value: string | null, onValue: (value: string) => v
       onValue(valueOf(next));
     },
   };
+}
+
+/**
+ * The line under a typed date saying how it was read, 「昭和18年10月22日（1943年） として受け付けます」,
+ * so a slip (S18 for H18) is seen before it is sent; empty while the text is not a day yet.
+ */
+export function DateRead({ id, date }: { id: string; date: string | null }) {
+  const { t, lang } = useI18n();
+  return (
+    <p class="date-understood" id={id} aria-live="polite" data-testid="date-understood">
+      {date ? t('dateText.understood', { date: formatDate(date, lang) }) : ''}
+    </p>
+  );
 }
