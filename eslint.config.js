@@ -47,6 +47,21 @@ export default defineConfig(
     },
   },
   {
+    // Group commit (src/server/db/group-commit.ts) makes a request wait for the commit that holds
+    // its writes when it gives the connection back; a controlled transaction's commit() returns
+    // before that, so the app could answer before its writes are on disk.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='startTransaction']",
+          message: 'Use db.transaction().execute(): a controlled transaction returns before the group commit.',
+        },
+      ],
+    },
+  },
+  {
     // `test.only`, `it.only`, `describe.only`, `test.describe.only` (vitest and Playwright) run
     // the focused tests and silently skip every other one.
     files: ['tests/**/*.ts'],

@@ -21,6 +21,7 @@ import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
 import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
 import type { ClinicalSnapshotTable } from '../clinical/clinical.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
+import { groupCommitDialect, type GroupCommitStats } from './group-commit.ts';
 import { ensurePrivateDir, makeFilePrivate } from '../secrets/private-files.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -63,6 +64,8 @@ export interface OpenedDatabase {
   dialect: Dialect;
   /** Where the data lives, for the start-up message (never includes credentials). */
   location: string;
+  /** The embedded database's commits and transactions so far (group commit only). */
+  commitStats?: GroupCommitStats;
 }
 
 export const SQLITE_FILE_NAME = 'zaitaku.sqlite';
@@ -71,7 +74,7 @@ export const SQLITE_FILE_NAME = 'zaitaku.sqlite';
  * PostgreSQL when a connection string is given, otherwise the embedded SQLite file under the
  * data directory. Both run the same migrations and the same queries.
  */
-export function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined }): OpenedDatabase {
+export function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined; groupCommit?: boolean }): OpenedDatabase {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const url = new URL(options.databaseUrl);
@@ -97,9 +100,13 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   sqlite.exec('PRAGMA busy_timeout = 15000');
   // Whatever the process umask, the files SQLite has just created are the owner's only.
   for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
+  // Group commit (group-commit.ts) unless asked not to: the bench compares both.
+  const commitStats: GroupCommitStats = { commits: 0, transactions: 0 };
+  const dialect = options.groupCommit === false ? new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) : groupCommitDialect(sqlite, commitStats);
   return {
-    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) }),
+    db: new Kysely<Tables>({ dialect }),
     dialect: 'sqlite',
+    ...(options.groupCommit === false ? {} : { commitStats }),
     location: file,
   };
 }

@@ -1,0 +1,294 @@
+import type { DatabaseSync } from 'node:sqlite';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type SqliteDatabase,
+  type TransactionSettings,
+} from 'kysely';
+import { kyselySqliteDatabase } from './node-sqlite.ts';
+
+/**
+ * Group commit for the embedded database (issue 17 #1).
+ *
+ * With `synchronous=FULL` every COMMIT waits for the disk (an fsync, milliseconds), and that wait,
+ * not the SQL, was almost all of a write request's time. Here the requests of one event-loop turn
+ * share one SQLite transaction and so one fsync:
+ *
+ * - The first use of the connection after a commit opens the shared transaction (`BEGIN
+ *   IMMEDIATE`). Each Kysely transaction inside it is a savepoint: a request that fails is rolled
+ *   back to its savepoint and leaves the others' writes alone.
+ * - When a use of the connection ends and the shared transaction holds writes (its own or an
+ *   earlier request's), the caller waits for that transaction's COMMIT before it gets its result.
+ *   So no request is answered before the commit that holds what it wrote, or what it read of
+ *   another request's writes, has returned from the disk; a crash before that commit loses only
+ *   writes nobody was told about.
+ * - The COMMIT is queued behind the requests already waiting for the connection when the first
+ *   of them was released (`setImmediate`): one commit per turn of the event loop, however many
+ *   requests it holds.
+ *
+ * The connection is still used by one request at a time (SQLite has one writer, and savepoints
+ * nest): what is shared is the commit, not the connection.
+ */
+export function groupCommitDialect(sqlite: DatabaseSync, stats: GroupCommitStats = { commits: 0, transactions: 0 }): SqliteDialect {
+  return new (class extends SqliteDialect {
+    override createDriver(): Driver {
+      return new GroupCommitSqliteDriver(sqlite, stats);
+    }
+  })({ database: kyselySqliteDatabase(sqlite) });
+}
+
+/** The requests that share one SQLite transaction, and the promise of its commit. */
+class Batch {
+  /** Something was written inside it (by any request). */
+  dirty = false;
+  readonly durable: Promise<void>;
+  resolve!: () => void;
+  reject!: (error: unknown) => void;
+  constructor() {
+    this.durable = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A batch nobody waited on (read-only) must not report an unhandled rejection.
+    this.durable.catch(() => undefined);
+  }
+}
+
+/** Commits and waits counted since the database was opened: the bench reports commits per flow. */
+export interface GroupCommitStats {
+  /** COMMITs that held writes (each one fsync with synchronous=FULL). */
+  commits: number;
+  /** Kysely transactions run (each a savepoint). */
+  transactions: number;
+}
+
+const TX_SAVEPOINT = 'request_tx';
+/** How long a request waits for another process's write lock: database.ts's busy_timeout. */
+const BUSY_WAIT_MS = 15_000;
+
+function isBusy(error: unknown): boolean {
+  const e = error as { errcode?: number; message?: string };
+  // SQLITE_BUSY is 5; extended codes keep it in the low byte.
+  return (typeof e.errcode === 'number' && (e.errcode & 0xff) === 5) || /database is locked/i.test(e.message ?? '');
+}
+
+export class GroupCommitSqliteDriver implements Driver {
+  readonly stats: GroupCommitStats;
+  readonly #sqlite: DatabaseSync;
+  readonly #database: SqliteDatabase;
+  readonly #mutex = new FifoMutex();
+  readonly #connection: DatabaseConnection;
+  readonly #totalChanges;
+  #batch: Batch | null = null;
+  #changesAtAcquire = 0;
+  #flushScheduled = false;
+  #destroyed = false;
+
+  constructor(sqlite: DatabaseSync, stats: GroupCommitStats) {
+    this.stats = stats;
+    this.#sqlite = sqlite;
+    this.#database = kyselySqliteDatabase(sqlite);
+    this.#connection = new Connection(this.#database);
+    const totalChanges = sqlite.prepare('SELECT total_changes() AS n');
+    this.#totalChanges = () => Number((totalChanges.get() as { n: number | bigint }).n);
+  }
+
+  async init(): Promise<void> {
+    // The connection is open already (database.ts).
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock();
+    if (this.#destroyed) {
+      this.#mutex.unlock();
+      throw new Error('the database is closed');
+    }
+    if (!this.#batch) {
+      try {
+        await this.#beginImmediate();
+      } catch (error) {
+        this.#mutex.unlock();
+        throw error;
+      }
+      this.#batch = new Batch();
+    }
+    this.#changesAtAcquire = this.#totalChanges();
+    return this.#connection;
+  }
+
+  /**
+   * IMMEDIATE: the write lock is taken at the start, so another process (the institution CLI)
+   * waits for it instead of failing mid-transaction (see node-sqlite.ts). While that process holds
+   * the lock, this one waits between tries instead of inside SQLite's busy handler, which would
+   * stop the whole event loop (and, with a second connection in this process, the commit that
+   * would free the lock) for up to the busy timeout.
+   */
+  async #beginImmediate(): Promise<void> {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+      this.#sqlite.exec('PRAGMA busy_timeout = 0');
+      try {
+        this.#sqlite.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        this.#sqlite.exec(`PRAGMA busy_timeout = ${BUSY_WAIT_MS}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  async beginTransaction(_connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    this.stats.transactions++;
+    this.#sqlite.exec(`SAVEPOINT ${TX_SAVEPOINT}`);
+  }
+
+  async commitTransaction(): Promise<void> {
+    // Its writes join the shared transaction; releaseConnection waits for that to commit.
+    this.#sqlite.exec(`RELEASE ${TX_SAVEPOINT}`);
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    // Only this request's writes are undone. An error that ended the whole SQLite transaction
+    // (a full disk, say) leaves no savepoint to roll back to: releaseConnection fails the batch.
+    if (!this.#sqlite.isTransaction) return;
+    this.#sqlite.exec(`ROLLBACK TO ${TX_SAVEPOINT}`);
+    this.#sqlite.exec(`RELEASE ${TX_SAVEPOINT}`);
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    void connection;
+    void compile;
+    this.#sqlite.exec(`SAVEPOINT ${quoteName(name)}`);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    void connection;
+    void compile;
+    this.#sqlite.exec(`ROLLBACK TO ${quoteName(name)}`);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    void connection;
+    void compile;
+    this.#sqlite.exec(`RELEASE ${quoteName(name)}`);
+  }
+
+  async releaseConnection(): Promise<void> {
+    const batch = this.#batch;
+    if (!batch) {
+      this.#mutex.unlock();
+      return;
+    }
+    if (!this.#sqlite.isTransaction) {
+      // SQLite ended the shared transaction itself (an I/O error, a full disk): every write in
+      // it is gone, so nobody who wrote or read in it may be told otherwise.
+      this.#batch = null;
+      batch.reject(new Error('the shared transaction was rolled back by the database'));
+      this.#mutex.unlock();
+      await batch.durable;
+      return;
+    }
+    if (this.#totalChanges() !== this.#changesAtAcquire) batch.dirty = true;
+    const mustWait = batch.dirty;
+    if (mustWait) this.#scheduleFlush();
+    else if (!this.#flushScheduled) this.#scheduleFlush();
+    this.#mutex.unlock();
+    if (mustWait) await batch.durable;
+  }
+
+  async destroy(): Promise<void> {
+    await this.#flush();
+    await this.#mutex.lock();
+    this.#destroyed = true;
+    this.#mutex.unlock();
+    this.#database.close();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      void this.#flush();
+    });
+  }
+
+  /** Commits the shared transaction, after the requests already waiting for the connection. */
+  async #flush(): Promise<void> {
+    await this.#mutex.lock();
+    try {
+      const batch = this.#batch;
+      if (!batch) return;
+      this.#batch = null;
+      try {
+        this.#sqlite.exec('COMMIT');
+        if (batch.dirty) this.stats.commits++;
+        batch.resolve();
+      } catch (error) {
+        try {
+          if (this.#sqlite.isTransaction) this.#sqlite.exec('ROLLBACK');
+        } catch {
+          // the rollback's own failure changes nothing: the batch failed
+        }
+        batch.reject(error);
+      }
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+}
+
+/** Kysely's savepoint names are identifiers it generated; quoted all the same. */
+function quoteName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The one connection, as Kysely's SqliteDriver uses it. */
+class Connection implements DatabaseConnection {
+  readonly #db: SqliteDatabase;
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.#db.prepare(compiledQuery.sql);
+    if (statement.reader) return Promise.resolve({ rows: statement.all(compiledQuery.parameters) as R[] });
+    const { changes, lastInsertRowid } = statement.run(compiledQuery.parameters);
+    return Promise.resolve({
+      numAffectedRows: changes === undefined || changes === null ? undefined : BigInt(changes),
+      insertId: lastInsertRowid === undefined || lastInsertRowid === null ? undefined : BigInt(lastInsertRowid),
+      rows: [],
+    });
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const statement = this.#db.prepare(compiledQuery.sql);
+    for (const row of statement.iterate(compiledQuery.parameters)) yield { rows: [row as R] };
+  }
+}
+
+/** First come, first served: the commit queued at the end of a turn runs before later requests. */
+class FifoMutex {
+  #locked = false;
+  readonly #waiting: (() => void)[] = [];
+
+  lock(): Promise<void> {
+    if (!this.#locked) {
+      this.#locked = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#locked = false;
+  }
+}
