@@ -18,7 +18,23 @@ export interface DeclaredSkip {
 const SPAWNED_ON_SQLITE =
   'Starts the real server in its own process with only the settings the test gives, so it runs on SQLite in either lane: skipped in the PostgreSQL lane (npm run test:pg) rather than repeated; runs in npm test.';
 
+/** Counted by the embedded database's group commit, which PostgreSQL does not use. */
+const GROUP_COMMIT_COUNTS =
+  'Counts transactions and commits with the embedded database\'s group commit (src/server/db/group-commit.ts), which exists only on SQLite: skipped in the PostgreSQL lane (npm run test:pg); runs in npm test.';
+
 export const DECLARED_SKIPS: readonly DeclaredSkip[] = [
+  {
+    runner: 'vitest',
+    file: 'tests/api/registration.test.ts',
+    title: 'issue 17 #2: a registration flow is at most two transactions > registration: one transaction, which also records the device; handoff: one transaction',
+    reason: GROUP_COMMIT_COUNTS,
+  },
+  {
+    runner: 'vitest',
+    file: 'tests/api/registration.test.ts',
+    title: 'issue 17 #2: a registration flow is at most two transactions > twenty flows at once share their commits',
+    reason: GROUP_COMMIT_COUNTS,
+  },
   {
     runner: 'vitest',
     file: 'tests/api/institution-admin.test.ts',

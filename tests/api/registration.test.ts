@@ -1279,3 +1279,36 @@ it('X5: a renewed challenge is an audited step of the registration', async () =>
     ['handoff.challenge_renewed', reg.registrationId, DEVICE, 'sameDevice'],
   ]);
 });
+
+// Issue 17 #2: the reception used to commit three times per flow (two transactions and the device
+// record on its own). Counted by the embedded database's group commit (src/server/db/group-commit.ts).
+describe.skipIf(Boolean(process.env.DATABASE_URL))('issue 17 #2: a registration flow is at most two transactions', () => {
+  const transactions = () => t.commitStats!.transactions;
+
+  // Besides its transaction, each request takes a rate-limit slot before the work (and the
+  // handoff gives it back on success): single statements kept whatever the work's outcome, so
+  // they cannot join its transaction; they share its group commit all the same.
+  it('registration: one transaction, which also records the device; handoff: one transaction', async () => {
+    const device = crypto.randomUUID();
+    let before = transactions();
+    const reg = await start({}, device);
+    expect(transactions() - before).toBe(1);
+    // The device record was written in the registration's transaction (it used to commit alone).
+    const seen = await t.db.selectFrom('institution_device').select('registrations').where('device_id', '=', device).executeTakeFirstOrThrow();
+    expect(Number(seen.registrations)).toBe(1);
+    // The card app's answer is the simulator's (another process in production): not counted.
+    const response = await sign('card-02', reg.challenge);
+    before = transactions();
+    expect((await postHandoff(response)).status).toBe(200);
+    expect(transactions() - before).toBe(1);
+  });
+
+  it('twenty flows at once share their commits', async () => {
+    const before = t.commitStats!.commits;
+    const regs = await Promise.all(Array.from({ length: 20 }, () => start({}, crypto.randomUUID())));
+    const commits = t.commitStats!.commits - before;
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThan(20);
+    for (const reg of regs) expect(reg.registrationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

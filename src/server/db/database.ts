@@ -21,7 +21,7 @@ import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
 import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
 import type { ClinicalSnapshotTable } from '../clinical/clinical.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
-import { groupCommitDialect, type GroupCommitStats } from './group-commit.ts';
+import { groupCommitDialect, newGroupCommitStats, type GroupCommitStats } from './group-commit.ts';
 import { ensurePrivateDir, makeFilePrivate } from '../secrets/private-files.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -101,7 +101,7 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   // Whatever the process umask, the files SQLite has just created are the owner's only.
   for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   // Group commit (group-commit.ts) unless asked not to: the bench compares both.
-  const commitStats: GroupCommitStats = { commits: 0, transactions: 0 };
+  const commitStats = newGroupCommitStats();
   const dialect = options.groupCommit === false ? new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) : groupCommitDialect(sqlite, commitStats);
   return {
     db: new Kysely<Tables>({ dialect }),

@@ -33,7 +33,7 @@ import { kyselySqliteDatabase } from './node-sqlite.ts';
  * The connection is still used by one request at a time (SQLite has one writer, and savepoints
  * nest): what is shared is the commit, not the connection.
  */
-export function groupCommitDialect(sqlite: DatabaseSync, stats: GroupCommitStats = { commits: 0, transactions: 0 }): SqliteDialect {
+export function groupCommitDialect(sqlite: DatabaseSync, stats: GroupCommitStats = newGroupCommitStats()): SqliteDialect {
   return new (class extends SqliteDialect {
     override createDriver(): Driver {
       return new GroupCommitSqliteDriver(sqlite, stats);
@@ -64,6 +64,12 @@ export interface GroupCommitStats {
   commits: number;
   /** Kysely transactions run (each a savepoint). */
   transactions: number;
+  /** Statements that wrote outside a transaction (each would have been a commit of its own). */
+  writesOutsideTransactions: number;
+}
+
+export function newGroupCommitStats(): GroupCommitStats {
+  return { commits: 0, transactions: 0, writesOutsideTransactions: 0 };
 }
 
 const TX_SAVEPOINT = 'request_tx';
@@ -85,6 +91,8 @@ export class GroupCommitSqliteDriver implements Driver {
   readonly #totalChanges;
   #batch: Batch | null = null;
   #changesAtAcquire = 0;
+  /** This use of the connection ran a transaction (else its writes were single statements). */
+  #useHadTransaction = false;
   #flushScheduled = false;
   #destroyed = false;
 
@@ -117,6 +125,7 @@ export class GroupCommitSqliteDriver implements Driver {
       this.#batch = new Batch();
     }
     this.#changesAtAcquire = this.#totalChanges();
+    this.#useHadTransaction = false;
     return this.#connection;
   }
 
@@ -145,6 +154,7 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async beginTransaction(_connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
     this.stats.transactions++;
+    this.#useHadTransaction = true;
     this.#sqlite.exec(`SAVEPOINT ${TX_SAVEPOINT}`);
   }
 
@@ -194,7 +204,10 @@ export class GroupCommitSqliteDriver implements Driver {
       await batch.durable;
       return;
     }
-    if (this.#totalChanges() !== this.#changesAtAcquire) batch.dirty = true;
+    if (this.#totalChanges() !== this.#changesAtAcquire) {
+      batch.dirty = true;
+      if (!this.#useHadTransaction) this.stats.writesOutsideTransactions++;
+    }
     const mustWait = batch.dirty;
     if (mustWait) this.#scheduleFlush();
     else if (!this.#flushScheduled) this.#scheduleFlush();

@@ -93,18 +93,19 @@ export const declarationPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
   // P4: a revoked device id's outbox is refused (advisory: a cleared storage has a new id).
   await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);
-  const result = await c.var.db.transaction().execute((trx) =>
-    receiveDeclaration(trx, submission, {
+  const result = await c.var.db.transaction().execute(async (trx) => {
+    const received = await receiveDeclaration(trx, submission, {
       institution,
       deviceId: device,
       senderKeyId: sender.kind === 'enrolled' ? sender.device.key_id : null,
       staffId: staff && staff.institutionId === institution.id ? staff.id : null,
       now: c.var.now(),
-    }),
-  );
+    });
+    if (received.kind !== 'conflict') await recordDeviceUse(c, trx, institution.id, device, 'seen');
+    return received;
+  });
   // The refusal is already in the audit trail, committed with nothing else.
   if (result.kind === 'conflict') throw new DeclarationConflictError();
-  await recordDeviceUse(c, institution.id, device, 'seen');
   return c.json(result.receipt, result.kind === 'created' ? 201 : 200);
 });
 

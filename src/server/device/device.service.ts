@@ -21,15 +21,18 @@ export async function assertDeviceAllowed(db: DbOrTx, institutionId: string, dev
 
 /**
  * P4: records that the device used the institution link now (`registration` also counts one
- * registration). Called after the action succeeded; `assertDeviceAllowed` runs before it.
+ * registration). Called after the action succeeded, with the action's transaction where there
+ * is one, so the action and this record commit together (issue 17 #2); `assertDeviceAllowed`
+ * runs before it.
  */
 export async function recordDeviceUse(
   c: Context<AppEnv>,
+  db: DbOrTx,
   institutionId: string,
   deviceId: string,
   kind: 'seen' | 'registration',
 ): Promise<void> {
-  await upsertDeviceSeen(c.var.db, {
+  await upsertDeviceSeen(db, {
     institutionId,
     deviceId,
     at: c.var.now().toISOString(),

@@ -45,16 +45,17 @@ export const guideRecordPublicRoutes = new Hono<AppEnv>().post('/', async (c) =>
   // P4: a revoked device's outbox is refused, as for declarations.
   await assertDeviceAllowed(c.var.db, institution.id, device);
   const staff = await currentStaff(c);
-  const result = await c.var.db.transaction().execute((trx) =>
-    receiveGuideRecord(trx, record, {
+  const result = await c.var.db.transaction().execute(async (trx) => {
+    const received = await receiveGuideRecord(trx, record, {
       institution,
       deviceId: device,
       staffId: staff && staff.institutionId === institution.id ? staff.id : null,
       now: c.var.now(),
-    }),
-  );
+    });
+    if (received.kind !== 'conflict') await recordDeviceUse(c, trx, institution.id, device, 'seen');
+    return received;
+  });
   if (result.kind === 'conflict') throw new GuideRecordConflictError();
-  await recordDeviceUse(c, institution.id, device, 'seen');
   return c.json(result.receipt, result.kind === 'created' ? 201 : 200);
 });
 

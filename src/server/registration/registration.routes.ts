@@ -57,7 +57,7 @@ export const receptionRoutes = new Hono<AppEnv>()
     const device = c.req.header('x-device-id');
     if (device && isUuid(device)) {
       await assertDeviceAllowed(c.var.db, institution.id, device.toLowerCase());
-      await recordDeviceUse(c, institution.id, device.toLowerCase(), 'seen');
+      await recordDeviceUse(c, c.var.db, institution.id, device.toLowerCase(), 'seen');
     }
     const returnUrl = c.req.query('returnUrl');
     const body: InstitutionPublicDto = {
@@ -75,15 +75,21 @@ export const receptionRoutes = new Hono<AppEnv>()
   .post('/public/registrations', async (c) => {
     const request = await readJson(c, registrationRequestSchema);
     const ctx = await startContext(c, request.linkToken);
-    const body = await c.var.db.transaction().execute((trx) => startRegistration(trx, request, ctx));
-    await recordDeviceUse(c, ctx.institution.id, ctx.deviceId, 'registration');
+    const body = await c.var.db.transaction().execute(async (trx) => {
+      const started = await startRegistration(trx, request, ctx);
+      await recordDeviceUse(c, trx, ctx.institution.id, ctx.deviceId, 'registration');
+      return started;
+    });
     return c.json(body, 201);
   })
   .post('/public/card-requests', async (c) => {
     const request = await readJson(c, cardRequestSchema);
     const ctx = await startContext(c, request.linkToken);
-    const body = await c.var.db.transaction().execute((trx) => startCardRequest(trx, request, ctx));
-    await recordDeviceUse(c, ctx.institution.id, ctx.deviceId, 'seen');
+    const body = await c.var.db.transaction().execute(async (trx) => {
+      const started = await startCardRequest(trx, request, ctx);
+      await recordDeviceUse(c, trx, ctx.institution.id, ctx.deviceId, 'seen');
+      return started;
+    });
     return c.json(body, 201);
   })
   .get('/public/registrations/:id', async (c) => {

@@ -176,6 +176,8 @@ export async function createTestApp(
     app,
     db: opened.db,
     dialect: opened.dialect,
+    /** Commits and transactions so far (SQLite's group commit; undefined on PostgreSQL). */
+    commitStats: opened.commitStats,
     demo,
     clock,
     dataDir,
