@@ -90,14 +90,15 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   fs.closeSync(fs.openSync(file, 'a', 0o600));
   for (const suffix of ['', '-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   const sqlite = new DatabaseSync(file);
+  // A second process on the same file (the institution CLI beside the running server, another
+  // server process) waits for the writer instead of failing: 5 s was not enough when fsyncs queue
+  // up on a busy disk. Set first: switching a new file to WAL takes a lock too.
+  sqlite.exec('PRAGMA busy_timeout = 15000');
   // WAL lets readers proceed during a write; synchronous=FULL makes every acknowledged commit
   // survive a power cut, which a consent registry must guarantee.
   sqlite.exec('PRAGMA journal_mode = WAL');
   sqlite.exec('PRAGMA synchronous = FULL');
   sqlite.exec('PRAGMA foreign_keys = ON');
-  // A second process on the same file (the institution CLI beside the running server) waits for
-  // the writer instead of failing: 5 s was not enough when fsyncs queue up on a busy disk.
-  sqlite.exec('PRAGMA busy_timeout = 15000');
   // Whatever the process umask, the files SQLite has just created are the owner's only.
   for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   // Group commit (group-commit.ts) unless asked not to: the bench compares both.

@@ -112,6 +112,31 @@ export async function ensureDemoInstitution(
     // The demo clinic is active from the start (no activation code).
     activated_at: now,
   };
+  try {
+    await insertDemoInstitution(db, secrets, institution, passwordHash, totpSecret, now);
+  } catch (error) {
+    // Another server process started on the same database at the same moment and seeded it
+    // first (issue 17 #5): use its institution, as a later start would.
+    if (await findFirstInstitution(db)) return ensureDemoInstitution(db, secrets, options);
+    throw error;
+  }
+  if (!options.fixedPassword || !options.fixedTotpSecret) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    const lines = [
+      DEMO_LOGIN_ID,
+      password,
+      totpSecret,
+      '# line 2: the password, line 3: the TOTP secret (second factor) for an authenticator app;',
+      '# demo-clerk and demo-doctor use the same password and TOTP secret. To add it by URI:',
+      `# ${otpauthUri(totpSecret, 'demo', '在宅受付')}`,
+    ];
+    fs.writeFileSync(loginFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  }
+  return { institution, loginId: DEMO_LOGIN_ID, password, totpSecret, created: true };
+}
+
+/** The demo institution and its accounts, in one transaction. */
+async function insertDemoInstitution(db: Db, secrets: Keyring, institution: InstitutionRow, passwordHash: string, totpSecret: string, now: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await insertInstitution(trx, institution);
     for (const account of DEMO_ACCOUNTS) {
@@ -128,19 +153,6 @@ export async function ensureDemoInstitution(
       });
     }
   });
-  if (!options.fixedPassword || !options.fixedTotpSecret) {
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    const lines = [
-      DEMO_LOGIN_ID,
-      password,
-      totpSecret,
-      '# line 2: the password, line 3: the TOTP secret (second factor) for an authenticator app;',
-      '# demo-clerk and demo-doctor use the same password and TOTP secret. To add it by URI:',
-      `# ${otpauthUri(totpSecret, 'demo', '在宅受付')}`,
-    ];
-    fs.writeFileSync(loginFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-  }
-  return { institution, loginId: DEMO_LOGIN_ID, password, totpSecret, created: true };
 }
 
 function readSaved(file: string, line: number): string | undefined {

@@ -22,7 +22,7 @@ import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from '../../../src/se
  * With DATABASE_URL set, every test data directory gets its own PostgreSQL database (named after
  * the directory, so reopening the same directory reopens the same database); otherwise SQLite.
  */
-async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+export async function testDatabaseUrl(dataDir: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const base = process.env.DATABASE_URL;
   if (!base) return undefined;
   const name = `zaitaku_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
