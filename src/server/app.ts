@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { createMetrics } from './metrics/metrics.ts';
+import type { GroupCommitStats } from './db/group-commit.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { ServerConfig } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
@@ -37,6 +39,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Serve the built app from `config.staticDir` (off for API-only tests). */
   serveStatic?: boolean;
+  /** The embedded database's commit counts, for `/metrics`. */
+  commitStats?: GroupCommitStats | undefined;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -50,6 +54,8 @@ const BATCH_QUERY_PATHS = new Set(['/api/staff/requery/batch', '/api/staff/reque
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const now = options.now ?? (() => new Date());
   const app = new Hono<AppEnv>();
+  const metrics = options.config.metricsToken ? createMetrics({ token: options.config.metricsToken, commitStats: options.commitStats }) : null;
+  if (metrics) app.use(metrics.middleware);
   app.use(requestLog());
   app.use(securityHeaders(readScriptHashes(options.config.staticDir)));
   app.use(async (c, next) => {
@@ -111,6 +117,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     throw new NotFoundError('There is no such API endpoint.');
   });
   app.route('/api', api);
+  if (metrics) app.route('/metrics', metrics.routes);
 
   // The card-app simulator stands in for the national card app (and the card's chip) in demo
   // mode. It runs as its own process with its own keys (issue 12 #3); `/sim/api` is forwarded to

@@ -62,6 +62,8 @@ export interface ServerConfig {
   rateLimits: RateLimitConfig;
   /** `SECRET_KEYS` (id:base64,…), the keys that seal secrets at rest; else the key file. */
   secretKeys: string | undefined;
+  /** `METRICS_TOKEN`: `/metrics` answers only requests bearing it; unset, there is no `/metrics`. */
+  metricsToken: string | undefined;
   /** `SECRET_KEY_FILE`, default `<dataDir>/keys/secret.keys` (0600). */
   secretKeyFile: string | undefined;
 }
@@ -105,7 +107,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     rateLimits: scaledRateLimits(factor),
     secretKeys: env.SECRET_KEYS || undefined,
     secretKeyFile: env.SECRET_KEY_FILE ? path.resolve(env.SECRET_KEY_FILE) : undefined,
+    metricsToken: metricsToken(env.METRICS_TOKEN),
   };
+}
+
+/** A guessable token would open the metrics to anyone: at least 16 characters. */
+function metricsToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters long');
+  return value;
 }
 
 /** A comma-separated list; blanks are dropped. */
