@@ -64,6 +64,10 @@ export interface ServerConfig {
   secretKeys: string | undefined;
   /** `METRICS_TOKEN`: `/metrics` answers only requests bearing it; unset, there is no `/metrics`. */
   metricsToken: string | undefined;
+  /** `SQLITE_GROUP_COMMIT=off`: one commit per transaction on the embedded database (the bench's comparison). */
+  groupCommit: boolean;
+  /** `SQLITE_GROUP_COMMIT_WINDOW_MS` (default 1): how long a shared commit waits for more requests. */
+  groupCommitWindowMs: number | undefined;
   /** `SECRET_KEY_FILE`, default `<dataDir>/keys/secret.keys` (0600). */
   secretKeyFile: string | undefined;
 }
@@ -108,7 +112,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     secretKeys: env.SECRET_KEYS || undefined,
     secretKeyFile: env.SECRET_KEY_FILE ? path.resolve(env.SECRET_KEY_FILE) : undefined,
     metricsToken: metricsToken(env.METRICS_TOKEN),
+    groupCommit: env.SQLITE_GROUP_COMMIT !== 'off',
+    groupCommitWindowMs: windowMs(env.SQLITE_GROUP_COMMIT_WINDOW_MS),
   };
+}
+
+function windowMs(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 50) throw new Error('SQLITE_GROUP_COMMIT_WINDOW_MS must be a number of milliseconds from 0 to 50');
+  return ms;
 }
 
 /** A guessable token would open the metrics to anyone: at least 16 characters. */

@@ -64,8 +64,8 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const [cmd, args] = pinned(LOAD_CPU, NODE, [path.join(ROOT, 'tests/bench/loadgen.ts'), JSON.stringify(spec)]);
+async function runLoad(spec: LoadSpec, cpu: number | null = LOAD_CPU): Promise<LoadResult> {
+  const [cmd, args] = pinned(cpu, NODE, [path.join(ROOT, 'tests/bench/loadgen.ts'), JSON.stringify(spec)]);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -88,6 +88,101 @@ async function timedPost(url: string, cookie: string, body: unknown): Promise<{ 
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
   await res.arrayBuffer();
   return { ms: performance.now() - started, status: res.status };
+}
+
+const METRICS_TOKEN = 'bench-metrics-token-0001';
+
+/** The server's own counters (/metrics): CPU from process.cpuUsage(), commits, resident memory. */
+interface ServerCounters {
+  cpuSeconds: number;
+  commits: number;
+  rssBytes: number;
+}
+
+async function serverCounters(url: string): Promise<ServerCounters> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { cpuSeconds: value('process_cpu_seconds_total'), commits: value('zaitaku_db_commits_total'), rssBytes: value('process_resident_memory_bytes') };
+}
+
+/** Server CPU (ms) and commits per unit of work between two readings. */
+function perUnit(before: ServerCounters, after: ServerCounters, units: number): { cpuMs: number; commits: number } {
+  return { cpuMs: ((after.cpuSeconds - before.cpuSeconds) * 1000) / units, commits: (after.commits - before.commits) / units };
+}
+
+/** (c) and (d): Hono answering each request after one durable insert, a commit each or grouped. */
+async function durableCeiling(work: string, mode: 'plain' | 'group'): Promise<LoadResult> {
+  const port = await freePort();
+  const dir = path.join(work, `durable-${mode}`);
+  const [cmd, args] = pinned(SERVER_CPU, NODE, [path.join(ROOT, 'tests/bench/durable-server.ts'), String(port), dir, mode]);
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore' });
+  try {
+    for (let tries = 0; ; tries++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
+      } catch {
+        if (tries > 200) throw new Error('the durable-insert server did not start');
+      }
+      await sleep(50);
+    }
+    return await runLoad({ scenario: 'hello', url: `http://127.0.0.1:${port}`, connections: 10, durationSeconds: SECONDS });
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+interface PostgresProcesses {
+  one: LoadResult;
+  two: LoadResult[];
+  twoPerSecond: number;
+  ratio: number;
+}
+
+/**
+ * Re-query of one person against one PostgreSQL database, served by one process and then by two
+ * (the load generator splits its connections between them, as a proxy would). Nothing pinned:
+ * PostgreSQL needs the cores too. Skipped without BENCH_DATABASE_URL (any database on the
+ * server: the bench makes its own and drops it).
+ */
+async function postgresProcesses(work: string, baseUrl: string): Promise<PostgresProcesses> {
+  const pg = (await import('pg')).default;
+  const name = `zaitaku_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  try {
+    const dataDir = path.join(work, 'pg');
+    const perInstitution = distinctRequeryRows().length;
+    const perPhase = Math.ceil((REQUERY_MAX_RATE * SECONDS) / perInstitution);
+    log(`PostgreSQL: seeding ${2 * perPhase} institutions`);
+    const institutions = await prepareDataDir(dataDir, 2 * perPhase, true, databaseUrl);
+    const env = { DATABASE_URL: databaseUrl, METRICS_TOKEN };
+    const oneFile = path.join(work, 'pg-one.json');
+    requeryPairs(oneFile, institutions.slice(1, 1 + perPhase));
+    log('PostgreSQL: re-query, one process');
+    const server = await startServer({ dataDir, port: await freePort(), cpu: null, env });
+    const one = await runLoad({ scenario: 'requery', url: server.url, requestsFile: oneFile, connections: 10, durationSeconds: SECONDS }, null);
+    await server.stop();
+    log('PostgreSQL: re-query, two processes');
+    const halves = [institutions.slice(1 + perPhase, 1 + perPhase + perPhase / 2), institutions.slice(1 + perPhase + perPhase / 2)];
+    const servers = [await startServer({ dataDir, port: await freePort(), cpu: null, env }), await startServer({ dataDir, port: await freePort(), cpu: null, env })];
+    const two = await Promise.all(
+      servers.map((srv, i) => {
+        const file = path.join(work, `pg-two-${i}.json`);
+        requeryPairs(file, halves[i]!);
+        return runLoad({ scenario: 'requery', url: srv.url, requestsFile: file, connections: 5, durationSeconds: SECONDS }, null);
+      }),
+    );
+    await Promise.all(servers.map((srv) => srv.stop()));
+    const twoPerSecond = two.reduce((n, r) => n + r.requestsPerSecond, 0);
+    return { one, two, twoPerSecond, ratio: twoPerSecond / one.requestsPerSecond };
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
 }
 
 interface LookupSet {
@@ -134,6 +229,12 @@ async function main(): Promise<void> {
   const baseline = await runLoad({ scenario: 'hello', url: `http://127.0.0.1:${helloPort}`, connections: 10, durationSeconds: SECONDS });
   hello.kill('SIGKILL');
 
+  // (c) and (d): the write path's ceilings on this disk.
+  log('ceiling (c): Hono + one durable insert per request, a commit each');
+  const durablePlain = await durableCeiling(work, 'plain');
+  log('ceiling (d): the same with group commit');
+  const durableGroup = await durableCeiling(work, 'group');
+
   // The real server on a data directory seeded with the demo institution and one institution per
   // batch run (the batch query runs once a day per institution).
   const dataDir = path.join(work, 'server');
@@ -151,15 +252,24 @@ async function main(): Promise<void> {
   requeryPairs(requeryMaxFile, institutions.slice(firstRequery, firstRequery + requeryMaxInstitutions));
   requeryPairs(requeryRateFile, institutions.slice(firstRequery + requeryMaxInstitutions));
   const port = await freePort();
-  let server = await startServer({ dataDir, port, cpu: SERVER_CPU });
+  let server = await startServer({ dataDir, port, cpu: SERVER_CPU, env: { METRICS_TOKEN } });
   const main = institutions[0]!;
 
   log('registration end to end');
+  let before = await serverCounters(server.url);
   const registration = await runLoad({ scenario: 'registration', url: server.url, connections: 10, durationSeconds: SECONDS, linkToken: main.linkToken, dataDir });
+  let after = await serverCounters(server.url);
+  const registrationServer = perUnit(before, after, Math.max(1, registration.completed ?? 0));
+  let peakRss = after.rssBytes;
 
   log(`re-query of one person, a fresh person each time (as fast as possible, then ${REQUERY_RATE} req/s)`);
+  before = await serverCounters(server.url);
   const requeryMax = await runLoad({ scenario: 'requery', url: server.url, requestsFile: requeryMaxFile, connections: 10, durationSeconds: SECONDS });
+  after = await serverCounters(server.url);
+  const requeryServer = perUnit(before, after, Math.max(1, requeryMax.total));
+  peakRss = Math.max(peakRss, after.rssBytes);
   const requery500 = await runLoad({ scenario: 'requery', url: server.url, requestsFile: requeryRateFile, connections: 20, durationSeconds: SECONDS, overallRate: REQUERY_RATE });
+  peakRss = Math.max(peakRss, (await serverCounters(server.url)).rssBytes);
 
   log('batch re-query');
   const allRows = demoInsuranceRows();
@@ -202,6 +312,11 @@ async function main(): Promise<void> {
     scale = { sizes, generated, empty, scaled: big };
   }
 
+  let postgres: PostgresProcesses | null = null;
+  const pgBase = process.env.BENCH_DATABASE_URL;
+  if (!SKIP.has('postgres') && pgBase) postgres = await postgresProcesses(work, pgBase);
+  else log('PostgreSQL: not run (set BENCH_DATABASE_URL to a PostgreSQL server the bench may create a database on)');
+
   let frontEnd: FrontEndReport | null = null;
   if (!SKIP.has('frontend')) {
     log('front end: bundle sizes and Lighthouse');
@@ -210,7 +325,23 @@ async function main(): Promise<void> {
 
   const ratio = (registration.completedPerSecond ?? 0) / baseline.requestsPerSecond;
   const slope = batch['5000']!.medianMs / batch['1000']!.medianMs;
-  Object.assign(report, { baseline, registration, registrationRatio: ratio, requeryMax, requery500, batch, batchSlope5000over1000: slope, scale, frontEnd });
+  Object.assign(report, {
+    baseline,
+    durablePlain,
+    durableGroup,
+    registration,
+    registrationRatio: ratio,
+    registrationServer,
+    requeryMax,
+    requeryServer,
+    requery500,
+    peakRssBytes: peakRss,
+    batch,
+    batchSlope5000over1000: slope,
+    scale,
+    postgres,
+    frontEnd,
+  });
 
   const file = path.join(resultsDir, `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
@@ -224,8 +355,14 @@ interface Report {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
   cores: string;
   baseline: LoadResult;
+  durablePlain: LoadResult;
+  durableGroup: LoadResult;
   registration: LoadResult;
   registrationRatio: number;
+  registrationServer: { cpuMs: number; commits: number };
+  requeryServer: { cpuMs: number; commits: number };
+  peakRssBytes: number;
+  postgres: PostgresProcesses | null;
   requeryMax: LoadResult;
   requery500: LoadResult;
   batch: Record<string, { medianMs: number; statuses: number[] }>;
@@ -246,6 +383,8 @@ function table(r: Report): string {
   lines.push(`cores: ${r.cores}\n`);
   row('server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx');
   row('(a) node:http hello world', f0(r.baseline.requestsPerSecond), f1(r.baseline.latencyP50), f1(r.baseline.latencyP99), String(r.baseline.non2xx));
+  row('(c) Hono + 1 durable insert, commit each', f0(r.durablePlain.requestsPerSecond), f1(r.durablePlain.latencyP50), f1(r.durablePlain.latencyP99), String(r.durablePlain.non2xx));
+  row('(d) the same with group commit', f0(r.durableGroup.requestsPerSecond), f1(r.durableGroup.latencyP50), f1(r.durableGroup.latencyP99), String(r.durableGroup.non2xx));
   row('(b) registration, HTTP requests', f0(r.registration.requestsPerSecond), f1(r.registration.latencyP50), f1(r.registration.latencyP99), String(r.registration.non2xx));
   row('(b) registration, complete (2 requests)', f1(r.registration.completedPerSecond ?? 0), f1(r.registration.flowP50 ?? 0), f1(r.registration.flowP99 ?? 0), '');
   row('(c) re-query of one person, max', f0(r.requeryMax.requestsPerSecond), f1(r.requeryMax.latencyP50), f1(r.requeryMax.latencyP99), String(r.requeryMax.non2xx));
@@ -254,6 +393,15 @@ function table(r: Report): string {
     const others = Object.entries(q.otherOutcomes ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
     lines.push(`    ${label}: full path (fresh person, result stored) ${f0(q.fullPath ?? 0)} of ${f0(q.total)} answers; other outcomes: ${others}; pairs reused: ${f0(q.reused ?? 0)}; errors: ${q.errors}`);
   }
+  const c = r.durablePlain.requestsPerSecond;
+  const d = r.durableGroup.requestsPerSecond;
+  lines.push(`    re-query max ${f0(r.requeryMax.requestsPerSecond)}/s = ${(r.requeryMax.requestsPerSecond / c).toFixed(2)} × (c), ${(r.requeryMax.requestsPerSecond / d).toFixed(2)} × (d); server CPU ${r.requeryServer.cpuMs.toFixed(2)} ms and ${r.requeryServer.commits.toFixed(2)} commits per request`);
+  lines.push(`    registration ${f1(r.registration.completedPerSecond ?? 0)} flows/s = ${((r.registration.completedPerSecond ?? 0) / c).toFixed(2)} × (c), ${((r.registration.completedPerSecond ?? 0) / d).toFixed(2)} × (d); server CPU ${r.registrationServer.cpuMs.toFixed(2)} ms and ${r.registrationServer.commits.toFixed(2)} commits per complete flow`);
+  lines.push(`    server RSS at its largest under load: ${f1(r.peakRssBytes / 2 ** 20)} MiB`);
+  if (r.postgres) {
+    const p = r.postgres;
+    lines.push(`    PostgreSQL re-query: 1 process ${f0(p.one.requestsPerSecond)}/s (p99 ${f1(p.one.latencyP99)} ms), 2 processes ${f0(p.twoPerSecond)}/s (p99 ${p.two.map((x) => f1(x.latencyP99)).join(' / ')} ms): ${p.ratio.toFixed(2)} ×`);
+  } else lines.push('    PostgreSQL 1 vs 2 processes: not run (BENCH_DATABASE_URL unset)');
   lines.push('');
   row('(d) batch re-query (median of 3)', 'ms', 'ms/person', 'statuses', '');
   for (const [size, b] of Object.entries(r.batch)) row(`    ${size} persons`, f1(b.medianMs), (b.medianMs / Number(size)).toFixed(3), b.statuses.join(','), '');
@@ -284,6 +432,15 @@ function table(r: Report): string {
   const patient = r.frontEnd?.routes.find((x) => x.name === 'patient');
   if (patient) lines.push(`  patient first-load JS ≤ 40 KiB gz:        ${f1(patient.jsGzip / 1024)} KiB — ${verdict(patient.jsGzip <= 40 * 1024)}`);
   if (r.frontEnd?.lighthouse) lines.push(`  LCP ≤ 1.2 s:                             ${f0(r.frontEnd.lighthouse.lcpMs)} ms — ${verdict(r.frontEnd.lighthouse.lcpMs <= 1200)}`);
+  lines.push(`  re-query ≥ 50 % of ceiling (d):          ${f1((r.requeryMax.requestsPerSecond / r.durableGroup.requestsPerSecond) * 100)} % — ${verdict(fullPathOnly(r.requeryMax) && r.requeryMax.requestsPerSecond >= 0.5 * r.durableGroup.requestsPerSecond)}`);
+  lines.push(`  registration server CPU ≤ 1.5 ms/flow:   ${r.registrationServer.cpuMs.toFixed(2)} ms — ${verdict(r.registrationServer.cpuMs <= 1.5)}`);
+  lines.push(`  commits per registration flow ≤ 0.5:     ${r.registrationServer.commits.toFixed(2)} — ${verdict(r.registrationServer.commits <= 0.5)}`);
+  lines.push(`  server RSS ≤ 200 MiB under load:         ${f1(r.peakRssBytes / 2 ** 20)} MiB — ${verdict(r.peakRssBytes <= 200 * 2 ** 20)}`);
+  if (r.postgres) lines.push(`  2 processes on PostgreSQL ≥ 1.6 × one:   ${r.postgres.ratio.toFixed(2)} × — ${verdict(r.postgres.ratio >= 1.6)}`);
+  if (r.scale) {
+    const worst = Math.max(...(['requeryOne', 'lists', 'search'] as const).map((k) => r.scale!.empty[k].requestsPerSecond / Math.max(1, r.scale!.scaled[k].requestsPerSecond)));
+    lines.push(`  scaled lookups ≤ 1.2 × slower than empty: worst ${worst.toFixed(2)} × — ${verdict(worst <= 1.2)}`);
+  }
   lines.push(`  registration ≥ 40 % of baseline:         ${f1(r.registrationRatio * 100)} % (complete registrations/s ÷ hello req/s) — ${verdict(r.registrationRatio >= 0.4)}`);
   // Each verdict counts only 2xx answers on the full path: a fast refusal must not read as "met".
   const q = r.requery500;

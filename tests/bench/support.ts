@@ -224,9 +224,9 @@ export async function seedInstitution(db: Db, index: number, now = new Date(), w
  * Creates and migrates a data directory with the demo institution, the test CA and `extra` more
  * institutions (each with consents for the demo persons unless `withConsents` is false).
  */
-export async function prepareDataDir(dataDir: string, extra: number, withConsents = true): Promise<SeededInstitution[]> {
+export async function prepareDataDir(dataDir: string, extra: number, withConsents = true, databaseUrl?: string): Promise<SeededInstitution[]> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const { db } = openDatabase({ dataDir });
+  const { db } = openDatabase({ dataDir, databaseUrl });
   try {
     await migrateToLatest(db);
     await ensureDemoInstitution(db, loadKeyring({ dataDir }), { dataDir, fixedPassword: 'bench-password-1', fixedLinkToken: DEMO_LINK_TOKEN });

@@ -74,7 +74,7 @@ export const SQLITE_FILE_NAME = 'zaitaku.sqlite';
  * PostgreSQL when a connection string is given, otherwise the embedded SQLite file under the
  * data directory. Both run the same migrations and the same queries.
  */
-export function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined; groupCommit?: boolean }): OpenedDatabase {
+export function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined; groupCommit?: boolean; groupCommitWindowMs?: number }): OpenedDatabase {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const url = new URL(options.databaseUrl);
@@ -103,7 +103,7 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   // Group commit (group-commit.ts) unless asked not to: the bench compares both.
   const commitStats = newGroupCommitStats();
-  const dialect = options.groupCommit === false ? new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) : groupCommitDialect(sqlite, commitStats);
+  const dialect = options.groupCommit === false ? new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) : groupCommitDialect(sqlite, commitStats, options.groupCommitWindowMs);
   return {
     db: new Kysely<Tables>({ dialect }),
     dialect: 'sqlite',
