@@ -68,6 +68,8 @@ export interface ServerConfig {
   groupCommit: boolean;
   /** `SQLITE_GROUP_COMMIT_WINDOW_MS` (default 1): how long a shared commit waits for more requests. */
   groupCommitWindowMs: number | undefined;
+  /** `AUDIT_VERIFY_PART_EVENTS` (default 100,000): events one tamper-check request recomputes. */
+  auditVerifyPartEvents: number;
   /** `SECRET_KEY_FILE`, default `<dataDir>/keys/secret.keys` (0600). */
   secretKeyFile: string | undefined;
 }
@@ -114,6 +116,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     metricsToken: metricsToken(env.METRICS_TOKEN),
     groupCommit: env.SQLITE_GROUP_COMMIT !== 'off',
     groupCommitWindowMs: windowMs(env.SQLITE_GROUP_COMMIT_WINDOW_MS),
+    auditVerifyPartEvents: wholeNumberFrom1('AUDIT_VERIFY_PART_EVENTS', env.AUDIT_VERIFY_PART_EVENTS, 100_000),
   };
 }
 
@@ -140,6 +143,13 @@ function onOff(name: string, value: string): boolean {
   if (['on', '1', 'true'].includes(value)) return true;
   if (['off', '0', 'false'].includes(value)) return false;
   throw new Error(`${name} must be on or off`);
+}
+
+function wholeNumberFrom1(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number of 1 or more`);
+  return n;
 }
 
 function positive(name: string, value: string | undefined, fallback: number): number {

@@ -4,7 +4,7 @@ import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
 import { AUDIT_CSV_HEADER, type AuditEventsResponse, type AuditStaffResponse, type AuditVerifyResponse } from '../../src/domain/staff/audit-api.ts';
 import type { AuditAction } from '../../src/domain/staff/audit-events.ts';
 import { appendAudit } from '../../src/server/audit/audit.service.ts';
-import { createTestApp, loginAs, type TestApp } from './support/test-app.ts';
+import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
 
 /** X5, P5: the admin's audit viewer — filters, paging, CSV export and chain verification. */
 
@@ -152,5 +152,21 @@ describe('audit viewer', () => {
     expect(brokenBody).toEqual({ ok: false, events: Number(target.seq) - 1, brokenAtSeq: Number(target.seq) });
     const recorded = await t.db.selectFrom('audit_event').selectAll().where('action', '=', 'audit.verified').orderBy('seq').execute();
     expect(recorded.map((r) => [r.outcome, r.detail])).toEqual([['ok', null], ['broken', String(target.seq)]]);
+  });
+
+  it('issue 17 #4: a check can start part-way (the screen sends each part’s nextSeq); bad starts are refused', async () => {
+    const post = (body: unknown) => t.app.request('/api/staff/audit/verify', jsonRequest('POST', body, { cookie: admin }));
+    // Before the changed row: the part from there on still finds it.
+    const target = await t.db.selectFrom('audit_event').select('seq').where('person_ref', '=', 'p99').executeTakeFirstOrThrow();
+    const from = await post({ fromSeq: Number(target.seq) - 1 });
+    expect(await from.json()).toEqual({ ok: false, events: Number(target.seq) - 1, brokenAtSeq: Number(target.seq) });
+    // Past the end of the chain (the broken check above was itself recorded).
+    const head = await t.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow();
+    expect(await (await post({ fromSeq: Number(head.seq) + 5 })).json()).toMatchObject({ ok: false, brokenAtSeq: Number(head.seq) + 1 });
+    for (const bad of [{ fromSeq: 0 }, { fromSeq: 1.5 }, { fromSeq: '3' }, { from: 1 }]) {
+      const res = await post(bad);
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
+    }
   });
 });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, appendAuditMany, eventHash, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/server/audit/audit.service.ts';
+import { appendAudit, appendAuditMany, eventHash, GENESIS_HASH, verifyAuditChain, verifyAuditSegment, type AuditEntry } from '../../src/server/audit/audit.service.ts';
 import type { AuditEventRow, AuditEventTable } from '../../src/server/audit/audit.table.ts';
 import { openDatabase, type Db } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
@@ -239,6 +239,57 @@ describe('X5: tampering is detected', () => {
     const after = await rows(a.db);
     expect(after.at(-1)).toMatchObject({ seq: 6, subject_id: 'subject-8', prev_hash: before.head.hash });
     expect(await verifyAuditChain(a.db)).toEqual({ ok: true, events: 6 });
+  });
+});
+
+describe('issue 17 #4: the chain checked a part at a time', () => {
+  let a: Awaited<ReturnType<typeof openAuditDb>>;
+  beforeAll(async () => {
+    a = await openAuditDb();
+    await appendEvents(a.db, 25);
+  });
+  afterAll(async () => {
+    await a.close();
+  });
+
+  /** Walks the whole chain in parts of `limit`, as the staff screen does. */
+  async function inParts(limit: number) {
+    const parts = [];
+    let fromSeq = 1;
+    for (;;) {
+      const part = await verifyAuditSegment(a.db, fromSeq, limit);
+      parts.push(part);
+      if (!part.ok || part.nextSeq === null) return parts;
+      fromSeq = part.nextSeq;
+    }
+  }
+
+  it('X5: parts of 10 cover 25 events in three answers with the progress of each', async () => {
+    expect(await inParts(10)).toEqual([
+      { ok: true, events: 10, total: 25, nextSeq: 11 },
+      { ok: true, events: 20, total: 25, nextSeq: 21 },
+      { ok: true, events: 25, total: 25, nextSeq: null },
+    ]);
+  });
+
+  it('X5: a change in a later part, at a part boundary, or the last event replaced is found', async () => {
+    for (const seq of [17, 11, 25]) {
+      const row = await a.db.selectFrom('audit_event').select(['person_ref']).where('seq', '=', seq).executeTakeFirstOrThrow();
+      await a.db.updateTable('audit_event').set({ person_ref: 'p-forged' }).where('seq', '=', seq).execute();
+      const parts = await inParts(10);
+      expect(parts.at(-1)).toEqual({ ok: false, events: seq - 1, brokenAtSeq: seq });
+      await a.db.updateTable('audit_event').set({ person_ref: row.person_ref }).where('seq', '=', seq).execute();
+    }
+    expect((await inParts(10)).at(-1)).toEqual({ ok: true, events: 25, total: 25, nextSeq: null });
+  });
+
+  it('X5: an event inserted beyond the head, and a start past the end, are refused', async () => {
+    expect(await verifyAuditSegment(a.db, 27, 10)).toEqual({ ok: false, events: 0, brokenAtSeq: 26 });
+    const last = await a.db.selectFrom('audit_event').selectAll().where('seq', '=', 25).executeTakeFirstOrThrow();
+    const forged = { ...last, seq: 26, prev_hash: last.hash };
+    await a.db.insertInto('audit_event').values({ ...forged, hash: forgedHash({ ...forged }) }).execute();
+    expect((await inParts(10)).at(-1)).toEqual({ ok: false, events: 25, brokenAtSeq: 26 });
+    await a.db.deleteFrom('audit_event').where('seq', '=', 26).execute();
   });
 });
 

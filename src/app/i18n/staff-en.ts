@@ -793,6 +793,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
   'audit.verify.lead': 'Each audit record is chained to the one before it. The check recomputes every record and finds any that were changed, removed or inserted.',
   'audit.verify.button': 'Check for tampering',
   'audit.verify.running': 'Checking…',
+  'audit.verify.progress': 'Checked {checked} of {total} records…',
   'audit.verify.ok': 'No problems: all {count} records are chained.',
   'audit.verify.broken': 'The chain breaks at record #{seq} (the {count} records before it are intact). Records may have been altered: contact your system administrator.',
   'audit.filter.title': 'Filter',

@@ -795,6 +795,7 @@ export const staffJa = {
   'audit.verify.lead': '操作記録は1件ずつ前の記録と鎖のようにつながっています。すべての記録を計算し直し、書き換え・削除・挿入がないか確かめます。',
   'audit.verify.button': '改ざんがないか確認する',
   'audit.verify.running': '確認しています…',
+  'audit.verify.progress': '{total}件のうち{checked}件まで確認しました…',
   'audit.verify.ok': '問題ありません。{count}件の記録がすべてつながっています。',
   'audit.verify.broken': '記録 #{seq} でつながりが切れています（それより前の{count}件は正常）。記録が書き換えられた可能性があります。システム管理者に連絡してください。',
   'audit.filter.title': '絞り込み',

@@ -9,8 +9,8 @@ export const auditEvents = (filter: AuditFilter, before: AuditCursor | null) =>
 /** The staff names the filter offers. */
 export const auditStaff = () => api<AuditStaffResponse>('/staff/audit/staff');
 
-/** Walks the hash chain on the server. */
-export const verifyAuditChain = () => api<AuditVerifyResponse>('/staff/audit/verify', { method: 'POST' });
+/** Checks one part of the hash chain on the server, from `fromSeq` (the answer names the next). */
+export const verifyAuditChainPart = (fromSeq: number) => api<AuditVerifyResponse>('/staff/audit/verify', { method: 'POST', body: { fromSeq } });
 
 /** The CSV export is a plain download link, so the browser saves the file itself. */
 export const auditCsvHref = (filter: AuditFilter) => `/api/staff/audit/events.csv?${auditQueryString(filter)}`;

@@ -7,14 +7,18 @@ import { formatInstant } from '../reception/format.ts';
 import { AUDIT_ACTIONS } from '../../domain/staff/audit-events.ts';
 import { parseDateText } from '../../domain/shared/date-text.ts';
 import { dateProblemMessage, DateUnderstood } from '../components/date-understood.tsx';
-import { auditCsvHref, auditEvents, auditStaff, verifyAuditChain } from './audit-api.ts';
+import { auditCsvHref, auditEvents, auditStaff, verifyAuditChainPart } from './audit-api.ts';
 import { auditActionName, auditOutcomeName } from './audit-names.ts';
 import { Field } from './field.tsx';
 import { failureMessage } from './section-failure.ts';
 
 type FilterField = 'personRef' | 'staffId' | 'action' | 'from' | 'to';
 type Page = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; data: AuditEventsResponse } | { kind: 'failed'; message: string };
-type Verify = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: AuditVerifyResponse } | { kind: 'failed'; message: string };
+type Verify =
+  | { kind: 'idle' }
+  | { kind: 'running'; checked: number; total: number | null }
+  | { kind: 'done'; result: AuditVerifyResponse }
+  | { kind: 'failed'; message: string };
 
 function auditFailure(t: Translate, failure: ApiFailure): string {
   if (failure.kind === 'server' && failure.status === 403) return t('audit.forbidden');
@@ -108,10 +112,24 @@ function AuditViewer() {
     if (await load(applied, previous.at(-1) ?? null)) setCursors(previous.length > 0 ? previous : [null]);
   }
 
+  // A long trail is checked a part at a time (issue 17 #4), with the count so far on screen.
   async function runVerify() {
-    setVerify({ kind: 'running' });
-    const result = await verifyAuditChain();
-    setVerify(result.ok ? { kind: 'done', result: result.data } : { kind: 'failed', message: auditFailure(t, result.failure) });
+    setVerify({ kind: 'running', checked: 0, total: null });
+    let fromSeq = 1;
+    for (;;) {
+      const result = await verifyAuditChainPart(fromSeq);
+      if (!result.ok) {
+        setVerify({ kind: 'failed', message: auditFailure(t, result.failure) });
+        return;
+      }
+      const part = result.data;
+      if (!part.ok || part.nextSeq === null) {
+        setVerify({ kind: 'done', result: part });
+        return;
+      }
+      setVerify({ kind: 'running', checked: part.events, total: part.total });
+      fromSeq = part.nextSeq;
+    }
   }
 
   const staffName = (id: string | null) => {
@@ -135,6 +153,11 @@ function AuditViewer() {
         <button type="button" class="button" onClick={() => void runVerify()} disabled={verify.kind === 'running'}>
           {verify.kind === 'running' ? t('audit.verify.running') : t('audit.verify.button')}
         </button>
+        {verify.kind === 'running' && verify.total !== null && (
+          <p class="hint" role="status">
+            {t('audit.verify.progress', { checked: verify.checked.toLocaleString('ja-JP'), total: verify.total.toLocaleString('ja-JP') })}
+          </p>
+        )}
         {verify.kind === 'done' &&
           (verify.result.ok ? (
             <p class="message success" role="status">

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { formatCsv } from '../requery/csv.ts';
 import { endOfJstDate, isJstDate, startOfJstDate } from '../shared/jst.ts';
 
@@ -51,7 +52,18 @@ export interface AuditStaffResponse {
   staff: Array<{ id: string; loginId: string; displayName: string }>;
 }
 
-export type AuditVerifyResponse = { ok: true; events: number } | { ok: false; events: number; brokenAtSeq: number };
+/**
+ * One part of a check of the hash chain (issue 17 #4: ten million events are checked a part at a
+ * time, with progress). `events`: events checked so far, this part included; `total`: the chain's
+ * length when this part started; `nextSeq`: send it as `fromSeq` for the next part, null when the
+ * whole chain has been checked.
+ */
+export type AuditVerifyResponse =
+  | { ok: true; events: number; total: number; nextSeq: number | null }
+  | { ok: false; events: number; brokenAtSeq: number };
+
+/** Body of POST /api/staff/audit/verify: where this part starts (1, the default, is the beginning). */
+export const auditVerifyRequestSchema = z.object({ fromSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
 
 export type AuditFilterCheck =
   | { ok: true; filter: AuditFilter; range: { fromAt: string | null; toAt: string | null }; before: AuditCursor | null }

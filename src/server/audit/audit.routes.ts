@@ -8,13 +8,15 @@ import {
   type AuditEventsResponse,
   type AuditStaffResponse,
   type AuditVerifyResponse,
+  auditVerifyRequestSchema,
 } from '../../domain/staff/audit-api.ts';
 import { staffAuditor } from '../consent/staff-action.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ValidationError } from '../http/errors.ts';
 import { requirePermission } from '../staff/session.ts';
+import { readJson } from '../http/validate.ts';
 import { auditEventDto, findAuditEvents, staffOfInstitution, type AuditQuery } from './audit-viewer.repository.ts';
-import { verifyAuditChain } from './audit.service.ts';
+import { verifyAuditSegment } from './audit.service.ts';
 
 function queryOf(c: Context<AppEnv>, limit: number): AuditQuery {
   const checked = checkAuditQuery(c.req.query());
@@ -66,9 +68,14 @@ export const auditRoutes = new Hono<AppEnv>()
     return c.json(body);
   })
   .post('/verify', async (c) => {
-    const result: AuditVerifyResponse = await verifyAuditChain(c.var.db);
-    await c.var.db.transaction().execute((trx) =>
-      staffAuditor(c)(trx, { action: 'audit.verified', outcome: result.ok ? 'ok' : 'broken', detail: result.ok ? null : String(result.brokenAtSeq) }, c.var.now()),
-    );
+    // No body starts from the beginning (a plain POST, as before parts existed).
+    const { fromSeq } = c.req.header('content-type') === undefined ? {} : await readJson(c, auditVerifyRequestSchema);
+    const result: AuditVerifyResponse = await verifyAuditSegment(c.var.db, fromSeq ?? 1, c.var.config.auditVerifyPartEvents);
+    // The check is audited once, when it has reached the end or found a break.
+    if (!result.ok || result.nextSeq === null) {
+      await c.var.db.transaction().execute((trx) =>
+        staffAuditor(c)(trx, { action: 'audit.verified', outcome: result.ok ? 'ok' : 'broken', detail: result.ok ? null : String(result.brokenAtSeq) }, c.var.now()),
+      );
+    }
     return c.json(result);
   });

@@ -77,32 +77,65 @@ export async function appendAuditMany(trx: DbOrTx, entries: AuditEntry[], at: Da
 }
 
 export type ChainVerification = { ok: true; events: number } | { ok: false; events: number; brokenAtSeq: number };
+export type ChainSegment = { ok: true; events: number; total: number; nextSeq: number | null } | { ok: false; events: number; brokenAtSeq: number };
+
+/** Events the CLI checks per part (the server's parts: AUDIT_VERIFY_PART_EVENTS). */
+export const VERIFY_SEGMENT_EVENTS = 100_000;
+const PAGE = 1000;
 
 /** Recomputes every hash in order; any changed, removed or inserted event breaks the chain. */
-export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
-  let expectedPrev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
+export async function verifyAuditChain(db: Db, onProgress?: (checked: number, total: number) => void): Promise<ChainVerification> {
+  let fromSeq = 1;
   for (;;) {
-    const page = await auditEventsAfter(db, expectedSeq - 1, 1000);
+    const part = await verifyAuditSegment(db, fromSeq, VERIFY_SEGMENT_EVENTS);
+    if (!part.ok) return part;
+    onProgress?.(part.events, part.total);
+    if (part.nextSeq === null) return { ok: true, events: part.events };
+    fromSeq = part.nextSeq;
+  }
+}
+
+/**
+ * Checks the events from `fromSeq` on, at most `limit` of them (issue 17 #4). Parts compose: each
+ * starts from the stored hash of the event before it, which the previous part recomputed. The
+ * chain's end is the head as read at the start of the part; events appended after that are left
+ * for the next check, unless the head does not vouch for them (then the chain is broken there).
+ */
+export async function verifyAuditSegment(db: Db, fromSeq: number, limit: number): Promise<ChainSegment> {
+  const head = await readAuditHead(db);
+  if (fromSeq > head.seq + 1) return { ok: false, events: 0, brokenAtSeq: head.seq + 1 };
+  let expectedPrev = GENESIS_HASH;
+  if (fromSeq > 1) {
+    const [before] = await auditEventsAfter(db, fromSeq - 2, 1);
+    if (!before || Number(before.seq) !== fromSeq - 1) return { ok: false, events: fromSeq - 2, brokenAtSeq: fromSeq - 1 };
+    expectedPrev = before.hash;
+  }
+  const last = Math.min(head.seq, fromSeq + limit - 1);
+  let expectedSeq = fromSeq;
+  while (expectedSeq <= last) {
+    const page = await auditEventsAfter(db, expectedSeq - 1, Math.min(PAGE, last - expectedSeq + 1));
+    if (page.length === 0) break;
     for (const row of page) {
       const seq = Number(row.seq);
       const { hash, ...rest } = row;
       if (seq !== expectedSeq || row.prev_hash !== expectedPrev || eventHash({ ...rest, seq }) !== hash) {
-        return { ok: false, events: count, brokenAtSeq: expectedSeq };
+        return { ok: false, events: expectedSeq - 1, brokenAtSeq: expectedSeq };
       }
       expectedPrev = hash;
       expectedSeq += 1;
-      count += 1;
     }
-    if (page.length < 1000) break;
   }
-  const head = await readAuditHead(db);
-  if (head.seq !== count || head.hash !== expectedPrev) {
-    // The first event the head does not vouch for: one appended beyond it, one missing at the
-    // end, or (same count, other hash) the last one, replaced.
-    const brokenAtSeq = head.seq < count ? head.seq + 1 : head.seq > count ? count + 1 : Math.max(count, 1);
-    return { ok: false, events: brokenAtSeq - 1, brokenAtSeq };
+  // Missing events at the end of this part: the head vouches for more than there are.
+  if (expectedSeq <= last) return { ok: false, events: expectedSeq - 1, brokenAtSeq: expectedSeq };
+  if (last < head.seq) return { ok: true, events: last, total: head.seq, nextSeq: last + 1 };
+  // The end of the chain: the head must name the last event's hash (same count, other hash: the
+  // last one was replaced), and no event may lie beyond it that the head does not vouch for.
+  if (head.seq > 0 && head.hash !== expectedPrev) return { ok: false, events: head.seq - 1, brokenAtSeq: head.seq };
+  const [beyond] = await auditEventsAfter(db, head.seq, 1);
+  if (beyond) {
+    const now = await readAuditHead(db);
+    // Appended by a request since this part began: the head now covers it (next check's part).
+    if (now.seq < Number(beyond.seq)) return { ok: false, events: head.seq, brokenAtSeq: head.seq + 1 };
   }
-  return { ok: true, events: count };
+  return { ok: true, events: head.seq, total: head.seq, nextSeq: null };
 }
