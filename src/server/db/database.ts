@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { InstitutionTable } from '../institution/institution.table.ts';
 import type { InstitutionActivationTable } from '../institution/institution-activation.table.ts';
@@ -74,12 +74,19 @@ export const SQLITE_FILE_NAME = 'zaitaku.sqlite';
  * PostgreSQL when a connection string is given, otherwise the embedded SQLite file under the
  * data directory. Both run the same migrations and the same queries.
  */
-export function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined; groupCommit?: boolean; groupCommitWindowMs?: number }): OpenedDatabase {
+export function openDatabase(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  groupCommit?: boolean;
+  groupCommitWindowMs?: number | undefined;
+  /** Sees every query (tests/api/query-plans.test.ts explains the hot paths' statements). */
+  log?: KyselyConfig['log'];
+}): OpenedDatabase {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const url = new URL(options.databaseUrl);
     return {
-      db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) }),
       dialect: 'postgres',
       location: `postgres://${url.host}${url.pathname}`,
     };
@@ -105,7 +112,7 @@ export function openDatabase(options: { dataDir: string; databaseUrl?: string | 
   const commitStats = newGroupCommitStats();
   const dialect = options.groupCommit === false ? new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) : groupCommitDialect(sqlite, commitStats, options.groupCommitWindowMs);
   return {
-    db: new Kysely<Tables>({ dialect }),
+    db: new Kysely<Tables>({ dialect, ...(options.log ? { log: options.log } : {}) }),
     dialect: 'sqlite',
     ...(options.groupCommit === false ? {} : { commitStats }),
     location: file,

@@ -15,6 +15,7 @@ import { ensureTestCa } from '../../../src/server/national/embedded/test-ca.ts';
 import { createNationalServices } from '../../../src/server/national/national-services.ts';
 import { resolveCardTrustSources } from '../../../src/server/national/trust-config.ts';
 import pg from 'pg';
+import type { LogEvent } from 'kysely';
 import { loadKeyring } from '../../../src/server/secrets/keyring.ts';
 import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from '../../../src/server/staff/totp.ts';
 
@@ -140,11 +141,16 @@ export class TestClock {
  * in production, here in-process. `trust` replaces the demo trust set (production-mode tests).
  */
 export async function createTestApp(
-  options: { clock?: TestClock; dataDir?: string; config?: Partial<ServerConfig>; trust?: CardTrustSources } = {},
+  options: { clock?: TestClock; dataDir?: string; config?: Partial<ServerConfig>; trust?: CardTrustSources; onQuery?: (sql: string, parameters: readonly unknown[]) => void } = {},
 ) {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zaitaku-api-'));
   const postgres = await testDatabaseUrl(dataDir);
-  const opened = openDatabase({ dataDir, databaseUrl: postgres?.url });
+  const onQuery = options.onQuery;
+  const opened = openDatabase({
+    dataDir,
+    databaseUrl: postgres?.url,
+    ...(onQuery ? { log: (event: LogEvent) => { if (event.level === 'query') onQuery(event.query.sql, event.query.parameters); } } : {}),
+  });
   const schemaVersion = await migrateToLatest(opened.db);
   const secrets = loadKeyring({ dataDir });
   const demo = await ensureDemoInstitution(opened.db, secrets, {
