@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LoadResult, LoadSpec } from './loadgen.ts';
-import { demoInsuranceRows, freePort, NODE, pinned, prepareDataDir, ROOT, sleep, startServer, type SeededInstitution } from './support.ts';
+import { demoInsuranceRows, freePort, NODE, pinned, prepareDataDir, ROOT, sleep, startServer, touchSession, type SeededInstitution } from './support.ts';
 import { frontEndReport, type FrontEndReport } from './frontend.ts';
 import { generateScale, scaleSizesFromEnv } from './generate-scale.ts';
 
@@ -306,6 +306,7 @@ async function main(): Promise<void> {
     const bigDir = path.join(work, 'scaled');
     const [bigInst] = await prepareDataDir(bigDir, 0);
     const generated = await generateScale(bigDir, sizes, log);
+    await touchSession(bigDir, bigInst!.cookie);
     server = await startServer({ dataDir: bigDir, port: await freePort(), cpu: SERVER_CPU });
     const big = await lookups(server.url, bigInst!, lookupSeconds);
     await server.stop();
@@ -438,8 +439,11 @@ function table(r: Report): string {
   lines.push(`  server RSS ≤ 200 MiB under load:         ${f1(r.peakRssBytes / 2 ** 20)} MiB — ${verdict(r.peakRssBytes <= 200 * 2 ** 20)}`);
   if (r.postgres) lines.push(`  2 processes on PostgreSQL ≥ 1.6 × one:   ${r.postgres.ratio.toFixed(2)} × — ${verdict(r.postgres.ratio >= 1.6)}`);
   if (r.scale) {
-    const worst = Math.max(...(['requeryOne', 'lists', 'search'] as const).map((k) => r.scale!.empty[k].requestsPerSecond / Math.max(1, r.scale!.scaled[k].requestsPerSecond)));
-    lines.push(`  scaled lookups ≤ 1.2 × slower than empty: worst ${worst.toFixed(2)} × — ${verdict(worst <= 1.2)}`);
+    const keys = ['requeryOne', 'lists', 'search'] as const;
+    const worst = Math.max(...keys.map((k) => r.scale!.empty[k].requestsPerSecond / Math.max(1, r.scale!.scaled[k].requestsPerSecond)));
+    // Only 2xx answers count: a fast refusal (an expired session) must not read as "flat".
+    const allOk = keys.every((k) => r.scale!.empty[k].non2xx === 0 && r.scale!.scaled[k].non2xx === 0);
+    lines.push(`  scaled lookups ≤ 1.2 × slower than empty: worst ${worst.toFixed(2)} ×${allOk ? '' : ' (not all 2xx)'} — ${verdict(allOk && worst <= 1.2)}`);
   }
   lines.push(`  registration ≥ 40 % of baseline:         ${f1(r.registrationRatio * 100)} % (complete registrations/s ÷ hello req/s) — ${verdict(r.registrationRatio >= 0.4)}`);
   // Each verdict counts only 2xx answers on the full path: a fast refusal must not read as "met".

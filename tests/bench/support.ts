@@ -242,6 +242,21 @@ export async function prepareDataDir(dataDir: string, extra: number, withConsent
   }
 }
 
+/**
+ * Marks a seeded staff session as used just now: generating the scaled database takes minutes,
+ * past the idle lock, after which every lookup would be a fast 401.
+ */
+export async function touchSession(dataDir: string, cookie: string): Promise<void> {
+  const { db } = openDatabase({ dataDir });
+  try {
+    const now = new Date().toISOString();
+    const token = cookie.slice(cookie.indexOf('=') + 1);
+    await db.updateTable('staff_session').set({ created_at: now, last_seen_at: now, locked_at: null }).where('token_hash', '=', sha256(token)).execute();
+  } finally {
+    await db.destroy();
+  }
+}
+
 /** A home-visit registration request as the patient's browser sends it. */
 export function registrationBody(linkToken: string): string {
   return JSON.stringify({
