@@ -167,7 +167,8 @@ async function postgresProcesses(work: string, baseUrl: string): Promise<Postgre
     const one = await runLoad({ scenario: 'requery', url: server.url, requestsFile: oneFile, connections: 10, durationSeconds: SECONDS }, null);
     await server.stop();
     log('PostgreSQL: re-query, two processes');
-    const halves = [institutions.slice(1 + perPhase, 1 + perPhase + perPhase / 2), institutions.slice(1 + perPhase + perPhase / 2)];
+    const half = 1 + perPhase + Math.floor(perPhase / 2);
+    const halves = [institutions.slice(1 + perPhase, half), institutions.slice(half)];
     const servers = [await startServer({ dataDir, port: await freePort(), cpu: null, env }), await startServer({ dataDir, port: await freePort(), cpu: null, env })];
     const two = await Promise.all(
       servers.map((srv, i) => {

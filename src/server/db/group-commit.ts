@@ -4,7 +4,6 @@ import {
   SqliteDialect,
   type DatabaseConnection,
   type Driver,
-  type QueryCompiler,
   type QueryResult,
   type SqliteDatabase,
   type TransactionSettings,
@@ -34,11 +33,12 @@ import { kyselySqliteDatabase } from './node-sqlite.ts';
  * nest): what is shared is the commit, not the connection.
  */
 export function groupCommitDialect(sqlite: DatabaseSync, stats: GroupCommitStats = newGroupCommitStats(), windowMs = DEFAULT_WINDOW_MS): SqliteDialect {
+  const database = kyselySqliteDatabase(sqlite);
   return new (class extends SqliteDialect {
     override createDriver(): Driver {
-      return new GroupCommitSqliteDriver(sqlite, stats, windowMs);
+      return new GroupCommitSqliteDriver(sqlite, database, stats, windowMs);
     }
-  })({ database: kyselySqliteDatabase(sqlite) });
+  })({ database });
 }
 
 /** The requests that share one SQLite transaction, and the promise of its commit. */
@@ -104,11 +104,11 @@ export class GroupCommitSqliteDriver implements Driver {
   #destroyed = false;
   readonly #windowMs: number;
 
-  constructor(sqlite: DatabaseSync, stats: GroupCommitStats, windowMs: number) {
+  constructor(sqlite: DatabaseSync, database: SqliteDatabase, stats: GroupCommitStats, windowMs: number) {
     this.stats = stats;
     this.#windowMs = windowMs;
     this.#sqlite = sqlite;
-    this.#database = kyselySqliteDatabase(sqlite);
+    this.#database = database;
     this.#connection = new Connection(this.#database);
     const totalChanges = sqlite.prepare('SELECT total_changes() AS n');
     this.#totalChanges = () => Number((totalChanges.get() as { n: number | bigint }).n);
@@ -180,21 +180,15 @@ export class GroupCommitSqliteDriver implements Driver {
     this.#sqlite.exec(`RELEASE ${TX_SAVEPOINT}`);
   }
 
-  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    void connection;
-    void compile;
+  async savepoint(_connection: DatabaseConnection, name: string): Promise<void> {
     this.#sqlite.exec(`SAVEPOINT ${quoteName(name)}`);
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    void connection;
-    void compile;
+  async rollbackToSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
     this.#sqlite.exec(`ROLLBACK TO ${quoteName(name)}`);
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    void connection;
-    void compile;
+  async releaseSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
     this.#sqlite.exec(`RELEASE ${quoteName(name)}`);
   }
 
@@ -217,11 +211,10 @@ export class GroupCommitSqliteDriver implements Driver {
       batch.dirty = true;
       if (!this.#useHadTransaction) this.stats.writesOutsideTransactions++;
     }
-    const mustWait = batch.dirty;
-    if (mustWait) this.#scheduleFlush();
-    else if (!this.#flushScheduled) this.#scheduleFlush();
+    // Even a read-only batch must end: it holds the file's write lock.
+    this.#scheduleFlush();
     this.#mutex.unlock();
-    if (mustWait) await batch.durable;
+    if (batch.dirty) await batch.durable;
   }
 
   async destroy(): Promise<void> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type APIRequestContext, type Cookie, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD, E2E_DEMO_TOTP_SECRET, e2eDataDir } from '../../../playwright.config.ts';
 import { base32Decode, hotp, TOTP_STEP_SECONDS, totpCode, totpStep } from '../../../src/server/staff/totp.ts';
+import { withDirectoryLock } from '../../../src/server/directory-lock.ts';
 
 /** The demo accounts, one per role (src/server/demo/demo-seed.ts). */
 export const DEMO_STAFF = {
@@ -57,24 +58,9 @@ function projectDir(): string {
 }
 
 /** Runs `work` while holding a lock (a directory) that the run's workers share. */
-async function withFileLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const lock = path.join(projectDir(), `${name}.lock`);
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      // A worker that timed out while holding the lock never released it.
-      const heldSince = fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (heldSince !== undefined && Date.now() - heldSince > 90_000) fs.rmSync(lock, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    fs.rmdirSync(lock);
-  }
+function withFileLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  // A worker that timed out while holding the lock never released it: stale after 90 s.
+  return withDirectoryLock(path.join(projectDir(), `${name}.lock`), work, { staleMs: 90_000, pollMs: 20 });
 }
 
 /** Milliseconds until the next 30-second TOTP step begins. */

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { normalizeSerial } from '../card-trust.ts';
 import { DEMO_CARDS, type DemoCard } from './card-simulator/demo-cards.ts';
+import { withDirectoryLock } from '../../directory-lock.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -215,31 +216,7 @@ function crlCurrent(crlPem: string, now: Date): boolean {
 export async function ensureTestCa(dir: string, now: Date): Promise<TestCaMaterial> {
   // Two server processes started together on one data directory (issue 17 #5) each start a
   // simulator on the same directory: one makes the CA and the cards, the other then reads them.
-  return withDirectoryLock(`${dir}.lock`, () => ensureTestCaNow(dir, now));
-}
-
-/** A lock held while `fn` runs: a directory made atomically, taken over when its holder died. */
-async function withDirectoryLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
-  const STALE_MS = 120_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - fs.statSync(lockDir).mtimeMs > STALE_MS) fs.rmSync(lockDir, { recursive: true, force: true });
-      } catch {
-        // gone meanwhile: try again
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lockDir, { recursive: true, force: true });
-  }
+  return withDirectoryLock(`${dir}.lock`, () => ensureTestCaNow(dir, now), { staleMs: 120_000, pollMs: 50 });
 }
 
 async function ensureTestCaNow(dir: string, now: Date): Promise<TestCaMaterial> {
