@@ -27,6 +27,8 @@ import { deviceEnrolmentRoutes, deviceRoutes } from './device/device.routes.ts';
 import { clinicalRoutes } from './clinical/clinical.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { guideRecordPublicRoutes, guideRecordStaffRoutes } from './guide-record/guide-record.routes.ts';
+import { SessionCache } from './staff/session-cache.ts';
+import type { ChangeWatch } from './db/change-watch.ts';
 
 export interface AppOptions {
   db: Db;
@@ -41,6 +43,8 @@ export interface AppOptions {
   serveStatic?: boolean;
   /** The embedded database's commit counts, for `/metrics`. */
   commitStats?: GroupCommitStats | undefined;
+  /** The embedded database's change stamps: with them, staff sessions are cached (staff/session-cache.ts). */
+  changes?: ChangeWatch | undefined;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,6 +60,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const metrics = options.config.metricsToken ? createMetrics({ token: options.config.metricsToken, commitStats: options.commitStats }) : null;
   if (metrics) app.use(metrics.middleware);
+  const sessionCache = options.changes ? new SessionCache(options.changes) : null;
   app.use(requestLog());
   app.use(securityHeaders(readScriptHashes(options.config.staticDir)));
   app.use(async (c, next) => {
@@ -65,6 +70,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set('national', options.national);
     c.set('secrets', options.secrets);
     c.set('now', now);
+    c.set('sessionCache', sessionCache);
     await next();
   });
 

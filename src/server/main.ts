@@ -47,7 +47,7 @@ const simulatorStarting = config.cardSimulator ? startCardSimulatorProcess({ sim
 simulatorStarting?.catch(() => undefined);
 ensurePrivateDir(config.dataDir);
 const secrets = loadKeyring(config);
-const { db, dialect, location, commitStats } = openDatabase(config);
+const { db, dialect, location, commitStats, changes } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
 // Secrets written before sealing existed, or sealed with an older key, are (re)sealed now (issue 12 #6).
 await sealClearTotpSecrets(db, secrets);
@@ -80,7 +80,7 @@ try {
   if (err instanceof StartupRefusedError) refuse(err.message);
   throw err;
 }
-const app = createApp({ db, dialect, config, schemaVersion, national, secrets, commitStats });
+const app = createApp({ db, dialect, config, schemaVersion, national, secrets, commitStats, changes });
 // D5: completed declarations and guide records are destroyed once their retention has passed, checked hourly.
 const stopDeclarationPurge = startRetentionPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredDeclarations, purgeExpiredGuideRecords]);
 

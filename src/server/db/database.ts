@@ -22,6 +22,7 @@ import type { InstitutionDeclarationKeyTable } from '../institution/declaration-
 import type { ClinicalSnapshotTable } from '../clinical/clinical.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 import { groupCommitDialect, newGroupCommitStats, type GroupCommitStats } from './group-commit.ts';
+import { sqliteChangeWatch, WriteEpochs, type ChangeWatch } from './change-watch.ts';
 import { ensurePrivateDir, makeFilePrivate } from '../secrets/private-files.ts';
 
 /** Every table, as Kysely sees it. Each feature folder owns its table types. */
@@ -66,6 +67,8 @@ export interface OpenedDatabase {
   location: string;
   /** The embedded database's commits and transactions so far (group commit only). */
   commitStats?: GroupCommitStats;
+  /** Whether tables changed since a row was copied, for caches (change-watch.ts); group commit only. */
+  changes?: ChangeWatch;
 }
 
 export const SQLITE_FILE_NAME = 'zaitaku.sqlite';
@@ -109,12 +112,17 @@ export function openDatabase(options: {
   // Whatever the process umask, the files SQLite has just created are the owner's only.
   for (const suffix of ['-wal', '-shm']) makeFilePrivate(`${file}${suffix}`);
   // Group commit (group-commit.ts) unless asked not to: the bench compares both.
+  const log = options.log ? { log: options.log } : {};
+  if (options.groupCommit === false) {
+    return { db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }), ...log }), dialect: 'sqlite', location: file };
+  }
   const commitStats = newGroupCommitStats();
-  const dialect = options.groupCommit === false ? new SqliteDialect({ database: kyselySqliteDatabase(sqlite) }) : groupCommitDialect(sqlite, commitStats, options.groupCommitWindowMs);
+  const epochs = new WriteEpochs();
   return {
-    db: new Kysely<Tables>({ dialect, ...(options.log ? { log: options.log } : {}) }),
+    db: new Kysely<Tables>({ dialect: groupCommitDialect(sqlite, commitStats, options.groupCommitWindowMs, epochs), ...log }),
     dialect: 'sqlite',
-    ...(options.groupCommit === false ? {} : { commitStats }),
+    commitStats,
+    changes: sqliteChangeWatch(sqlite, epochs),
     location: file,
   };
 }

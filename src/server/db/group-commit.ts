@@ -9,6 +9,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
+import { WriteEpochs } from './change-watch.ts';
 
 /**
  * Group commit for the embedded database (issue 17 #1).
@@ -32,11 +33,16 @@ import { kyselySqliteDatabase } from './node-sqlite.ts';
  * The connection is still used by one request at a time (SQLite has one writer, and savepoints
  * nest): what is shared is the commit, not the connection.
  */
-export function groupCommitDialect(sqlite: DatabaseSync, stats: GroupCommitStats = newGroupCommitStats(), windowMs = DEFAULT_WINDOW_MS): SqliteDialect {
+export function groupCommitDialect(
+  sqlite: DatabaseSync,
+  stats: GroupCommitStats = newGroupCommitStats(),
+  windowMs = DEFAULT_WINDOW_MS,
+  epochs: WriteEpochs = new WriteEpochs(),
+): SqliteDialect {
   const database = kyselySqliteDatabase(sqlite);
   return new (class extends SqliteDialect {
     override createDriver(): Driver {
-      return new GroupCommitSqliteDriver(sqlite, database, stats, windowMs);
+      return new GroupCommitSqliteDriver(sqlite, database, stats, windowMs, epochs);
     }
   })({ database });
 }
@@ -103,13 +109,15 @@ export class GroupCommitSqliteDriver implements Driver {
   #flushScheduled = false;
   #destroyed = false;
   readonly #windowMs: number;
+  readonly #epochs: WriteEpochs;
 
-  constructor(sqlite: DatabaseSync, database: SqliteDatabase, stats: GroupCommitStats, windowMs: number) {
+  constructor(sqlite: DatabaseSync, database: SqliteDatabase, stats: GroupCommitStats, windowMs: number, epochs: WriteEpochs) {
     this.stats = stats;
     this.#windowMs = windowMs;
     this.#sqlite = sqlite;
     this.#database = database;
-    this.#connection = new Connection(this.#database);
+    this.#epochs = epochs;
+    this.#connection = new Connection(this.#database, epochs);
     const totalChanges = sqlite.prepare('SELECT total_changes() AS n');
     this.#totalChanges = () => Number((totalChanges.get() as { n: number | bigint }).n);
   }
@@ -175,6 +183,7 @@ export class GroupCommitSqliteDriver implements Driver {
   async rollbackTransaction(): Promise<void> {
     // Only this request's writes are undone. An error that ended the whole SQLite transaction
     // (a full disk, say) leaves no savepoint to roll back to: releaseConnection fails the batch.
+    this.#epochs.noteRollback();
     if (!this.#sqlite.isTransaction) return;
     this.#sqlite.exec(`ROLLBACK TO ${TX_SAVEPOINT}`);
     this.#sqlite.exec(`RELEASE ${TX_SAVEPOINT}`);
@@ -185,6 +194,7 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async rollbackToSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    this.#epochs.noteRollback();
     this.#sqlite.exec(`ROLLBACK TO ${quoteName(name)}`);
   }
 
@@ -201,6 +211,7 @@ export class GroupCommitSqliteDriver implements Driver {
     if (!this.#sqlite.isTransaction) {
       // SQLite ended the shared transaction itself (an I/O error, a full disk): every write in
       // it is gone, so nobody who wrote or read in it may be told otherwise.
+      this.#epochs.noteRollback();
       this.#batch = null;
       batch.reject(new Error('the shared transaction was rolled back by the database'));
       this.#mutex.unlock();
@@ -248,6 +259,7 @@ export class GroupCommitSqliteDriver implements Driver {
         if (batch.dirty) this.stats.commits++;
         batch.resolve();
       } catch (error) {
+        this.#epochs.noteRollback();
         try {
           if (this.#sqlite.isTransaction) this.#sqlite.exec('ROLLBACK');
         } catch {
@@ -269,11 +281,14 @@ function quoteName(name: string): string {
 /** The one connection, as Kysely's SqliteDriver uses it. */
 class Connection implements DatabaseConnection {
   readonly #db: SqliteDatabase;
-  constructor(db: SqliteDatabase) {
+  readonly #epochs: WriteEpochs;
+  constructor(db: SqliteDatabase, epochs: WriteEpochs) {
     this.#db = db;
+    this.#epochs = epochs;
   }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    this.#epochs.noteStatement(compiledQuery.sql);
     const statement = this.#db.prepare(compiledQuery.sql);
     if (statement.reader) return Promise.resolve({ rows: statement.all(compiledQuery.parameters) as R[] });
     const { changes, lastInsertRowid } = statement.run(compiledQuery.parameters);
@@ -285,6 +300,7 @@ class Connection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    this.#epochs.noteStatement(compiledQuery.sql);
     const statement = this.#db.prepare(compiledQuery.sql);
     for (const row of statement.iterate(compiledQuery.parameters)) yield { rows: [row as R] };
   }

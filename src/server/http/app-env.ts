@@ -3,6 +3,7 @@ import type { ServerConfig } from '../config.ts';
 import type { NationalServices } from '../national/national-services.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import type { SignedInStaff } from '../staff/signed-in-staff.ts';
+import type { SessionCache } from '../staff/session-cache.ts';
 
 /** What every request handler can reach through `c.var`. */
 export interface AppVariables {
@@ -16,6 +17,8 @@ export interface AppVariables {
   /** The clock; tests replace it to cross day boundaries and session limits. */
   now: () => Date;
   staff: SignedInStaff;
+  /** Staff session rows kept between requests; null where the database cannot say they are current. */
+  sessionCache: SessionCache | null;
 }
 
 export interface AppEnv {

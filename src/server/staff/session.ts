@@ -9,6 +9,7 @@ import { isCrossOrigin } from '../http/same-origin.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
 import type { SessionStage } from './staff.table.ts';
 import type { SignedInStaff } from './signed-in-staff.ts';
+import type { SessionRow } from './session-cache.ts';
 
 export const SESSION_COOKIE = 'zaitaku_session';
 export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000;
@@ -80,7 +81,7 @@ export async function currentSession(c: Context<AppEnv>, options: { allowLocked?
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   const tokenHash = hashToken(token);
-  const row = await findSessionWithStaff(c.var.db, tokenHash);
+  const row = await readSession(c, tokenHash);
   if (!row) return null;
   const now = c.var.now().getTime();
   const age = now - Date.parse(row.session_created_at);
@@ -109,7 +110,19 @@ export async function currentSession(c: Context<AppEnv>, options: { allowLocked?
   return sessionOf(tokenHash, row, false);
 }
 
-function sessionOf(tokenHash: string, row: NonNullable<Awaited<ReturnType<typeof findSessionWithStaff>>>, locked: boolean): AuthSession {
+/** The session's row, from the cache while nothing it was read from has changed (session-cache.ts). */
+async function readSession(c: Context<AppEnv>, tokenHash: string): Promise<SessionRow | undefined> {
+  const cache = c.var.sessionCache;
+  if (!cache) return findSessionWithStaff(c.var.db, tokenHash);
+  const cached = cache.get(tokenHash);
+  if (cached) return cached;
+  const stamp = cache.stamp();
+  const row = await findSessionWithStaff(c.var.db, tokenHash);
+  if (row) cache.keep(tokenHash, row, stamp);
+  return row;
+}
+
+function sessionOf(tokenHash: string, row: SessionRow, locked: boolean): AuthSession {
   return {
     tokenHash,
     stage: row.stage,

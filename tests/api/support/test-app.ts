@@ -187,6 +187,8 @@ export async function createTestApp(
     demo,
     clock,
     dataDir,
+    /** The PostgreSQL database of this app (PostgreSQL lane), for a second connection; undefined on SQLite. */
+    databaseUrl: postgres?.url,
     schemaVersion,
     national,
     /** The simulated cards' keys and the demo CA (the simulator's, not the reception's). */
