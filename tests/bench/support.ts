@@ -67,7 +67,10 @@ export interface ServerHandle {
 
 /** Starts `node src/server/main.ts` on its own data directory and waits until /api/health answers. */
 export async function startServer(options: { dataDir: string; port: number; cpu?: number | null; env?: Record<string, string> }): Promise<ServerHandle> {
-  const [cmd, args] = pinned(options.cpu ?? null, NODE, [path.join(ROOT, 'src/server/main.ts')]);
+  // BENCH_PROFILE_DIR: each server writes a V8 CPU profile there when it stops (Node refuses
+  // --cpu-prof in NODE_OPTIONS, so it is passed here).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const [cmd, args] = pinned(options.cpu ?? null, NODE, [...profile, path.join(ROOT, 'src/server/main.ts')]);
   const child = spawn(cmd, args, {
     cwd: ROOT,
     env: {
