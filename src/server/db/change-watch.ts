@@ -22,21 +22,24 @@ export interface ChangeWatch {
 
 const READ_ONLY = /^\s*(?:select|pragma|explain)\b/i;
 const TARGET = /^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
-const EVERY_TABLE = '*';
+/** A write whose table cannot be read off the SQL (a CTE, raw SQL) counts for every table. */
+export const EVERY_TABLE = '*';
+
+/**
+ * The table a statement writes, '' for a read. Worked out once per prepared statement
+ * (node-sqlite.ts keeps it with the statement).
+ */
+export function writeTarget(sql: string): string {
+  return READ_ONLY.test(sql) ? '' : (TARGET.exec(sql)?.[1] ?? EVERY_TABLE);
+}
 
 /** Counts this process's writes per table; the group-commit driver reports every statement and rollback. */
 export class WriteEpochs {
   #everything = 0;
   readonly #byTable = new Map<string, number>();
-  /** Statement text → the table it writes ('' for a read), classified once. */
-  readonly #targets = new Map<string, string>();
 
-  noteStatement(sql: string): void {
-    let target = this.#targets.get(sql);
-    if (target === undefined) {
-      target = READ_ONLY.test(sql) ? '' : (TARGET.exec(sql)?.[1] ?? EVERY_TABLE);
-      if (this.#targets.size < 4096) this.#targets.set(sql, target);
-    }
+  /** `target` as `writeTarget` gives it. */
+  noteWrite(target: string): void {
     if (target === '') return;
     if (target === EVERY_TABLE) this.#everything++;
     else this.#byTable.set(target, (this.#byTable.get(target) ?? 0) + 1);

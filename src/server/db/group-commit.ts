@@ -5,10 +5,9 @@ import {
   type DatabaseConnection,
   type Driver,
   type QueryResult,
-  type SqliteDatabase,
   type TransactionSettings,
 } from 'kysely';
-import { kyselySqliteDatabase } from './node-sqlite.ts';
+import { kyselySqliteDatabase, type PreparingDatabase } from './node-sqlite.ts';
 import { WriteEpochs } from './change-watch.ts';
 
 /**
@@ -98,7 +97,7 @@ function isBusy(error: unknown): boolean {
 export class GroupCommitSqliteDriver implements Driver {
   readonly stats: GroupCommitStats;
   readonly #sqlite: DatabaseSync;
-  readonly #database: SqliteDatabase;
+  readonly #database: PreparingDatabase;
   readonly #mutex = new FifoMutex();
   readonly #connection: DatabaseConnection;
   readonly #totalChanges;
@@ -111,7 +110,7 @@ export class GroupCommitSqliteDriver implements Driver {
   readonly #windowMs: number;
   readonly #epochs: WriteEpochs;
 
-  constructor(sqlite: DatabaseSync, database: SqliteDatabase, stats: GroupCommitStats, windowMs: number, epochs: WriteEpochs) {
+  constructor(sqlite: DatabaseSync, database: PreparingDatabase, stats: GroupCommitStats, windowMs: number, epochs: WriteEpochs) {
     this.stats = stats;
     this.#windowMs = windowMs;
     this.#sqlite = sqlite;
@@ -280,16 +279,16 @@ function quoteName(name: string): string {
 
 /** The one connection, as Kysely's SqliteDriver uses it. */
 class Connection implements DatabaseConnection {
-  readonly #db: SqliteDatabase;
+  readonly #db: PreparingDatabase;
   readonly #epochs: WriteEpochs;
-  constructor(db: SqliteDatabase, epochs: WriteEpochs) {
+  constructor(db: PreparingDatabase, epochs: WriteEpochs) {
     this.#db = db;
     this.#epochs = epochs;
   }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    this.#epochs.noteStatement(compiledQuery.sql);
     const statement = this.#db.prepare(compiledQuery.sql);
+    this.#epochs.noteWrite(statement.writes);
     if (statement.reader) return Promise.resolve({ rows: statement.all(compiledQuery.parameters) as R[] });
     const { changes, lastInsertRowid } = statement.run(compiledQuery.parameters);
     return Promise.resolve({
@@ -300,8 +299,8 @@ class Connection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    this.#epochs.noteStatement(compiledQuery.sql);
     const statement = this.#db.prepare(compiledQuery.sql);
+    this.#epochs.noteWrite(statement.writes);
     for (const row of statement.iterate(compiledQuery.parameters)) yield { rows: [row as R] };
   }
 }
