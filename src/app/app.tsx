@@ -6,8 +6,8 @@ import { UpdatePrompt } from './components/update-prompt.tsx';
 import { I18nProvider, loadSections, type Section } from './i18n/i18n.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { StartPage } from './pages/start-page.tsx';
-import { requestPersistentStorage, startOutboxSync } from './storage/index.ts';
 import { registerServiceWorker } from './sw-bridge.ts';
+import { afterFirstScreen } from './after-first-screen.ts';
 
 /** A lazy route whose chunk needs section catalogues: both load before its first render. */
 const withSections = <M,>(load: () => Promise<M>, ...sections: Section[]) => () =>
@@ -28,10 +28,15 @@ const EnrolPage = lazy(withSections(() => import('./reception/enrol-page.tsx'), 
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);
   useEffect(() => registerServiceWorker((apply) => setApplyUpdate(() => apply)), []);
-  // Unsent declarations go out whenever they can (P4), from any page.
+  // Unsent declarations go out whenever they can (P4), from any page. The outbox and IndexedDB
+  // code loads after the first paint: the first screen does not need it (issue 18 #3).
   useEffect(() => {
-    startOutboxSync();
-    void requestPersistentStorage();
+    afterFirstScreen(() => {
+      void import('./storage/index.ts').then((storage) => {
+        storage.startOutboxSync();
+        void storage.requestPersistentStorage();
+      });
+    });
   }, []);
   return (
     <I18nProvider>

@@ -1,3 +1,4 @@
+import { afterFirstScreen } from './after-first-screen.ts';
 import { isWorkerToPageMessage, type PageToWorkerMessage, type SyncTag, type WorkerToPageMessage } from '../domain/shared/sw-messages.ts';
 
 /**
@@ -8,8 +9,8 @@ import { isWorkerToPageMessage, type PageToWorkerMessage, type SyncTag, type Wor
 export function registerServiceWorker(onUpdateWaiting: (apply: () => void) => void): void {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   // workbox-window arrives after the first screen, as its own chunk: the patient's first load is
-  // budgeted (issue 7), and registration waits for the page anyway.
-  void import('workbox-window').then(({ Workbox, messageSW }) => {
+  // budgeted (issue 7, issue 18 #3), and registration waits for the page anyway.
+  afterFirstScreen(() => void import('workbox-window').then(({ Workbox, messageSW }) => {
     const wb = new Workbox('/sw.js');
     wb.addEventListener('waiting', () => {
       onUpdateWaiting(() => {
@@ -24,7 +25,7 @@ export function registerServiceWorker(onUpdateWaiting: (apply: () => void) => vo
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void wb.update();
     });
-  });
+  }));
 }
 
 /** Calls `handler` when the service worker posts a message of this type (a Background Sync asking to flush). */

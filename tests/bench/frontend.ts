@@ -20,7 +20,11 @@ export interface RouteWeight {
   name: string;
   path: string;
   jsGzip: number;
+  /** JS the first screen needs: the document's module script and the files it preloads (issue 18). */
+  firstScreenJsGzip: number;
   cssGzip: number;
+  /** Bytes on the wire for every response of the load, headers included, as the server sent them (Brotli where it could). */
+  wireBytes: number;
   files: number;
   assets: Array<{ url: string; gzip: number }>;
 }
@@ -38,21 +42,33 @@ export function gzipSizeOf(urlPath: string): number {
   return size;
 }
 
-/** Loads a route and sums the gzipped JS and CSS it requested until the network went idle. */
+/**
+ * Loads a route and sums the gzipped JS and CSS it requested until the network went idle, the
+ * part of that JS the first screen needs (named in the document itself), and the bytes that
+ * crossed the wire for every response.
+ */
 export async function measureRoute(page: Page, url: string, name: string, ready?: (page: Page) => Promise<void>): Promise<RouteWeight> {
   const seen = new Set<string>();
+  const sizes: Promise<number>[] = [];
   page.on('request', (req) => {
     const type = req.resourceType();
     if (type === 'script' || type === 'stylesheet') seen.add(new URL(req.url()).pathname);
   });
-  await page.goto(url, { waitUntil: 'networkidle' });
+  page.on('requestfinished', (req) => {
+    sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize, () => 0));
+  });
+  const response = await page.goto(url, { waitUntil: 'networkidle' });
   if (ready) await ready(page);
+  const html = (await response?.text()) ?? '';
+  const named = [...html.matchAll(/<(?:script type="module"[^>]*\bsrc|link rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map((m) => m[1]!);
   const assets = [...seen].sort().map((u) => ({ url: u, gzip: gzipSizeOf(u) }));
   return {
     name,
     path: new URL(url).pathname,
     jsGzip: assets.filter((a) => a.url.endsWith('.js')).reduce((s, a) => s + a.gzip, 0),
+    firstScreenJsGzip: [...new Set(named)].reduce((s, file) => s + gzipSizeOf(file), 0),
     cssGzip: assets.filter((a) => a.url.endsWith('.css')).reduce((s, a) => s + a.gzip, 0),
+    wireBytes: (await Promise.all(sizes)).reduce((s, n) => s + n, 0),
     files: assets.length,
     assets,
   };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.tsx';
-import { OutboxBadge } from '../storage/outbox-badge.tsx';
+import { afterFirstScreen } from '../after-first-screen.ts';
+import type { OutboxBadge as OutboxBadgeComponent } from '../storage/outbox-badge.tsx';
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);
@@ -14,6 +15,23 @@ function useOnline(): boolean {
     };
   }, []);
   return online;
+}
+
+/**
+ * The unsent-forms badge, loaded after the first paint (issue 18 #3): it brings the outbox and
+ * IndexedDB code, which the first screen does not need. It shows nothing while nothing waits, so
+ * its late arrival moves nothing on the screen.
+ */
+function LazyOutboxBadge() {
+  const [Badge, setBadge] = useState<typeof OutboxBadgeComponent | null>(null);
+  useEffect(() => {
+    let live = true;
+    afterFirstScreen(() => void import('../storage/outbox-badge.tsx').then((m) => live && setBadge(() => m.OutboxBadge)));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return Badge ? <Badge /> : null;
 }
 
 export function Header() {
@@ -47,7 +65,7 @@ export function Header() {
           {t('net.offline')}
         </p>
       )}
-      <OutboxBadge />
+      <LazyOutboxBadge />
     </>
   );
 }

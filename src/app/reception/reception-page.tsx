@@ -3,7 +3,6 @@ import { useLocation } from 'preact-iso/router';
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { asksConsultationDate, isRemoteConsultation, isVisitType, VISIT_TYPE_FROM_APP } from '../../domain/shared/visit-type.ts';
 import { rememberClinicLink, rememberInvalidLink } from '../fallback/last-link.ts';
-import { noteInstitutionLink } from '../storage/outbox.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { chooseLanding, clearFlow, loadFlow, newFlow, REGISTRATION_TOKEN_MS, saveFlow, type FlowState, type FlowStep } from './flow-state.ts';
 import { consentScreenAsks, journeySteps, stepCounter } from './journey.ts';
@@ -114,7 +113,9 @@ export default function ReceptionPage({ token }: { token: string }) {
         rememberClinicLink(token);
         // issue 12 #7, #13: cache the institution's key for sealing offline, and send what waits
         // for this institution (a reissued link's or a re-authorised device's forms) to this link.
-        if (result.data.declarationKey) void noteInstitutionLink(token, result.data.declarationKey).catch(() => undefined);
+        // The outbox code loads here, not with the first screen (issue 18 #3).
+        const key = result.data.declarationKey;
+        if (key) void import('../storage/outbox.ts').then((outbox) => outbox.noteInstitutionLink(token, key)).catch(() => undefined);
         setLoad(result.data.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: result.data });
       }
       else if (result.failure.kind === 'server' && result.failure.code === 'link_invalid') {
