@@ -1,4 +1,5 @@
 import { expect, test, waitForServiceWorkerControl } from './support/fixtures.ts';
+import { LINK } from './support/reception.ts';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -71,4 +72,24 @@ test('the server sends security headers with the app shell, scripts and the work
   }
   const sw = await request.get('/sw.js');
   expect(sw.headers()['cache-control']).toBe('no-cache');
+});
+
+// Issue 18 #3: the English catalogues (the reception's and the fallback's) are precached, so the
+// language switch works with no connection on a device that opened the link once in Japanese.
+// (Offline the reception cannot reach the clinic's details and says so; its fallback works.)
+test('English works offline after one online visit in Japanese', async ({ page, context }) => {
+  await page.goto(LINK);
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  await waitForServiceWorkerControl(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText('通信できませんでした');
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Could not connect. Check the signal and try again.');
+  await page.getByRole('link', { name: 'What to do without a connection (declaration form)' }).click();
+  await expect(page.getByRole('heading', { name: 'What is happening?' })).toBeVisible();
+  await page.getByRole('button', { name: '日本語に切り替える' }).click();
+  await expect(page.getByRole('heading', { name: 'What is happening?' })).toBeHidden();
+  await context.setOffline(false);
 });
