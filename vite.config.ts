@@ -86,7 +86,7 @@ function precacheEntries(outDir: string): { url: string; revision: string | null
   for (const entry of files) {
     const full = path.join(entry.parentPath, entry.name);
     const rel = path.relative(outDir, full).split(path.sep).join('/');
-    if (rel === 'sw.js' || rel === 'csp-hashes.json' || rel === 'robots.txt' || /-legacy[-.]/.test(rel)) continue;
+    if (rel.startsWith('.ssr/') || rel.startsWith('.vite/') || rel === 'sw.js' || rel === 'csp-hashes.json' || rel === 'robots.txt' || /-legacy[-.]/.test(rel)) continue;
     if (!/\.(html|js|css|webmanifest|png|svg|woff2)$/.test(rel)) continue;
     // Files under assets/ carry a content hash in their names; the rest get one as a revision.
     const revision = rel.startsWith('assets/') ? null : createHash('sha256').update(fs.readFileSync(full)).digest('hex').slice(0, 16);
@@ -134,6 +134,46 @@ function serviceWorker(): Plugin {
   };
 }
 
+/** Where the server-rendering bundle goes: inside dist, never served (src/server/http/static.ts). */
+export const SSR_DIR = '.ssr';
+
+/**
+ * After the app is written, builds src/app/ssr/render-clinic-link.tsx for Node into dist/.ssr/:
+ * the server renders a clinic link's first screen with the app's own components (issue 18 #1).
+ * Dependencies stay external (the server resolves them from node_modules), so the app and its
+ * server rendering share one Preact.
+ */
+function serverRendering(): Plugin {
+  return {
+    name: 'server-rendering',
+    apply: 'build',
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      async handler(error?: Error) {
+        if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          publicDir: false,
+          root: path.join(ROOT, 'src/app'),
+          plugins: [preact()],
+          define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+          build: {
+            ssr: path.join(ROOT, 'src/app/ssr/render-clinic-link.tsx'),
+            outDir: path.join(OUT_DIR, SSR_DIR),
+            emptyOutDir: true,
+            copyPublicDir: false,
+            target: 'node24',
+            minify: false,
+            rollupOptions: { output: { entryFileNames: 'render-clinic-link.js' } },
+          },
+        });
+      },
+    },
+  };
+}
+
 /** Files the server sends compressed when the browser accepts it (text, not images or fonts). */
 const COMPRESSIBLE = /\.(html|js|css|svg|webmanifest|json)$/;
 
@@ -152,7 +192,9 @@ function precompress(): Plugin {
       order: 'post',
       handler(error?: Error) {
         if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
-        const files = fs.readdirSync(OUT_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && COMPRESSIBLE.test(e.name));
+        const files = fs
+          .readdirSync(OUT_DIR, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile() && COMPRESSIBLE.test(e.name) && !e.parentPath.includes(`${path.sep}${SSR_DIR}`));
         for (const entry of files) {
           const full = path.join(entry.parentPath, entry.name);
           const source = fs.readFileSync(full);
@@ -179,6 +221,7 @@ export default defineConfig({
     webManifest(),
     strictCsp(),
     serviceWorker(),
+    serverRendering(),
     precompress(),
   ],
   build: {

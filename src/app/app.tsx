@@ -25,6 +25,15 @@ const FallbackPage = lazy(withSections(() => import('./fallback/fallback-page.ts
 // Issue 12 #15: enrolling a clinic tablet; staff use it, so it carries the staff strings.
 const EnrolPage = lazy(withSections(() => import('./reception/enrol-page.tsx'), 'staff'));
 
+/**
+ * Loads the chunk of the route the page opens on before the first render, where the server has
+ * already drawn that route's first screen (issue 18 #1): the first render then draws the same
+ * screen over it instead of an empty router waiting for its chunk.
+ */
+export function preloadRoute(pathname: string): Promise<unknown> {
+  return /^\/i\/[^/]+\/?$/.test(pathname) ? ReceptionPage.preload() : Promise.resolve();
+}
+
 export function App() {
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | null>(null);
   useEffect(() => registerServiceWorker((apply) => setApplyUpdate(() => apply)), []);

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { App } from './app.tsx';
+import { App, preloadRoute } from './app.tsx';
 import { prepareLanguage } from './i18n/i18n.tsx';
 import { prefetchInstitution } from './reception/early-institution.ts';
 import './styles.css';
@@ -8,4 +8,7 @@ import './styles.css';
 prefetchInstitution(location.pathname, location.search);
 
 // The English catalogue is fetched first when English was chosen; Japanese ships with the entry.
-void prepareLanguage().then(() => render(<App />, document.getElementById('app')!));
+// A clinic link's first screen may be in the page already (the server rendered it, issue 18 #1):
+// its route's chunk is loaded first, and the first render updates that markup in place (Preact
+// reuses the elements it finds), so nothing on the screen disappears or moves.
+void Promise.all([prepareLanguage(), preloadRoute(location.pathname)]).then(() => render(<App />, document.getElementById('app')!));

@@ -213,7 +213,11 @@ async function openLinkWithHook(page: Page): Promise<void> {
   await expect(page.getByText('在宅受付デモクリニック').first()).toBeVisible();
 }
 
-const summaries = (page: Page) => page.evaluate(() => (window as unknown as { __zaitakuOutbox: Hook }).__zaitakuOutbox.outboxSummaries());
+/** The outbox's entries, once the page's test hook has loaded (it arrives after the first screen). */
+const summaries = async (page: Page) => {
+  await page.waitForFunction(() => (window as unknown as { __zaitakuOutbox?: unknown }).__zaitakuOutbox !== undefined);
+  return page.evaluate(() => (window as unknown as { __zaitakuOutbox: Hook }).__zaitakuOutbox.outboxSummaries());
+};
 
 async function inboxCopies(request: APIRequestContext, id: string): Promise<{ id: string; name: string }[]> {
   const cookie = await staffApiCookie(request, 'admin');

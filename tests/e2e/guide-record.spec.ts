@@ -151,11 +151,14 @@ test('§1: after a browser restart with the same profile and no network, the fal
     });
     return page;
   };
-  const hook = (page: Page) =>
-    page.evaluate(async () => {
+  // The test hook arrives after the first screen (src/app/after-first-screen.ts): waited for.
+  const hook = async (page: Page) => {
+    await page.waitForFunction(() => (window as { __zaitakuOutbox?: unknown }).__zaitakuOutbox !== undefined);
+    return page.evaluate(async () => {
       const w = window as unknown as { __zaitakuOutbox: { outboxSummaries(): Promise<{ id: string; state: string }[]> } };
       return w.__zaitakuOutbox.outboxSummaries();
     });
+  };
 
   const formId = randomUUID();
   try {

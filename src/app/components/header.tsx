@@ -4,7 +4,8 @@ import { afterFirstScreen } from '../after-first-screen.ts';
 import type { OutboxBadge as OutboxBadgeComponent } from '../storage/outbox-badge.tsx';
 
 function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
+  // Only an explicit false is offline: the server renders the first screen where there is no onLine.
+  const [online, setOnline] = useState(() => navigator.onLine !== false);
   useEffect(() => {
     const update = () => setOnline(navigator.onLine);
     window.addEventListener('online', update);

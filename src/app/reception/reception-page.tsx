@@ -9,6 +9,7 @@ import { consentScreenAsks, journeySteps, stepCounter } from './journey.ts';
 import { manageInProgress } from './manage-state.ts';
 import type { DoneStep } from './done-step.tsx';
 import { loadInstitution } from './early-institution.ts';
+import { embeddedClinicLink } from './embedded-clinic-link.ts';
 import { prefersSameDevice } from './handoff-path.ts';
 import type { HandoffStep } from './handoff-step.tsx';
 import { LinkInvalidPage } from './link-invalid-page.tsx';
@@ -96,11 +97,23 @@ function landingFlow(query: Record<string, string>, token: string): FlowState {
   return flow.arrival === 'app' && hasOnlineConsentInForce(token) ? { ...flow, mode: 'revokeAll', step: 'menu' } : flow;
 }
 
+/**
+ * Issue 18 #1: when the server rendered this link's first screen, the first render draws the same
+ * screen from the same data (embedded in the page) instead of "loading"; the request below still
+ * runs and refreshes it (and tells a revoked device or a link reissued since).
+ */
+function firstLoad(token: string): Load {
+  const embedded = embeddedClinicLink(token);
+  if (!embedded) return { kind: 'loading' };
+  if ('invalid' in embedded) return { kind: 'invalid' };
+  return embedded.institution.returnUrl === 'refused' ? { kind: 'returnRefused' } : { kind: 'ready', institution: embedded.institution };
+}
+
 /** The institution link `/i/<token>`: the whole patient reception, R1–R7. */
 export default function ReceptionPage({ token }: { token: string }) {
   const { t } = useI18n();
   const { query } = useLocation();
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [load, setLoad] = useState<Load>(() => firstLoad(token));
   const [flow, setFlow] = useState<FlowState>(() => chooseLanding(loadFlow(token), landingFlow(query, token), query, manageInProgress(token)));
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);

@@ -24,6 +24,15 @@ export interface InstitutionPublicDto {
   declarationKey: DeclarationKeyDto;
 }
 
+/**
+ * What the server rendered a clinic link's first screen from (issue 18 #1), embedded in the page
+ * as JSON so that the app's first render starts from the same data and draws the same screen.
+ */
+export type EmbeddedClinicLink = { token: string; institution: InstitutionPublicDto } | { token: string; invalid: true };
+
+/** The id of the page's `<script type="application/json">` holding an EmbeddedClinicLink. */
+export const EMBEDDED_CLINIC_LINK_ID = 'clinic-link-data';
+
 export interface StartRegistrationResponse {
   registrationId: string;
   /** Held by the starting device only: reads the outcome (the eligibility record). */

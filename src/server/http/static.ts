@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import type { AppEnv } from './app-env.ts';
+import { clinicLinkPage } from '../registration/clinic-link-page.ts';
 
 /**
  * Serves the built app. Hashed files under /assets never change, so they are cached for a year;
@@ -29,17 +30,28 @@ export function serveApp(app: Hono<AppEnv>, staticDir: string): void {
     if (c.res.headers.has('Cache-Control')) return;
     c.res.headers.set('Cache-Control', HASHED_ASSET.test(c.req.path) ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
+  // The build's own folders (.ssr: the server-rendering bundle, .vite: the manifest) are the
+  // server's to read, not the web's.
+  app.use('/.*', async (c) => c.text('Not found', 404));
   // The build writes .br and .gz beside each text file (vite.config.ts `precompress`).
   const compressed = serveStatic({ root, precompressed: true });
   const plain = serveStatic({ root });
   app.use('/*', (c, next) => (hasStaleCopy(staticDir, c.req.path) ? plain(c, next) : compressed(c, next)));
   const shell = path.join(staticDir, 'index.html');
-  app.get('/*', (c) => {
+  app.get('/*', async (c) => {
     if (!fs.existsSync(shell)) return c.text('The app has not been built. Run `npm run build`.', 503);
     // A missing file with an extension is a real 404, not a page of the app.
     if (/\.[a-z0-9]+$/i.test(c.req.path)) return c.text('Not found', 404);
     const html = fs.readFileSync(shell, 'utf8');
-    return c.html(CLINIC_LINK_PAGE.test(c.req.path) ? withPreloads(html, routeChunks(staticDir, RECEPTION_CHUNK)) : html);
+    const clinicLink = CLINIC_LINK_PAGE.exec(c.req.path);
+    if (!clinicLink) return c.html(html);
+    let token: string;
+    try {
+      token = decodeURIComponent(clinicLink[1]!);
+    } catch {
+      return c.html(html); // A mangled link: the app says so.
+    }
+    return c.html(await clinicLinkPage(c, token, withPreloads(html, routeChunks(staticDir, RECEPTION_CHUNK)), staticDir));
   });
 }
 
@@ -66,7 +78,7 @@ function hasStaleCopy(staticDir: string, urlPath: string): boolean {
 }
 
 /** The patient reception at a clinic's link `/i/<token>` (not its fallback pages). */
-const CLINIC_LINK_PAGE = /^\/i\/[^/]+\/?$/;
+const CLINIC_LINK_PAGE = /^\/i\/([^/]+)\/?$/;
 /** The reception page's source, as the build manifest names it (relative to src/app). */
 const RECEPTION_CHUNK = 'reception/reception-page.tsx';
 

@@ -16,7 +16,7 @@ import { currentStaff } from '../staff/session.ts';
 import { HandoffRejectedError } from '../handoff/handoff-errors.ts';
 import type { StartContext } from '../handoff/challenge.service.ts';
 import { authorizedRegistration, checkHandoff, recordHandoff, registrationOutcome, renewChallenge, startRegistration } from './registration.service.ts';
-import { allowedReturnUrls, isReturnUrlAllowed } from './return-url.ts';
+import { publicInstitutionDto } from './clinic-link-page.ts';
 import { assertDeviceAllowed, recordDeviceUse } from '../device/device.service.ts';
 import { senderTrust } from '../device/device-trust.service.ts';
 
@@ -47,7 +47,6 @@ function bearer(c: Context<AppEnv>): string | undefined {
 }
 
 /** The patient-facing reception: institution link, registration, and the card app's callback. */
-import { institutionDeclarationKey } from '../institution/declaration-key.service.ts';
 
 export const receptionRoutes = new Hono<AppEnv>()
   .get('/public/institutions/:token', async (c) => {
@@ -59,17 +58,7 @@ export const receptionRoutes = new Hono<AppEnv>()
       await assertDeviceAllowed(c.var.db, institution.id, device.toLowerCase());
       await recordDeviceUse(c, c.var.db, institution.id, device.toLowerCase(), 'seen');
     }
-    const returnUrl = c.req.query('returnUrl');
-    const body: InstitutionPublicDto = {
-      name: institution.name,
-      settings: {
-        usesClinicalInfo: institution.uses_clinical_info === 1,
-        usesElectronicPrescription: institution.uses_electronic_prescription === 1,
-        showsPrescriptionForm: institution.shows_prescription_form === 1,
-      },
-      returnUrl: returnUrl === undefined ? 'none' : isReturnUrlAllowed(returnUrl, allowedReturnUrls(institution)) ? 'allowed' : 'refused',
-      declarationKey: await institutionDeclarationKey(c.var.db, c.var.secrets, institution.id, c.var.now()),
-    };
+    const body: InstitutionPublicDto = await publicInstitutionDto(c, institution, c.req.query('returnUrl'));
     return c.json(body);
   })
   .post('/public/registrations', async (c) => {
