@@ -31,8 +31,15 @@ describe('issue 17 #3: the session cache never outlives a change', () => {
 
   const me = (cookie: string) => t.app.request('/api/staff/me', { headers: { cookie } });
   const accounts = (cookie: string) => t.app.request('/api/staff/accounts', { headers: { cookie } });
-  /** Another connection to the same database, as another server process or the institution CLI has. */
-  const otherConnection = (): Db => openDatabase({ dataDir: t.dataDir, databaseUrl: t.databaseUrl }).db;
+  /** Runs `write` over another connection to the same database, as another server process or the institution CLI has. */
+  const fromOtherConnection = async (write: (db: Db) => Promise<unknown>): Promise<void> => {
+    const other = openDatabase({ dataDir: t.dataDir, databaseUrl: t.databaseUrl }).db;
+    try {
+      await write(other);
+    } finally {
+      await other.destroy();
+    }
+  };
 
   it.skipIf(Boolean(process.env.DATABASE_URL))('repeated staff requests read the session once (embedded database)', async () => {
     const cookie = await loginAs(t, 'clerk');
@@ -90,36 +97,21 @@ describe('issue 17 #3: the session cache never outlives a change', () => {
   it('a session deleted by another connection (another process) is refused at the next request here', async () => {
     const cookie = await loginAs(t, 'clerk');
     expect((await me(cookie)).status).toBe(200);
-    const other = otherConnection();
-    try {
-      await other.deleteFrom('staff_session').execute();
-    } finally {
-      await other.destroy();
-    }
+    await fromOtherConnection((other) => other.deleteFrom('staff_session').execute());
     expect((await me(cookie)).status).toBe(401);
   });
 
   it('an institution suspended from another connection (the institution CLI) ends its sessions here at once', async () => {
     const cookie = await loginAs(t, 'clerk');
     expect((await me(cookie)).status).toBe(200);
-    const other = otherConnection();
-    try {
-      await other.updateTable('institution').set({ activated_at: null }).where('id', '=', t.demo.institution.id).execute();
-    } finally {
-      await other.destroy();
-    }
+    await fromOtherConnection((other) => other.updateTable('institution').set({ activated_at: null }).where('id', '=', t.demo.institution.id).execute());
     expect((await me(cookie)).status).toBe(401);
   });
 
   it('a role changed from another connection applies here at the next request', async () => {
     const cookie = await loginAs(t, 'clerk');
     expect((await accounts(cookie)).status).toBe(403);
-    const other = otherConnection();
-    try {
-      await other.updateTable('staff_account').set({ role: 'admin' }).where('login_id', '=', 'demo-clerk').execute();
-    } finally {
-      await other.destroy();
-    }
+    await fromOtherConnection((other) => other.updateTable('staff_account').set({ role: 'admin' }).where('login_id', '=', 'demo-clerk').execute());
     expect((await accounts(cookie)).status).toBe(200);
   });
 });
