@@ -95,47 +95,56 @@ function precacheEntries(outDir: string): { url: string; revision: string | null
   return entries.sort((a, b) => a.url.localeCompare(b.url));
 }
 
-/** After the app is written, builds sw/ into dist/sw.js with the precache list filled in. */
-function serviceWorker(): Plugin {
+/**
+ * A plugin that runs `work` once the app's build has written dist/. closeBundle also runs when
+ * the app build failed; there is then nothing to work on.
+ */
+function afterAppBuild(name: string, work: () => Promise<void> | void): Plugin {
   return {
-    name: 'service-worker',
+    name,
     apply: 'build',
     closeBundle: {
       sequential: true,
       order: 'post',
       async handler(error?: Error) {
-        // closeBundle also runs when the app build failed; there is then nothing to precache.
         if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
-        const entries = precacheEntries(OUT_DIR);
-        await build({
-          configFile: false,
-          logLevel: 'warn',
-          publicDir: false,
-          define: {
-            __PRECACHE_MANIFEST__: JSON.stringify(entries),
-            'process.env.NODE_ENV': JSON.stringify('production'),
-          },
-          build: {
-            outDir: OUT_DIR,
-            emptyOutDir: false,
-            copyPublicDir: false,
-            target: 'es2017',
-            minify: true,
-            lib: {
-              entry: path.join(ROOT, 'sw/index.ts'),
-              formats: ['iife'],
-              name: 'zaitakuServiceWorker',
-              fileName: () => 'sw.js',
-            },
-          },
-        });
+        await work();
       },
     },
   };
 }
 
+/** What every build run from a plugin shares: no config file of its own, no public dir, quiet. */
+const SUB_BUILD = { configFile: false, logLevel: 'warn', publicDir: false } as const;
+
+/** After the app is written, builds sw/ into dist/sw.js with the precache list filled in. */
+function serviceWorker(): Plugin {
+  return afterAppBuild('service-worker', async () => {
+    await build({
+      ...SUB_BUILD,
+      define: {
+        __PRECACHE_MANIFEST__: JSON.stringify(precacheEntries(OUT_DIR)),
+        'process.env.NODE_ENV': JSON.stringify('production'),
+      },
+      build: {
+        outDir: OUT_DIR,
+        emptyOutDir: false,
+        copyPublicDir: false,
+        target: 'es2017',
+        minify: true,
+        lib: {
+          entry: path.join(ROOT, 'sw/index.ts'),
+          formats: ['iife'],
+          name: 'zaitakuServiceWorker',
+          fileName: () => 'sw.js',
+        },
+      },
+    });
+  });
+}
+
 /** Where the server-rendering bundle goes: inside dist, never served (src/server/http/static.ts). */
-export const SSR_DIR = '.ssr';
+const SSR_DIR = '.ssr';
 
 /**
  * After the app is written, builds src/app/ssr/render-clinic-link.tsx for Node into dist/.ssr/:
@@ -144,34 +153,23 @@ export const SSR_DIR = '.ssr';
  * server rendering share one Preact.
  */
 function serverRendering(): Plugin {
-  return {
-    name: 'server-rendering',
-    apply: 'build',
-    closeBundle: {
-      sequential: true,
-      order: 'post',
-      async handler(error?: Error) {
-        if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
-        await build({
-          configFile: false,
-          logLevel: 'warn',
-          publicDir: false,
-          root: path.join(ROOT, 'src/app'),
-          plugins: [preact()],
-          define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-          build: {
-            ssr: path.join(ROOT, 'src/app/ssr/render-clinic-link.tsx'),
-            outDir: path.join(OUT_DIR, SSR_DIR),
-            emptyOutDir: true,
-            copyPublicDir: false,
-            target: 'node24',
-            minify: false,
-            rollupOptions: { output: { entryFileNames: 'render-clinic-link.js' } },
-          },
-        });
+  return afterAppBuild('server-rendering', async () => {
+    await build({
+      ...SUB_BUILD,
+      root: path.join(ROOT, 'src/app'),
+      plugins: [preact()],
+      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      build: {
+        ssr: path.join(ROOT, 'src/app/ssr/render-clinic-link.tsx'),
+        outDir: path.join(OUT_DIR, SSR_DIR),
+        emptyOutDir: true,
+        copyPublicDir: false,
+        target: 'node24',
+        minify: false,
+        rollupOptions: { output: { entryFileNames: 'render-clinic-link.js' } },
       },
-    },
-  };
+    });
+  });
 }
 
 /** Files the server sends compressed when the browser accepts it (text, not images or fonts). */
@@ -184,32 +182,23 @@ const COMPRESSIBLE = /\.(html|js|css|svg|webmanifest|json)$/;
  * worker is built so sw.js is compressed too; the precache list only names the originals.
  */
 function precompress(): Plugin {
-  return {
-    name: 'precompress',
-    apply: 'build',
-    closeBundle: {
-      sequential: true,
-      order: 'post',
-      handler(error?: Error) {
-        if (error || !fs.existsSync(path.join(OUT_DIR, 'index.html'))) return;
-        const files = fs
-          .readdirSync(OUT_DIR, { recursive: true, withFileTypes: true })
-          .filter((e) => e.isFile() && COMPRESSIBLE.test(e.name) && !e.parentPath.includes(`${path.sep}${SSR_DIR}`));
-        for (const entry of files) {
-          const full = path.join(entry.parentPath, entry.name);
-          const source = fs.readFileSync(full);
-          // Below about a kilobyte the headers outweigh what compression saves.
-          if (source.length < 1024) continue;
-          const br = zlib.brotliCompressSync(source, {
-            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: source.length },
-          });
-          const gz = zlib.gzipSync(source, { level: 9 });
-          if (br.length < source.length) fs.writeFileSync(`${full}.br`, br);
-          if (gz.length < source.length) fs.writeFileSync(`${full}.gz`, gz);
-        }
-      },
-    },
-  };
+  return afterAppBuild('precompress', () => {
+    const files = fs
+      .readdirSync(OUT_DIR, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && COMPRESSIBLE.test(e.name) && !e.parentPath.includes(`${path.sep}${SSR_DIR}`));
+    for (const entry of files) {
+      const full = path.join(entry.parentPath, entry.name);
+      const source = fs.readFileSync(full);
+      // Below about a kilobyte the headers outweigh what compression saves.
+      if (source.length < 1024) continue;
+      const br = zlib.brotliCompressSync(source, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: source.length },
+      });
+      const gz = zlib.gzipSync(source, { level: 9 });
+      if (br.length < source.length) fs.writeFileSync(`${full}.br`, br);
+      if (gz.length < source.length) fs.writeFileSync(`${full}.gz`, gz);
+    }
+  });
 }
 
 export default defineConfig({
