@@ -76,7 +76,7 @@ describe('issue 17 #3: the session cache never outlives a change', () => {
     expect((await me(clerk)).status).toBe(401);
   });
 
-  it('a lock answers session_locked at once, and the unlock opens it again', async () => {
+  it('P4: a lock answers session_locked at once, and the unlock opens it again', async () => {
     const cookie = await loginAs(t, 'clerk');
     expect((await me(cookie)).status).toBe(200);
     expect((await t.app.request('/api/staff/auth/lock', jsonRequest('POST', {}, { cookie }))).status).toBe(204);
@@ -87,7 +87,7 @@ describe('issue 17 #3: the session cache never outlives a change', () => {
     expect((await me(cookie)).status).toBe(200);
   });
 
-  it('the idle lock still falls on time for a session read from memory', async () => {
+  it('P4: the idle lock still falls on time for a session read from memory', async () => {
     const cookie = await loginAs(t, 'clerk');
     expect((await me(cookie)).status).toBe(200);
     t.clock.advance(SESSION_LOCK_IDLE_MS + 1000);
