@@ -8,6 +8,7 @@ import { NotFoundPage } from './pages/not-found-page.tsx';
 import { StartPage } from './pages/start-page.tsx';
 import { registerServiceWorker } from './sw-bridge.ts';
 import { afterFirstScreen } from './after-first-screen.ts';
+import { clinicLinkPath } from '../domain/registration/clinic-link-path.ts';
 
 /** A lazy route whose chunk needs section catalogues: both load before its first render. */
 const withSections = <M,>(load: () => Promise<M>, ...sections: Section[]) => () =>
@@ -31,7 +32,8 @@ const EnrolPage = lazy(withSections(() => import('./reception/enrol-page.tsx'), 
  * screen over it instead of an empty router waiting for its chunk.
  */
 export function preloadRoute(pathname: string): Promise<unknown> {
-  return /^\/i\/[^/]+\/?$/.test(pathname) ? ReceptionPage.preload() : Promise.resolve();
+  const page = clinicLinkPath(pathname)?.page;
+  return page === 'reception' ? ReceptionPage.preload() : page === 'fallback' ? FallbackPage.preload() : Promise.resolve();
 }
 
 export function App() {

@@ -11,4 +11,7 @@ prefetchInstitution(location.pathname, location.search);
 // A clinic link's first screen may be in the page already (the server rendered it, issue 18 #1):
 // its route's chunk is loaded first, and the first render updates that markup in place (Preact
 // reuses the elements it finds), so nothing on the screen disappears or moves.
-void Promise.all([prepareLanguage(), preloadRoute(location.pathname)]).then(() => render(<App />, document.getElementById('app')!));
+// The language comes first: a route's section catalogues load in the language then chosen.
+void prepareLanguage()
+  .then(() => preloadRoute(location.pathname))
+  .then(() => render(<App />, document.getElementById('app')!));

@@ -46,15 +46,19 @@ describe.skipIf(!built)('issue 18 #1: the server-drawn clinic link page', () => 
   };
   const banner = (html: string) => /<p class="institution-banner">([^<]*(?:<(?!\/p>)[^<]*)*)<\/p>/.exec(html)?.[1];
 
-  it('simultaneous requests for two clinics, a visit type and dead links each get their own page', async () => {
-    const cases = Array.from({ length: 40 }, (_, i) => {
-      switch (i % 4) {
+  it('simultaneous requests for two clinics, a visit type, outage guides and dead links each get their own page', async () => {
+    const cases = Array.from({ length: 60 }, (_, i) => {
+      switch (i % 6) {
         case 0:
           return { path: `/i/${t.demo.institution.link_token}`, token: t.demo.institution.link_token, heading: 'ご用件を選んでください' };
         case 1:
           return { path: `/i/${OTHER_TOKEN}`, token: OTHER_TOKEN, heading: 'ご用件を選んでください' };
         case 2:
           return { path: `/i/${t.demo.institution.link_token}?visit=homeVisit`, token: t.demo.institution.link_token, heading: 'ご準備ください' };
+        case 3:
+          return { path: `/i/${OTHER_TOKEN}/fallback`, token: OTHER_TOKEN, heading: '何が起きていますか？' };
+        case 4:
+          return { path: `/i/reissued-link-${i}-xxxxxxxx/fallback`, token: `reissued-link-${i}-xxxxxxxx`, heading: 'このリンクは使えません' };
         default:
           return { path: `/i/reissued-link-${i}-xxxxxxxx`, token: `reissued-link-${i}-xxxxxxxx`, heading: 'このリンクは使えません' };
       }
@@ -65,6 +69,10 @@ describe.skipIf(!built)('issue 18 #1: the server-drawn clinic link page', () => 
       const data = embedded(html);
       expect(data.token, c.path).toBe(c.token);
       expect(html, c.path).toContain(c.heading);
+      // Each page is drawn from its own route: no other request's screen leaks in.
+      for (const other of ['ご用件を選んでください', 'ご準備ください', '何が起きていますか？', 'このリンクは使えません']) {
+        if (other !== c.heading) expect(html, `${c.path} without ${other}`).not.toContain(other);
+      }
       if ('invalid' in data) {
         expect(banner(html), c.path).toBeUndefined();
       } else {

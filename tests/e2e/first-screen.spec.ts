@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { LINK } from './support/reception.ts';
 
@@ -31,11 +32,28 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('heading', { name: 'This link cannot be used' })).toBeVisible();
     await expect(page.locator('.institution-banner')).toHaveCount(0);
   });
+
+  test("the link's outage guide shows its first question", async ({ page }) => {
+    await page.goto(`${LINK}/fallback`);
+    await expect(page.getByRole('heading', { name: '何が起きていますか？' })).toBeVisible();
+    await expect(page.getByRole('button', { name: /カードリーダーが使えない/ })).toBeVisible();
+  });
+
+  test("a reissued link's outage guide shows the refusal", async ({ page }) => {
+    await page.goto('/i/no-longer-valid-link-0001/fallback');
+    await expect(page.getByRole('heading', { level: 1, name: 'このリンクは使えません' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: '何が起きていますか？' })).toHaveCount(0);
+  });
 });
 
-test('the app takes over the drawn screen without changing a word or moving anything', async ({ page }) => {
+/**
+ * Opens `url` and checks that the app's first render kept the server's drawing: the same words
+ * (textContent: the styles may not have arrived yet), no element removed (a "loading" flash would
+ * remove them all), no layout shift. Returns the drawn text.
+ */
+async function expectTakeover(page: Page, url: string): Promise<string> {
   // Before the page's module scripts run (readyState 'interactive' comes first), keep the words the
-  // server drew (textContent: the styles may not have arrived yet); count every layout shift.
+  // server drew; count every layout shift.
   await page.addInitScript(() => {
     const w = window as unknown as { drawnText?: string; shifts: number; removed: string[] };
     w.shifts = 0;
@@ -47,7 +65,6 @@ test('the app takes over the drawn screen without changing a word or moving anyt
       if (document.readyState !== 'interactive') return;
       const app = document.getElementById('app')!;
       w.drawnText = app.textContent ?? undefined;
-      // Any element taken away from the drawn screen (a "loading" flash would remove them all).
       new MutationObserver((records) => {
         for (const record of records) {
           for (const node of record.removedNodes) if (node.nodeType === Node.ELEMENT_NODE) w.removed.push((node as Element).outerHTML.slice(0, 80));
@@ -55,10 +72,8 @@ test('the app takes over the drawn screen without changing a word or moving anyt
       }).observe(app, { childList: true, subtree: true });
     });
   });
-  await page.goto(LINK);
+  await page.goto(url);
   const drawn = await page.evaluate(() => (window as unknown as { drawnText?: string }).drawnText);
-  expect(drawn).toContain(DEMO_CLINIC);
-  expect(drawn).toContain('ご用件を選んでください');
   // The app's first render drops the server's markers (comments) around the lazy route.
   await page.waitForFunction(() => {
     const walker = document.createTreeWalker(document.getElementById('app')!, NodeFilter.SHOW_COMMENT);
@@ -69,7 +84,21 @@ test('the app takes over the drawn screen without changing a word or moving anyt
   expect(await page.evaluate(() => document.getElementById('app')!.textContent)).toBe(drawn);
   expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { removed: string[] }).removed)).toEqual([]);
+  return drawn ?? '';
+}
+
+test('the app takes over the drawn screen without changing a word or moving anything', async ({ page }) => {
+  const drawn = await expectTakeover(page, LINK);
+  expect(drawn).toContain(DEMO_CLINIC);
+  expect(drawn).toContain('ご用件を選んでください');
   // And it is the app now: the menu's buttons work.
   await page.getByRole('button', { name: /訪問診療等/ }).click();
   await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
+});
+
+test("the app takes over the drawn outage guide the same way", async ({ page }) => {
+  const drawn = await expectTakeover(page, `${LINK}/fallback`);
+  expect(drawn).toContain('何が起きていますか？');
+  await page.getByRole('button', { name: /カードリーダーが使えない/ }).click();
+  await expect(page.getByRole('heading', { name: '何が起きていますか？' })).toBeHidden();
 });

@@ -74,6 +74,36 @@ test('the server sends security headers with the app shell, scripts and the work
   expect(sw.headers()['cache-control']).toBe('no-cache');
 });
 
+// Issue 18 #1: the service worker keeps the page the server drew for a clinic link, so with no
+// connection the link still opens with its clinic's name (and says it cannot reach the clinic).
+test("a clinic link opened once online opens offline with its clinic's name", async ({ page, context }) => {
+  await page.goto(LINK);
+  await expect(page.locator('.institution-banner')).toHaveText('在宅受付デモクリニック');
+  await waitForServiceWorkerControl(page);
+  // The worker keeps a copy of the page that installed it once it is active.
+  await expect.poll(() => page.evaluate(async (url) => (await caches.match(url)) !== undefined, page.url())).toBe(true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText('通信できませんでした');
+  await expect(page.locator('.institution-banner')).toHaveText('在宅受付デモクリニック');
+  // It is the server's drawing, with the data it was drawn from.
+  await expect(page.locator('#clinic-link-data')).toHaveCount(1);
+  await page.getByRole('link', { name: '通信できないときの手順（申立書）' }).click();
+  await expect(page.getByRole('heading', { name: '何が起きていますか？' })).toBeVisible();
+
+  // A link never opened online gets the plain shell: no name to show.
+  await page.goto('/i/never-opened-link-0001');
+  await expect(page.getByRole('alert')).toContainText('通信できませんでした');
+  await expect(page.locator('.institution-banner')).toHaveCount(0);
+
+  // Online again, the page comes from the server first (fresh details), through the worker.
+  await context.setOffline(false);
+  await page.goto(LINK);
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 // Issue 18 #3: the English catalogues (the reception's and the fallback's) are precached, so the
 // language switch works with no connection on a device that opened the link once in Japanese.
 // (Offline the reception cannot reach the clinic's details and says so; its fallback works.)

@@ -5,6 +5,7 @@ import { InvalidLinkView } from './invalid-link-view.tsx';
 import { isInvalidLink, rememberClinicLink, rememberInvalidLink } from './last-link.ts';
 import { PrintScreen } from './print-screen.tsx';
 import { loadInstitution } from '../reception/early-institution.ts';
+import { embeddedClinicLink } from '../reception/embedded-clinic-link.ts';
 
 /**
  * The outage fallback at /i/<token>/fallback (issue 5 §1–3): the decision guide, the declaration
@@ -20,9 +21,17 @@ import { loadInstitution } from '../reception/early-institution.ts';
  * (issue 16 §6: patients cannot act on it): staff read it in their settings (persistentStorageResult).
  */
 export default function FallbackPage({ token, view }: { token: string; view?: string }) {
-  const [invalid, setInvalid] = useState(() => isInvalidLink(token));
+  // The server may have drawn this page already (issue 18 #1), as the guide or, for a link no
+  // longer valid, as the refusal: the first render draws the same.
+  const [drawnInvalid] = useState(() => {
+    const drawn = embeddedClinicLink(token);
+    return drawn !== null && 'invalid' in drawn;
+  });
+  const [invalid, setInvalid] = useState(() => drawnInvalid || isInvalidLink(token));
 
   useEffect(() => {
+    // The server's answer in the page counts as the link check's answer.
+    if (drawnInvalid) rememberInvalidLink(token);
     setInvalid(isInvalidLink(token));
     rememberClinicLink(token);
     let current = true;

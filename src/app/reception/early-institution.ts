@@ -1,6 +1,7 @@
 import type { InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import { api, type ApiResult } from '../api-client.ts';
 import { deviceId } from '../device-id.ts';
+import { clinicLinkPath } from '../../domain/registration/clinic-link-path.ts';
 
 /** The request the reception page makes for its clinic's details. */
 function institutionPath(token: string, returnUrl: string | null): string {
@@ -21,11 +22,11 @@ let early: { path: string; result: Promise<ApiResult<InstitutionPublicDto>> } | 
  * the patient sees the first screen on a slow mobile network).
  */
 export function prefetchInstitution(pathname: string, search: string): void {
-  const match = /^\/i\/([^/]+)\/?$/.exec(pathname);
-  if (!match) return;
+  const target = clinicLinkPath(pathname);
+  if (target?.page !== 'reception') return;
   let token: string;
   try {
-    token = decodeURIComponent(match[1]!);
+    token = decodeURIComponent(target.encodedToken);
   } catch {
     return; // A mangled link: the page itself will say so.
   }

@@ -23,7 +23,8 @@ type Load =
   | { kind: 'loading' }
   | { kind: 'invalid' }
   | { kind: 'returnRefused' }
-  | { kind: 'networkError' }
+  /** clinicName: the name this page was drawn with, when it came with one (a kept copy offline). */
+  | { kind: 'networkError'; clinicName?: string }
   | { kind: 'deviceRevoked' }
   | { kind: 'ready'; institution: InstitutionPublicDto };
 
@@ -137,7 +138,8 @@ export default function ReceptionPage({ token }: { token: string }) {
         setLoad({ kind: 'invalid' });
       }
       else if (result.failure.kind === 'server' && result.failure.code === 'device_revoked') setLoad({ kind: 'deviceRevoked' });
-      else setLoad({ kind: 'networkError' });
+      // Offline, a page the service worker kept still names its clinic (issue 18 #1).
+      else setLoad((current) => ({ kind: 'networkError', clinicName: current.kind === 'ready' ? current.institution.name : undefined }));
     });
   }, [token]);
 
@@ -170,7 +172,15 @@ export default function ReceptionPage({ token }: { token: string }) {
       </section>
     );
   }
-  if (load.kind === 'networkError') return <><p class="message error" role="alert">{t('error.network')}</p><a class="button" href={`/i/${encodeURIComponent(token)}/fallback`}>{t('fb.link')}</a></>;
+  if (load.kind === 'networkError') {
+    return (
+      <>
+        {load.clinicName && <p class="institution-banner">{load.clinicName}</p>}
+        <p class="message error" role="alert">{t('error.network')}</p>
+        <a class="button" href={`/i/${encodeURIComponent(token)}/fallback`}>{t('fb.link')}</a>
+      </>
+    );
+  }
   if (load.kind === 'returnRefused') {
     return (
       <section aria-labelledby="refused-title">

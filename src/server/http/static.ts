@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { clinicLinkPage } from '../registration/clinic-link-page.ts';
+import { clinicLinkPath, type ClinicLinkPage } from '../../domain/registration/clinic-link-path.ts';
 
 /**
  * Serves the built app. Hashed files under /assets never change, so they are cached for a year;
@@ -43,15 +44,15 @@ export function serveApp(app: Hono<AppEnv>, staticDir: string): void {
     // A missing file with an extension is a real 404, not a page of the app.
     if (/\.[a-z0-9]+$/i.test(c.req.path)) return c.text('Not found', 404);
     const html = fs.readFileSync(shell, 'utf8');
-    const clinicLink = CLINIC_LINK_PAGE.exec(c.req.path);
-    if (!clinicLink) return c.html(html);
+    const target = clinicLinkPath(c.req.path);
+    if (!target) return c.html(html);
     let token: string;
     try {
-      token = decodeURIComponent(clinicLink[1]!);
+      token = decodeURIComponent(target.encodedToken);
     } catch {
       return c.html(html); // A mangled link: the app says so.
     }
-    return c.html(await clinicLinkPage(c, token, withPreloads(html, routeChunks(staticDir, RECEPTION_CHUNK)), staticDir));
+    return c.html(await clinicLinkPage(c, token, withPreloads(html, routeChunks(staticDir, PAGE_CHUNKS[target.page])), staticDir));
   });
 }
 
@@ -77,10 +78,11 @@ function hasStaleCopy(staticDir: string, urlPath: string): boolean {
   });
 }
 
-/** The patient reception at a clinic's link `/i/<token>` (not its fallback pages). */
-const CLINIC_LINK_PAGE = /^\/i\/([^/]+)\/?$/;
-/** The reception page's source, as the build manifest names it (relative to src/app). */
-const RECEPTION_CHUNK = 'reception/reception-page.tsx';
+/** Each drawn page's source, as the build manifest names it (relative to src/app). */
+const PAGE_CHUNKS: Record<ClinicLinkPage, string> = {
+  reception: 'reception/reception-page.tsx',
+  fallback: 'fallback/fallback-page.tsx',
+};
 
 interface ManifestChunk {
   file: string;

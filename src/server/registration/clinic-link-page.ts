@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'hono';
+import { isDrawnClinicLinkPage } from '../../domain/registration/clinic-link-path.ts';
 import { EMBEDDED_CLINIC_LINK_ID, type EmbeddedClinicLink, type InstitutionPublicDto } from '../../domain/registration/reception-api.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { LinkInvalidError } from '../institution/institution-errors.ts';
@@ -55,7 +56,8 @@ function scriptJson(value: unknown): string {
  * to the app (its check and its screens), as is any page when the build has no renderer.
  */
 export async function clinicLinkPage(c: Context<AppEnv>, token: string, shell: string, staticDir: string): Promise<string> {
-  if (c.req.query('return') !== undefined) return shell;
+  const url = new URL(c.req.url);
+  if (!isDrawnClinicLinkPage(url.pathname, url.searchParams)) return shell;
   const render = await renderer(staticDir);
   if (!render) return shell;
   let clinic: EmbeddedClinicLink;
@@ -65,7 +67,6 @@ export async function clinicLinkPage(c: Context<AppEnv>, token: string, shell: s
     if (!(error instanceof LinkInvalidError)) throw error;
     clinic = { token, invalid: true };
   }
-  const url = new URL(c.req.url);
   const markup = await render(`${url.pathname}${url.search}`, clinic);
   const data = `<script type="application/json" id="${EMBEDDED_CLINIC_LINK_ID}">${scriptJson(clinic)}</script>`;
   return shell.replace('<div id="app"></div>', `<div id="app">${markup}</div>${data}`);
