@@ -425,7 +425,7 @@ function table(r: Report): string {
     const lh = r.frontEnd.lighthouse;
     if (lh) {
       const lcps = (r.frontEnd.lighthouseRuns ?? [lh]).map((run) => f0(run.lcpMs)).join(' / ');
-      lines.push(`Lighthouse mobile (simulated throttling), patient entry, median of ${r.frontEnd.lighthouseRuns?.length ?? 1} runs: score ${f0(lh.score * 100)}, FCP ${f0(lh.fcpMs)} ms, LCP ${f0(lh.lcpMs)} ms (runs: ${lcps}), TBT ${f0(lh.tbtMs)} ms, CLS ${lh.cls.toFixed(3)}`);
+      lines.push(`Lighthouse mobile (simulated throttling), patient entry, median of ${r.frontEnd.lighthouseRuns?.length ?? 1} runs: score ${f0(lh.score * 100)}, FCP ${f0(lh.fcpMs)} ms, LCP ${f0(lh.lcpMs)} ms (runs: ${lcps}), TBT ${f0(lh.tbtMs)} ms, CLS ${lh.cls.toFixed(3)}, INP proxy (max potential first input delay) ${f0(lh.inpProxyMs)} ms`);
     }
     else lines.push('Lighthouse: not run (see error in the JSON)');
     lines.push('');

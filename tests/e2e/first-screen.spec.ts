@@ -12,12 +12,18 @@ const DEMO_CLINIC = '在宅受付デモクリニック';
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('the clinic link shows its menu with the clinic name', async ({ page }) => {
+  test('the clinic link shows its menu with the clinic name, from the page and its stylesheet alone', async ({ page }) => {
+    // Issue 18 #2: nothing but the page, its stylesheet and its scripts (preloaded, unused here)
+    // is fetched for the first screen: no image, font or API call.
+    const requested: string[] = [];
+    page.on('request', (req) => requested.push(`${req.resourceType()} ${new URL(req.url()).pathname}`));
     await page.goto(LINK);
     await expect(page.locator('.institution-banner')).toHaveText(DEMO_CLINIC);
     await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
     await expect(page.getByRole('button', { name: /訪問診療等/ })).toBeVisible();
     await expect(page.getByRole('link', { name: 'オンラインで資格確認ができないとき（通信がなくても使えます）' })).toBeVisible();
+    expect(requested.filter((r) => /^(image|font|fetch|xhr) /.test(r))).toEqual([]);
+    expect(requested).toContain(`document ${LINK}`);
   });
 
   test('a link from an app opens on its preparation screen, as the app would', async ({ page }) => {

@@ -35,6 +35,20 @@ function LazyOutboxBadge() {
   return Badge ? <Badge /> : null;
 }
 
+/**
+ * The app's mark (public/icons/icon.svg, drawn the same), inline: the first screen waits for no
+ * image request (issue 18 #2). Decorative: the name beside it says what it is.
+ */
+function BrandMark() {
+  return (
+    <svg class="brand-mark" viewBox="0 0 512 512" width="40" height="40" aria-hidden="true" focusable="false">
+      <rect width="512" height="512" rx="96" fill="#0f5c8c" />
+      <path d="M256 96 76 246h52v170h256V246h52z" fill="#fff" />
+      <path d="M226 266h60v-50h40v50h60v40h-60v50h-40v-50h-60z" fill="#0f5c8c" transform="translate(-50 10)" />
+    </svg>
+  );
+}
+
 export function Header() {
   const { t, lang, setLang } = useI18n();
   const online = useOnline();
@@ -45,7 +59,7 @@ export function Header() {
       </a>
       <header class="app-header">
         <a class="brand" href="/">
-          <img src="/icons/icon.svg" alt="" width="40" height="40" />
+          <BrandMark />
           <span>
             <span class="brand-name">{t('app.name')}</span>
             <span class="brand-tagline">{t('app.tagline')}</span>
