@@ -4,6 +4,7 @@ import type { NationalServices } from '../national/national-services.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import type { SignedInStaff } from '../staff/signed-in-staff.ts';
 import type { SessionCache } from '../staff/session-cache.ts';
+import type { SignedInApiClient } from '../api-client/signed-in-api-client.ts';
 
 /** What every request handler can reach through `c.var`. */
 export interface AppVariables {
@@ -17,6 +18,8 @@ export interface AppVariables {
   /** The clock; tests replace it to cross day boundaries and session limits. */
   now: () => Date;
   staff: SignedInStaff;
+  /** The clinic system's API client, on the FHIR and change-feed routes (issue 19). */
+  apiClient: SignedInApiClient;
   /** Staff session rows kept between requests; null where the database cannot say they are current. */
   sessionCache: SessionCache | null;
 }
