@@ -88,12 +88,16 @@ describe('static delivery: pre-compressed files and route preloads', () => {
   it('names the reception chunks in the HTML of a clinic link, and only there', async () => {
     const preloads = async (page: string) => {
       const html = await (await app.request(page)).text();
-      return [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((m) => m[1]).sort();
+      return [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)"( fetchpriority="low")?>/g)].map((m) => m[1]).sort();
     };
+    // The route's chunks wait behind the stylesheet, which is all a drawn page needs to paint.
+    const lowPriority = async (page: string) =>
+      [...(await (await app.request(page)).text()).matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)" fetchpriority="low">/g)].map((m) => m[1]).sort();
     const entryOnly = ['/assets/shared-Qw3rTy12.js'];
     const reception = ['/assets/era-Er4De5Fg.js', '/assets/format-Fm7tAb12.js', '/assets/reception-page-Rc1pT0n9.js', '/assets/shared-Qw3rTy12.js'];
     expect(await preloads('/i/some-clinic-token')).toEqual(reception);
     expect(await preloads('/i/some-clinic-token/')).toEqual(reception);
+    expect(await lowPriority('/i/some-clinic-token')).toEqual(reception.filter((file) => !entryOnly.includes(file)));
     for (const page of ['/', '/staff', '/i/some-clinic-token/fallback', '/card-app']) expect(await preloads(page), page).toEqual(entryOnly);
   });
 
