@@ -8,6 +8,7 @@ import type { InstitutionActivationTable } from '../institution/institution-acti
 import type { StaffAccountTable, StaffPasskeyTable, StaffRecoveryCodeTable, StaffSessionTable } from '../staff/staff.table.ts';
 import type { AuditEventTable, AuditHeadTable } from '../audit/audit.table.ts';
 import type { ConsentTable, EligibilityCheckTable } from '../consent/consent.table.ts';
+import type { ConsentReceiptTable } from '../consent/consent-receipt.table.ts';
 import type { SimCardStateTable } from '../national/embedded/card-simulator/card-sim.table.ts';
 import type { RegistrationTable } from '../registration/registration.table.ts';
 import type { HandoffChallengeTable } from '../handoff/challenge.table.ts';
@@ -20,6 +21,9 @@ import type { PersonProfileTable } from '../person/person.table.ts';
 import type { RateLimitCounterTable } from '../http/rate-limit.table.ts';
 import type { InstitutionDeclarationKeyTable } from '../institution/declaration-key.table.ts';
 import type { ClinicalSnapshotTable } from '../clinical/clinical.table.ts';
+import type { ApiClientTable } from '../api-client/api-client.table.ts';
+import type { ChangeEventTable, ChangeFeedHeadTable } from '../change-feed/change-feed.table.ts';
+import type { WebhookDeliveryTable, WebhookEndpointTable } from '../webhook/webhook.table.ts';
 import { kyselySqliteDatabase } from './node-sqlite.ts';
 import { groupCommitDialect, newGroupCommitStats, type GroupCommitStats } from './group-commit.ts';
 import { sqliteChangeWatch, WriteEpochs, type ChangeWatch } from './change-watch.ts';
@@ -37,6 +41,7 @@ export interface Tables {
   handoff_challenge: HandoffChallengeTable;
   consent: ConsentTable;
   eligibility_check: EligibilityCheckTable;
+  consent_receipt: ConsentReceiptTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sim_card_state: SimCardStateTable;
@@ -53,6 +58,11 @@ export interface Tables {
   device_request_nonce: DeviceRequestNonceTable;
   institution_declaration_key: InstitutionDeclarationKeyTable;
   clinical_snapshot: ClinicalSnapshotTable;
+  api_client: ApiClientTable;
+  change_feed_head: ChangeFeedHeadTable;
+  change_event: ChangeEventTable;
+  webhook_endpoint: WebhookEndpointTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 export type Db = Kysely<Tables>;
@@ -87,6 +97,10 @@ export function openDatabase(options: {
 }): OpenedDatabase {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server ends (a PostgreSQL restart or failover, an administrator's
+    // pg_terminate_backend) is an 'error' on the pool: unheard, it would end the whole process.
+    // The pool drops that connection and opens a new one when asked; the next query goes on.
+    pool.on('error', () => undefined);
     const url = new URL(options.databaseUrl);
     return {
       db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) }),
