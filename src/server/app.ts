@@ -18,6 +18,7 @@ import type { Keyring } from './secrets/keyring.ts';
 import { receptionRoutes } from './registration/registration.routes.ts';
 import { staffRoutes } from './staff/staff.routes.ts';
 import { consentRoutes } from './consent/consent.routes.ts';
+import { consentReceiptRoutes } from './consent/consent-receipt.routes.ts';
 import { consentDashboardRoutes, personRoutes } from './person/person.routes.ts';
 import { requeryRoutes } from './requery/requery.routes.ts';
 import { reconfirmationRoutes } from './reconfirmation/reconfirmation.routes.ts';
@@ -26,8 +27,12 @@ import { institutionRoutes } from './institution/institution.routes.ts';
 import { deviceEnrolmentRoutes, deviceRoutes } from './device/device.routes.ts';
 import { clinicalRoutes } from './clinical/clinical.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { apiClientRoutes } from './api-client/api-client.routes.ts';
 import { guideRecordPublicRoutes, guideRecordStaffRoutes } from './guide-record/guide-record.routes.ts';
+import { changeFeedRoutes } from './change-feed/change-feed.routes.ts';
+import { webhookRoutes } from './webhook/webhook.routes.ts';
 import { SessionCache } from './staff/session-cache.ts';
+import { fhirRoutes } from './fhir/fhir.routes.ts';
 import type { ChangeWatch } from './db/change-watch.ts';
 
 export interface AppOptions {
@@ -104,6 +109,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/health', healthRoutes(options.schemaVersion));
   api.route('/staff', staffRoutes);
   api.route('/staff/consents', consentRoutes);
+  api.route('/staff/consent-receipts', consentReceiptRoutes);
   api.route('/staff/consent-dashboard', consentDashboardRoutes);
   api.route('/staff/persons', personRoutes);
   api.route('/staff/requery', requeryRoutes);
@@ -111,6 +117,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.route('/staff/declarations', declarationStaffRoutes);
   api.route('/staff/clinical', clinicalRoutes);
   api.route('/staff/audit', auditRoutes);
+  api.route('/staff/api-clients', apiClientRoutes);
+  // Issue 19 #3: the change feed (API clients) and its webhooks (administrators).
+  api.route('/feed', changeFeedRoutes);
+  api.route('/staff/webhooks', webhookRoutes);
   api.route('/public/declarations', declarationPublicRoutes);
   // Institution set-up, the link (M1) and devices (P4).
   api.route('/staff/institution', institutionRoutes);
@@ -123,6 +133,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     throw new NotFoundError('There is no such API endpoint.');
   });
   app.route('/api', api);
+  // The clinic systems' FHIR R4 read API (issue 19 #2): its own errors (OperationOutcome), API-client credentials.
+  app.route('/fhir/r4', fhirRoutes);
   if (metrics) app.route('/metrics', metrics.routes);
 
   // The card-app simulator stands in for the national card app (and the card's chip) in demo

@@ -72,6 +72,13 @@ export interface ServerConfig {
   auditVerifyPartEvents: number;
   /** `SECRET_KEY_FILE`, default `<dataDir>/keys/secret.keys` (0600). */
   secretKeyFile: string | undefined;
+  /**
+   * `WEBHOOK_ALLOW_LOCAL_HTTP=on` (tests and demos only; off by default): webhook endpoints may be
+   * `http://localhost`, `http://127.0.0.1` or `http://[::1]`, and in production mode may resolve
+   * to loopback or private addresses. Off, only `https://` is accepted, and production refuses
+   * private, loopback and link-local addresses (SSRF).
+   */
+  webhookAllowLocalHttp: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -117,6 +124,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     groupCommit: env.SQLITE_GROUP_COMMIT !== 'off',
     groupCommitWindowMs: windowMs(env.SQLITE_GROUP_COMMIT_WINDOW_MS),
     auditVerifyPartEvents: wholeNumberFrom1('AUDIT_VERIFY_PART_EVENTS', env.AUDIT_VERIFY_PART_EVENTS, 100_000),
+    webhookAllowLocalHttp: env.WEBHOOK_ALLOW_LOCAL_HTTP === undefined || env.WEBHOOK_ALLOW_LOCAL_HTTP === '' ? false : onOff('WEBHOOK_ALLOW_LOCAL_HTTP', env.WEBHOOK_ALLOW_LOCAL_HTTP),
   };
 }
 

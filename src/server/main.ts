@@ -17,6 +17,8 @@ import { sealClearTotpSecrets } from './staff/totp-secret.ts';
 import { purgeExpiredDeclarations } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 import { startRetentionPurge } from './retention/retention.service.ts';
+import { startExpirySweep } from './change-feed/expiry-sweep.ts';
+import { createWebhookDelivery } from './webhook/webhook-delivery.ts';
 
 /** A configuration the server refuses: a clear message on stderr and exit code 1, before anything is opened. */
 function refuse(message: string): never {
@@ -83,6 +85,17 @@ try {
 const app = createApp({ db, dialect, config, schemaVersion, national, secrets, commitStats, changes });
 // D5: completed declarations and guide records are destroyed once their retention has passed, checked hourly.
 const stopDeclarationPurge = startRetentionPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredDeclarations, purgeExpiredGuideRecords]);
+// Issue 19 #3: consent expiries become feed events (each minute), and the webhook outbox is sent (every 2 s).
+const stopExpirySweep = startExpirySweep(db, () => new Date(), 60 * 1000);
+const webhookDelivery = createWebhookDelivery({
+  db,
+  secrets,
+  appMode: config.appMode,
+  allowLocalHttp: config.webhookAllowLocalHttp,
+  clock: () => new Date(),
+  intervalMs: 2000,
+});
+webhookDelivery.start();
 
 /** Issue 12 #14: the start message names where the demo credentials are, never the credentials. */
 function demoLoginLine(seed: DemoSeedResult): string {
@@ -119,9 +132,13 @@ function shutdown(): void {
   if (closing) return;
   closing = true;
   stopDeclarationPurge();
+  stopExpirySweep();
   simulator?.stop();
   server.close(() => {
-    void db.destroy().then(() => process.exit(0));
+    void webhookDelivery
+      .stop()
+      .then(() => db.destroy())
+      .then(() => process.exit(0));
   });
   // Open keep-alive connections must not hold the process forever.
   setTimeout(() => process.exit(0), 3000).unref();

@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../src/domain/shared/api.ts';
 import { type Permission, roleCan, STAFF_ROLES } from '../../src/domain/staff/roles.ts';
+import { API_CLIENT_SCOPES, type ApiClientScope } from '../../src/domain/api-client/api-client-scopes.ts';
+import { hashApiClientToken } from '../../src/server/api-client/api-client.service.ts';
+import { insertEligibilityCheck } from '../../src/server/consent/consent.repository.ts';
 import { hashPassword } from '../../src/server/staff/password.ts';
 import { createTestApp, jsonRequest, loginAs, loginWithTotp, TEST_TOTP_SECRET, type TestApp } from './support/test-app.ts';
 
@@ -16,12 +19,15 @@ type Rule =
   | { kind: 'session' }
   /** The sign-in steps: reachable with the password-only session, refused without any. */
   | { kind: 'signIn' }
-  | { kind: 'permission'; permission: Permission };
+  | { kind: 'permission'; permission: Permission }
+  /** The clinic systems' API (issue 19): an API client's bearer token with this scope; no staff session counts. */
+  | { kind: 'apiClient'; scope: ApiClientScope };
 
 const pub: Rule = { kind: 'public' };
 const session: Rule = { kind: 'session' };
 const signIn: Rule = { kind: 'signIn' };
 const can = (permission: Permission): Rule => ({ kind: 'permission', permission });
+const client = (scope: ApiClientScope): Rule => ({ kind: 'apiClient', scope });
 
 const RULES: Record<string, Rule> = {
   'GET /api/health': pub,
@@ -53,6 +59,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/staff/consents/lists': can('consent.view'),
   'POST /api/staff/consents/:id/revoke': can('consent.revoke'),
   'GET /api/staff/consents/:id/eligibility': can('consent.view'),
+  'GET /api/staff/consent-receipts/:receiptId': can('consent.view'),
   'GET /api/staff/consent-dashboard': can('consent.view'),
   'GET /api/staff/persons/:personRef': can('consent.view'),
   'PUT /api/staff/persons/:personRef/reference-number': can('person.edit'),
@@ -77,6 +84,25 @@ const RULES: Record<string, Rule> = {
   'GET /api/staff/audit/events.csv': can('audit.view'),
   'GET /api/staff/audit/staff': can('audit.view'),
   'POST /api/staff/audit/verify': can('audit.view'),
+  'GET /api/staff/api-clients': can('apiClient.manage'),
+  'POST /api/staff/api-clients': can('apiClient.manage'),
+  'POST /api/staff/api-clients/:clientId/revoke': can('apiClient.manage'),
+  'GET /api/feed/changes': client('feed.read'),
+  // The FHIR R4 read API (issue 19 #2): metadata is public, each type needs its scope.
+  'GET /fhir/r4/metadata': pub,
+  'GET /fhir/r4/Consent': client('consent.read'),
+  'GET /fhir/r4/Consent/:id': client('consent.read'),
+  'GET /fhir/r4/Coverage': client('coverage.read'),
+  'GET /fhir/r4/Coverage/:id': client('coverage.read'),
+  'GET /fhir/r4/Patient': client('patient.read'),
+  'GET /fhir/r4/Patient/:id': client('patient.read'),
+  'GET /fhir/r4/AuditEvent': client('audit.read'),
+  'GET /fhir/r4/AuditEvent/:id': client('audit.read'),
+  'GET /api/staff/webhooks': can('institution.manage'),
+  'PUT /api/staff/webhooks': can('institution.manage'),
+  'POST /api/staff/webhooks/secret': can('institution.manage'),
+  'GET /api/staff/webhooks/dead-letters': can('institution.manage'),
+  'POST /api/staff/webhooks/dead-letters/:id/retry': can('institution.manage'),
   'POST /api/public/declarations': pub,
   'POST /api/staff/institution/register': pub,
   'GET /api/staff/institution/settings': can('institution.manage'),
@@ -178,6 +204,12 @@ beforeAll(async () => {
   );
   expect(sent.status).toBe(201);
   ids.declarationId = declarationId;
+  // An API client of this institution (issue 19 #2).
+  ids.clientId = randomUUID();
+  await t.db
+    .insertInto('api_client')
+    .values({ id: ids.clientId, institution_id: t.demo.institution.id, name: 'EHR', scopes: '["consent.read"]', secret_hash: '0'.repeat(64), created_at: now, created_by: clerk.id, revoked_at: null, revoked_by: null, last_used_at: null })
+    .execute();
 
   const seen = new Set<string>();
   routes = t.app.routes
@@ -194,6 +226,7 @@ function ownIds(path: string): Record<string, string> {
   if (path.startsWith('/api/staff/accounts/')) return { id: ids.accountId! };
   if (path.startsWith('/api/staff/declarations/')) return { id: ids.declarationId! };
   if (path.startsWith('/api/staff/consents/')) return { id: ids.id! };
+  if (path.startsWith('/api/staff/api-clients/')) return { clientId: ids.clientId! };
   return ids;
 }
 
@@ -241,7 +274,7 @@ describe('authorization matrix (P3; issue 6 §2, issue 7 §4)', () => {
         const rule = RULES[`GET ${path}`] as { permission: Permission };
         if (!roleCan(role, rule.permission)) continue;
         const text = await (await request('GET', path, foreign[role])).text();
-        for (const [name, value] of Object.entries({ consent: ids.id!, declaration: ids.declarationId!, account: ids.accountId!, device: DEVICE })) {
+        for (const [name, value] of Object.entries({ consent: ids.id!, declaration: ids.declarationId!, account: ids.accountId!, device: DEVICE, apiClient: ids.clientId! })) {
           if (text.includes(value)) failures.push(`${role} GET ${path}: shows our ${name}`);
         }
       }
@@ -250,6 +283,7 @@ describe('authorization matrix (P3; issue 6 §2, issue 7 §4)', () => {
     // The same lists do show them to this institution's administrator (the check can fail).
     const ours = await (await request('GET', '/api/staff/devices', own.admin)).text();
     expect(ours).toContain(DEVICE);
+    expect(await (await request('GET', '/api/staff/api-clients', own.admin)).text()).toContain(ids.clientId!);
   });
 
   it("another institution's staff, in any role, never reach this institution's records by id", async () => {
@@ -262,8 +296,59 @@ describe('authorization matrix (P3; issue 6 §2, issue 7 §4)', () => {
         const text = await res.text();
         // Not found (or refused as invalid): never a success on someone else's record.
         if (res.status < 400 || res.status === 500) failures.push(`${role} ${method} ${path}: ${res.status}`);
-        if (text.includes(ids.id!) || text.includes(ids.declarationId!) || text.includes(ids.accountId!)) failures.push(`${role} ${method} ${path}: echoes our record`);
+        if (text.includes(ids.id!) || text.includes(ids.declarationId!) || text.includes(ids.accountId!) || text.includes(ids.clientId!)) failures.push(`${role} ${method} ${path}: echoes our record`);
+        if (path.startsWith('/api/staff/api-clients/') && res.status !== 404) failures.push(`${role} ${method} ${path}: ${res.status}, expected 404`);
       }
+    }
+    expect(failures).toEqual([]);
+    // Another institution's administrator could not revoke this institution's API client.
+    const client = await t.db.selectFrom('api_client').select('revoked_at').where('id', '=', ids.clientId!).executeTakeFirstOrThrow();
+    expect(client.revoked_at).toBeNull();
+  });
+
+  it("API-client routes (FHIR, change feed): each needs its scope, and another institution's client never reaches this institution's records", async () => {
+    const now = t.clock.now().toISOString();
+    const mint = async (institutionId: string, scopes: readonly ApiClientScope[]) => {
+      const id = randomUUID();
+      const secret = `zuk_${id}_${randomBytes(32).toString('base64url')}`;
+      await t.db
+        .insertInto('api_client')
+        .values({ id, institution_id: institutionId, name: 'matrix', scopes: JSON.stringify(scopes), secret_hash: hashApiClientToken(secret), created_at: now, created_by: ids.accountId!, revoked_at: null, revoked_by: null, last_used_at: null })
+        .execute();
+      return secret;
+    };
+    const other = await t.db.selectFrom('institution').select('id').where('code', '=', '1310000009').executeTakeFirstOrThrow();
+    const ownAll = await mint(t.demo.institution.id, API_CLIENT_SCOPES);
+    const ownNone = await mint(t.demo.institution.id, []);
+    const foreignAll = await mint(other.id, API_CLIENT_SCOPES);
+    // This institution's eligibility result (a Coverage, and p01's profile: a Patient) and an audit event.
+    const record = await t.national.eligibility.currentEligibility('p01', t.clock.now());
+    const checkId = randomUUID();
+    await insertEligibilityCheck(t.db, { id: checkId, institution_id: t.demo.institution.id, person_ref: 'p01', consent_id: ids.id!, kind: 'registration', status: record.status, record_json: JSON.stringify(record), checked_at: now });
+    const event = await t.db.selectFrom('audit_event').select('seq').where('institution_id', '=', t.demo.institution.id).orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    const idOf = (path: string) => (path.includes('/Coverage/') ? checkId : path.includes('/Patient/') ? 'p01' : path.includes('/AuditEvent/') ? String(event.seq) : ids.id!);
+    const send = (path: string, secret: string) => t.app.request(path, { headers: { authorization: `Bearer ${secret}` } });
+    const codeIn = (text: string) => {
+      const body = JSON.parse(text) as { error?: { code?: string }; issue?: Array<{ details?: { coding?: Array<{ code?: string }> } }> };
+      return body.error?.code ?? body.issue?.[0]?.details?.coding?.[0]?.code;
+    };
+    const apiRoutes = routes.filter((r) => RULES[`${r.method} ${r.path}`]!.kind === 'apiClient');
+    expect(apiRoutes.length).toBeGreaterThanOrEqual(9);
+    const failures: string[] = [];
+    for (const { method, path } of apiRoutes) {
+      const concrete = fill(path, { id: idOf(path) });
+      // This institution's client with the scope reads it (so the refusals below can fail).
+      const mine = await send(concrete, ownAll);
+      if (mine.status !== 200) failures.push(`own ${method} ${path}: ${mine.status}`);
+      const scopeless = await send(concrete, ownNone);
+      if (scopeless.status !== 403 || codeIn(await scopeless.text()) !== 'api_client_scope_missing') failures.push(`no scope ${method} ${path}: ${scopeless.status}`);
+      const theirs = await send(concrete, foreignAll);
+      const text = await theirs.text();
+      if (path.includes(':') && theirs.status !== 404) failures.push(`foreign ${method} ${path}: ${theirs.status}, expected 404`);
+      if (theirs.status >= 500) failures.push(`foreign ${method} ${path}: ${theirs.status}`);
+      for (const value of [ids.id!, checkId, 'Patient/p01', `/AuditEvent/${String(event.seq)}"`]) if (theirs.status < 300 && text.includes(value)) failures.push(`foreign ${method} ${path}: shows our ${value}`);
+      // A staff session is no API credential.
+      if ((await request(method, concrete, own.admin)).status !== 401) failures.push(`staff session ${method} ${path}: not 401`);
     }
     expect(failures).toEqual([]);
   });

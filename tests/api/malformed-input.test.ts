@@ -10,6 +10,8 @@ import { agreeToAll } from '../../src/domain/consent/consent.ts';
 import { HANDOFF_PROTOCOL } from '../../src/domain/registration/handoff.ts';
 import type { StartRegistrationResponse } from '../../src/domain/registration/reception-api.ts';
 import { createTestApp, jsonRequest, type TestApp } from './support/test-app.ts';
+import { API_CLIENT_SCOPES } from '../../src/domain/api-client/api-client-scopes.ts';
+import { hashApiClientToken } from '../../src/server/api-client/api-client.service.ts';
 import { DEMO_ACCOUNTS } from '../../src/server/demo/demo-seed.ts';
 import type { ApiErrorBody } from '../../src/domain/shared/api.ts';
 import { guideOutcome } from '../../src/domain/fallback/fallback-walk.ts';
@@ -95,6 +97,9 @@ const staffIds: Partial<Record<Identity['role'], string>> = {};
 const callerOf = new Map<string, Identity>();
 let registration: StartRegistrationResponse;
 const knownIds = { declaration: '', account: '' };
+/** The bearer secret of an API client with every scope (routes under /fhir/ and /api/feed/). */
+let apiClientSecret = '';
+const usesApiClient = (path: string) => path.startsWith('/fhir/') || path.startsWith('/api/feed/');
 let routes: { method: string; path: string }[];
 /** This file's half of the routes. */
 let shardRoutes: { method: string; path: string }[];
@@ -178,6 +183,13 @@ function templates(): Record<string, unknown> {
     },
     'POST /api/staff/persons/:personRef/other-person': { step: 'callCentre' },
     'POST /api/staff/audit/verify': {},
+    // API clients of the clinic's systems (issue 19 #2).
+    'POST /api/staff/api-clients': { name: '電子カルテ', scopes: ['consent.read', 'feed.read'] },
+    'POST /api/staff/api-clients/:clientId/revoke': {},
+    // Webhooks of the change feed (issue 19 #3).
+    'PUT /api/staff/webhooks': { url: 'https://ehr.example/hooks/zaitaku' },
+    'POST /api/staff/webhooks/secret': {},
+    'POST /api/staff/webhooks/dead-letters/:id/retry': {},
     // A guide walk that ended without a form (issue 5 §2).
     'POST /api/public/guide-records': {
       id: crypto.randomUUID(),
@@ -211,6 +223,14 @@ beforeAll(async () => {
   const clerk = await t.db.selectFrom('staff_account').selectAll().where('login_id', '=', 'demo-clerk').executeTakeFirstOrThrow();
   knownIds.account = crypto.randomUUID();
   await t.db.insertInto('staff_account').values({ ...clerk, id: knownIds.account, login_id: 'fuzz-target' }).execute();
+  // The clinic systems' routes (FHIR, change feed; issue 19) are called with an API client's
+  // bearer secret with every scope, as an EHR would.
+  const clientId = crypto.randomUUID();
+  apiClientSecret = `zuk_${clientId}_${crypto.randomBytes(32).toString('base64url')}`;
+  await t.db
+    .insertInto('api_client')
+    .values({ id: clientId, institution_id: t.demo.institution.id, name: 'fuzz EHR', scopes: JSON.stringify(API_CLIENT_SCOPES), secret_hash: hashApiClientToken(apiClientSecret), created_at: t.clock.now().toISOString(), created_by: clerk.id, revoked_at: null, revoked_by: null, last_used_at: null })
+    .execute();
   // Middleware entries (method ALL, wildcard paths) are not endpoints; the rest are, once each.
   const seen = new Set<string>();
   routes = t.app.routes
@@ -370,7 +390,7 @@ const fault: fc.Arbitrary<Fault | null> = fc.oneof(
 function requestArbFor(csvRoute: boolean) {
   return fc.record({
     param: pathParam,
-    query: fc.option(fc.tuple(fc.constantFrom('returnUrl', 'client', 'status', 'kind', MARKER), markedString), { freq: 2 }),
+    query: fc.option(fc.tuple(fc.constantFrom('returnUrl', 'client', 'status', 'kind', '_lastUpdated', '_count', 'identifier', 'patient', MARKER), markedString), { freq: 2 }),
     fault,
     body: bodyKind,
     // A CSV file of up to a thousand rows costs far more to generate than the request costs to
@@ -434,6 +454,9 @@ const EARLY_CODES = new Set([
   'second_factor_required',
   'session_locked',
   'account_locked',
+  // An API client's credential or scope (issue 19), checked before the route's own code.
+  'api_client_unauthenticated',
+  'api_client_scope_missing',
 ]);
 /** Fields of request headers, checked before the body: a validation_failed naming only these is early too. */
 const HEADER_FIELDS = new Set(['x-device-id']);
@@ -454,9 +477,12 @@ function classify(seen: Seen, routeMethod: boolean): Outcome {
   let code = `http_${seen.status}`;
   let fields: string[] = [];
   try {
-    const body = JSON.parse(seen.text) as ApiErrorBody;
-    code = body.error.code;
-    fields = Object.keys(body.error.fields ?? {});
+    const body = JSON.parse(seen.text) as ApiErrorBody & { resourceType?: string; issue?: Array<{ details?: { coding?: Array<{ code?: string }> } }> };
+    if (body.resourceType === 'OperationOutcome') code = body.issue?.[0]?.details?.coding?.[0]?.code ?? code;
+    else {
+      code = body.error.code;
+      fields = Object.keys(body.error.fields ?? {});
+    }
   } catch {
     // not the error shape: expectSafeResponse reports it
   }
@@ -495,7 +521,7 @@ function expectResponseSchema(key: string, seen: Seen, context: string): void {
     expect(seen.contentType, context).toMatch(/^text\/csv/);
     return;
   }
-  expect(seen.contentType, context).toMatch(/^application\/json/);
+  expect(seen.contentType, context).toMatch(/^application\/(fhir\+)?json/);
   const parsed = schema.safeParse(JSON.parse(seen.text));
   expect(parsed.success, `${context}: the 2xx answer does not match the route's response schema: ${parsed.error?.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`).toBe(true);
 }
@@ -569,7 +595,7 @@ async function send(g: GeneratedRequest, route: Route, identity: Identity): Prom
   if (type) headers['content-type'] = type;
   const device = f?.kind === 'device' ? f.device : DEVICE;
   if (device) headers['x-device-id'] = device;
-  if (f?.kind !== 'authorization') headers.authorization = `Bearer ${registration.accessToken}`;
+  if (f?.kind !== 'authorization') headers.authorization = `Bearer ${usesApiClient(route.path) ? apiClientSecret : registration.accessToken}`;
   else if (f.authorization === 'marker') headers.authorization = `Bearer ${MARKER}`;
   let who = `${identity.role}/${identity.stage}${identity.locked ? '/locked' : ''}`;
   if (f?.kind === 'session') {
@@ -640,6 +666,8 @@ describe('every API route under malformed input (issue 7 §3)', () => {
           // display of data, not an echo of this request, so only their errors are checked for echoes.
           const showsStoredData = method === 'GET' && route.path.startsWith('/api/staff/') && seen.status < 300;
           if (showsStoredData) expect(seen.status, context).toBeLessThan(500);
+          // A FHIR Bundle's links restate the search (FHIR requires it); the rest of the answer must not echo it.
+          else if (route.path.startsWith('/fhir/') && seen.status < 300) expectSafeResponse({ ...seen, text: JSON.stringify({ ...(JSON.parse(seen.text) as object), link: undefined }) }, context);
           else expectSafeResponse(seen, context);
           // A 2xx is what the route promises: its response schema (only for the route's own method).
           if (seen.status < 300 && method === route.method) expectResponseSchema(key, seen, context);

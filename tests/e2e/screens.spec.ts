@@ -81,6 +81,12 @@ test('reception: a home visit from the preparation to the done screen, with the 
     await cardApp.context().close();
   }
   await screen(page, 'reception-6-done', page.getByRole('heading', { name: '受付が完了しました' }));
+  // Issue 19 #4: the consent receipt at the end of the flow, with its print and save buttons.
+  const receipt = page.getByRole('region', { name: '同意の控え' });
+  await receipt.scrollIntoViewIfNeeded();
+  await screen(page, 'reception-7-receipt', receipt);
+  await receipt.getByRole('button', { name: '控えを保存する（HTML）' }).scrollIntoViewIfNeeded();
+  await screen(page, 'reception-8-receipt-end', receipt.getByRole('button', { name: '控えを保存する（HTML）' }));
 });
 
 test('reception: the menu and an online consultation from an app with its date', async ({ page }) => {
@@ -158,9 +164,13 @@ const ADMIN_SECTIONS: [section: string, ready: (page: Page) => Locator][] = [
   ['audit', (page) => page.getByRole('region', { name: '記録の表（横にスクロールできます）' }).getByRole('cell', { name: 'ログイン（2段階目の認証）' }).first()],
   ['security', (page) => page.getByRole('heading', { level: 1, name: 'わたしのセキュリティ設定' })],
   ['accounts', (page) => page.getByRole('form', { name: 'アカウントを作成' })],
+  // Issue 19 #2: the connected systems' API clients.
+  ['api-clients', (page) => page.getByRole('checkbox', { name: '同意の状態' })],
+  // Issue 19 #3: the change feed's webhook endpoint and dead letters.
+  ['webhooks', (page) => page.getByRole('textbox', { name: '送信先のアドレス（https://）' })],
 ];
 
-// One sign-in for all twelve sections: a test per section spent most of its time opening a page
+// One sign-in for all the sections: a test per section spent most of its time opening a page
 // and restoring the session, not on the section.
 test('staff: every section of the administrator\'s console', async ({ page, request }) => {
   test.setTimeout(300_000);

@@ -6,6 +6,8 @@ import { fallbackEn } from '../../src/app/i18n/fallback-en.ts';
 import { fallbackJa } from '../../src/app/i18n/fallback-ja.ts';
 import { ja } from '../../src/app/i18n/ja.ts';
 import { linkInvalidEn } from '../../src/app/i18n/link-invalid-en.ts';
+import { receiptEn } from '../../src/app/i18n/receipt-en.ts';
+import { receiptJa } from '../../src/app/i18n/receipt-ja.ts';
 import { staffEn } from '../../src/app/i18n/staff-en.ts';
 import { staffJa } from '../../src/app/i18n/staff-ja.ts';
 
@@ -16,11 +18,12 @@ import { staffJa } from '../../src/app/i18n/staff-ja.ts';
  * never asks for a key from a catalogue its route has not loaded, which no type can see.
  */
 const APP = path.join(process.cwd(), 'src/app');
-type Part = 'core' | 'staff' | 'fallback';
+type Part = 'core' | 'staff' | 'fallback' | 'receipt';
 const CATALOGUES: Record<Part, { ja: Record<string, string>; en: Record<string, string> }> = {
   core: { ja, en },
   staff: { ja: staffJa, en: staffEn },
   fallback: { ja: fallbackJa, en: fallbackEn },
+  receipt: { ja: receiptJa, en: receiptEn },
 };
 const partOf = new Map<string, Part>();
 for (const part of Object.keys(CATALOGUES) as Part[]) for (const key of Object.keys(CATALOGUES[part].ja)) partOf.set(key, part);
@@ -45,12 +48,16 @@ function routeRoots(): Map<string, Part[]> {
     const sections = [...m[2]!.matchAll(/'(\w+)'/g)].map((s) => s[1] as Part);
     roots.set(path.resolve(APP, m[1]!), ['core', ...sections]);
   }
-  // Any other dynamic import in the app is a chunk of its own that loads no section.
+  // Any other dynamic import in the app is a chunk of its own that loads no section, unless the
+  // same expression loads its sections with it: `Promise.all([import('./x.tsx'), loadSections('receipt')])`.
   const files = fs.readdirSync(APP, { recursive: true }).map(String).filter((f) => /\.tsx?$/.test(f));
   for (const f of files) {
     if (f === 'app.tsx' || f.startsWith('i18n/')) continue;
     const full = path.join(APP, f);
-    for (const m of read(full).matchAll(/import\('(\.[^']+)'\)/g)) roots.set(path.resolve(path.dirname(full), m[1]!), ['core']);
+    for (const m of read(full).matchAll(/import\('(\.[^']+)'\)(?:\s*,\s*loadSections\(((?:'\w+'(?:,\s*)?)+)\))?/g)) {
+      const sections = [...(m[2] ?? '').matchAll(/'(\w+)'/g)].map((s) => s[1] as Part);
+      roots.set(path.resolve(path.dirname(full), m[1]!), ['core', ...sections]);
+    }
   }
   return roots;
 }
@@ -92,6 +99,8 @@ describe('i18n catalogues (issue 7: split per section)', () => {
     expect(roots.get(path.join(APP, 'staff/staff-lifecycle-page.tsx'))).toEqual(['core', 'staff', 'fallback']);
     expect(roots.get(path.join(APP, 'fallback/fallback-page.tsx'))).toEqual(['core', 'fallback']);
     expect(roots.get(path.join(APP, 'reception/reception-page.tsx'))).toEqual(['core']);
+    // Issue 19 #4: the receipt's chunk loads its own catalogue with it.
+    expect(roots.get(path.join(APP, 'reception/consent-receipt.tsx'))).toEqual(['core', 'receipt']);
   });
 
   it('uses in each module only keys from catalogues loaded on every route that reaches it', () => {

@@ -4,7 +4,7 @@ import { ja, type MessageKey, type Messages } from './ja.ts';
 
 export type Lang = 'ja' | 'en';
 /** Catalogues that load with the route chunks using them, not with the entry (see ja.ts). */
-export type Section = 'staff' | 'fallback';
+export type Section = 'staff' | 'fallback' | 'receipt';
 const STORAGE_KEY = 'zaitaku.lang';
 
 /**
@@ -18,11 +18,13 @@ const LOADERS: Record<Lang, Record<Part, () => Promise<Partial<Messages>>>> = {
     core: () => Promise.resolve(ja),
     staff: () => import('./staff-ja.ts').then((m) => m.staffJa),
     fallback: () => import('./fallback-ja.ts').then((m) => m.fallbackJa),
+    receipt: () => import('./receipt-ja.ts').then((m) => m.receiptJa),
   },
   en: {
     core: () => import('./en.ts').then((m) => m.en),
     staff: () => import('./staff-en.ts').then((m) => m.staffEn),
     fallback: () => import('./fallback-en.ts').then((m) => m.fallbackEn),
+    receipt: () => import('./receipt-en.ts').then((m) => m.receiptEn),
   },
 };
 const loaded = new Set<string>(['ja:core']);

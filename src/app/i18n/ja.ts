@@ -1,11 +1,13 @@
 import type { fallbackJa } from './fallback-ja.ts';
+import type { receiptJa } from './receipt-ja.ts';
 import type { staffJa } from './staff-ja.ts';
 
 /**
  * The Japanese message catalogue, split in three so a patient's phone downloads only what its
  * screens show: this core file (app-wide and patient-flow strings, loaded with the entry),
  * staff-ja.ts (the staff console) and fallback-ja.ts (the outage fallback), which i18n.tsx
- * loads together with the route chunks that use them. Japanese is the default and the source
+ * loads together with the route chunks that use them (and receipt-ja.ts, the patient's consent
+ * receipt, with the receipt's chunk). Japanese is the default and the source
  * of the keys; each English file must provide every key of its Japanese file (the type checks
  * it), and tests/unit/i18n-catalogues.test.ts checks that every key a file uses is in a
  * catalogue its route loads. `{name}` marks a value filled in at run time.
@@ -352,5 +354,5 @@ export const ja = {
 /** Keys in the core catalogue, available on every route. */
 export type CoreKey = keyof typeof ja;
 /** Every key of every catalogue: what `t()` accepts. */
-export type MessageKey = CoreKey | keyof typeof staffJa | keyof typeof fallbackJa;
+export type MessageKey = CoreKey | keyof typeof staffJa | keyof typeof fallbackJa | keyof typeof receiptJa;
 export type Messages = Record<MessageKey, string>;

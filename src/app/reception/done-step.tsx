@@ -8,6 +8,7 @@ import { isRemoteConsultation } from '../../domain/shared/visit-type.ts';
 import { WithTerms } from '../components/term.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EligibilityView } from './eligibility-view.tsx';
+import { ReceiptSlot } from './receipt-slot.tsx';
 import type { FlowState } from './flow-state.ts';
 import { consultationDay } from './consultation-day.ts';
 import { formatInstant } from './format.ts';
@@ -141,6 +142,8 @@ export function DoneStep({ token, flow, onFinish }: { token: string; flow: FlowS
       ))}
       {outcome && online && <p class="next-step">{t(flow.arrival === 'app' && outcome.returnUrl ? 'done.online.nextApp' : 'done.online.nextLink')}</p>}
       {eligibility && <EligibilityView record={eligibility.record} nextSteps={unconfirmed ? [] : eligibility.nextSteps} />}
+      {/* Issue 19 #4: what the patient agreed to, to print or save. */}
+      {outcome?.receipt && <ReceiptSlot receipt={outcome.receipt} token={token} />}
       {online ? (
         <button type="button" class="button primary wide" onClick={() => onFinish(outcome?.returnUrl ?? null)}>
           {t('done.finishOnline')}

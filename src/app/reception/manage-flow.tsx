@@ -14,6 +14,8 @@ import { forgetOnlineConsent, rememberOnlineConsent } from './online-consent-mar
 import { registrationOutcome, startCardRequest } from './reception-api.ts';
 import { clearManageState, loadManageState, saveManageState, type ManageMode, type ManageState } from './manage-state.ts';
 import { choiceLabel, ConsentForm, type ConsentAnswers } from './steps.tsx';
+import type { ConsentReceipt } from '../../domain/consent/consent-receipt.ts';
+import { ReceiptSlot } from './receipt-slot.tsx';
 
 /** The change form opened on a consent, filled in with what it holds now. */
 function editing(consent: PatientConsentDto): Partial<ManageState> {
@@ -53,6 +55,8 @@ export function ManageFlow({
   const [state, setState] = useState<ManageState>(() => loadManageState(token, mode));
   const [consents, setConsents] = useState<PatientConsentDto[] | null>(null);
   const [revokedCount, setRevokedCount] = useState<number | null>(null);
+  // Issue 19 #4: the receipt of the update or revocation, read from this device's request.
+  const [receipt, setReceipt] = useState<ConsentReceipt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // U4: an online update reached by URL/QR ends here; the patient closes the page.
@@ -81,7 +85,14 @@ export function ManageFlow({
       });
     }
     if (state.phase === 'revoked' && state.query) {
-      void outcomeOf(state.query).then((r) => (r.ok ? setRevokedCount(r.data.revokedCount ?? 0) : setError(t('error.network'))));
+      void outcomeOf(state.query).then((r) => {
+        if (!r.ok) return setError(t('error.network'));
+        setRevokedCount(r.data.revokedCount ?? 0);
+        setReceipt(r.data.receipt);
+      });
+    }
+    if (state.phase === 'updated' && state.update) {
+      void outcomeOf(state.update).then((r) => (r.ok ? setReceipt(r.data.receipt) : setError(t('error.network'))));
     }
   }, [state.phase]);
 
@@ -312,6 +323,7 @@ export function ManageFlow({
           <p class="message success" role="status">
             {t('manage.updated.body')}
           </p>
+          {receipt && <ReceiptSlot receipt={receipt} token={token} />}
           {online ? (
             // U4, R7, R12 (002 l.3852–3866): 「手続きを終了する」 returns to the app only for an app arrival.
             <button
@@ -339,6 +351,7 @@ export function ManageFlow({
           <p class="message success" role="status">
             {revokedCount === null ? t('staff.loading') : t('manage.revoked.body', { count: String(revokedCount) })}
           </p>
+          {receipt && <ReceiptSlot receipt={receipt} token={token} />}
           {appReturn && (
             // R12: the app learns the reservation's consent is gone (cancelling a booking is revoking, X3).
             <button type="button" class="button primary wide" onClick={() => leave(appReturnUrl(appReturn, 'revoked', null))}>

@@ -260,7 +260,7 @@ function AuditViewer() {
                     <tr key={e.seq}>
                       <td>{e.seq}</td>
                       <td>{formatInstant(e.at, lang)}</td>
-                      <td>{e.actorType === 'staff' ? staffName(e.actorId) : t(`audit.actor.${e.actorType === 'patient' ? 'patient' : 'system'}`)}</td>
+                      <td>{e.actorType === 'staff' ? staffName(e.actorId) : t(`audit.actor.${e.actorType === 'patient' ? 'patient' : e.actorType === 'api_client' ? 'apiClient' : 'system'}`)}</td>
                       <td title={e.action}>{auditActionName(t, e.action)}</td>
                       <td>{e.personRef ?? '—'}</td>
                       <td>{auditOutcomeName(t, e.outcome)}</td>

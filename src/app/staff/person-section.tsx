@@ -14,6 +14,7 @@ import { loadPerson, recordOtherPerson, saveClinicRecord, saveReferenceNumber } 
 import { ConsentLine, dobText, RecordSummary } from './record-summary.tsx';
 import { requerySingle } from './requery-api.ts';
 import { RevokeConfirm } from './revoke-section.tsx';
+import { ReceiptCheck } from './receipt-check.tsx';
 import type { ConsentSummaryDto } from '../../domain/consent/staff-lifecycle-api.ts';
 import type { EligibilityRecord } from '../../domain/registration/eligibility.ts';
 import type { InsuranceQuery } from '../../domain/requery/csv.ts';
@@ -162,6 +163,8 @@ export function PersonSection({ personRef, me }: { personRef: string; me: StaffM
           </>
         )}
       </section>
+
+      <ReceiptCheck personRef={person.personRef} />
     </>
   );
 }

@@ -1,6 +1,8 @@
 import { useRoute } from 'preact-iso/router';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
 import { AuditSection } from './audit-section.tsx';
+import { ApiClientsSection } from './api-clients-section.tsx';
+import { WebhooksSection } from './webhooks-section.tsx';
 import { BatchSection } from './batch-section.tsx';
 import { ConsentDashboardSection } from './consent-dashboard-section.tsx';
 import { ClinicalSection } from './clinical-section.tsx';
@@ -62,6 +64,12 @@ export default function StaffLifecyclePage() {
       return <StaffShell section="clinical">{(me) => <ClinicalSection me={me} personRef={params.id} />}</StaffShell>;
     case 'audit':
       return <StaffShell section="audit">{(me) => <AuditSection me={me} />}</StaffShell>;
+    // Issue 19 #2: credentials of the clinic's own systems (administrators).
+    case 'api-clients':
+      return <StaffShell section="apiClients">{() => <ApiClientsSection />}</StaffShell>;
+    // Issue 19 #3: the change feed's webhook endpoint and its dead letters (administrators).
+    case 'webhooks':
+      return <StaffShell section="webhooks">{() => <WebhooksSection />}</StaffShell>;
     default:
       return <NotFoundPage />;
   }

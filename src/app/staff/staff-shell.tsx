@@ -13,7 +13,7 @@ import { failureMessage } from './section-failure.ts';
 export type StaffSection =
   | 'home' | 'revoke' | 'requery' | 'batch' | 'lists' | 'inbox'
   | 'link' | 'settings' | 'devices' | 'poster' | 'security' | 'accounts'
-  | 'consents' | 'persons' | 'clinical' | 'audit';
+  | 'consents' | 'persons' | 'clinical' | 'audit' | 'apiClients' | 'webhooks';
 
 type State =
   | { kind: 'loading' }
@@ -57,6 +57,8 @@ const NAV_GROUPS: ReadonlyArray<{ group: NavGroup; sections: ReadonlyArray<{ sec
       { section: 'devices', href: '/staff/devices', permission: 'device.manage' },
       { section: 'accounts', href: '/staff/accounts', permission: 'staff.manage' },
       { section: 'audit', href: '/staff/audit', permission: 'audit.view' },
+      { section: 'apiClients', href: '/staff/api-clients', permission: 'apiClient.manage' },
+      { section: 'webhooks', href: '/staff/webhooks', permission: 'institution.manage' },
       { section: 'security', href: '/staff/security', permission: null },
     ],
   },

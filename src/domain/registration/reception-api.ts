@@ -1,5 +1,6 @@
 import type { DeclarationKeyDto } from '../declaration/sealed-envelope.ts';
 import type { ConsentScope } from '../consent/consent.ts';
+import type { ConsentReceipt } from '../consent/consent-receipt.ts';
 import type { EligibilityRecord, NextStep } from './eligibility.ts';
 import type { HandoffChallenge, HandoffRejection } from './handoff.ts';
 import type { ArrivalRoute, PrescriptionForm, RegistrationOutcomeStatus } from './registration.ts';
@@ -68,6 +69,11 @@ export interface RegistrationOutcomeDto {
   consents: PatientConsentDto[] | null;
   /** X3: how many consents the card confirmation revoked. */
   revokedCount: number | null;
+  /**
+   * Issue 19 #4: once a registration, update or revocation completed, the patient's receipt. Only
+   * this response carries it, and only the device holding the request's access token reads it.
+   */
+  receipt: ConsentReceipt | null;
 }
 
 /** A consent as its holder sees it when querying (U1). */

@@ -86,6 +86,17 @@ export const ERROR_CODES = [
   'cross_site_refused',
   // The staff session is locked after idle minutes: only unlock and logout answer (issue 12 #10).
   'session_locked',
+  // Issue 19 #4: a receipt id unknown at this institution.
+  'consent_receipt_not_found',
+  // API clients of the clinic's systems (issue 19 #2): one refusal for any unusable credential.
+  'api_client_unauthenticated',
+  'api_client_scope_missing',
+  'api_client_not_found',
+  // The change feed and its webhooks (issue 19 #3).
+  'feed_cursor_invalid',
+  'webhook_url_not_allowed',
+  'webhook_not_configured',
+  'webhook_delivery_not_found',
   ...HANDOFF_REJECTIONS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'handoff.challenge_renewed',
   // Staff reading status and records.
   'consent.lists_viewed',
+  // Issue 19 #4: staff checked a receipt id a patient showed them.
+  'consent.receipt_checked',
   'consent.dashboard_viewed',
   'person.searched',
   'person.viewed',
@@ -75,6 +77,14 @@ export const AUDIT_ACTIONS = [
   'staff.account.disable',
   'staff.account.unlock',
   'staff.account.lock',
+  // API clients of the clinic's systems (issue 19 #2): created, revoked, and each of their requests.
+  'apiClient.created',
+  'apiClient.revoked',
+  'apiClient.request',
+  // Webhooks of the change feed (issue 19 #3): endpoint set, secret rotated, dead letter sent again.
+  'webhook.configured',
+  'webhook.secret_rotated',
+  'webhook.retried',
   // The trail itself.
   'audit.exported',
   'audit.verified',
@@ -95,6 +105,8 @@ export const AUDIT_OUTCOMES = [
   'alreadyQueriedToday',
   'noActiveConsent',
   'notConfirmable',
+  'rate_limited',
+  'error',
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 

@@ -31,6 +31,8 @@ export const PERMISSION_ROLES = {
   'device.manage': ['clerk', 'admin'],
   /** The audit viewer, CSV export and chain verification. */
   'audit.view': ['admin'],
+  /** Issue 19 #2: API clients of the clinic's systems (create, list, revoke). */
+  'apiClient.manage': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSION_ROLES;

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 
-export type AuditActorType = 'patient' | 'staff' | 'system';
+/** `api_client`: a clinic system's credential (issue 19 #2); actor_id is the client's id. */
+export type AuditActorType = 'patient' | 'staff' | 'system' | 'api_client';
 
 export interface AuditEventTable {
   seq: number;

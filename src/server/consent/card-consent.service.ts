@@ -19,6 +19,8 @@ import {
   updateConsentTerms,
 } from './consent.repository.ts';
 import type { ConsentRow } from './consent.table.ts';
+import { recordChange } from '../change-feed/change-feed.service.ts';
+import { issueReceipt } from './consent-receipt.service.ts';
 
 /**
  * The consent rows a card confirmation writes (R6 register, U1 update, X3 revoke everything) and
@@ -33,6 +35,12 @@ export interface CardConfirmation {
   deviceId: string;
   /** The card request (registration row) the card confirmed. */
   requestId: string;
+  /** The staff member signed in on the device (a home visit), for the receipt's collection method. */
+  staffId: string | null;
+}
+
+function receiptContext(card: CardConfirmation) {
+  return { institutionId: card.institutionId, personRef: card.personRef, requestId: card.requestId, withStaff: card.staffId !== null };
 }
 
 export async function consentById(db: DbOrTx, id: string): Promise<ConsentRow | undefined> {
@@ -75,7 +83,7 @@ export async function registeredEligibility(db: DbOrTx, consentId: string): Prom
  */
 export async function registerConsentByCard(
   trx: DbOrTx,
-  card: CardConfirmation & { staffId: string | null },
+  card: CardConfirmation,
   terms: { visitType: VisitType; scopes: string; prescriptionForm: PrescriptionForm | null; consultationDate: string | null },
   record: EligibilityRecord,
   now: Date,
@@ -96,6 +104,8 @@ export async function registerConsentByCard(
       },
       now,
     );
+    // Issue 19 #3: the superseded consent ends (after its audit entry: the lock order of change-feed.service.ts).
+    await recordChange(trx, { institutionId: card.institutionId, type: 'consent.revoked', subjectId: earlier.id }, now);
   }
   const consentId = randomUUID();
   const validUntil = consentValidUntil(terms.visitType, now, terms.consultationDate);
@@ -129,12 +139,16 @@ export async function registerConsentByCard(
     record_json: JSON.stringify(record),
     checked_at: at,
   });
+  // Issue 19 #4: the patient's receipt of what they agreed to (read by the starting device only).
+  const registered = await findConsent(trx, consentId);
+  await issueReceipt(trx, receiptContext(card), 'registered', [registered!], now);
   return consentId;
 }
 
 /** U1, after the second card confirmation: the consent takes the new terms; an online date moves its window. */
 export async function updateConsentByCard(
   trx: DbOrTx,
+  card: CardConfirmation,
   consent: ConsentRow,
   terms: { scopes: string; prescriptionForm: PrescriptionForm | null; consultationDate: string | null },
   now: Date,
@@ -150,6 +164,8 @@ export async function updateConsentByCard(
     valid_until: validUntil,
     updated_at: now.toISOString(),
   });
+  const updated = await findConsent(trx, consent.id);
+  await issueReceipt(trx, receiptContext(card), 'updated', [updated!], now);
 }
 
 function revokedByCard(requestId: string): string {
@@ -160,10 +176,10 @@ function revokedByCard(requestId: string): string {
 export async function revokeAllByCard(trx: DbOrTx, card: CardConfirmation, now: Date): Promise<number> {
   const at = now.toISOString();
   const reason: RevokeReason = 'patientByCard';
-  let revoked = 0;
+  const ended: ConsentRow[] = [];
   for (const consent of await activeConsentsOfPerson(trx, card.institutionId, card.personRef)) {
     if (await markConsentRevoked(trx, consent.id, { at, by: revokedByCard(card.requestId), reason })) {
-      revoked += 1;
+      ended.push(consent);
       await appendAudit(
         trx,
         {
@@ -178,9 +194,12 @@ export async function revokeAllByCard(trx: DbOrTx, card: CardConfirmation, now: 
         },
         now,
       );
+      await recordChange(trx, { institutionId: card.institutionId, type: 'consent.revoked', subjectId: consent.id }, now);
     }
   }
-  return revoked;
+  // One receipt for the whole revocation (also when nothing was in force: the patient asked).
+  await issueReceipt(trx, receiptContext(card), 'revoked', ended, now);
+  return ended.length;
 }
 
 /** X3: how many consents a revoke-all card request ended (its result screen). */

@@ -42,3 +42,10 @@ export class RevokeReasonMismatchError extends AppError {
     super('revoke_reason_not_for_visit_type', 'This revocation reason does not fit the visit type of the consent.');
   }
 }
+
+/** Issue 19 #4: no receipt with this id at this institution (unknown, mistyped or another clinic's). */
+export class ConsentReceiptNotFoundError extends AppError {
+  constructor() {
+    super('consent_receipt_not_found', 'There is no receipt with this id at this institution.');
+  }
+}

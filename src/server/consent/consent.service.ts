@@ -29,6 +29,7 @@ import {
 import type { ConsentRow } from './consent.table.ts';
 import { CONTINUING_VISIT_TYPES, isContinuingCare } from '../../domain/shared/visit-type.ts';
 import { EXPIRING_WITHIN_MS, reconfirmationDueBefore } from '../../domain/consent/consent-dashboard.ts';
+import { recordChange } from '../change-feed/change-feed.service.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -123,6 +124,7 @@ export async function revokeByStaff(
   // The guarded update is the real check: a concurrent revocation leaves nothing to update.
   if (!(await markConsentRevoked(trx, row.id, { at, by: `staff:${ctx.staffId}`, reason }))) throw new ConsentAlreadyRevokedError();
   await ctx.audit(trx, { action: 'consent.revoked', personRef: row.person_ref, subjectId: row.id, outcome: 'ok', detail: `${row.visit_type}:${reason}` }, ctx.now);
+  await recordChange(trx, { institutionId: ctx.institutionId, type: 'consent.revoked', subjectId: row.id }, ctx.now);
   const updated = await consentAt(trx, ctx.institutionId, consentId);
   return toConsentSummary(updated, ctx.now);
 }

@@ -37,6 +37,7 @@ import {
   type DeclarationWithStaffRow,
 } from './declaration.repository.ts';
 import type { DeclarationUpdate } from './declaration.table.ts';
+import { recordChange } from '../change-feed/change-feed.service.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** D5 when the institution row has no usable value (the column defaults to 30). */
@@ -125,6 +126,8 @@ export async function receiveDeclaration(
     },
     ctx.now,
   );
+  // Issue 19 #3: a new declaration (not a resend) is a change event, after its audit entry.
+  if (result.kind === 'created') await recordChange(trx, { institutionId: ctx.institution.id, type: 'declaration.received', subjectId: submission.form.id }, ctx.now);
   return result;
 }
 

@@ -24,6 +24,10 @@ export interface RateLimitConfig {
   deviceEnrolmentPerClient?: RateLimit;
   /** Institution registrations (POST /api/staff/institution/register, public) per client address. */
   institutionRegisterPerClient: RateLimit;
+  /** Requests of one API client of a clinic system (issue 19 #2; default when absent). */
+  apiClientRequests?: RateLimit;
+  /** Refused API-client credentials per client address (issue 19 #2; default when absent). */
+  apiClientFailuresPerClient?: RateLimit;
 }
 
 const MINUTE = 60 * 1000;
@@ -40,6 +44,10 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimitConfig> = {
   deviceEnrolmentPerClient: { limit: 10, windowMs: 15 * MINUTE },
   // Issue 12 #9: a clinic registers once; every attempt counts, successful or not.
   institutionRegisterPerClient: { limit: 5, windowMs: 60 * MINUTE },
+  // Issue 19 #2: a clinic's EHR polls the feed and reads records; a runaway loop is stopped.
+  apiClientRequests: { limit: 600, windowMs: MINUTE },
+  // Wrong or revoked credentials: each is audited, so their number is capped per address.
+  apiClientFailuresPerClient: { limit: 30, windowMs: 15 * MINUTE },
 };
 
 /** Every limit multiplied by `factor` (tests and the browser suite, which sign in very often). */

@@ -12,6 +12,7 @@ import type { DbOrTx } from '../db/database.ts';
 import { ValidationError } from '../http/errors.ts';
 import { insertReconfirmation } from './reconfirmation.repository.ts';
 import { isContinuingCare } from '../../domain/shared/visit-type.ts';
+import { recordChange } from '../change-feed/change-feed.service.ts';
 
 const SCOPE_RULES = {
   notASubset: 'Stopping can only remove scopes; adding one needs a card authentication.',
@@ -63,6 +64,9 @@ export async function recordReconfirmation(
   if (outcome.kind === 'revoke') {
     await ctx.audit(trx, { action: 'consent.revoked', personRef: row.person_ref, subjectId: row.id, outcome: 'ok', detail: 'homeVisit:reconfirmation' }, ctx.now);
   }
+  // Issue 19 #3: a revocation, or narrowed scopes, is a change of the consent (a plain confirmation is not).
+  if (outcome.kind === 'revoke') await recordChange(trx, { institutionId: ctx.institutionId, type: 'consent.revoked', subjectId: row.id }, ctx.now);
+  else if (formatScopes(outcome.scopes) !== row.scopes) await recordChange(trx, { institutionId: ctx.institutionId, type: 'consent.updated', subjectId: row.id }, ctx.now);
   const updated = await consentAt(trx, ctx.institutionId, row.id);
   return {
     consent: toConsentSummary(updated, ctx.now),

@@ -17,6 +17,7 @@ import { insertRegistration, updateRegistration } from './registration.repositor
 import type { RegistrationRow } from './registration.table.ts';
 import { assertReturnUrlAllowed } from './return-url.ts';
 import { asksConsultationDate, canBeUpdated } from '../../domain/shared/visit-type.ts';
+import { recordChange } from '../change-feed/change-feed.service.ts';
 
 /**
  * The patient's own actions after registering, each confirmed with the card (002 「同意内容・処方箋の
@@ -97,7 +98,8 @@ export async function applyConsentUpdate(trx: DbOrTx, request: RegistrationRow, 
   if (!consent || consent.person_ref !== personId) return 'card_holder_mismatch';
   if (!isInForce(consent, request.institution_id, now)) return 'consent_not_active';
   const at = now.toISOString();
-  await updateConsentByCard(trx, consent, { scopes: request.scopes, prescriptionForm: request.prescription_form, consultationDate: request.consultation_date }, now);
+  const card = { institutionId: request.institution_id, personRef: personId, deviceId: request.device_id, requestId: request.id, staffId: request.staff_id };
+  await updateConsentByCard(trx, card, consent, { scopes: request.scopes, prescriptionForm: request.prescription_form, consultationDate: request.consultation_date }, now);
   await updateRegistration(trx, request.id, { status: 'completed', failure_code: null, person_ref: personId, completed_at: at });
   await appendAudit(
     trx,
@@ -113,13 +115,14 @@ export async function applyConsentUpdate(trx: DbOrTx, request: RegistrationRow, 
     },
     now,
   );
+  await recordChange(trx, { institutionId: request.institution_id, type: 'consent.updated', subjectId: consent.id }, now);
   return null;
 }
 
 /** X3: every active consent of the card holder at this institution ends now. */
 export async function revokeAllConsents(trx: DbOrTx, request: RegistrationRow, personId: string, now: Date): Promise<number> {
   const at = now.toISOString();
-  const revoked = await revokeAllByCard(trx, { institutionId: request.institution_id, personRef: personId, deviceId: request.device_id, requestId: request.id }, now);
+  const revoked = await revokeAllByCard(trx, { institutionId: request.institution_id, personRef: personId, deviceId: request.device_id, requestId: request.id, staffId: request.staff_id }, now);
   await updateRegistration(trx, request.id, { status: 'completed', failure_code: null, person_ref: personId, completed_at: at });
   await appendAudit(
     trx,

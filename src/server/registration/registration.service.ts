@@ -8,6 +8,8 @@ import type { RegistrationRequest } from '../../domain/registration/registration
 import { asksPrescriptionForm, checkConsultationDate, consultationDateOrNull } from '../../domain/registration/registration.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { consentById, consentsInForce, countRevokedByCardRequest, registerConsentByCard, registeredEligibility } from '../consent/card-consent.service.ts';
+import { receiptOfRequest } from '../consent/consent-receipt.service.ts';
+import { recordChange } from '../change-feed/change-feed.service.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { consumeChallenge, countFailedAnswer, findChallenge, latestChallenge } from '../handoff/challenge.repository.ts';
 import { cardAppLink, issueFirstChallenge, newChallenge, type StartContext } from '../handoff/challenge.service.ts';
@@ -188,6 +190,7 @@ export async function registrationOutcome(db: DbOrTx, registration: Registration
         ? await consentsInForce(db, registration.institution_id, registration.person_ref, now)
         : null,
     revokedCount: registration.purpose === 'revokeAll' && registration.status === 'completed' ? await countRevokedByCardRequest(db, registration.id) : null,
+    receipt: registration.status === 'completed' && registration.purpose !== 'query' ? await receiptOfRequest(db, registration.id) : null,
   };
 }
 
@@ -400,4 +403,6 @@ async function registerConsent(trx: DbOrTx, registration: RegistrationRow, perso
     now,
   );
   await completeCardRequest(trx, registration, personId, consentId, now, 'consent.registered', `${visitType}:${registration.scopes || '-'}`);
+  // Issue 19 #3: in this transaction, after the audit entry (the lock order of change-feed.service.ts).
+  await recordChange(trx, { institutionId: registration.institution_id, type: 'consent.registered', subjectId: consentId }, now);
 }

@@ -102,6 +102,16 @@ export function expectSafeResponse(seen: Seen, context: string): void {
   // API answers, errors included (a 413 from the body limit once lacked it), are never stored.
   expect(seen.cacheControl, context).toBe('no-store');
   expect(seen.text.includes(MARKER), `${context}: response echoes a submitted value: ${seen.text.slice(0, 300)}`).toBe(false);
+  // The FHIR API (issue 19) answers its refusals as OperationOutcome, with the app's code in details.
+  if (seen.status >= 400 && seen.contentType.startsWith('application/fhir+json')) {
+    const outcome = JSON.parse(seen.text) as { resourceType: string; issue: Array<{ code: string; diagnostics?: string; details?: { coding?: Array<{ code?: string }> } }> };
+    expect(outcome.resourceType, context).toBe('OperationOutcome');
+    expect(outcome.issue.length, context).toBeGreaterThan(0);
+    const code = outcome.issue[0]?.details?.coding?.[0]?.code;
+    expect(KNOWN_CODES.has(code ?? ''), `${context}: unknown code ${String(code)}`).toBe(true);
+    expect(outcome.issue[0]?.diagnostics?.length ?? 0, context).toBeGreaterThan(0);
+    return;
+  }
   if (seen.status >= 400) {
     expect(seen.contentType, context).toMatch(/^application\/json/);
     const body = JSON.parse(seen.text) as ApiErrorBody;

@@ -48,6 +48,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType | 'empty' | 'csv'> = {
   'POST /api/staff/consents/search': list('matches'),
   'GET /api/staff/consents/lists': obj({ houseCallActive: z.array(z.unknown()), expiringSoon: z.array(z.unknown()), reconfirmationDue: z.array(z.unknown()) }),
   'POST /api/staff/consents/:id/revoke': obj({ consent: obj({ id: z.string() }) }),
+  'GET /api/staff/consent-receipts/:receiptId': obj({ receipt: obj({ receiptId: z.string(), event: z.string(), consents: z.array(z.unknown()) }) }),
   'GET /api/staff/consents/:id/eligibility': obj({ consent: obj({}), record: obj({}), checkedAt: iso }),
   'GET /api/staff/consent-dashboard': obj({ rows: z.array(z.unknown()), page: z.number(), pageSize: z.number(), hasMore: z.boolean(), invalidSearch: z.boolean() }),
   'GET /api/staff/persons/:personRef': obj({ person: obj({}), consents: z.array(z.unknown()), personAudit: z.array(z.unknown()) }),
@@ -73,6 +74,24 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType | 'empty' | 'csv'> = {
   'GET /api/staff/audit/events.csv': 'csv',
   'GET /api/staff/audit/staff': list('staff'),
   'POST /api/staff/audit/verify': obj({ ok: z.boolean() }),
+  'GET /api/staff/api-clients': list('clients'),
+  'POST /api/staff/api-clients': obj({ client: obj({ id: z.string(), scopes: z.array(z.string()) }), secret: z.string().startsWith('zuk_') }),
+  'POST /api/staff/api-clients/:clientId/revoke': obj({ client: obj({ id: z.string(), revokedAt: iso }) }),
+  // The change feed and its webhooks (issue 19 #3).
+  'GET /api/feed/changes': obj({ events: z.array(obj({ id: z.string(), cursor: z.string(), type: z.string(), subjectId: z.string(), occurredAt: iso })), nextCursor: z.string(), hasMore: z.boolean() }),
+  // The FHIR R4 read API (issue 19 #2): a searchset Bundle, or the resource read.
+  'GET /fhir/r4/metadata': obj({ resourceType: z.literal('CapabilityStatement'), fhirVersion: z.literal('4.0.1') }),
+  ...Object.fromEntries(
+    (['Consent', 'Coverage', 'Patient', 'AuditEvent'] as const).flatMap((type) => [
+      [`GET /fhir/r4/${type}`, obj({ resourceType: z.literal('Bundle'), type: z.literal('searchset'), total: z.number().int().nonnegative(), entry: z.array(obj({ fullUrl: z.string(), resource: obj({ resourceType: z.literal(type), id: z.string() }) })).optional() })],
+      [`GET /fhir/r4/${type}/:id`, obj({ resourceType: z.literal(type), id: z.string() })],
+    ]),
+  ),
+  'GET /api/staff/webhooks': obj({ endpoint: obj({ url: z.string() }).nullable(), pending: z.number().int(), dead: z.number().int() }),
+  'PUT /api/staff/webhooks': obj({ endpoint: obj({ url: z.string().startsWith('https://') }), secret: z.string().startsWith('whsec_').nullable() }),
+  'POST /api/staff/webhooks/secret': obj({ endpoint: obj({ url: z.string() }), secret: z.string().startsWith('whsec_') }),
+  'GET /api/staff/webhooks/dead-letters': list('deadLetters'),
+  'POST /api/staff/webhooks/dead-letters/:id/retry': obj({ id: z.string(), status: z.literal('pending') }),
   'POST /api/public/declarations': obj({ id: z.string(), receivedAt: iso }),
   'POST /api/staff/institution/register': obj({}),
   'GET /api/staff/institution/settings': obj({ settings: obj({}) }),
