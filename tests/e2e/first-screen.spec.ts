@@ -108,3 +108,22 @@ test("the app takes over the drawn outage guide the same way", async ({ page }) 
   await page.getByRole('button', { name: /カードリーダーが使えない/ }).click();
   await expect(page.getByRole('heading', { name: '何が起きていますか？' })).toBeHidden();
 });
+
+test('a button tapped before the app has taken the screen over is pressed once the app is there', async ({ page }) => {
+  // Hold back the reception's code, so the tap lands on the drawn screen while it cannot act yet.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let heldRequest = false;
+  await page.route(/\/assets\/reception-page-[\w-]+\.js$/, async (route) => {
+    heldRequest = true;
+    await held;
+    await route.continue();
+  });
+  await page.goto(LINK);
+  await expect.poll(() => heldRequest).toBe(true);
+  await page.getByRole('button', { name: /訪問診療等/ }).click();
+  // Nothing can happen yet: the drawn menu stays.
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  release();
+  await expect(page.getByRole('heading', { name: 'ご準備ください' })).toBeVisible();
+});
