@@ -79,6 +79,12 @@ export async function markDelivered(db: DbOrTx, id: string, at: string): Promise
   await db.updateTable('webhook_delivery').set({ status: 'delivered', delivered_at: at, updated_at: at, lease_until: null, last_error: null }).where('id', '=', id).where('status', '=', 'pending').execute();
 }
 
+/** Deletes deliveries made before `before` (ISO time); returns how many. */
+export async function deleteDeliveredBefore(db: DbOrTx, before: string): Promise<number> {
+  const result = await db.deleteFrom('webhook_delivery').where('status', '=', 'delivered').where('delivered_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function markAttemptFailed(
   db: DbOrTx,
   id: string,

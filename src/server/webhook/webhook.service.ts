@@ -5,12 +5,14 @@ import type { WebhookConfigResponse, WebhookDeadLetterDto, WebhookEndpointDto, W
 import type { StaffAuditor } from '../consent/staff-action.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { Keyring } from '../secrets/keyring.ts';
+import type { Purge } from '../retention/retention.service.ts';
 import type { AddressCheck } from './webhook-address.ts';
 import { WebhookDeliveryNotFoundError, WebhookNotConfiguredError, WebhookUrlNotAllowedError } from './webhook-errors.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
 import {
   countDeliveries,
   deadLettersAt,
+  deleteDeliveredBefore,
   findWebhookEndpoint,
   insertWebhookDelivery,
   insertWebhookEndpoint,
@@ -126,6 +128,16 @@ export async function rotateWebhookSecret(trx: DbOrTx, ctx: WebhookStaffContext)
 
 /** The dead letters shown at most (oldest first). */
 export const DEAD_LETTER_LIST_MAX = 200;
+
+/**
+ * How long a delivered webhook stays in the outbox: long enough to answer "was it sent?" for a
+ * few days; the change feed keeps every event for polling, so nothing is lost with the row.
+ * Dead letters stay until retried (an administrator acts on them).
+ */
+export const DELIVERED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The retention loop's purge of delivered webhooks (ids and event references only: not audited). */
+export const purgeDeliveredWebhooks: Purge = (db, now) => deleteDeliveredBefore(db, new Date(now.getTime() - DELIVERED_KEEP_MS).toISOString());
 
 function toDeadLetterDto(row: WebhookDeliveryRow): WebhookDeadLetterDto {
   const event = JSON.parse(row.payload_json) as ChangeEventDto;
