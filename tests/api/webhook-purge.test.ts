@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERED_KEEP_MS, purgeDeliveredWebhooks } from '../../src/server/webhook/webhook.service.ts';
-import type { WebhookDeliveryStatus } from '../../src/server/webhook/webhook.table.ts';
+import type { WebhookDeliveryStatus } from '../../src/domain/change-feed/change-feed.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 
 // Issue 19 #3: the webhook outbox does not grow for ever. Delivered rows go after a week (the
