@@ -5,6 +5,7 @@ import type { ApiFailure } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { createApiClient, listApiClients, revokeApiClient } from './api-clients-api.ts';
 import { Field } from './field.tsx';
+import { ListState } from './list-state.tsx';
 import { sectionFailure } from './section-failure.ts';
 
 /** A compact Japan-time instant (2026/11/22 14:13). */
@@ -57,18 +58,7 @@ export function ApiClientsSection() {
       {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
       <section class="card api-clients" aria-labelledby="api-clients-list-title">
         <h2 id="api-clients-list-title">{t('apiClients.list.title')}</h2>
-        {failure && (
-          <p class="message error" role="alert">
-            {sectionFailure(t, failure)}
-          </p>
-        )}
-        {revoked !== null && (
-          <p class="message success" role="status">
-            {t('apiClients.revoke.done', { name: revoked })}
-          </p>
-        )}
-        {clients === null && !failure && <p role="status">{t('staff.loading')}</p>}
-        {clients && clients.length === 0 && <p>{t('apiClients.list.empty')}</p>}
+        <ListState items={clients} failure={failure} done={revoked !== null ? t('apiClients.revoke.done', { name: revoked }) : null} empty={t('apiClients.list.empty')} />
         {clients && clients.length > 0 && (
           <div class="table-scroll">
             <table class="data-table api-clients-table">

@@ -6,6 +6,7 @@ import { deviceId } from '../device-id.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { QrCode } from '../reception/qr-code.tsx';
 import { changeDevice, createEnrolmentCode, listDevices, revokeEnrolledDevice } from './devices-api.ts';
+import { ListState } from './list-state.tsx';
 import { sectionFailure } from './section-failure.ts';
 
 /** A compact Japan-time instant (2026/11/22 14:13): the table stays within a desktop width. */
@@ -68,18 +69,12 @@ export function DevicesSection() {
       <section class="card devices" aria-labelledby="devices-intro">
         <p id="devices-intro">{t('inst.devices.intro')}</p>
         <p class="hint">{t('inst.devices.advisory')}</p>
-        {failure && (
-          <p class="message error" role="alert">
-            {sectionFailure(t, failure)}
-          </p>
-        )}
-        {done && (
-          <p class="message success" role="status">
-            {t(done.change === 'revoke' ? 'inst.devices.done' : 'inst.devices.restored', { device: done.device })}
-          </p>
-        )}
-        {devices === null && !failure && <p role="status">{t('staff.loading')}</p>}
-        {devices && devices.length === 0 && <p>{t('inst.devices.empty')}</p>}
+        <ListState
+          items={devices}
+          failure={failure}
+          done={done && t(done.change === 'revoke' ? 'inst.devices.done' : 'inst.devices.restored', { device: done.device })}
+          empty={t('inst.devices.empty')}
+        />
         {devices && devices.length > 0 && (
           <div class="table-scroll">
             <table class="data-table devices-table">

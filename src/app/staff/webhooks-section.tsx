@@ -5,6 +5,7 @@ import type { ApiFailure } from '../api-client.ts';
 import type { Translate } from '../i18n/i18n.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Field } from './field.tsx';
+import { ListState } from './list-state.tsx';
 import { sectionFailure } from './section-failure.ts';
 import { listDeadLetters, loadWebhookConfig, retryDeadLetter, rotateWebhookSecret, saveWebhookEndpoint } from './webhooks-api.ts';
 
@@ -104,18 +105,7 @@ export function WebhooksSection() {
         <h2 id="webhooks-dead-title">{t('webhooks.dead.title')}</h2>
         {config && <p>{t('webhooks.queue', { pending: String(config.pending), dead: String(config.dead) })}</p>}
         <p class="hint">{t('webhooks.dead.hint')}</p>
-        {failure && (
-          <p class="message error" role="alert">
-            {sectionFailure(t, failure)}
-          </p>
-        )}
-        {retried !== null && (
-          <p class="message success" role="status">
-            {t('webhooks.dead.retried', { cursor: retried })}
-          </p>
-        )}
-        {dead === null && !failure && <p role="status">{t('staff.loading')}</p>}
-        {dead && dead.length === 0 && <p>{t('webhooks.dead.empty')}</p>}
+        <ListState items={dead} failure={failure} done={retried !== null ? t('webhooks.dead.retried', { cursor: retried }) : null} empty={t('webhooks.dead.empty')} />
         {dead && dead.length > 0 && (
           <div class="table-scroll">
             <table class="data-table webhooks-table">
