@@ -1,7 +1,7 @@
 import type { AuditAction } from '../../domain/staff/audit-events.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
-import { log } from '../http/logger.ts';
+import { startPeriodicTask } from '../periodic-task.ts';
 
 /**
  * D5: rows kept for a retention period (completed declarations, guide records) are deleted once
@@ -37,29 +37,17 @@ export async function purgeExpiredRows(db: Db, now: Date, rows: ExpiringRows): P
   });
 }
 
-/**
- * Runs the purges now and then every `intervalMs` until the returned function is called. A failed
- * run is logged (error class only) and retried at the next tick; runs never overlap.
- */
+/** Runs the purges now and then every `intervalMs` until the returned function is called. */
 export function startRetentionPurge(db: Db, clock: () => Date, intervalMs: number, purges: readonly Purge[]): () => void {
-  let running = false;
-  const run = async (): Promise<void> => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodicTask({
+    intervalMs,
+    work: async () => {
       const now = clock();
       let purged = 0;
       for (const purge of purges) purged += await purge(db, now);
-      if (purged > 0) log('info', 'declarations_purged', { count: purged });
-    } catch (err) {
-      log('error', 'declaration_purge_failed', { errorName: err instanceof Error ? err.name : 'unknown' });
-    } finally {
-      running = false;
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), intervalMs);
-  // The timer alone must not keep the process alive at shutdown.
-  timer.unref();
-  return () => clearInterval(timer);
+      return purged;
+    },
+    doneEvent: 'declarations_purged',
+    failedEvent: 'declaration_purge_failed',
+  });
 }
