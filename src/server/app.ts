@@ -34,6 +34,7 @@ import { webhookRoutes } from './webhook/webhook.routes.ts';
 import { SessionCache } from './staff/session-cache.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
 import type { ChangeWatch } from './db/change-watch.ts';
+import type { Phase } from './health/readiness.ts';
 
 export interface AppOptions {
   db: Db;
@@ -50,6 +51,8 @@ export interface AppOptions {
   commitStats?: GroupCommitStats | undefined;
   /** The embedded database's change stamps: with them, staff sessions are cached (staff/session-cache.ts). */
   changes?: ChangeWatch | undefined;
+  /** Where the server is in its life, for `/api/health/ready` (lifecycle/lifecycle.ts); always `ready` without it. */
+  phase?: (() => Phase) | undefined;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,7 +66,19 @@ const BATCH_QUERY_PATHS = new Set(['/api/staff/requery/batch', '/api/staff/reque
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const now = options.now ?? (() => new Date());
   const app = new Hono<AppEnv>();
-  const metrics = options.config.metricsToken ? createMetrics({ token: options.config.metricsToken, commitStats: options.commitStats }) : null;
+  // Issue 20 #3: with a token or addresses to answer, else there is no `/metrics`.
+  const metrics =
+    options.config.metricsToken || options.config.metricsAllowFrom.length > 0
+      ? createMetrics({
+          token: options.config.metricsToken,
+          allowFrom: options.config.metricsAllowFrom,
+          db: options.db,
+          commitStats: options.commitStats,
+          cardTrust: options.national.cardTrust,
+          backupDir: options.config.backupDir,
+          now,
+        })
+      : null;
   if (metrics) app.use(metrics.middleware);
   const sessionCache = options.changes ? new SessionCache(options.changes) : null;
   app.use(requestLog());
@@ -106,7 +121,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.use('/staff/*', refuseCrossOrigin());
   // Login, the staff sign-in steps and the patient handoff (issue 7 §4); after the body limit.
   mountRateLimits(api, options.config.rateLimits);
-  api.route('/health', healthRoutes(options.schemaVersion));
+  api.route('/health', healthRoutes(options.schemaVersion, options.phase));
   api.route('/staff', staffRoutes);
   api.route('/staff/consents', consentRoutes);
   api.route('/staff/consent-receipts', consentReceiptRoutes);

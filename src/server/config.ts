@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { scaledRateLimits, type RateLimitConfig } from './http/rate-limit-config.ts';
+import { parseMetricsAllowList } from './metrics/metrics-access.ts';
 
 /**
  * `demo` (the default of `npm start`): the embedded card-app simulator runs as its own process and
@@ -64,6 +65,10 @@ export interface ServerConfig {
   secretKeys: string | undefined;
   /** `METRICS_TOKEN`: `/metrics` answers only requests bearing it; unset, there is no `/metrics`. */
   metricsToken: string | undefined;
+  /** `METRICS_ALLOW_FROM` (IPs and CIDRs, comma-separated): `/metrics` answers these client addresses without the token. */
+  metricsAllowFrom: string[];
+  /** `BACKUP_DIR`, read for `/metrics` (the newest backup manifest's age); backup/backup-config.ts checks it for the backups. */
+  backupDir: string | undefined;
   /** `SQLITE_GROUP_COMMIT=off`: one commit per transaction on the embedded database (the bench's comparison). */
   groupCommit: boolean;
   /** `SQLITE_GROUP_COMMIT_WINDOW_MS` (default 1): how long a shared commit waits for more requests. */
@@ -79,6 +84,10 @@ export interface ServerConfig {
    * private, loopback and link-local addresses (SSRF).
    */
   webhookAllowLocalHttp: boolean;
+  /** `SHUTDOWN_DEADLINE_MS` (default 30,000): how long SIGTERM waits for open requests before it cuts them (issue 20 #4). */
+  shutdownDeadlineMs: number;
+  /** `HOST`: the address to listen on (e.g. 127.0.0.1 behind a reverse proxy); every address when unset. */
+  host: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -121,10 +130,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     secretKeys: env.SECRET_KEYS || undefined,
     secretKeyFile: env.SECRET_KEY_FILE ? path.resolve(env.SECRET_KEY_FILE) : undefined,
     metricsToken: metricsToken(env.METRICS_TOKEN),
+    // Parsed here too, so that a wrong entry stops the start instead of the first scrape.
+    metricsAllowFrom: parseMetricsAllowList(list(env.METRICS_ALLOW_FROM)).entries.slice(),
+    backupDir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
     groupCommit: env.SQLITE_GROUP_COMMIT !== 'off',
     groupCommitWindowMs: windowMs(env.SQLITE_GROUP_COMMIT_WINDOW_MS),
     auditVerifyPartEvents: wholeNumberFrom1('AUDIT_VERIFY_PART_EVENTS', env.AUDIT_VERIFY_PART_EVENTS, 100_000),
     webhookAllowLocalHttp: env.WEBHOOK_ALLOW_LOCAL_HTTP === undefined || env.WEBHOOK_ALLOW_LOCAL_HTTP === '' ? false : onOff('WEBHOOK_ALLOW_LOCAL_HTTP', env.WEBHOOK_ALLOW_LOCAL_HTTP),
+    shutdownDeadlineMs: wholeNumberFrom1('SHUTDOWN_DEADLINE_MS', env.SHUTDOWN_DEADLINE_MS, 30_000),
+    host: env.HOST?.trim() || undefined,
   };
 }
 

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { readConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
@@ -17,8 +16,12 @@ import { sealClearTotpSecrets } from './staff/totp-secret.ts';
 import { purgeExpiredDeclarations } from './declaration/declaration.service.ts';
 import { purgeExpiredGuideRecords } from './guide-record/guide-record.service.ts';
 import { startRetentionPurge } from './retention/retention.service.ts';
+import { purgeDeliveredWebhooks } from './webhook/webhook.service.ts';
 import { startExpirySweep } from './change-feed/expiry-sweep.ts';
 import { createWebhookDelivery } from './webhook/webhook-delivery.ts';
+import { readBackupConfig, type BackupConfig } from './backup/backup-config.ts';
+import { startBackupSchedule } from './backup/backup-schedule.ts';
+import { createLifecycle } from './lifecycle/lifecycle.ts';
 
 /** A configuration the server refuses: a clear message on stderr and exit code 1, before anything is opened. */
 function refuse(message: string): never {
@@ -29,8 +32,10 @@ function refuse(message: string): never {
 // Every file the server creates (database, logs of SQLite, keys, demo login) is its own (issue 12 #6).
 process.umask(0o077);
 let config: ServerConfig;
+let backupConfig: BackupConfig;
 try {
   config = readConfig();
+  backupConfig = readBackupConfig(process.env, config.dataDir);
   // Issue 12 #3: production refuses an unsafe trust set before it opens anything.
   if (config.appMode === 'production') resolveCardTrustSources(config, null);
 } catch (err) {
@@ -48,6 +53,10 @@ const simulatorStarting = config.cardSimulator ? startCardSimulatorProcess({ sim
 // Awaited below; a failure meanwhile must not count as an unhandled rejection.
 simulatorStarting?.catch(() => undefined);
 ensurePrivateDir(config.dataDir);
+// Issue 20 #4: the port opens now; until the app is handed over (after migrations) readiness answers 503.
+const lifecycle = createLifecycle({ deadlineMs: config.shutdownDeadlineMs });
+lifecycle.handleSignals();
+const port = await lifecycle.listen(config.port, config.host);
 const secrets = loadKeyring(config);
 const { db, dialect, location, commitStats, changes } = openDatabase(config);
 const schemaVersion = await migrateToLatest(db);
@@ -82,9 +91,9 @@ try {
   if (err instanceof StartupRefusedError) refuse(err.message);
   throw err;
 }
-const app = createApp({ db, dialect, config, schemaVersion, national, secrets, commitStats, changes });
+const app = createApp({ db, dialect, config, schemaVersion, national, secrets, commitStats, changes, phase: lifecycle.phase });
 // D5: completed declarations and guide records are destroyed once their retention has passed, checked hourly.
-const stopDeclarationPurge = startRetentionPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredDeclarations, purgeExpiredGuideRecords]);
+const stopDeclarationPurge = startRetentionPurge(db, () => new Date(), 60 * 60 * 1000, [purgeExpiredDeclarations, purgeExpiredGuideRecords, purgeDeliveredWebhooks]);
 // Issue 19 #3: consent expiries become feed events (each minute), and the webhook outbox is sent (every 2 s).
 const stopExpirySweep = startExpirySweep(db, () => new Date(), 60 * 1000);
 const webhookDelivery = createWebhookDelivery({
@@ -96,6 +105,15 @@ const webhookDelivery = createWebhookDelivery({
   intervalMs: 2000,
 });
 webhookDelivery.start();
+// Issue 20 #1: encrypted backups on BACKUP_SCHEDULE (off unless configured); stopped with the loops below.
+let backups: ReturnType<typeof startBackupSchedule>;
+try {
+  backups = startBackupSchedule({ config: backupConfig, dataDir: config.dataDir, dialect });
+} catch (err) {
+  simulator?.stop();
+  await db.destroy();
+  refuse(err instanceof Error ? err.message : String(err));
+}
 
 /** Issue 12 #14: the start message names where the demo credentials are, never the credentials. */
 function demoLoginLine(seed: DemoSeedResult): string {
@@ -105,7 +123,20 @@ function demoLoginLine(seed: DemoSeedResult): string {
   return `  Demo staff login: ${seed.loginId}; password and TOTP secret as set in DEMO_PASSWORD / DEMO_TOTP_SECRET`;
 }
 
-const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+// Issue 20 #4: SIGTERM/SIGINT drain the open requests (SHUTDOWN_DEADLINE_MS), stop the loops, commit
+// and close the database, stop the simulator, then exit (lifecycle/lifecycle.ts).
+lifecycle.serve(app.fetch, {
+  loops: [
+    { name: 'retention', stop: stopDeclarationPurge },
+    { name: 'expiry-sweep', stop: stopExpirySweep },
+    { name: 'webhook-delivery', stop: () => webhookDelivery.stop() },
+    ...(backups ? [{ name: 'backup-schedule', stop: () => backups.stop() }] : []),
+  ],
+  closeDatabase: () => db.destroy(),
+  finally: [() => simulator?.stop()],
+});
+{
+  const info = { port };
   log('info', 'server_started', { port: info.port, database: dialect, schemaVersion, mode: config.appMode });
   const lines = [
     '',
@@ -125,23 +156,4 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-});
-
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
-  stopDeclarationPurge();
-  stopExpirySweep();
-  simulator?.stop();
-  server.close(() => {
-    void webhookDelivery
-      .stop()
-      .then(() => db.destroy())
-      .then(() => process.exit(0));
-  });
-  // Open keep-alive connections must not hold the process forever.
-  setTimeout(() => process.exit(0), 3000).unref();
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);

@@ -31,6 +31,8 @@ const client = (scope: ApiClientScope): Rule => ({ kind: 'apiClient', scope });
 
 const RULES: Record<string, Rule> = {
   'GET /api/health': pub,
+  'GET /api/health/live': pub,
+  'GET /api/health/ready': pub,
   'POST /api/staff/login': pub,
   'POST /api/staff/logout': pub,
   'GET /api/staff/me': session,

@@ -121,6 +121,16 @@ export interface HealthResponse {
   cardRevocation: CardRevocationStatus;
 }
 
+/** `GET /api/health/live` (issue 20 #4): the process answers. */
+export interface LivenessResponse {
+  status: 'ok';
+}
+
+/** `GET /api/health/ready` (issue 20 #4): 200 with `ready`, else 503 with why not. */
+export interface ReadinessResponse {
+  status: 'ready' | 'starting' | 'draining' | 'database_unreachable';
+}
+
 export interface RevocationListStatus {
   issuer: string;
   thisUpdate: string;

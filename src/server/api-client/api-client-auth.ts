@@ -33,7 +33,12 @@ export function requireApiClient(scope: ApiClientScope): MiddlewareHandler<AppEn
 
     if (result.kind !== 'ok') {
       const slot = await counters.failures.take(db, clientAddress(c), now);
-      if (counters.failures.over(slot)) throw new RateLimitedError(slot.retryAfterSeconds);
+      if (counters.failures.over(slot)) {
+        c.var.metrics?.rateLimitRefused(counters.failures.name);
+        c.var.metrics?.apiClientRequest(scope, 'rate_limited');
+        throw new RateLimitedError(slot.retryAfterSeconds);
+      }
+      c.var.metrics?.apiClientRequest(scope, 'unauthenticated');
       if (result.kind !== 'unknown') {
         await record(c, { clientId: result.clientId, institutionId: result.institutionId, status: 401, outcome: 'refused', reason: REASONS[result.kind] }, false);
       }
@@ -44,15 +49,19 @@ export function requireApiClient(scope: ApiClientScope): MiddlewareHandler<AppEn
     const who = { clientId: client.id, institutionId: client.institutionId };
     const slot = await counters.requests.take(db, client.id, now);
     if (counters.requests.over(slot)) {
+      c.var.metrics?.rateLimitRefused(counters.requests.name);
+      c.var.metrics?.apiClientRequest(scope, 'rate_limited');
       await record(c, { ...who, status: 429, outcome: 'rate_limited' }, false);
       throw new RateLimitedError(slot.retryAfterSeconds);
     }
     if (!client.scopes.includes(scope)) {
+      c.var.metrics?.apiClientRequest(scope, 'scope_missing');
       await record(c, { ...who, status: 403, outcome: 'refused', reason: 'scope_missing' }, false);
       throw new ApiClientScopeMissingError();
     }
 
     c.set('apiClient', client);
+    c.var.metrics?.apiClientRequest(scope, 'admitted');
     try {
       await next();
     } catch (err) {

@@ -71,6 +71,8 @@ export interface GroupCommitStats {
   transactions: number;
   /** Statements that wrote outside a transaction (each would have been a commit of its own). */
   writesOutsideTransactions: number;
+  /** Told how long each COMMIT that held writes took, in seconds (`/metrics` sets it; issue 20 #3). */
+  observeCommit?: ((seconds: number) => void) | undefined;
 }
 
 export function newGroupCommitStats(): GroupCommitStats {
@@ -254,8 +256,12 @@ export class GroupCommitSqliteDriver implements Driver {
       if (!batch) return;
       this.#batch = null;
       try {
+        const started = performance.now();
         this.#sqlite.exec('COMMIT');
-        if (batch.dirty) this.stats.commits++;
+        if (batch.dirty) {
+          this.stats.commits++;
+          this.stats.observeCommit?.((performance.now() - started) / 1000);
+        }
         batch.resolve();
       } catch (error) {
         this.#epochs.noteRollback();

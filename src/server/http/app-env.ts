@@ -5,6 +5,7 @@ import type { Keyring } from '../secrets/keyring.ts';
 import type { SignedInStaff } from '../staff/signed-in-staff.ts';
 import type { SessionCache } from '../staff/session-cache.ts';
 import type { SignedInApiClient } from '../api-client/signed-in-api-client.ts';
+import type { MetricsSink } from '../metrics/metrics-sink.ts';
 
 /** What every request handler can reach through `c.var`. */
 export interface AppVariables {
@@ -22,6 +23,8 @@ export interface AppVariables {
   apiClient: SignedInApiClient;
   /** Staff session rows kept between requests; null where the database cannot say they are current. */
   sessionCache: SessionCache | null;
+  /** Counts for `/metrics` (issue 20 #3); absent when there is no `/metrics`. */
+  metrics?: MetricsSink;
 }
 
 export interface AppEnv {

@@ -113,6 +113,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
         // Refused before any work: nothing was tried, so no budget is used up.
         for (const t of taken) await t.counter.giveBack(db, t.slot);
         const error = new RateLimitedError(slot.retryAfterSeconds);
+        c.var.metrics?.rateLimitRefused(rule.counter.name);
         return c.json(errorBody(error.code, error.message), 429, { 'Retry-After': String(error.retryAfterSeconds) });
       }
     }

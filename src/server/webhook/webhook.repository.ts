@@ -110,6 +110,18 @@ export async function countDeliveries(db: DbOrTx, institutionId: string): Promis
   return { pending: of('pending'), dead: of('dead') };
 }
 
+/** Every institution's pending deliveries and dead letters together (`/metrics`; the queue index's first column). */
+export async function countAllDeliveries(db: DbOrTx): Promise<{ pending: number; dead: number }> {
+  const rows = await db
+    .selectFrom('webhook_delivery')
+    .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('status', 'in', ['pending', 'dead'])
+    .groupBy('status')
+    .execute();
+  const of = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { pending: of('pending'), dead: of('dead') };
+}
+
 export async function deadLettersAt(db: DbOrTx, institutionId: string, limit: number): Promise<WebhookDeliveryRow[]> {
   const rows = await db
     .selectFrom('webhook_delivery')

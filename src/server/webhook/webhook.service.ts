@@ -10,6 +10,7 @@ import type { AddressCheck } from './webhook-address.ts';
 import { WebhookDeliveryNotFoundError, WebhookNotConfiguredError, WebhookUrlNotAllowedError } from './webhook-errors.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
 import {
+  countAllDeliveries,
   countDeliveries,
   deadLettersAt,
   deleteDeliveredBefore,
@@ -78,6 +79,11 @@ export async function webhookConfig(db: DbOrTx, institutionId: string): Promise<
   const endpoint = await findWebhookEndpoint(db, institutionId);
   const counts = await countDeliveries(db, institutionId);
   return { endpoint: endpoint ? toEndpointDto(endpoint) : null, ...counts };
+}
+
+/** The whole server's webhook queue, for `/metrics`: pending deliveries and dead letters. */
+export function webhookQueueSize(db: DbOrTx): Promise<{ pending: number; dead: number }> {
+  return countAllDeliveries(db);
 }
 
 export interface WebhookStaffContext {

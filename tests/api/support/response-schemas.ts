@@ -21,6 +21,8 @@ const loginStep = obj({ next: z.enum(['second_factor', 'enrol']), methods: z.arr
 
 export const RESPONSE_SCHEMAS: Record<string, z.ZodType | 'empty' | 'csv'> = {
   'GET /api/health': obj({ status: z.literal('ok'), schemaVersion: z.string(), database: z.enum(['sqlite', 'postgres']), time: iso }),
+  'GET /api/health/live': obj({ status: z.literal('ok') }),
+  'GET /api/health/ready': obj({ status: z.literal('ready') }),
   'POST /api/staff/login': loginStep,
   'POST /api/staff/logout': 'empty',
   'GET /api/staff/me': obj({ staff: obj({ id: z.string(), loginId: z.string(), role: z.string() }), permissions: z.array(z.string()), institution: obj({}), appMode: z.enum(['demo', 'production']) }),
