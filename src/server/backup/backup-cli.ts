@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readConfig } from '../config.ts';
+import { runBackupCommand } from './run-command.ts';
 import { readBackupConfig } from './backup-config.ts';
 import { BackupRefusedError } from './backup-errors.ts';
 import { createBackupKeyFile, loadBackupKey } from './backup-key.ts';
@@ -74,14 +75,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Our refusals carry their own one-line message; anything else its class only.
-    const known = error instanceof BackupRefusedError || (error instanceof Error && /^(BACKUP_|PORT|APP_MODE|DATA_DIR)/.test(error.message));
-    process.stderr.write(`backup refused: ${known && error instanceof Error ? error.message : error instanceof Error ? error.name : 'error'}\n`);
-    process.exitCode = 1;
-  },
-);
+runBackupCommand('backup', () => main(process.argv.slice(2)));
