@@ -53,6 +53,10 @@ export async function appendAudit(trx: DbOrTx, entry: AuditEntry, at: Date): Pro
  */
 export async function appendAuditMany(trx: DbOrTx, entries: AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
+  // Claiming the head and writing the rows (which moves the head's hash) must be one transaction.
+  // As separate statements (a caller outside any transaction: the login steps), another append
+  // could claim the next number between them and chain onto the head's old hash: a broken chain.
+  if (!trx.isTransaction) return trx.transaction().execute((own) => appendAuditMany(own, entries, at));
   const { seq: firstSeq, prevHash: firstPrev } = await claimNextSeq(trx, entries.length);
   let prevHash = firstPrev;
   const rows = entries.map((entry, i) => {
