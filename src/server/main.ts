@@ -42,6 +42,14 @@ try {
   refuse(err instanceof Error ? err.message : String(err));
 }
 
+// Issue 21 #2: production always marks the staff session cookie Secure, so staff can sign in only
+// over HTTPS; a PUBLIC_URL that is not https means no TLS in front, and logins will not stick.
+if (config.appMode === 'production' && !config.publicUrl.startsWith('https://')) {
+  log('warn', 'public_url_not_https', { publicUrl: config.publicUrl });
+  process.stderr.write(
+    `\n  WARNING: PUBLIC_URL (${config.publicUrl}) is not https. Production requires HTTPS: the staff session cookie is always Secure, so browsers will not keep it over plain http. Put a TLS reverse proxy in front (src/server/deploy/) and set PUBLIC_URL=https://…\n`,
+  );
+}
 if (config.appMode === 'demo') {
   process.stdout.write(
     '\n  DEMO MODE (APP_MODE=demo): demo accounts, the card-app simulator and its test CA are trusted. Not for real patients.\n',

@@ -155,8 +155,18 @@ inOwnProcess('issue 12 #3: production mode refuses an unsafe card trust set', ()
       // No simulator was started: its directory was never created, and no demo data was seeded.
       expect(fs.existsSync(env.SIM_DATA_DIR!)).toBe(false);
       expect(fs.existsSync(path.join(env.DATA_DIR!, 'demo-login.txt'))).toBe(false);
+      // Issue 21 #2: PUBLIC_URL defaults to http://localhost…: production warns that it needs HTTPS.
+      expect(started.stderr).toMatch(/WARNING: PUBLIC_URL \(http:\/\/localhost:0\) is not https\. Production requires HTTPS/);
     } finally {
       await started.kill();
+    }
+    // Behind TLS (an https PUBLIC_URL) there is no such warning.
+    const behindTls = await startMain(productionEnv({ CARD_TRUST_ANCHORS: otherCaFile, SIM_DATA_DIR: path.join(work, 'prod-sim-unused'), PUBLIC_URL: 'https://clinic.example' }));
+    try {
+      expect(behindTls.port, behindTls.stderr).not.toBeNull();
+      expect(behindTls.stderr).not.toMatch(/not https/);
+    } finally {
+      await behindTls.kill();
     }
   }, 60_000);
 });

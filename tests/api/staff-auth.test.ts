@@ -81,7 +81,8 @@ describe('staff second factor (issue 6 §2): TOTP', () => {
     t.clock.advance(STEP_MS);
     const { cookie: pending } = await passwordOnly('demo-doctor');
     const code = totpCode(TEST_TOTP_SECRET, t.clock.now());
-    const res = await post('/api/staff/auth/totp', pending, { code });
+    // Over https (over plain http the demo leaves Secure off: tests/api/cookie-scheme.test.ts).
+    const res = await post('https://zaitaku.example/api/staff/auth/totp', pending, { code });
     expect(res.status).toBe(204);
     const full = sessionCookie(res);
     expect(full).not.toBe(pending);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { DESKTOP, expect, expectNoSeriousA11yViolations, snapshot, stubPrintDialog, test, waitForServiceWorkerControl } from './support/fixtures.ts';
+import { DESKTOP, expect, expectNoSeriousA11yViolations, recordCspViolations, snapshot, stubPrintDialog, test, waitForServiceWorkerControl } from './support/fixtures.ts';
 import { LINK } from './support/reception.ts';
 
 /**
@@ -263,6 +263,9 @@ test.describe('printed from the desktop', () => {
 
 test('送信する queues the form in the outbox while offline: the header shows 未送信 1件, sent when back online; F8: the outage search\'s blank fields are flagged before and after, never blocking', async ({ page, context }, info) => {
   test.setTimeout(60_000);
+  // Issue 21 #4: no string evaluation under the CSP in the whole offline declaration (Chromium
+  // reports a blocked eval only as this event, not on the console the fixture watches).
+  const cspViolations = await recordCspViolations(page);
   await page.goto('/');
   await waitForServiceWorkerControl(page);
   await context.setOffline(true);
@@ -316,4 +319,5 @@ test('送信する queues the form in the outbox while offline: the header shows
   await context.setOffline(false);
   await expect(delivery).toHaveText('送信しました。医療機関に届いています。', { timeout: 20_000 });
   await expect(page.getByText(/未送信/)).toHaveCount(0);
+  expect(cspViolations(), 'no CSP violation (a blocked eval included) during the offline declaration').toEqual([]);
 });

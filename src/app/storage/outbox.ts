@@ -70,9 +70,13 @@ const isGuideRecordContent = (content: AnyContent): content is GuideRecordConten
 
 const LOCK_NAME = 'zaitaku.outbox.flush';
 const CHANNEL_NAME = 'zaitaku.outbox';
-const RETRY_INTERVAL_MS = 60_000;
+/** issue 21 #3: the retry while entries wait starts at 5 s and doubles to 5 min; a success, `online` or the page shown resets it. */
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 300_000;
 /** A hung connection must not hold the sender's lock for ever; a signature is at most ~200 kB. */
 const SEND_TIMEOUT_MS = 60_000;
+/** Without Web Locks, a 'sending' entry younger than this belongs to another tab's pass. */
+const CLAIM_LEASE_MS = SEND_TIMEOUT_MS + 15_000;
 
 // ---------------------------------------------------------------------------------------------
 // Reading and changing records.
@@ -319,10 +323,21 @@ function isReceiptFor(data: unknown, id: string): boolean {
   return typeof receipt?.id === 'string' && receipt.id.toLowerCase() === id.toLowerCase() && typeof receipt.receivedAt === 'string';
 }
 
+/** Sends begun while the browser said it was offline: some engines hold them open; `online` ends them (retried at once). */
+const offlineSends = new Set<AbortController>();
+
 async function send(kind: SealedKind, id: string, body: unknown): Promise<SendOutcome> {
   const path = kind === 'guideRecord' ? '/public/guide-records' : '/public/declarations';
-  const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined;
-  const result = await api<DeclarationReceipt | GuideRecordReceipt>(path, { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal, signed: true });
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
+  if (!navigator.onLine) offlineSends.add(controller);
+  let result;
+  try {
+    result = await api<DeclarationReceipt | GuideRecordReceipt>(path, { method: 'POST', body, headers: { 'x-device-id': deviceId() }, signal: controller.signal, signed: true });
+  } finally {
+    clearTimeout(timeout);
+    offlineSends.delete(controller);
+  }
   if (result.ok) {
     // Only the receipt lets the device forget the entry (a portal page answering 200 is not one).
     if (isReceiptFor(result.data, id)) return { kind: 'acknowledged' };
@@ -341,12 +356,21 @@ async function send(kind: SealedKind, id: string, body: unknown): Promise<SendOu
   return final ? { kind: 'rejected', error } : { kind: 'retry', offline: false, error };
 }
 
-/** One pass over the outbox, oldest first. The caller holds the sender lock. */
-async function pass(): Promise<FlushResult> {
+/**
+ * Whether this pass may take the entry. Under the cross-tab lock a 'sending' entry was left by a
+ * sender that died; without Web Locks it may be another tab's send under way, so it is taken only
+ * once its lease has run out. Checked inside the claiming transaction (IndexedDB serialises them).
+ */
+function claimable(r: OutboxRecord, exclusive: boolean): boolean {
+  if (r.state === 'queued') return true;
+  return r.state === 'sending' && (exclusive || Date.now() - (r.lastAttemptAt ?? 0) > CLAIM_LEASE_MS);
+}
+
+/** One pass over the outbox, oldest first. `exclusive`: the caller holds the cross-tab lock. */
+async function pass(exclusive: boolean): Promise<FlushResult> {
   const db = await database();
   const key = await currentDeviceKey();
-  // 'sending' is included: under the lock, such an entry was left by a sender that died.
-  const candidates = (await db.getAll(OUTBOX)).filter((r) => isWaiting(r.state) && isReadable(r, key)).sort((a, b) => a.queuedAt - b.queuedAt);
+  const candidates = (await db.getAll(OUTBOX)).filter((r) => claimable(r, exclusive) && isReadable(r, key)).sort((a, b) => a.queuedAt - b.queuedAt);
   let sent = 0;
   let rejected = 0;
   for (let record of candidates) {
@@ -372,7 +396,7 @@ async function pass(): Promise<FlushResult> {
       const institutionKey = await institutionKeyFor(request.linkToken).catch(() => null);
       if (institutionKey) {
         const envelope = await sealJson(institutionKey, request.kind, request.id, request.linkToken, request.body);
-        const sealed = await change(record.id, record.rev, (r) => (isWaiting(r.state) ? sealedRecord(r, envelope) : null));
+        const sealed = await change(record.id, record.rev, (r) => (claimable(r, exclusive) ? sealedRecord(r, envelope) : null));
         if (!sealed) continue;
         record = sealed;
         body = envelope;
@@ -381,7 +405,7 @@ async function pass(): Promise<FlushResult> {
       // No key (offline, or the link refused): sent as it is; the answer decides as for any entry.
     }
     const claimed = await change(record.id, record.rev, (r) =>
-      isWaiting(r.state) ? { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: Date.now() } : null,
+      claimable(r, exclusive) ? { ...r, state: 'sending', attempts: r.attempts + 1, lastAttemptAt: Date.now() } : null,
     );
     if (!claimed) continue;
     changed();
@@ -406,10 +430,10 @@ async function pass(): Promise<FlushResult> {
   return { sent, rejected, waiting: after.entries.filter((e) => isWaiting(e.state)).length, unreadable: after.unreadable };
 }
 
-/** One sender across tabs where the browser has Web Locks; within the page, one pass at a time anyway. */
-function withSenderLock(work: () => Promise<FlushResult>): Promise<FlushResult> {
-  if ('locks' in navigator && typeof navigator.locks.request === 'function') return navigator.locks.request(LOCK_NAME, work);
-  return work();
+/** One sender across tabs where the browser has Web Locks (else per-entry leases); within the page, one pass at a time anyway. */
+function withSenderLock(work: (exclusive: boolean) => Promise<FlushResult>): Promise<FlushResult> {
+  if ('locks' in navigator && typeof navigator.locks.request === 'function') return navigator.locks.request(LOCK_NAME, () => work(true));
+  return work(false);
 }
 
 let running: Promise<FlushResult> | null = null;
@@ -422,10 +446,16 @@ let rerun: Promise<FlushResult> | null = null;
 export function flushOutbox(): Promise<FlushResult> {
   if (!running) {
     running = withSenderLock(pass)
-      .then((result) => {
-        afterFlush(result);
-        return result;
-      })
+      .then(
+        (result) => {
+          afterFlush(result);
+          return result;
+        },
+        (err: unknown) => {
+          afterFlush(null);
+          throw err;
+        },
+      )
       .finally(() => {
         running = null;
       });
@@ -448,36 +478,58 @@ function flushInBackground(): void {
 // When to send.
 
 let syncStarted = false;
-let retryTimer: ReturnType<typeof setInterval> | null = null;
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+let retryDelay = RETRY_FIRST_MS;
 
 /**
- * Keeps a 60 s retry running only while something waits. A Background Sync is asked for only
- * while the browser knows it is offline: it then fires when the connection returns. Asked for
- * while "online" (a server down, a portal), Chromium fires it at once and the sync, flush and
- * re-register would spin.
+ * After each pass (`null`: it failed): while something waits, one retry after the back-off delay
+ * (5 s, doubling to 5 min; reset by a pass that sent something, by `online` and by the page being
+ * shown), since Safari and Firefox have no Background Sync and an `online` event may come before
+ * the connection works. A Background Sync is asked for only while the browser knows it is
+ * offline: it then fires when the connection returns. Asked for while "online" (a server down, a
+ * portal), Chromium fires it at once and the sync, flush and re-register would spin.
  */
-function afterFlush(result: FlushResult): void {
+function afterFlush(result: FlushResult | null): void {
   if (!syncStarted) return;
-  if (result.waiting > 0) {
-    retryTimer ??= setInterval(flushInBackground, RETRY_INTERVAL_MS);
-    if (!navigator.onLine) void requestBackgroundSync(OUTBOX_SYNC_TAG);
-  } else if (retryTimer !== null) {
-    clearInterval(retryTimer);
-    retryTimer = null;
+  if (retryTimer !== null) clearTimeout(retryTimer);
+  retryTimer = null;
+  if (result && result.sent > 0) retryDelay = RETRY_FIRST_MS;
+  if (result && result.waiting === 0) {
+    retryDelay = RETRY_FIRST_MS;
+    return;
   }
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    // Only the timer's own tries lengthen the wait: passes run by events never push it back.
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+    flushInBackground();
+  }, retryDelay);
+  if (!navigator.onLine) void requestBackgroundSync(OUTBOX_SYNC_TAG);
+}
+
+/** `online` or the page shown: the back-off starts again, and a send left hanging from offline ends. */
+function flushNow(): void {
+  retryDelay = RETRY_FIRST_MS;
+  if (navigator.onLine) for (const controller of offlineSends) controller.abort();
+  flushInBackground();
 }
 
 /**
- * Flushes at start, when the network returns, when the page becomes visible, every 60 s while
- * entries wait, and when the service worker relays a Background Sync. Background Sync only adds
- * chances (iOS has none); nothing depends on it. Safe to call more than once.
+ * Flushes at start, when the network returns, when the page becomes visible (or comes back from
+ * the back-forward cache), on the back-off timer while entries wait, and when the service worker
+ * relays a Background Sync. All of them go through flushOutbox, which runs one pass at a time
+ * (a trigger during a pass shares the one pass that follows). Background Sync only adds chances
+ * (Safari and Firefox have none); nothing depends on it. Safe to call more than once.
  */
 export function startOutboxSync(): void {
   if (syncStarted) return;
   syncStarted = true;
-  window.addEventListener('online', flushInBackground);
+  window.addEventListener('online', flushNow);
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) flushNow();
+  });
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') flushInBackground();
+    if (document.visibilityState === 'visible') flushNow();
   });
   onServiceWorkerMessage('FLUSH_OUTBOX', flushInBackground);
   flushInBackground();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { API_CLIENT_SCOPES } from './api-client-scopes.ts';
 import type { ApiClientScope } from './api-client-scopes.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { WEBHOOK_URL_MAX, type ChangeEventType } from './change-feed.ts';
 
 /** Issue 19 #3: the staff console's webhook screen and its API (/api/staff/webhooks). */

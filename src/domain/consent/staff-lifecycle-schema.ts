@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { CONSENT_SCOPES } from './consent.ts';
 import { RECONFIRMATION_ANSWERS } from './reconfirmation.ts';
 import { REQUERY_CLIENTS } from '../requery/requery.ts';

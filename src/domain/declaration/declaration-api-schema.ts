@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import type { CopayBasis } from './copay.ts';
 import { DECLARATION_STATUSES, QUALIFICATIONS_FOUND } from './declaration-api.ts';
 import { CLAIM_METHODS, FALLBACK_CAUSES, GUIDE_RESOLUTIONS, type GuideOutcome } from '../fallback/fallback-guide.ts';

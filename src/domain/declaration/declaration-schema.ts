@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import {
   CARD_ISSUED_WHEN,
   DECLARATION_SEXES,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { SEALED_VERSION } from './sealed-envelope.ts';
 
 // The server's check of an envelope (issue 12 #7). Kept apart from sealed-envelope.ts so that the

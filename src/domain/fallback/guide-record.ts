@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { guideOutcomeSchema } from '../declaration/declaration-api-schema.ts';
 import { checkGuideOutcome, guideStepIds, FALLBACK_CAUSES, type GuideOutcome, type GuideStepId } from './fallback-guide.ts';
 import { isJstDate, type JstDate } from '../shared/jst.ts';

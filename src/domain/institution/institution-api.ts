@@ -1,5 +1,5 @@
 import type { EnrolledDeviceDto } from '../staff/device-signature.ts';
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { checkInstitutionCode, type InstitutionCodeProblem } from './institution-code.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 
 // Apart from card-simulator.ts so that the simulator page does not load zod.
 /** What the card app sends to the simulated card: the PIN (4 digits, P2) and the challenge to sign. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { CARD_TYPES, ELIGIBILITY_STATUSES, LOSS_REASONS, type EligibilityRecord } from './eligibility.ts';
 
 /**

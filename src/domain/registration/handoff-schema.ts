@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { HANDOFF_PROTOCOL, type HandoffResponse } from './handoff.ts';
 
 // Apart from handoff.ts so that screens using the protocol's constants do not load zod.

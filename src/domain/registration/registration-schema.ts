@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { CONSENT_CHOICES, type ConsentChoices } from '../consent/consent.ts';
 import { ARRIVAL_ROUTES, PRESCRIPTION_FORMS } from './registration.ts';
 import { VISIT_TYPES } from '../shared/visit-type.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { HANDOFF_REJECTIONS } from '../registration/handoff.ts';
 import type { Permission, StaffRole } from '../staff/roles.ts';
 

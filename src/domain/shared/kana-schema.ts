@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { isKana, toKatakana } from './kana.ts';
 
 // Kept apart from kana.ts so that screens using only the kana helpers do not load zod.

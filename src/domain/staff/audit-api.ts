@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { formatCsv } from '../requery/csv.ts';
 import { endOfJstDate, isJstDate, startOfJstDate } from '../shared/jst.ts';
 

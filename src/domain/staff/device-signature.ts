@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 
 /**
  * Devices the clinic trusts (issue 12 #15). A tablet enrolled from the staff console keeps a

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 import { OTHER_PERSON_STEPS } from '../registration/identity-check.ts';
 
 // Request schemas of the person page (`/api/staff/persons`). Staff screens only (zod).

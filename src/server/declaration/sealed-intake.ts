@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import { z } from '../../domain/shared/zod.ts';
 import { isSealedEnvelope, sealBinding, type SealedEnvelope, type SealedKind } from '../../domain/declaration/sealed-envelope.ts';
 import { sealedEnvelopeSchema } from '../../domain/declaration/sealed-envelope-schema.ts';
 import type { AppEnv } from '../http/app-env.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
+import type { z } from '../../domain/shared/zod.ts';
 import type { ApiErrorBody, ErrorCode } from '../../domain/shared/api.ts';
 import { log } from './logger.ts';
 

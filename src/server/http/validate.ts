@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type { z } from '../../domain/shared/zod.ts';
 import { InvalidJsonError, UnsupportedMediaTypeError, validationErrorFrom } from './errors.ts';
 
 /** Reads and validates a JSON body. Bad JSON and schema failures become the one error shape. */

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { z } from '../../domain/shared/zod.ts';
 import { handoffResponseSchema } from '../../domain/registration/handoff-schema.ts';
 import type { HandoffAcceptedResponse, InstitutionPublicDto, NewChallengeResponse } from '../../domain/registration/reception-api.ts';
 import { cardRequestSchema, registrationRequestSchema } from '../../domain/registration/registration-schema.ts';

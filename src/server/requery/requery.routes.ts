@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
+import type { z } from '../../domain/shared/zod.ts';
 import {
   checkBatchRow,
   checkInsuranceQuery,

@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import { z } from '../../domain/shared/zod.ts';
 import { recoveryCodeSchema, totpCodeSchema, unlockRequestSchema, type PendingLoginResponse, type RecoveryCodesResponse } from '../../domain/staff/staff-auth.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { UnauthenticatedError } from '../http/errors.ts';

@@ -6,6 +6,7 @@ import { type Permission, roleCan } from '../../domain/staff/roles.ts';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors.ts';
 import { SecondFactorRequiredError, SessionLockedError } from './staff-errors.ts';
 import { isCrossOrigin } from '../http/same-origin.ts';
+import { requestIsHttps } from '../http/request-scheme.ts';
 import { deleteSession, findSessionWithStaff, insertSession, touchSession } from './staff.repository.ts';
 import type { SessionStage } from './staff.table.ts';
 import type { SignedInStaff } from './signed-in-staff.ts';
@@ -38,6 +39,17 @@ export interface AuthSession {
   staff: SignedInStaff;
 }
 
+/**
+ * The session cookie's `Secure` flag (issue 21 #2). Production: always. Demo: only when the request
+ * came over HTTPS, because WebKit (an iPad's Safari) drops a `Secure` cookie set by a plain
+ * `http://` page that is not localhost, and the demo is reached over the clinic's LAN at
+ * `http://192.168.x.y:8080`. The cookie's name has no `__Host-` prefix (which would demand
+ * `Secure`), so one name serves both schemes.
+ */
+export function sessionCookieSecure(c: Context<AppEnv>): boolean {
+  return c.var.config.appMode === 'production' || requestIsHttps(c);
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
@@ -51,7 +63,7 @@ export async function startSession(c: Context<AppEnv>, staffId: string, stage: S
   await insertSession(c.var.db, hashToken(token), staffId, c.var.now().toISOString(), stage);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
-    secure: true,
+    secure: sessionCookieSecure(c),
     sameSite: 'Strict',
     path: '/',
     maxAge: (stage === 'full' ? SESSION_ABSOLUTE_MS : SECOND_FACTOR_PENDING_MS) / 1000,
@@ -67,7 +79,7 @@ export async function promoteSession(c: Context<AppEnv>, session: AuthSession): 
 export async function endSession(c: Context<AppEnv>): Promise<void> {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) await deleteSession(c.var.db, hashToken(token));
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: sessionCookieSecure(c) });
 }
 
 /**

@@ -24,6 +24,26 @@ export const test = base.extend<{ pageErrors: string[] }>({
 });
 export { expect };
 
+/**
+ * Records every `securitypolicyviolation` event of the page's documents, across navigations
+ * (issue 21 #4). The console check above misses some: Chromium reports a blocked eval (such as a
+ * library's caught `Function("")` probe) only with this event, never as a console error, while
+ * Firefox logs it. Call before the first navigation; returns a reader of what was recorded.
+ */
+export async function recordCspViolations(page: Page): Promise<() => string[]> {
+  const violations: string[] = [];
+  await page.exposeBinding('__zaitakuCspViolation', (_source, text: string) => {
+    violations.push(text);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __zaitakuCspViolation: (text: string) => Promise<void> }).__zaitakuCspViolation;
+      void report(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  return () => [...violations];
+}
+
 /** Waits until the service worker controls the page (it claims clients on its first install). */
 export async function waitForServiceWorkerControl(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
