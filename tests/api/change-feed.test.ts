@@ -10,6 +10,7 @@ import { createApiClient } from '../../src/server/api-client/api-client.service.
 import { recordChange, recordExpiredConsents } from '../../src/server/change-feed/change-feed.service.ts';
 import { signChallenge } from '../../src/server/national/embedded/card-simulator/card-sim.service.ts';
 import { createTestApp, jsonRequest, loginAs, type TestApp } from './support/test-app.ts';
+import { postDeclaration } from './support/declaration-request.ts';
 
 /**
  * Issue 19 #3: the change feed (`GET /api/feed/changes`). Events are written in the change's
@@ -68,25 +69,7 @@ async function allEvents(token = feedToken): Promise<ChangeEventDto[]> {
 }
 
 async function sendDeclaration(linkToken = t.demo.institution.link_token, id: string = randomUUID()): Promise<{ id: string; status: number }> {
-  const res = await t.app.request(
-    '/api/public/declarations',
-    jsonRequest(
-      'POST',
-      {
-        id,
-        createdAt: t.clock.now().toISOString(),
-        linkToken,
-        name: '山田 太郎',
-        nameKana: 'ヤマダ タロウ',
-        dateOfBirth: { era: 'showa', year: 25, month: 1, day: 1 },
-        declaredOn: '2026-11-22',
-        phone: '03-1234-5678',
-        guideOutcome: null,
-      },
-      { 'x-device-id': DEVICE },
-    ),
-  );
-  return { id, status: res.status };
+  return { id, status: await postDeclaration(t, { id, device: DEVICE, linkToken }) };
 }
 
 async function post<T>(path: string, body: unknown) {

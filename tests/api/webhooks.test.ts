@@ -13,6 +13,7 @@ import { createWebhookDelivery, WEBHOOK_LEASE_MS, type WebhookDelivery } from '.
 import { verifyWebhookSignature } from '../../src/server/webhook/webhook-signature.ts';
 import { checkEndpointUrl } from '../../src/server/webhook/webhook.service.ts';
 import { createTestApp, jsonRequest, loginAs, TestClock, type TestApp } from './support/test-app.ts';
+import { postDeclaration } from './support/declaration-request.ts';
 
 /**
  * Issue 19 #3: webhooks. A local HTTP server receives them; the delivery loop runs on the test's
@@ -78,25 +79,7 @@ afterAll(async () => {
 
 async function sendDeclaration(t: TestApp, linkToken = t.demo.institution.link_token): Promise<string> {
   const id = randomUUID();
-  const res = await t.app.request(
-    '/api/public/declarations',
-    jsonRequest(
-      'POST',
-      {
-        id,
-        createdAt: t.clock.now().toISOString(),
-        linkToken,
-        name: '山田 太郎',
-        nameKana: 'ヤマダ タロウ',
-        dateOfBirth: { era: 'showa', year: 25, month: 1, day: 1 },
-        declaredOn: '2026-11-22',
-        phone: '03-1234-5678',
-        guideOutcome: null,
-      },
-      { 'x-device-id': DEVICE },
-    ),
-  );
-  expect(res.status).toBe(201);
+  expect(await postDeclaration(t, { id, device: DEVICE, linkToken })).toBe(201);
   return id;
 }
 

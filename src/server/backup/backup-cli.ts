@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readConfig } from '../config.ts';
-import { runBackupCommand } from './run-command.ts';
+import { commandOption, runBackupCommand } from './run-command.ts';
 import { readBackupConfig } from './backup-config.ts';
 import { BackupRefusedError } from './backup-errors.ts';
 import { createBackupKeyFile, loadBackupKey } from './backup-key.ts';
@@ -23,25 +23,17 @@ import { createBackup, encryptFile, pruneBackups } from './backup.service.ts';
  *
  * Exit status 0 done, 1 refused (one line on stderr says why).
  */
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new BackupRefusedError(`${name} needs a value.`);
-  return value;
-}
-
 async function main(args: string[]): Promise<number> {
   const config = readConfig();
   const backup = readBackupConfig(process.env, config.dataDir);
-  const newKey = option(args, '--new-key');
+  const newKey = commandOption(args, '--new-key');
   if (newKey) {
     process.stdout.write(`backup key created: ${createBackupKeyFile(newKey, config.dataDir)} (0600; keep a copy off this machine, apart from the backups)\n`);
     return 0;
   }
   const key = loadBackupKey(backup.keyFile, config.dataDir);
-  const out = option(args, '--out');
-  const input = option(args, '--encrypt');
+  const out = commandOption(args, '--out');
+  const input = commandOption(args, '--encrypt');
   if (input) {
     if (!out) throw new BackupRefusedError('--encrypt needs --out <file>.');
     const manifest = await encryptFile({ input, output: out, key, now: new Date() });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readConfig } from '../config.ts';
-import { runBackupCommand } from './run-command.ts';
+import { commandOption, runBackupCommand } from './run-command.ts';
 import { readBackupConfig } from './backup-config.ts';
 import { BackupRefusedError } from './backup-errors.ts';
 import { loadBackupKey } from './backup-key.ts';
@@ -20,28 +20,20 @@ import { decryptFile, restoreBackup } from './backup.service.ts';
  *
  * Exit status 0 restored and checked, 1 refused (one line on stderr says why).
  */
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new BackupRefusedError(`${name} needs a value.`);
-  return value;
-}
-
 async function main(args: string[]): Promise<number> {
   const config = readConfig();
-  const dataDir = path.resolve(option(args, '--data-dir') ?? config.dataDir);
+  const dataDir = path.resolve(commandOption(args, '--data-dir') ?? config.dataDir);
   const backup = readBackupConfig(process.env, dataDir);
   const key = loadBackupKey(backup.keyFile, dataDir);
-  const encrypted = option(args, '--decrypt');
+  const encrypted = commandOption(args, '--decrypt');
   if (encrypted) {
-    const out = option(args, '--out');
+    const out = commandOption(args, '--out');
     if (!out) throw new BackupRefusedError('--decrypt needs --out <file>.');
     const manifest = await decryptFile({ input: encrypted, output: out, key });
     process.stdout.write(`decrypted ${encrypted} into ${out} (${manifest.plaintextBytes} bytes, checksum verified; encrypted ${manifest.createdAt})\n`);
     return 0;
   }
-  const pgBackup = option(args, '--verify-postgres');
+  const pgBackup = commandOption(args, '--verify-postgres');
   if (pgBackup) {
     if (!config.databaseUrl) throw new BackupRefusedError('--verify-postgres checks the database named by DATABASE_URL: set it to the restored database.');
     const { db } = openDatabase(config);

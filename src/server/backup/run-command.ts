@@ -17,3 +17,12 @@ export function runBackupCommand(verb: 'backup' | 'restore', main: () => Promise
     },
   );
 }
+
+/** The value after `--name` on the command line, or undefined when the option is absent. */
+export function commandOption(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new BackupRefusedError(`${name} needs a value.`);
+  return value;
+}
