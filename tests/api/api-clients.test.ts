@@ -165,7 +165,7 @@ describe('creating and listing API clients (administrators)', () => {
 });
 
 describe('requireApiClient: refusals', () => {
-  it('refuses a wrong secret with 401 and audits it under the client', async () => {
+  it('X5: refuses a wrong secret with 401 and audits it under the client', async () => {
     const created = await create(admin);
     const res = await call(withSecret(created.secret, randomBytes(32).toString('base64url')));
     expect(res.status).toBe(401);
@@ -179,7 +179,7 @@ describe('requireApiClient: refusals', () => {
     expect(row.last_used_at).toBeNull();
   });
 
-  it('refuses a revoked client at once, and revoking is audited', async () => {
+  it('X5: refuses a revoked client at once, and revoking is audited', async () => {
     const created = await create(admin);
     expect((await call(created.secret)).status).toBe(200);
     const res = await t.app.request(`/api/staff/api-clients/${created.client.id}/revoke`, jsonRequest('POST', {}, { cookie: admin }));
@@ -248,7 +248,7 @@ describe('requireApiClient: refusals', () => {
     expect(after.length).toBe(before.length);
   });
 
-  it('refuses a client without the route\'s scope with 403, audited', async () => {
+  it('X5: refuses a client without the route\'s scope with 403, audited', async () => {
     const created = await create(admin, { name: 'レセコン', scopes: ['patient.read', 'coverage.read'] });
     const res = await call(created.secret);
     expect(res.status).toBe(403);

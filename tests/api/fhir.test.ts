@@ -268,7 +268,7 @@ describe('Consent', () => {
 });
 
 describe('Patient', () => {
-  it('only what the clinic holds: kanji and kana names, birth date, the card’s sex, the 照会番号 as JP Core facility id', async () => {
+  it('P1: only what the clinic holds (never a My Number): kanji and kana names, birth date, the card’s sex, the 照会番号 as JP Core facility id', async () => {
     const p01 = await ok<Patient>('/fhir/r4/Patient/p01');
     expect(p01.identifier).toEqual([{ use: 'usual', system: `urn:oid:1.2.392.100495.20.3.51.1${t.demo.institution.code}`, value: 'K-1024' }]);
     const person = demoPersons(t.clock.now()).find((p) => p.personId === 'p01')!;
@@ -351,7 +351,7 @@ describe('Coverage', () => {
 });
 
 describe('AuditEvent', () => {
-  it('the trail of the flows above: registrations, the revocation and the API clients’ own calls', async () => {
+  it('X5: the trail of the flows above: registrations, the revocation and the API clients’ own calls', async () => {
     const ofP02 = entries<AuditEvent>(await ok<Bundle>('/fhir/r4/AuditEvent?patient=Patient/p02&_count=100'));
     const actions = ofP02.map((e) => e.subtype?.[0]?.code);
     expect(actions).toContain('consent.registered');
