@@ -77,6 +77,16 @@ export default defineConfig(
     },
   },
   {
+    // Issue 21: `crypto.randomUUID` is missing outside secure contexts (the demo at a LAN address
+    // over http), where it threw and left the staff inbox loading for ever. src/app/random-id.ts
+    // falls back to getRandomValues.
+    files: ['src/app/**/*.ts', 'src/app/**/*.tsx'],
+    ignores: ['src/app/random-id.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'crypto', property: 'randomUUID', message: 'Use randomId() from src/app/random-id.ts: randomUUID is missing over plain http.' }],
+    },
+  },
+  {
     // `test.only`, `it.only`, `describe.only`, `test.describe.only` (vitest and Playwright) run
     // the focused tests and silently skip every other one.
     files: ['tests/**/*.ts'],

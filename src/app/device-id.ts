@@ -1,3 +1,5 @@
+import { randomId } from './random-id.ts';
+
 const KEY = 'zaitaku.deviceId';
 
 /**
@@ -8,10 +10,10 @@ export function deviceId(): string {
   try {
     const existing = localStorage.getItem(KEY);
     if (existing && /^[0-9a-f-]{36}$/.test(existing)) return existing;
-    const id = crypto.randomUUID();
+    const id = randomId();
     localStorage.setItem(KEY, id);
     return id;
   } catch {
-    return crypto.randomUUID();
+    return randomId();
   }
 }

@@ -9,6 +9,7 @@ import {
 import { DECLARATION_MESSAGES, type DeclarationMessageKey } from '../../domain/declaration/declaration-schema.ts';
 import { ERA_IDS, parseEraDate, type EraId } from '../../domain/shared/era.ts';
 import { jstDate, type JstDate } from '../../domain/shared/jst.ts';
+import { randomId } from '../random-id.ts';
 
 /** An era date as typed: the era box, and 年 月 日 as text (「元」 or 「３１」 are kept as written). */
 export interface EraDateText {
@@ -36,7 +37,7 @@ export function formStateOf(declaration: Declaration): FormState {
 
 /** A new, blank form (the domain's one blank form); the declaration's date starts as today (Japan), which the patient may change. */
 export function newFormState(linkToken: string, now = new Date()): FormState {
-  const blank = emptyDeclaration({ id: crypto.randomUUID(), createdAt: now.toISOString(), linkToken });
+  const blank = emptyDeclaration({ id: randomId(), createdAt: now.toISOString(), linkToken });
   return formStateOf({ ...blank, declaredOn: jstDate(now) });
 }
 

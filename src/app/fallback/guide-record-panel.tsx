@@ -5,6 +5,7 @@ import { jstDate } from '../../domain/shared/jst.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/ja.ts';
 import { enqueueGuideRecord } from '../storage/outbox.ts';
+import { randomId } from '../random-id.ts';
 
 const FIELD_MESSAGES: Partial<Record<string, MessageKey>> = {
   [GUIDE_RECORD_MESSAGES.kana]: 'gr.error.kana',
@@ -39,7 +40,7 @@ export function GuideRecordPanel({
   const save = async () => {
     if (!outcome || busy) return;
     const parsed = guideRecordSchema.safeParse({
-      id: crypto.randomUUID(),
+      id: randomId(),
       linkToken: token,
       visitDate: jstDate(new Date()),
       steps: [...steps],
