@@ -79,11 +79,24 @@ export default defineConfig(
   {
     // Issue 21: `crypto.randomUUID` is missing outside secure contexts (the demo at a LAN address
     // over http), where it threw and left the staff inbox loading for ever. src/app/random-id.ts
-    // falls back to getRandomValues.
+    // falls back to getRandomValues. The device's storage (src/app/storage/) keeps randomUUID:
+    // it encrypts with crypto.subtle, which exists only where randomUUID does.
     files: ['src/app/**/*.ts', 'src/app/**/*.tsx'],
-    ignores: ['src/app/random-id.ts'],
+    ignores: ['src/app/random-id.ts', 'src/app/storage/**'],
     rules: {
       'no-restricted-properties': ['error', { object: 'crypto', property: 'randomUUID', message: 'Use randomId() from src/app/random-id.ts: randomUUID is missing over plain http.' }],
+    },
+  },
+  {
+    // Issue 21 #5: a native date input shows and reads dates in the browser's locale (a US
+    // order under an English browser); dates are typed in the app's own 和暦-aware field.
+    // (.tsx only: the .ts files' no-restricted-syntax is the transaction rule above.)
+    files: ['src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='type'][value.value='date']", message: 'Use the typed date field (src/app/components/typed-date.tsx): <input type="date"> follows the browser locale.' },
+      ],
     },
   },
   {

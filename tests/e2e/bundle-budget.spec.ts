@@ -35,8 +35,10 @@ const FIRST_SCREEN_BUDGET = 32 * KiB;
  * signing, result texts and the era calendar). 41.0 KiB since issue 18 #3: the same code, but the
  * part loaded after the first screen is in chunks of its own, and each chunk costs its own
  * compression and module glue (about 1 KiB in all), the price of a first screen 9 KiB lighter.
+ * 42.25 KiB since issue 21: the entry's device id needs a UUID where `crypto.randomUUID` is
+ * missing (staff pages at a LAN address over http), 131 bytes gzipped (41.9 → 42.02 KiB).
  */
-const ROUTE_BUDGET = 42 * KiB;
+const ROUTE_BUDGET = 42.25 * KiB;
 
 // Sizes do not depend on the viewport; measured as the patient's phone.
 test.use({ serviceWorkers: 'block', ...PHONE });

@@ -69,6 +69,20 @@ export function defineSmokeSuite(engine: EngineName, open: (proxy: OfflineProxy)
       expect(tops.length, 'the start page’s two cards').toBeGreaterThanOrEqual(2);
       expect(new Set(tops.slice(0, 2)).size, `card tops ${tops.join(', ')}`).toBe(1);
       await shot('start');
+      if (page.pageErrors) {
+        // The watch for CSP violations works: an inline script, which the CSP forbids, is reported.
+        await page.evaluate(() => {
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineRan = true';
+          document.body.append(script);
+        });
+        const reported: string[] = [];
+        await waitUntil(async () => {
+          reported.push(...page.pageErrors!());
+          return reported.some((line) => line.startsWith('CSP violation: script-src'));
+        }, 'the blocked inline script reported');
+        expect(await page.evaluate(() => 'inlineRan' in window)).toBe(false);
+      }
 
       await page.goto(`${proxy.url}${link}`);
       await waitForText('ご用件を選んでください');

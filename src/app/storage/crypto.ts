@@ -1,5 +1,4 @@
 import { database, DEVICE_KEY_ID, KEYS, type DeviceKeyRecord, type EncryptedPayload } from './db.ts';
-import { randomId } from '../random-id.ts';
 
 /**
  * Encryption at rest (P4): AES-GCM 256 with one non-extractable key per device, kept in
@@ -24,7 +23,7 @@ async function deviceKey(): Promise<DeviceKeyRecord> {
   if (existing) return existing;
   if (!globalThis.crypto?.subtle) throw new Error('WebCrypto is unavailable (the page must be served over HTTPS).');
   const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-  const candidate: DeviceKeyRecord = { key, keyId: randomId(), createdAt: Date.now() };
+  const candidate: DeviceKeyRecord = { key, keyId: crypto.randomUUID(), createdAt: Date.now() };
   // generateKey cannot run inside a transaction (it would commit), so check again in one.
   const db = await database();
   const tx = db.transaction(KEYS, 'readwrite');

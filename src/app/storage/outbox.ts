@@ -10,7 +10,6 @@ import { currentDeviceKey, decryptJson, encryptJson, UnreadablePayloadError } fr
 import { database, DRAFTS, OUTBOX, type DeviceKeyRecord, type OutboxError, type OutboxRecord, type OutboxRecordKind } from './db.ts';
 import { institutionKeyFor, rememberInstitutionKey } from './institution-keys.ts';
 import { sealJson } from './seal.ts';
-import { randomId } from '../random-id.ts';
 
 /**
  * The outbox of submitted declarations (P4). Our own store with explicit states, never workbox
@@ -111,7 +110,7 @@ async function protect(content: AnyContent): Promise<Pick<OutboxRecord, 'envelop
 
 /** The record with its device-encrypted content replaced by the envelope (a new content: a new rev). */
 function sealedRecord(record: OutboxRecord, envelope: SealedEnvelope): OutboxRecord {
-  const next: OutboxRecord = { ...record, rev: randomId(), envelope };
+  const next: OutboxRecord = { ...record, rev: crypto.randomUUID(), envelope };
   delete next.payload;
   delete next.keyId;
   delete next.linkToken;
@@ -225,7 +224,7 @@ export async function enqueueDeclaration(form: SubmittedForm, guide: GuideOutcom
   const record: OutboxRecord = {
     id: form.id,
     state: 'queued',
-    rev: randomId(),
+    rev: crypto.randomUUID(),
     attempts: 0,
     queuedAt: Date.now(),
     lastAttemptAt: null,
@@ -251,7 +250,7 @@ export async function enqueueGuideRecord(record: GuideRecord): Promise<void> {
     id: record.id,
     kind: 'guideRecord',
     state: 'queued',
-    rev: randomId(),
+    rev: crypto.randomUUID(),
     attempts: 0,
     queuedAt: Date.now(),
     lastAttemptAt: null,
@@ -301,7 +300,7 @@ export async function noteInstitutionLink(linkToken: string, key: DeclarationKey
     const readdress = record.envelope !== undefined && record.envelope.linkToken !== linkToken;
     const requeue = record.state === 'attention';
     if (!readdress && !requeue) continue;
-    const next: OutboxRecord = { ...record, rev: randomId(), state: 'queued', lastError: requeue ? null : record.lastError };
+    const next: OutboxRecord = { ...record, rev: crypto.randomUUID(), state: 'queued', lastError: requeue ? null : record.lastError };
     if (readdress && record.envelope) next.envelope = { ...record.envelope, linkToken };
     await tx.store.put(next);
     moved++;

@@ -37,8 +37,8 @@ export interface EnginePage {
   /** Cuts the network (the engine's own switch where it has one, and the proxy's). */
   setOffline(offline: boolean): Promise<void>;
   /**
-   * Uncaught errors in the page since the last call, where the engine's client reports them
-   * (puppeteer does for Firefox; WebKitGTK's classic WebDriver has no log to read).
+   * Uncaught errors and CSP violations in the page since the last call, where the engine's client
+   * reports them (puppeteer does for Firefox; WebKitGTK's classic WebDriver has no log to read).
    */
   pageErrors?(): string[];
   close(): Promise<void>;

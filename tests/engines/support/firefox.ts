@@ -20,9 +20,19 @@ export async function openFirefox(proxy: OfflineProxy): Promise<EnginePage> {
   try {
     const tab = await browser.newPage();
     await tab.setViewport({ width: 1280, height: 800 });
-    // Uncaught errors in the page (a missing API, a failed promise): the suite expects none.
+    // Uncaught errors in the page (a missing API, a failed promise) and CSP violations (a blocked
+    // eval, issue 21 #4): the suite expects none. The listener goes in before any of the page's
+    // own scripts run, on every page, so a violation while the app loads is caught too.
     const errors: string[] = [];
     tab.on('pageerror', (error) => errors.push(String(error)));
+    await tab.evaluateOnNewDocument(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+      });
+    });
+    tab.on('console', (message) => {
+      if (message.text().startsWith('CSP violation:')) errors.push(message.text());
+    });
     const page: EnginePage = {
       engine: 'firefox',
       goto: async (url) => {
