@@ -6,8 +6,7 @@ import type { ServerConfig } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { errorBody, handleError, NotFoundError, PayloadTooLargeError, ValidationError } from './http/errors.ts';
-import { NUL_MESSAGE } from './http/validate.ts';
+import { errorBody, handleError, NotFoundError, PayloadTooLargeError } from './http/errors.ts';
 import { requestLog } from './http/logger.ts';
 import { readScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { mountRateLimits } from './http/rate-limits.ts';
@@ -112,10 +111,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const batchLimit = limitOf(MAX_BATCH_BODY_BYTES);
   // A NUL byte in a path can name no record, and PostgreSQL refuses it in text (a 500 instead of
   // the SQLite lane's 404): such a path is "not found" before any route reads it.
-  // The same character in a query string is refused as a field error, before a search reads it.
   api.use(async (c, next) => {
     if (/%00/i.test(c.req.path) || c.req.path.includes('\u0000')) throw new NotFoundError('The requested resource does not exist.');
-    if (/%00/i.test(new URL(c.req.url).search)) throw new ValidationError({ '(query)': NUL_MESSAGE });
     await next();
   });
   // The limit is chosen by the exact path: every other route keeps 1 MiB.

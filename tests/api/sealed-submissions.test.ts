@@ -125,6 +125,17 @@ describe('issue 12 #7: declarations sealed to the institution key', () => {
     expect(row.key_id).toBe(declarationKey.keyId);
   });
 
+  it('a NUL character inside a sealed form is refused once opened, as in a plain one (PostgreSQL cannot store it): 422, not stored', async () => {
+    const token = await currentToken();
+    const { declarationKey } = await publicDetails(token);
+    const body = { ...form(token), address: '東京都千代田区\u0000霞が関' };
+    const refused = await sendDeclaration(await sealJson(declarationKey, 'declaration', body.id, token, body));
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.error.fields).toEqual({ '(body)': 'Must not contain the NUL character (U+0000).' });
+    expect(refused.text).not.toContain('霞が関');
+    expect(await stored(body.id)).toBe(0);
+  });
+
   it('issue 12 #7: once opened, the form is checked as today: a signature at its limit fits sealed, a field error names the field', async () => {
     const token = await currentToken();
     const { declarationKey } = await publicDetails(token);

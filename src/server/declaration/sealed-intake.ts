@@ -3,8 +3,8 @@ import { z } from '../../domain/shared/zod.ts';
 import { isSealedEnvelope, sealBinding, type SealedEnvelope, type SealedKind } from '../../domain/declaration/sealed-envelope.ts';
 import { sealedEnvelopeSchema } from '../../domain/declaration/sealed-envelope-schema.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { validationErrorFrom } from '../http/errors.ts';
-import { readJson } from '../http/validate.ts';
+import { ValidationError, validationErrorFrom } from '../http/errors.ts';
+import { containsNulCharacter, NUL_MESSAGE, readJson } from '../http/validate.ts';
 import { institutionPrivateKey } from '../institution/declaration-key.service.ts';
 import type { InstitutionRow } from '../institution/institution.table.ts';
 import { SealedSubmissionUnreadableError } from './declaration-errors.ts';
@@ -62,5 +62,7 @@ export async function readIntake(c: Context<AppEnv>, kind: SealedKind, instituti
   }
   const innerId = opened !== null && typeof opened === 'object' ? (opened as { id?: unknown }).id : undefined;
   if (typeof innerId !== 'string' || innerId.toLowerCase() !== envelope.id.toLowerCase()) throw new SealedSubmissionUnreadableError();
+  // What was sealed gets the check a plain body got in readJson.
+  if (containsNulCharacter(opened)) throw new ValidationError({ '(body)': NUL_MESSAGE });
   return { body: opened, institution };
 }

@@ -6,29 +6,27 @@ import { InvalidJsonError, UnsupportedMediaTypeError, ValidationError, validatio
 export const NUL_MESSAGE = 'Must not contain the NUL character (U+0000).';
 
 /**
- * The path (as validation errors name fields) of the first string or key in a parsed body that
- * holds a NUL character, or null. No field has a use for one, and PostgreSQL cannot store it in
- * text: it answered such a login id with a 500 where SQLite said "wrong password" (found by the
- * fuzz in the PostgreSQL lane).
+ * Whether a string or key anywhere in a parsed body holds a NUL character. No field has a use for
+ * one, and PostgreSQL cannot store it in text: it answered such a login id with a 500 where SQLite
+ * said "wrong password" (found by the fuzz in the PostgreSQL lane). A loop, not recursion: a body
+ * may nest 60,000 deep (the fuzz sends one), deeper than the call stack.
  */
-export function nulCharacterPath(value: unknown, path: readonly (string | number)[] = []): string | null {
-  const here = (): string => (path.length > 0 ? path.join('.') : '(body)');
-  if (typeof value === 'string') return value.includes('\u0000') ? here() : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulCharacterPath(value[i], [...path, i]);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return here();
-      const found = nulCharacterPath(item, [...path, key]);
-      if (found !== null) return found;
+export function containsNulCharacter(body: unknown): boolean {
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      pending.push(...(value as unknown[]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(item);
+      }
     }
   }
-  return null;
+  return false;
 }
 
 /** Reads and validates a JSON body. Bad JSON and schema failures become the one error shape. */
@@ -43,9 +41,11 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   } catch {
     throw new InvalidJsonError();
   }
-  const nulAt = nulCharacterPath(body);
-  if (nulAt !== null) throw new ValidationError({ [nulAt]: NUL_MESSAGE });
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationErrorFrom(parsed.error);
+  // The field is not named: some bodies (a passkey's answer) keep keys the client chose, and an
+  // error must not echo what was sent. Looked for in what the schema kept: what it dropped is
+  // never stored.
+  if (containsNulCharacter(parsed.data)) throw new ValidationError({ '(body)': NUL_MESSAGE });
   return parsed.data;
 }
