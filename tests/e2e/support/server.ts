@@ -1,25 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, stopChild, waitUntilAnswering } from '../../support/child-server.ts';
 
 export interface RunningServer {
   url: string;
   staticDir: string;
   dataDir: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -38,27 +27,13 @@ export async function startServerWithOwnBuild(options: { env?: Record<string, st
     stdio: 'ignore',
   });
   const url = `http://localhost:${port}`;
-  // The simulated cards' keys are generated at the first start: slow on a busy machine.
-  const deadline = Date.now() + 40_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('test server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilAnswering(`${url}/api/health`, child, { timeoutMs: 40_000 });
   return {
     url,
     staticDir,
     dataDir,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopChild(child);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };

@@ -127,3 +127,22 @@ export async function findTarget(page: Pick<EnginePage, 'evaluate'>, target: Tar
   await waitUntil(async () => (await page.evaluate(markTarget, target)) && (await page.evaluate(markIsStill)), describeTarget(target), timeoutMs);
   return `[${MARK}]`;
 }
+
+/** Runs in the page: brings the marked element to the middle and says where it is in the viewport. */
+function centreMark(): { x: number; y: number; width: number; height: number } {
+  const element = document.querySelector('[data-engine-target]')!;
+  element.scrollIntoView({ block: 'center', behavior: 'instant' });
+  const box = element.getBoundingClientRect();
+  return { x: box.left, y: box.top, width: box.width, height: box.height };
+}
+
+/**
+ * The viewport points of a pointer path over the target: `points` are fractions of its width and
+ * height. Measured just before the drag, the element brought to the middle again (the notes
+ * above a form's field can still grow after the first scroll).
+ */
+export async function pointerPath(page: Pick<EnginePage, 'evaluate'>, target: Target, points: readonly (readonly [number, number])[]): Promise<{ x: number; y: number }[]> {
+  await findTarget(page, target);
+  const box = await page.evaluate(centreMark);
+  return points.map(([fx, fy]) => ({ x: Math.round(box.x + box.width * fx), y: Math.round(box.y + box.height * fy) }));
+}

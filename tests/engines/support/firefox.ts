@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import puppeteer from 'puppeteer-core';
-import { findTarget, type EnginePage } from './engine-page.ts';
+import { findTarget, pointerPath, type EnginePage } from './engine-page.ts';
 import type { OfflineProxy } from './offline-proxy.ts';
 
 /** Debian's Firefox ESR (package firefox-esr), driven over WebDriver BiDi. */
@@ -55,20 +55,11 @@ export async function openFirefox(proxy: OfflineProxy): Promise<EnginePage> {
         await tab.type(selector, text);
       },
       drag: async (target, points) => {
-        const selector = await findTarget(page, target);
-        // Where it is in the viewport now (brought to the middle again: the form's notes above
-        // it can still grow after the first scroll).
-        const box = await tab.evaluate((sel: string) => {
-          const element = document.querySelector(sel)!;
-          element.scrollIntoView({ block: 'center', behavior: 'instant' });
-          const r = element.getBoundingClientRect();
-          return { x: r.left, y: r.top, width: r.width, height: r.height };
-        }, selector);
-        const [first, ...rest] = points;
+        const [first, ...rest] = await pointerPath(page, target, points);
         if (!first) return;
-        await tab.mouse.move(box.x + box.width * first[0], box.y + box.height * first[1]);
+        await tab.mouse.move(first.x, first.y);
         await tab.mouse.down();
-        for (const [fx, fy] of rest) await tab.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 2 });
+        for (const point of rest) await tab.mouse.move(point.x, point.y, { steps: 2 });
         await tab.mouse.up();
       },
       screenshot: async (file) => {

@@ -1,21 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { remote } from 'webdriverio';
-import { freePort } from './app-server.ts';
-import { findTarget, type EnginePage } from './engine-page.ts';
+import { freePort, stopChild } from '../../support/child-server.ts';
+import { findTarget, pointerPath, type EnginePage } from './engine-page.ts';
 import type { OfflineProxy } from './offline-proxy.ts';
 
 /** Debian's WebKitGTK (package webkit2gtk-driver): its driver, and the browser it automates. */
 export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-
-/** A child process that must be gone when the lane ends. */
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  return exited;
-}
 
 /**
  * An X server of its own: MiniBrowser has no headless mode. `-displayfd` lets Xvfb pick a free
@@ -46,8 +38,8 @@ export async function openWebKit(proxy: OfflineProxy): Promise<EnginePage> {
   // Issue 21 #5: dates must read back whatever the browser's language; this one is English.
   const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { env: { ...process.env, DISPLAY: x.display, LANGUAGE: 'en_US', LANG: 'C.UTF-8' }, stdio: 'ignore' });
   const stopAll = async (): Promise<void> => {
-    await stopProcess(driver);
-    await stopProcess(x.process);
+    await stopChild(driver);
+    await stopChild(x.process);
   };
   try {
     // The driver takes a moment to listen; asking before that only fills the log with refusals.
@@ -96,18 +88,10 @@ export async function openWebKit(proxy: OfflineProxy): Promise<EnginePage> {
         await field.addValue(text);
       },
       drag: async (target, points) => {
-        const selector = await findTarget(page, target);
-        const box = await session.execute((sel: string) => {
-          const element = document.querySelector(sel)!;
-          element.scrollIntoView({ block: 'center', behavior: 'instant' });
-          const r = element.getBoundingClientRect();
-          return { x: r.left, y: r.top, width: r.width, height: r.height };
-        }, selector);
-        const at = ([fx, fy]: readonly [number, number]) => ({ x: Math.round(box.x + box.width * fx), y: Math.round(box.y + box.height * fy) });
-        const [first, ...rest] = points;
+        const [first, ...rest] = await pointerPath(page, target, points);
         if (!first) return;
-        const pointer = session.action('pointer', { parameters: { pointerType: 'mouse' } }).move({ ...at(first), origin: 'viewport' }).down();
-        for (const point of rest) pointer.move({ ...at(point), origin: 'viewport', duration: 20 });
+        const pointer = session.action('pointer', { parameters: { pointerType: 'mouse' } }).move({ ...first, origin: 'viewport' }).down();
+        for (const point of rest) pointer.move({ ...point, origin: 'viewport', duration: 20 });
         await pointer.up().perform();
       },
       screenshot: async (file) => {
