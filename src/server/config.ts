@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { backupDirFrom } from './backup/backup-config.ts';
 import { scaledRateLimits, type RateLimitConfig } from './http/rate-limit-config.ts';
 import { parseMetricsAllowList } from './metrics/metrics-access.ts';
 
@@ -67,7 +68,7 @@ export interface ServerConfig {
   metricsToken: string | undefined;
   /** `METRICS_ALLOW_FROM` (IPs and CIDRs, comma-separated): `/metrics` answers these client addresses without the token. */
   metricsAllowFrom: string[];
-  /** `BACKUP_DIR`, read for `/metrics` (the newest backup manifest's age); backup/backup-config.ts checks it for the backups. */
+  /** `BACKUP_DIR` (backup/backup-config.ts reads it, for both), for `/metrics` (the newest backup manifest's age). */
   backupDir: string | undefined;
   /** `SQLITE_GROUP_COMMIT=off`: one commit per transaction on the embedded database (the bench's comparison). */
   groupCommit: boolean;
@@ -132,7 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     metricsToken: metricsToken(env.METRICS_TOKEN),
     // Parsed here too, so that a wrong entry stops the start instead of the first scrape.
     metricsAllowFrom: parseMetricsAllowList(list(env.METRICS_ALLOW_FROM)).entries.slice(),
-    backupDir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
+    backupDir: backupDirFrom(env),
     groupCommit: env.SQLITE_GROUP_COMMIT !== 'off',
     groupCommitWindowMs: windowMs(env.SQLITE_GROUP_COMMIT_WINDOW_MS),
     auditVerifyPartEvents: wholeNumberFrom1('AUDIT_VERIFY_PART_EVENTS', env.AUDIT_VERIFY_PART_EVENTS, 100_000),

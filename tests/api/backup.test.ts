@@ -393,6 +393,34 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('issue 20 #1–#2: backup and
     // Each kept backup has its manifest; nothing else is left.
     expect(fs.readdirSync(dir)).toHaveLength(20);
   });
+
+  it('the timer itself takes the backup at the scheduled time, then waits for the next one', async () => {
+    const dir = path.join(root, 'timer');
+    // A clock that runs at the real pace from half a second before 03:30 local time: the timer's
+    // shortest wait (1 s) ends just after the scheduled minute, as it would on a real night.
+    const offset = new Date(2026, 11, 9, 3, 29, 59, 500).getTime() - Date.now();
+    const scheduler = startBackupSchedule({
+      config: { schedule: { kind: 'daily', hour: 3, minute: 30 }, dir, keyFile, keepDaily: 7, keepWeekly: 4 },
+      dataDir: t.dataDir,
+      dialect: 'sqlite',
+      clock: () => new Date(Date.now() + offset),
+    })!;
+    try {
+      expect(listBackups(dir)).toEqual([]);
+      const deadline = Date.now() + 20_000;
+      while (listBackups(dir).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const taken = listBackups(dir);
+      expect(taken).toHaveLength(1);
+      expect(taken[0]!.at.getTime()).toBeGreaterThanOrEqual(new Date(2026, 11, 9, 3, 30).getTime());
+      // The file's name holds the time to the second; the scheduler keeps the manifest's milliseconds.
+      expect(Math.floor((scheduler.lastBackupAt()?.getTime() ?? 0) / 1000) * 1000).toBe(taken[0]!.at.getTime());
+      // Armed again for the next day's 03:30, not at once.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(listBackups(dir)).toHaveLength(1);
+    } finally {
+      await scheduler.stop();
+    }
+  });
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('issue 20 #1: PostgreSQL backups (pg_dump in an exported snapshot)', () => {

@@ -21,9 +21,14 @@ export interface BackupConfig {
   keepWeekly: number;
 }
 
+/** `BACKUP_DIR`, resolved: read here for the backups and by config.ts for the metrics' backup age. */
+export function backupDirFrom(env: NodeJS.ProcessEnv): string | undefined {
+  return env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined;
+}
+
 export function readBackupConfig(env: NodeJS.ProcessEnv, dataDir: string): BackupConfig {
   const schedule = parseSchedule(env.BACKUP_SCHEDULE);
-  const dir = env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined;
+  const dir = backupDirFrom(env);
   const keyFile = env.BACKUP_KEY_FILE ? path.resolve(env.BACKUP_KEY_FILE) : undefined;
   if (dir && isInside(dir, dataDir)) throw new Error(`BACKUP_DIR (${dir}) must be outside the data directory (${dataDir})`);
   if (schedule.kind !== 'off' && !dir) throw new Error('BACKUP_SCHEDULE is set: BACKUP_DIR must name where backups go');
