@@ -361,4 +361,53 @@ describe('issue 19 #3: SSRF care for endpoint addresses', () => {
       await t.close();
     }
   }, 60_000);
+
+  it('the connection checks the very address it connects to: a name that passed the check, then answers a private address (DNS rebinding), is refused', async () => {
+    const t = await createTestApp({ config: CONFIG });
+    try {
+      const admin = await loginAs(t, 'admin');
+      expect((await staff(t, admin, 'PUT', '', { url: receiver.url })).status).toBe(200);
+      await t.db.updateTable('webhook_endpoint').set({ url: 'https://rebind.example/hooks' }).execute();
+      await sendDeclaration(t);
+      const asked: string[] = [];
+      // The check before the POST is told a public address; the connection's own lookup then
+      // gets the server's own machine, as a rebinding name would answer the second time.
+      const rebinding = createWebhookDelivery({
+        db: t.db,
+        secrets: t.secrets,
+        appMode: 'production',
+        allowLocalHttp: false,
+        clock: t.clock.now,
+        addressCheck: () => Promise.resolve(true),
+        resolve: (host) => {
+          asked.push(host);
+          return Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+        },
+      });
+      expect(await rebinding.runOnce()).toBe(0);
+      await rebinding.stop();
+      expect(asked).toEqual(['rebind.example']);
+      const lastError = async () => (await t.db.selectFrom('webhook_delivery').select('last_error').executeTakeFirstOrThrow()).last_error;
+      expect(await lastError()).toBe('address_refused');
+
+      // The same name answering a public address goes on to the network (which this sandbox does
+      // not reach: a timeout or a network error, never a refusal).
+      t.clock.advance(webhookBackoffMs(1));
+      const publicAnswer = createWebhookDelivery({
+        db: t.db,
+        secrets: t.secrets,
+        appMode: 'production',
+        allowLocalHttp: false,
+        clock: t.clock.now,
+        timeoutMs: 1000,
+        addressCheck: () => Promise.resolve(true),
+        resolve: () => Promise.resolve([{ address: '192.0.2.10', family: 4 }]),
+      });
+      expect(await publicAnswer.runOnce()).toBe(0);
+      await publicAnswer.stop();
+      expect(['timeout', 'network']).toContain(await lastError());
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });

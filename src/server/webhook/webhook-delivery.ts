@@ -4,7 +4,8 @@ import type { AppMode } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { log } from '../http/logger.ts';
 import type { Keyring } from '../secrets/keyring.ts';
-import { publicAddressCheck, type AddressCheck } from './webhook-address.ts';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { guardedLookup, publicAddressCheck, refusedByLookup, type AddressCheck, type Resolve } from './webhook-address.ts';
 import { signWebhook } from './webhook-signature.ts';
 import { findWebhookEndpoint, leaseDelivery, markAttemptFailed, markDelivered, pendingHeadOf, pendingQueueHeads } from './webhook.repository.ts';
 import { openWebhookSecret } from './webhook.service.ts';
@@ -31,6 +32,8 @@ export interface WebhookDeliveryOptions {
   clock: () => Date;
   fetch?: typeof fetch;
   addressCheck?: AddressCheck;
+  /** How the connection resolves the endpoint's name (tests stand in for DNS). */
+  resolve?: Resolve;
   /** Between ticks (the server: 2 s). */
   intervalMs?: number;
   /** One POST at most (default 10 s). */
@@ -55,8 +58,12 @@ export interface WebhookDelivery {
 type AttemptResult = { ok: true } | { ok: false; error: string };
 
 export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookDelivery {
-  const doFetch = options.fetch ?? fetch;
+  // undici's own fetch, so the connection can be given its own lookup (the dispatcher below).
+  const doFetch = options.fetch ?? (undiciFetch as unknown as typeof fetch);
   const addressCheck = options.addressCheck ?? publicAddressCheck;
+  const guarded = options.appMode === 'production' && !options.allowLocalHttp;
+  // Production: the socket connects only to addresses its own lookup accepted (DNS rebinding).
+  const dispatcher = guarded ? new Agent({ connect: { lookup: guardedLookup(options.resolve) } }) : undefined;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const leaseMs = options.leaseMs ?? WEBHOOK_LEASE_MS;
   const stopping = new AbortController();
@@ -89,10 +96,12 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
         // A redirect is not followed (it could lead inside the network): it counts as a failure.
         redirect: 'manual',
         signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
-      });
+        ...(dispatcher ? { dispatcher } : {}),
+      } as RequestInit);
       await res.body?.cancel().catch(() => undefined);
       return res.status >= 200 && res.status < 300 ? { ok: true } : { ok: false, error: `http_${res.status}` };
     } catch (err) {
+      if (refusedByLookup(err)) return { ok: false, error: 'address_refused' };
       return { ok: false, error: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network' };
     }
   }
@@ -160,6 +169,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
       if (timer) clearInterval(timer);
       stopping.abort();
       await current?.catch(() => undefined);
+      await dispatcher?.destroy();
     },
   };
 }
