@@ -7,6 +7,7 @@ import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { changeAccount, createAccount, listAccounts, type AccountChange } from './accounts-api.ts';
 import { Field } from './field.tsx';
 import { failureMessage } from './section-failure.ts';
+import { DataTable } from './data-table.tsx';
 
 type FormField = 'loginId' | 'displayName' | 'role' | 'password';
 
@@ -58,86 +59,73 @@ export function AccountsSection({ selfId }: { selfId: string }) {
       <section class="card" aria-labelledby="accounts-title">
         <h2 id="accounts-title">{t('staffAccounts.listTitle')}</h2>
         {accounts && (
-          <div class="table-scroll" tabIndex={0} role="region" aria-label={t('staffAccounts.table')}>
-            <table class="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('staff.login.loginId')}</th>
-                  <th scope="col">{t('staffAccounts.displayName')}</th>
-                  <th scope="col">{t('staffAccounts.role')}</th>
-                  <th scope="col">{t('staffAccounts.factors')}</th>
-                  <th scope="col">{t('staffAccounts.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {accounts.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.loginId}</td>
-                    <td>
-                      {a.displayName}
-                      {a.disabled && <span class="badge"> {t('staffAccounts.disabled')}</span>}
-                      {a.lockedUntil && <span class="badge"> {t('staffAccounts.locked', { until: formatInstant(a.lockedUntil, lang) })}</span>}
-                    </td>
-                    <td>
-                      <label class="visually-hidden" for={`role-${a.id}`}>
-                        {t('staffAccounts.roleOf', { name: a.displayName })}
-                      </label>
-                      <select
-                        id={`role-${a.id}`}
-                        value={a.role}
-                        disabled={a.disabled}
-                        onChange={(e) =>
-                          void act(a, 'role', { role: e.currentTarget.value as StaffRole }, t('staffAccounts.roleChanged', { name: a.displayName }))
+          <DataTable columns={[t('staff.login.loginId'), t('staffAccounts.displayName'), t('staffAccounts.role'), t('staffAccounts.factors'), t('staffAccounts.actions')]} label={t('staffAccounts.table')}>
+            {accounts.map((a) => (
+              <tr key={a.id}>
+                <td>{a.loginId}</td>
+                <td>
+                  {a.displayName}
+                  {a.disabled && <span class="badge"> {t('staffAccounts.disabled')}</span>}
+                  {a.lockedUntil && <span class="badge"> {t('staffAccounts.locked', { until: formatInstant(a.lockedUntil, lang) })}</span>}
+                </td>
+                <td>
+                  <label class="visually-hidden" for={`role-${a.id}`}>
+                    {t('staffAccounts.roleOf', { name: a.displayName })}
+                  </label>
+                  <select
+                    id={`role-${a.id}`}
+                    value={a.role}
+                    disabled={a.disabled}
+                    onChange={(e) =>
+                      void act(a, 'role', { role: e.currentTarget.value as StaffRole }, t('staffAccounts.roleChanged', { name: a.displayName }))
+                    }
+                  >
+                    {STAFF_ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`staff.role.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  {[a.hasTotp ? t('staffAccounts.factorTotp') : null, a.passkeys > 0 ? t('staffAccounts.factorPasskeys', { count: String(a.passkeys) }) : null]
+                    .filter(Boolean)
+                    .join('・') || t('staffAccounts.factorNone')}
+                </td>
+                <td>
+                  {!a.disabled && (
+                    <div class="button-row">
+                      {a.lockedUntil && (
+                        <button type="button" class="button" onClick={() => void act(a, 'unlock', undefined, t('staffAccounts.unlockDone', { name: a.displayName }))}>
+                          {t('staffAccounts.unlock')}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        class="button"
+                        onClick={() =>
+                          void act(a, 'reset-factors', undefined, t('staffAccounts.resetDone', { name: a.displayName }), t('staffAccounts.resetConfirm', { name: a.displayName }))
                         }
                       >
-                        {STAFF_ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {t(`staff.role.${r}`)}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      {[a.hasTotp ? t('staffAccounts.factorTotp') : null, a.passkeys > 0 ? t('staffAccounts.factorPasskeys', { count: String(a.passkeys) }) : null]
-                        .filter(Boolean)
-                        .join('・') || t('staffAccounts.factorNone')}
-                    </td>
-                    <td>
-                      {!a.disabled && (
-                        <div class="button-row">
-                          {a.lockedUntil && (
-                            <button type="button" class="button" onClick={() => void act(a, 'unlock', undefined, t('staffAccounts.unlockDone', { name: a.displayName }))}>
-                              {t('staffAccounts.unlock')}
-                            </button>
-                          )}
-                          <button
-                            type="button"
-                            class="button"
-                            onClick={() =>
-                              void act(a, 'reset-factors', undefined, t('staffAccounts.resetDone', { name: a.displayName }), t('staffAccounts.resetConfirm', { name: a.displayName }))
-                            }
-                          >
-                            {t('staffAccounts.reset')}
-                          </button>
-                          {a.id !== selfId && (
-                            <button
-                              type="button"
-                              class="button danger"
-                              onClick={() =>
-                                void act(a, 'disable', undefined, t('staffAccounts.disableDone', { name: a.displayName }), t('staffAccounts.disableConfirm', { name: a.displayName }))
-                              }
-                            >
-                              {t('staffAccounts.disable')}
-                            </button>
-                          )}
-                        </div>
+                        {t('staffAccounts.reset')}
+                      </button>
+                      {a.id !== selfId && (
+                        <button
+                          type="button"
+                          class="button danger"
+                          onClick={() =>
+                            void act(a, 'disable', undefined, t('staffAccounts.disableDone', { name: a.displayName }), t('staffAccounts.disableConfirm', { name: a.displayName }))
+                          }
+                        >
+                          {t('staffAccounts.disable')}
+                        </button>
                       )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <CreateAccountForm

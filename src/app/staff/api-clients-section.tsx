@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { API_CLIENT_NAME_MAX, type ApiClientDto, type CreatedApiClientResponse } from '../../domain/api-client/api-client-api.ts';
 import { API_CLIENT_SCOPES, type ApiClientScope } from '../../domain/api-client/api-client-scopes.ts';
 import type { ApiFailure } from '../api-client.ts';
@@ -7,6 +7,8 @@ import { createApiClient, listApiClients, revokeApiClient } from './api-clients-
 import { Field } from './field.tsx';
 import { ListState } from './list-state.tsx';
 import { sectionFailure } from './section-failure.ts';
+import { DataTable } from './data-table.tsx';
+import { SecretOnce } from './secret-once.tsx';
 
 /** A compact Japan-time instant (2026/11/22 14:13). */
 function shortInstant(iso: string, lang: 'ja' | 'en'): string {
@@ -55,56 +57,59 @@ export function ApiClientsSection() {
           setClients((list) => [{ ...response.client, name }, ...(list ?? [])]);
         }}
       />
-      {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
+      {created && (
+        <SecretOnce
+          id="api-client-secret"
+          secret={created.secret}
+          texts={{
+            title: t('apiClients.secret.title', { name: created.name }),
+            warning: t('apiClients.secret.warning'),
+            label: t('apiClients.secret.label'),
+            copy: t('apiClients.secret.copy'),
+            copied: t('apiClients.secret.copied'),
+            copyFallback: t('apiClients.secret.copyFallback'),
+            done: t('apiClients.secret.done'),
+            hint: t('apiClients.secret.howToUse'),
+          }}
+          onDone={() => setCreated(null)}
+        />
+      )}
       <section class="card api-clients" aria-labelledby="api-clients-list-title">
         <h2 id="api-clients-list-title">{t('apiClients.list.title')}</h2>
         <ListState items={clients} failure={failure} done={revoked !== null ? t('apiClients.revoke.done', { name: revoked }) : null} empty={t('apiClients.list.empty')} />
         {clients && clients.length > 0 && (
-          <div class="table-scroll">
-            <table class="data-table api-clients-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('apiClients.list.name')}</th>
-                  <th scope="col">{t('apiClients.list.scopes')}</th>
-                  <th scope="col">{t('apiClients.list.createdAt')}</th>
-                  <th scope="col">{t('apiClients.list.lastUsed')}</th>
-                  <th scope="col">{t('apiClients.list.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {clients.map((c) => (
-                  <tr key={c.id} class={c.revokedAt ? 'revoked' : undefined}>
-                    <th scope="row">{c.name}</th>
-                    <td>
-                      {c.scopes.map((s) => t(`apiClients.scope.${s}`)).join(lang === 'ja' ? '、' : ', ')}
-                    </td>
-                    <td>{shortInstant(c.createdAt, lang)}</td>
-                    <td>{c.lastUsedAt ? shortInstant(c.lastUsedAt, lang) : t('apiClients.list.never')}</td>
-                    <td>
-                      {c.revokedAt ? (
-                        t('apiClients.list.revoked', { at: shortInstant(c.revokedAt, lang) })
-                      ) : (
-                        <>
-                          {t('apiClients.list.active')}{' '}
-                          <button
-                            type="button"
-                            class="button danger small"
-                            onClick={() => {
-                              setRevoked(null);
-                              setConfirming(c);
-                            }}
-                            aria-label={t('apiClients.revoke.label', { name: c.name })}
-                          >
-                            {t('apiClients.revoke')}
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable class="api-clients-table" columns={[t('apiClients.list.name'), t('apiClients.list.scopes'), t('apiClients.list.createdAt'), t('apiClients.list.lastUsed'), t('apiClients.list.status')]}>
+            {clients.map((c) => (
+              <tr key={c.id} class={c.revokedAt ? 'revoked' : undefined}>
+                <th scope="row">{c.name}</th>
+                <td>
+                  {c.scopes.map((s) => t(`apiClients.scope.${s}`)).join(lang === 'ja' ? '、' : ', ')}
+                </td>
+                <td>{shortInstant(c.createdAt, lang)}</td>
+                <td>{c.lastUsedAt ? shortInstant(c.lastUsedAt, lang) : t('apiClients.list.never')}</td>
+                <td>
+                  {c.revokedAt ? (
+                    t('apiClients.list.revoked', { at: shortInstant(c.revokedAt, lang) })
+                  ) : (
+                    <>
+                      {t('apiClients.list.active')}{' '}
+                      <button
+                        type="button"
+                        class="button danger small"
+                        onClick={() => {
+                          setRevoked(null);
+                          setConfirming(c);
+                        }}
+                        aria-label={t('apiClients.revoke.label', { name: c.name })}
+                      >
+                        {t('apiClients.revoke')}
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {confirming && (
           <div class="message warning" role="alertdialog" aria-labelledby="api-client-confirm">
@@ -208,64 +213,6 @@ function CreateApiClient({ onCreated }: { onCreated: (response: CreatedApiClient
           </button>
         </div>
       </form>
-    </section>
-  );
-}
-
-/** The new secret, this once: a warning, the secret in a read-only field, and a copy button. */
-function SecretOnce({ created, onDone }: { created: Created; onDone: () => void }) {
-  const { t } = useI18n();
-  const [copy, setCopy] = useState<'idle' | 'copied' | 'fallback'>('idle');
-  const input = useRef<HTMLInputElement>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    heading.current?.focus();
-  }, [created.client.id]);
-
-  async function copySecret() {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopy('copied');
-    } catch {
-      // Clipboard refused (permissions, http): select the text for a manual copy.
-      input.current?.focus();
-      input.current?.select();
-      setCopy('fallback');
-    }
-  }
-
-  return (
-    <section class="card api-client-secret" aria-labelledby="api-client-secret-title">
-      <h2 id="api-client-secret-title" tabIndex={-1} ref={heading}>
-        {t('apiClients.secret.title', { name: created.name })}
-      </h2>
-      <p class="message warning">
-        <strong>{t('apiClients.secret.warning')}</strong>
-      </p>
-      <label for="api-client-secret">{t('apiClients.secret.label')}</label>
-      <input id="api-client-secret" class="link-input" ref={input} type="text" readOnly value={created.secret} spellcheck={false} autocomplete="off" onFocus={(e) => e.currentTarget.select()} />
-      <div class="button-row">
-        <button type="button" class="button primary" onClick={() => void copySecret()}>
-          {t('apiClients.secret.copy')}
-        </button>
-      </div>
-      {copy === 'copied' && (
-        <p class="message success" role="status">
-          {t('apiClients.secret.copied')}
-        </p>
-      )}
-      {copy === 'fallback' && (
-        <p class="message" role="status">
-          {t('apiClients.secret.copyFallback')}
-        </p>
-      )}
-      <p class="hint">{t('apiClients.secret.howToUse')}</p>
-      <div class="button-row">
-        <button type="button" class="button" onClick={onDone}>
-          {t('apiClients.secret.done')}
-        </button>
-      </div>
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { QrCode } from '../reception/qr-code.tsx';
 import { changeDevice, createEnrolmentCode, listDevices, revokeEnrolledDevice } from './devices-api.ts';
 import { ListState } from './list-state.tsx';
 import { sectionFailure } from './section-failure.ts';
+import { DataTable } from './data-table.tsx';
 
 /** A compact Japan-time instant (2026/11/22 14:13): the table stays within a desktop width. */
 function shortInstant(iso: string, lang: 'ja' | 'en'): string {
@@ -76,51 +77,37 @@ export function DevicesSection() {
           empty={t('inst.devices.empty')}
         />
         {devices && devices.length > 0 && (
-          <div class="table-scroll">
-            <table class="data-table devices-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('inst.devices.device')}</th>
-                  <th scope="col">{t('inst.devices.userAgent')}</th>
-                  <th scope="col">{t('inst.devices.firstSeen')}</th>
-                  <th scope="col">{t('inst.devices.lastSeen')}</th>
-                  <th scope="col">{t('inst.devices.registrations')}</th>
-                  <th scope="col">{t('inst.devices.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {devices.map((d) => (
-                  <tr key={d.deviceId} class={d.revokedAt ? 'revoked' : undefined}>
-                    <th scope="row">
-                      <code>{shortId(d.deviceId)}</code>
-                      {d.deviceId === here && <span class="badge">{t('inst.devices.thisDevice')}</span>}
-                    </th>
-                    <td>{ua(d)}</td>
-                    <td>{shortInstant(d.firstSeenAt, lang)}</td>
-                    <td>{shortInstant(d.lastSeenAt, lang)}</td>
-                    <td>{d.registrations}</td>
-                    <td>
-                      {d.revokedAt ? (
-                        <>
-                          {t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })}{' '}
-                          <button type="button" class="button small" onClick={() => ask(d, 'restore')} aria-label={`${t('inst.devices.restore')} ${shortId(d.deviceId)}`}>
-                            {t('inst.devices.restore')}
-                          </button>
-                        </>
-                      ) : (
-                        <>
-                          {t('inst.devices.active')}{' '}
-                          <button type="button" class="button danger small" onClick={() => ask(d, 'revoke')} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
-                            {t('inst.devices.revoke')}
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable class="devices-table" columns={[t('inst.devices.device'), t('inst.devices.userAgent'), t('inst.devices.firstSeen'), t('inst.devices.lastSeen'), t('inst.devices.registrations'), t('inst.devices.status')]}>
+            {devices.map((d) => (
+              <tr key={d.deviceId} class={d.revokedAt ? 'revoked' : undefined}>
+                <th scope="row">
+                  <code>{shortId(d.deviceId)}</code>
+                  {d.deviceId === here && <span class="badge">{t('inst.devices.thisDevice')}</span>}
+                </th>
+                <td>{ua(d)}</td>
+                <td>{shortInstant(d.firstSeenAt, lang)}</td>
+                <td>{shortInstant(d.lastSeenAt, lang)}</td>
+                <td>{d.registrations}</td>
+                <td>
+                  {d.revokedAt ? (
+                    <>
+                      {t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })}{' '}
+                      <button type="button" class="button small" onClick={() => ask(d, 'restore')} aria-label={`${t('inst.devices.restore')} ${shortId(d.deviceId)}`}>
+                        {t('inst.devices.restore')}
+                      </button>
+                    </>
+                  ) : (
+                    <>
+                      {t('inst.devices.active')}{' '}
+                      <button type="button" class="button danger small" onClick={() => ask(d, 'revoke')} aria-label={`${t('inst.devices.revoke')} ${shortId(d.deviceId)}`}>
+                        {t('inst.devices.revoke')}
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {confirming && (
           <div class="message warning" role="alertdialog" aria-labelledby="device-confirm">
@@ -217,39 +204,27 @@ function EnrolledDevices({ enrolled, onRevoked }: { enrolled: EnrolledDeviceDto[
       {enrolled === null && !failure && <p role="status">{t('staff.loading')}</p>}
       {enrolled && enrolled.length === 0 && <p>{t('inst.devices.enrolled.empty')}</p>}
       {enrolled && enrolled.length > 0 && (
-        <div class="table-scroll">
-          <table class="data-table devices-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('inst.devices.enrolled.name')}</th>
-                <th scope="col">{t('inst.devices.enrolled.enrolledAt')}</th>
-                <th scope="col">{t('inst.devices.enrolled.lastSeen')}</th>
-                <th scope="col">{t('inst.devices.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {enrolled.map((d) => (
-                <tr key={d.keyId} class={d.revokedAt ? 'revoked' : undefined}>
-                  <th scope="row">{name(d)}</th>
-                  <td>{shortInstant(d.enrolledAt, lang)}</td>
-                  <td>{d.lastSeenAt ? shortInstant(d.lastSeenAt, lang) : t('inst.devices.enrolled.never')}</td>
-                  <td>
-                    {d.revokedAt ? (
-                      t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
-                    ) : (
-                      <>
-                        {t('inst.devices.active')}{' '}
-                        <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${name(d)}`}>
-                          {t('inst.devices.revoke')}
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable class="devices-table" columns={[t('inst.devices.enrolled.name'), t('inst.devices.enrolled.enrolledAt'), t('inst.devices.enrolled.lastSeen'), t('inst.devices.status')]}>
+          {enrolled.map((d) => (
+            <tr key={d.keyId} class={d.revokedAt ? 'revoked' : undefined}>
+              <th scope="row">{name(d)}</th>
+              <td>{shortInstant(d.enrolledAt, lang)}</td>
+              <td>{d.lastSeenAt ? shortInstant(d.lastSeenAt, lang) : t('inst.devices.enrolled.never')}</td>
+              <td>
+                {d.revokedAt ? (
+                  t('inst.devices.revoked', { at: shortInstant(d.revokedAt, lang) })
+                ) : (
+                  <>
+                    {t('inst.devices.active')}{' '}
+                    <button type="button" class="button danger small" onClick={() => { setDone(null); setConfirming(d); }} aria-label={`${t('inst.devices.revoke')} ${name(d)}`}>
+                      {t('inst.devices.revoke')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {confirming && (
         <div class="message warning" role="alertdialog" aria-labelledby="enrolled-confirm">

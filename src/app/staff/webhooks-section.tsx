@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ChangeEventType } from '../../domain/change-feed/change-feed.ts';
 import type { WebhookConfigResponse, WebhookDeadLetterDto } from '../../domain/change-feed/webhook-api.ts';
 import type { ApiFailure } from '../api-client.ts';
@@ -8,6 +8,8 @@ import { Field } from './field.tsx';
 import { ListState } from './list-state.tsx';
 import { sectionFailure } from './section-failure.ts';
 import { listDeadLetters, loadWebhookConfig, retryDeadLetter, rotateWebhookSecret, saveWebhookEndpoint } from './webhooks-api.ts';
+import { DataTable } from './data-table.tsx';
+import { SecretOnce } from './secret-once.tsx';
 
 /** A compact Japan-time instant (2026/11/22 14:13). */
 function shortInstant(iso: string, lang: 'ja' | 'en'): string {
@@ -93,7 +95,22 @@ export function WebhooksSection() {
           }}
         />
       )}
-      {secret && <SecretOnce secret={secret} onDone={() => setSecret(null)} />}
+      {secret && (
+        <SecretOnce
+          id="webhook-secret"
+          secret={secret}
+          texts={{
+            title: t('webhooks.secret.title'),
+            warning: t('webhooks.secret.warning'),
+            label: t('webhooks.secret.label'),
+            copy: t('webhooks.secret.copy'),
+            copied: t('webhooks.secret.copied'),
+            copyFallback: t('webhooks.secret.copyFallback'),
+            done: t('webhooks.secret.done'),
+          }}
+          onDone={() => setSecret(null)}
+        />
+      )}
       {config?.endpoint && (
         <RotateSecret
           onRotated={(newSecret) => {
@@ -107,36 +124,22 @@ export function WebhooksSection() {
         <p class="hint">{t('webhooks.dead.hint')}</p>
         <ListState items={dead} failure={failure} done={retried !== null ? t('webhooks.dead.retried', { cursor: retried }) : null} empty={t('webhooks.dead.empty')} />
         {dead && dead.length > 0 && (
-          <div class="table-scroll">
-            <table class="data-table webhooks-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('webhooks.dead.cursor')}</th>
-                  <th scope="col">{t('webhooks.dead.type')}</th>
-                  <th scope="col">{t('webhooks.dead.attempts')}</th>
-                  <th scope="col">{t('webhooks.dead.lastError')}</th>
-                  <th scope="col">{t('webhooks.dead.lastAttempt')}</th>
-                  <th scope="col">{t('webhooks.dead.action')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dead.map((d) => (
-                  <tr key={d.id}>
-                    <th scope="row">{d.cursor}</th>
-                    <td>{t(EVENT_NAMES[d.type])}</td>
-                    <td>{d.attempts}</td>
-                    <td>{lastErrorText(t, d.lastError)}</td>
-                    <td>{shortInstant(d.updatedAt, lang)}</td>
-                    <td>
-                      <button type="button" class="button small" disabled={busy} onClick={() => void retry(d)} aria-label={t('webhooks.dead.retryLabel', { cursor: d.cursor })}>
-                        {t('webhooks.dead.retry')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable class="webhooks-table" columns={[t('webhooks.dead.cursor'), t('webhooks.dead.type'), t('webhooks.dead.attempts'), t('webhooks.dead.lastError'), t('webhooks.dead.lastAttempt'), t('webhooks.dead.action')]}>
+            {dead.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">{d.cursor}</th>
+                <td>{t(EVENT_NAMES[d.type])}</td>
+                <td>{d.attempts}</td>
+                <td>{lastErrorText(t, d.lastError)}</td>
+                <td>{shortInstant(d.updatedAt, lang)}</td>
+                <td>
+                  <button type="button" class="button small" disabled={busy} onClick={() => void retry(d)} aria-label={t('webhooks.dead.retryLabel', { cursor: d.cursor })}>
+                    {t('webhooks.dead.retry')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>
@@ -255,60 +258,6 @@ function RotateSecret({ onRotated }: { onRotated: (secret: string) => void }) {
             {t('webhooks.rotate.button')}
           </button>
         </div>
-      )}
-    </section>
-  );
-}
-
-/** The signing secret, this once: a warning, the secret in a read-only field, and a copy button. */
-function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const { t } = useI18n();
-  const [copy, setCopy] = useState<'idle' | 'copied' | 'fallback'>('idle');
-  const input = useRef<HTMLInputElement>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    heading.current?.focus();
-  }, [secret]);
-
-  async function copySecret() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopy('copied');
-    } catch {
-      input.current?.focus();
-      input.current?.select();
-      setCopy('fallback');
-    }
-  }
-
-  return (
-    <section class="card webhook-secret" aria-labelledby="webhook-secret-title">
-      <h2 id="webhook-secret-title" tabIndex={-1} ref={heading}>
-        {t('webhooks.secret.title')}
-      </h2>
-      <p class="message warning">
-        <strong>{t('webhooks.secret.warning')}</strong>
-      </p>
-      <label for="webhook-secret">{t('webhooks.secret.label')}</label>
-      <input id="webhook-secret" class="link-input" ref={input} type="text" readOnly value={secret} spellcheck={false} autocomplete="off" onFocus={(e) => e.currentTarget.select()} />
-      <div class="button-row">
-        <button type="button" class="button primary" onClick={() => void copySecret()}>
-          {t('webhooks.secret.copy')}
-        </button>
-        <button type="button" class="button" onClick={onDone}>
-          {t('webhooks.secret.done')}
-        </button>
-      </div>
-      {copy === 'copied' && (
-        <p class="message success" role="status">
-          {t('webhooks.secret.copied')}
-        </p>
-      )}
-      {copy === 'fallback' && (
-        <p class="message" role="status">
-          {t('webhooks.secret.copyFallback')}
-        </p>
       )}
     </section>
   );
